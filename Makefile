@@ -1,0 +1,44 @@
+# The verbs of the project. Every target creates .venv (and node_modules where needed) by itself.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install generate check lint-contract test demo serve bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## Rewrite generated/ from openapi.yaml.
+generate: $(STAMP)
+	$(BIN)/python scripts/generate.py
+
+## Lint the contract with Spectral (spectral:oas) and openapi-spec-validator plus the examples check.
+lint-contract: $(STAMP) node_modules/.installed
+	$(BIN)/smartconnect-contract lint openapi.yaml
+	npx --no-install spectral lint --fail-severity=warn openapi.yaml
+
+## Everything CI checks besides the tests: code lint and types, contract lint, generated/ drift.
+check: $(STAMP) lint-contract
+	$(BIN)/ruff check validators scripts tests
+	$(BIN)/ruff format --check validators scripts tests
+	$(BIN)/mypy
+	$(BIN)/python scripts/generate.py --check
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+demo: $(STAMP)
+	$(BIN)/smartconnect-contract lint openapi.yaml
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

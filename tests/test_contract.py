@@ -1,0 +1,185 @@
+"""The contract document: valid OpenAPI, every example valid, every seed fact present, the rules it states."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import jsonschema
+import pytest
+from dms_smartconnect_contract.contract import JsonObject, bundle_schema, close_schema, resolve
+from dms_smartconnect_contract.lint import iter_examples, lint_document
+from seed_facts import PATH_PARAMETERS, RESPONSE_FIELDS
+
+SEED_TYPES: dict[str, dict[str, Any]] = {
+    "String": {"type": "string"},
+    "Integer": {"type": "integer"},
+    "Long": {"type": "integer", "format": "int64"},
+    "Boolean": {"type": "boolean"},
+}
+
+
+def test_contract_is_valid_openapi_with_valid_examples(document: JsonObject) -> None:
+    assert document["openapi"].startswith("3.1.")
+    assert lint_document(document) == []
+
+
+def test_examples_cover_parameters_responses_and_errors(document: JsonObject) -> None:
+    pointers = [example.pointer for example in iter_examples(document)]
+    assert len(pointers) >= 10
+    for fragment in ("/parameters/ProjectId/", "/responses/200/", "/responses/NotFound/", "/responses/Unauthorized/"):
+        assert any(fragment in pointer for pointer in pointers), fragment
+
+
+def test_lint_reports_an_example_that_breaks_its_schema(fresh_document: JsonObject) -> None:
+    media = fresh_document["paths"]["/v2/{project_id}/instances/{instance_id}/connector/tasks/{task_id}"]["get"]
+    media["responses"]["200"]["content"]["application/json"]["examples"]["obsSink"]["value"]["create_time"] = "soon"
+    problems = lint_document(fresh_document)
+    assert len(problems) == 1
+    assert problems[0].pointer.endswith("/examples/obsSink/value")
+    assert "/create_time" in problems[0].message
+
+
+def test_lint_reports_an_invalid_document(fresh_document: JsonObject) -> None:
+    del fresh_document["info"]
+    problems = lint_document(fresh_document)
+    assert problems and "not a valid OpenAPI document" in problems[0].message
+
+
+def test_operation_identity(document: JsonObject, operation: Any) -> None:
+    assert operation.operation_id == "ShowConnectorTask"
+    assert operation.method == "GET"
+    assert operation.path == "/v2/{project_id}/instances/{instance_id}/connector/tasks/{task_id}"
+    assert set(operation.responses) == {"200", "400", "401", "403", "404", "500"}
+    for response in operation.responses.values():
+        assert list(response.media_types) == ["application/json"]
+        assert response.headers["x-request-id"]["required"] is True
+
+
+@pytest.mark.parametrize(("name", "seed_type", "description"), PATH_PARAMETERS)
+def test_seed_path_parameter(document: JsonObject, name: str, seed_type: str, description: str) -> None:
+    params = [resolve(document, p) for p in document["components"]["parameters"].values()]
+    (param,) = [p for p in params if p["name"] == name]
+    assert param["in"] == "path"
+    assert param["required"] is True
+    assert param["schema"]["type"] == SEED_TYPES[seed_type]["type"]
+    assert param["description"].startswith(description)
+
+
+def _field_types(document: JsonObject, schema: Any) -> set[str]:
+    """The JSON types a property admits, following refs and anyOf."""
+    schema = resolve(document, {"$ref": schema["$ref"]}) if "$ref" in schema else schema
+    types = schema.get("type")
+    found = set(types) if isinstance(types, list) else {types} if types else set()
+    for alternative in schema.get("anyOf", []):
+        found |= _field_types(document, alternative)
+    return found
+
+
+@pytest.mark.parametrize(("schema_name", "field", "seed_type", "description"), RESPONSE_FIELDS)
+def test_seed_response_field(
+    document: JsonObject, schema_name: str, field: str, seed_type: str, description: str
+) -> None:
+    prop = document["components"]["schemas"][schema_name]["properties"][field]
+    assert prop["description"].startswith(description)
+    if seed_type in SEED_TYPES:
+        expected = SEED_TYPES[seed_type]
+        assert _field_types(document, prop) == {expected["type"]}
+        if "format" in expected:
+            assert prop["format"] == expected["format"]
+    else:
+        assert prop == {"$ref": f"#/components/schemas/{seed_type}", "description": prop["description"]}
+
+
+def test_every_documented_field_is_in_the_seed(document: JsonObject) -> None:
+    """The contract adds no response field the seed page does not have."""
+    seeded = {(schema, field) for schema, field, _, _ in RESPONSE_FIELDS}
+    for schema_name in {schema for schema, _ in seeded}:
+        for field in document["components"]["schemas"][schema_name]["properties"]:
+            assert (schema_name, field) in seeded
+
+
+# --- the rules the schema states, on variations of the seed's example ------------------------------------------
+
+
+def _validator(document: JsonObject, closed: bool = False) -> jsonschema.Draft202012Validator:
+    schema = bundle_schema(document, document["components"]["schemas"]["ShowConnectorTaskResponse"])
+    if closed:
+        schema = close_schema(schema)
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def _vary(example: JsonObject, **changes: Any) -> JsonObject:
+    body = copy.deepcopy(example)
+    for key, value in changes.items():
+        if value is ...:
+            body.pop(key, None)
+        else:
+            body[key] = value
+    return body
+
+
+def test_seed_example_is_the_model_case(document: JsonObject, seed_example: JsonObject) -> None:
+    assert seed_example["sink_type"] == "NONE" and seed_example["sink_task"] is None
+    assert seed_example["id"] == "194917d0-****-****-****-********"
+    assert _validator(document, closed=True).is_valid(seed_example)
+
+
+VIOLATIONS = {
+    "kafka source without its configuration": {"source_task": ...},
+    "kafka source with a null configuration": {"source_task": None},
+    "no source but a configuration": {"source_type": "NONE"},
+    "obs sink without its configuration": {"sink_type": "OBS_SINK"},
+    "no sink but a configuration": {"sink_task": {"obs_path": "x"}},
+    "neither topics nor topics_regex": {"topics": ...},
+    "create_time in seconds": {"create_time": 1708427753},
+    "create_time as a string": {"create_time": "1708427753133"},
+    "id that is no UUID": {"id": "task-1"},
+    "status missing": {"status": ...},
+    "status of the wrong type": {"status": 1},
+}
+
+
+@pytest.mark.parametrize("case", VIOLATIONS)
+def test_schema_rejects(document: JsonObject, seed_example: JsonObject, case: str) -> None:
+    body = _vary(seed_example, **VIOLATIONS[case])
+    assert not _validator(document).is_valid(body)
+
+
+ACCEPTED = {
+    "source configuration absent when NONE": {"source_type": "NONE", "source_task": ..., "sink_type": "NONE"},
+    "topics_regex instead of topics": {"topics": ..., "topics_regex": "^t-.*$"},
+    "unmasked id": {"id": "194917d0-8c1b-4f1e-b3a2-6e0d9f4c2a15"},
+}
+
+
+@pytest.mark.parametrize("case", ACCEPTED)
+def test_schema_accepts(document: JsonObject, seed_example: JsonObject, case: str) -> None:
+    body = _vary(seed_example, **ACCEPTED[case])
+    assert _validator(document, closed=True).is_valid(body)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"status": "DELETING"}, {"brand_new_field": 1}],
+    ids=["unknown enum value", "undocumented field"],
+)
+def test_drift_passes_the_open_contract_and_fails_the_closed_one(
+    document: JsonObject, seed_example: JsonObject, change: JsonObject
+) -> None:
+    body = _vary(seed_example, **change)
+    assert _validator(document).is_valid(body)
+    assert not _validator(document, closed=True).is_valid(body)
+
+
+def test_drift_inside_a_nested_configuration(document: JsonObject, seed_example: JsonObject) -> None:
+    body = copy.deepcopy(seed_example)
+    body["source_task"]["compression_type"] = "brotli"
+    assert _validator(document).is_valid(body)
+    assert not _validator(document, closed=True).is_valid(body)
+
+
+def test_conditional_rules_stay_in_the_closed_contract(document: JsonObject, seed_example: JsonObject) -> None:
+    """Closing must not touch the if/then sub-schemas, or every conditional would reject real bodies."""
+    body = _vary(seed_example, source_task=None)
+    assert not _validator(document, closed=True).is_valid(body)

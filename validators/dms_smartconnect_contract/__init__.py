@@ -1,0 +1,3 @@
+"""Conformance tooling for DMS for Kafka ShowConnectorTask: contract loading, checks, reports, CLI."""
+
+__version__ = "0.1.0"

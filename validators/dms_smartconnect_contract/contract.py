@@ -1,0 +1,202 @@
+"""The one loader of the contract: read the OpenAPI document and turn its parts into self-contained JSON Schemas."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+OPERATION_ID = "ShowConnectorTask"
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+COMPONENTS_PREFIX = "#/components/schemas/"
+# The alternative that keeps enumerations open for consumers; validators drop it to close the contract.
+UNLISTED_VALUE = "UnlistedValue"
+
+JsonObject = dict[str, Any]
+
+
+class ContractError(Exception):
+    """The contract document cannot be read or lacks what the toolkit needs."""
+
+
+def packaged_contract_path() -> Path:
+    """Path of the contract copy that `make generate` places inside the models package."""
+    return Path(str(resources.files("dms_smartconnect_models").joinpath("openapi.json")))
+
+
+def read_document(path: Path | None = None) -> JsonObject:
+    """Read an OpenAPI document (YAML or JSON); the packaged copy when no path is given."""
+    source = path or packaged_contract_path()
+    try:
+        text = source.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ContractError(f"cannot read contract {source}: {exc.strerror or exc}") from exc
+    try:
+        document = json.loads(text) if source.suffix == ".json" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as exc:
+        raise ContractError(f"contract {source} is not valid YAML/JSON: {exc}") from exc
+    if not isinstance(document, dict) or "paths" not in document:
+        raise ContractError(f"contract {source} is not an OpenAPI document (no 'paths')")
+    return document
+
+
+def resolve(document: JsonObject, node: Any) -> Any:
+    """Follow a local `$ref` (to any depth) and return the node it points at."""
+    seen: set[str] = set()
+    while isinstance(node, dict) and "$ref" in node and len(node) == 1:
+        ref = node["$ref"]
+        if not isinstance(ref, str) or not ref.startswith("#/") or ref in seen:
+            raise ContractError(f"unsupported or circular $ref {ref!r}")
+        seen.add(ref)
+        node = document
+        for part in ref[2:].split("/"):
+            node = node[part.replace("~1", "/").replace("~0", "~")]
+    return node
+
+
+def _component_refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(COMPONENTS_PREFIX):
+            yield ref[len(COMPONENTS_PREFIX) :]
+        for value in node.values():
+            yield from _component_refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _component_refs(value)
+
+
+def _rewrite_refs(node: Any) -> Any:
+    if isinstance(node, dict):
+        out = {key: _rewrite_refs(value) for key, value in node.items()}
+        ref = out.get("$ref")
+        if isinstance(ref, str) and ref.startswith(COMPONENTS_PREFIX):
+            out["$ref"] = "#/$defs/" + ref[len(COMPONENTS_PREFIX) :]
+        return out
+    if isinstance(node, list):
+        return [_rewrite_refs(value) for value in node]
+    return node
+
+
+def bundle_schema(document: JsonObject, schema: JsonObject, **top: Any) -> JsonObject:
+    """A self-contained JSON Schema 2020-12 for `schema`: every component it reaches is copied into `$defs`.
+
+    `top` adds keywords (such as `$id`, `title`, `$comment`) in front of the schema's own.
+    """
+    components = document.get("components", {}).get("schemas", {})
+    needed: dict[str, JsonObject] = {}
+    pending = list(_component_refs(schema))
+    while pending:
+        name = pending.pop()
+        if name in needed:
+            continue
+        if name not in components:
+            raise ContractError(f"$ref to missing component schema {name!r}")
+        needed[name] = components[name]
+        pending.extend(_component_refs(components[name]))
+    bundled: JsonObject = {"$schema": SCHEMA_DIALECT, **top}
+    bundled.update(_rewrite_refs(copy.deepcopy(schema)))
+    if needed:
+        bundled["$defs"] = {name: _rewrite_refs(copy.deepcopy(needed[name])) for name in sorted(needed)}
+    return bundled
+
+
+def close_schema(schema: JsonObject) -> JsonObject:
+    """The closed reading of a bundled schema: no unlisted enumeration values, no undocumented object fields.
+
+    Drops the `UnlistedValue` alternative from every `anyOf`, and gives every object schema (`type` object, or a list with object) with
+    `properties` and no `additionalProperties` the value `false`. Conditional sub-schemas (`if`, `then`) carry no
+    `type`, so they are left as they are.
+    """
+    unlisted_ref = "#/$defs/" + UNLISTED_VALUE
+
+    def close(node: Any) -> Any:
+        if isinstance(node, list):
+            return [close(value) for value in node]
+        if not isinstance(node, dict):
+            return node
+        out = {key: close(value) for key, value in node.items()}
+        alternatives = out.get("anyOf")
+        if isinstance(alternatives, list):
+            kept = [alt for alt in alternatives if not (isinstance(alt, dict) and alt.get("$ref") == unlisted_ref)]
+            if len(kept) != len(alternatives):
+                out["anyOf"] = kept
+        types = out.get("type")
+        is_object = types == "object" or (isinstance(types, list) and "object" in types)
+        if is_object and "properties" in out and "additionalProperties" not in out:
+            out["additionalProperties"] = False
+        return out
+
+    closed = close(schema)
+    assert isinstance(closed, dict)
+    return closed
+
+
+@dataclass(frozen=True)
+class ResponseSpec:
+    """What the contract says of one documented status of the operation."""
+
+    status: str
+    description: str
+    media_types: dict[str, JsonObject]  # media type -> bundled body schema
+    headers: dict[str, JsonObject]  # lower-cased header name -> {"required": bool, "schema": bundled schema}
+
+
+@dataclass(frozen=True)
+class Operation:
+    """The contract's operation, with its parameters and responses resolved."""
+
+    method: str
+    path: str
+    operation_id: str
+    parameters: dict[str, JsonObject]  # path parameter name -> bundled schema
+    responses: dict[str, ResponseSpec]
+
+
+def find_operation(document: JsonObject, operation_id: str = OPERATION_ID) -> Operation:
+    """Find the operation with `operation_id` and resolve its parameters and responses."""
+    for path, item in document.get("paths", {}).items():
+        for method, op in item.items():
+            if isinstance(op, dict) and op.get("operationId") == operation_id:
+                return Operation(
+                    method=method.upper(),
+                    path=path,
+                    operation_id=operation_id,
+                    parameters=_parameters(document, [*item.get("parameters", []), *op.get("parameters", [])]),
+                    responses={
+                        str(status): _response(document, str(status), resolve(document, response))
+                        for status, response in op.get("responses", {}).items()
+                    },
+                )
+    raise ContractError(f"the contract has no operation {operation_id!r}")
+
+
+def _parameters(document: JsonObject, raw: list[Any]) -> dict[str, JsonObject]:
+    out: dict[str, JsonObject] = {}
+    for entry in raw:
+        param = resolve(document, entry)
+        if param.get("in") == "path":
+            out[param["name"]] = bundle_schema(document, param.get("schema", {}))
+    return out
+
+
+def _response(document: JsonObject, status: str, response: JsonObject) -> ResponseSpec:
+    media_types = {
+        media_type.lower(): bundle_schema(document, body.get("schema", {}))
+        for media_type, body in response.get("content", {}).items()
+    }
+    headers = {}
+    for name, raw in response.get("headers", {}).items():
+        header = resolve(document, raw)
+        headers[name.lower()] = {
+            "name": name,
+            "required": bool(header.get("required", False)),
+            "schema": bundle_schema(document, header.get("schema", {})),
+        }
+    return ResponseSpec(status, response.get("description", ""), media_types, headers)

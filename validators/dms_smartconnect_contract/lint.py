@@ -1,0 +1,80 @@
+"""Checks of the contract document itself: OpenAPI validity, and every example valid against its schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import jsonschema
+from openapi_spec_validator import validate as validate_openapi
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+
+from .contract import JsonObject, bundle_schema, resolve
+
+
+@dataclass(frozen=True)
+class Example:
+    """One example of the document, where it stands and the schema it claims to satisfy."""
+
+    pointer: str
+    value: Any
+    schema: JsonObject
+
+
+@dataclass(frozen=True)
+class LintProblem:
+    """Something wrong with the contract document, at a JSON pointer into it."""
+
+    pointer: str
+    message: str
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def iter_examples(document: JsonObject) -> Iterator[Example]:
+    """Every example of the document: of parameters, headers and media types (`example` and `examples`), and the
+    `examples` list of schemas."""
+
+    def walk(node: Any, pointer: str) -> Iterator[Example]:
+        if isinstance(node, list):
+            for index, value in enumerate(node):
+                yield from walk(value, f"{pointer}/{index}")
+            return
+        if not isinstance(node, dict):
+            return
+        schema = node.get("schema")
+        if isinstance(schema, dict):
+            bundled = bundle_schema(document, schema)
+            if "example" in node:
+                yield Example(f"{pointer}/example", node["example"], bundled)
+            for name, example in node.get("examples", {}).items():
+                example = resolve(document, example)
+                if "value" in example:
+                    yield Example(f"{pointer}/examples/{_escape(name)}/value", example["value"], bundled)
+        if pointer.startswith("/components/schemas/") and pointer.count("/") == 3:
+            for index, value in enumerate(node.get("examples", [])):
+                yield Example(f"{pointer}/examples/{index}", value, bundle_schema(document, node))
+        for key, value in node.items():
+            if key not in ("example", "examples"):
+                yield from walk(value, f"{pointer}/{_escape(key)}")
+
+    yield from walk(document, "")
+
+
+def lint_document(document: JsonObject) -> list[LintProblem]:
+    """All problems of the document: OpenAPI 3.1 validity first, then each example that its schema rejects."""
+    try:
+        validate_openapi(document)
+    except OpenAPIValidationError as exc:
+        where = "/" + "/".join(_escape(str(part)) for part in exc.absolute_path)
+        return [LintProblem(where, f"not a valid OpenAPI document: {exc.message}")]
+    problems = []
+    for example in iter_examples(document):
+        validator = jsonschema.Draft202012Validator(example.schema, format_checker=jsonschema.FormatChecker())
+        for error in validator.iter_errors(example.value):
+            at = "/" + "/".join(_escape(str(part)) for part in error.absolute_path)
+            problems.append(LintProblem(example.pointer, f"example does not match its schema at {at}: {error.message}"))
+    return problems
