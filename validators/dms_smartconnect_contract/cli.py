@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .checker import DEFAULT_MAX_BODY_SIZE
 from .contract import ContractError, find_operation, read_document
 from .exitcodes import ExitCode
+from .findings import Summary
 from .lint import iter_examples, lint_document
+from .progress import Progress, progress_wanted, total_size
+from .readers import InputError, Reader
+from .report import make_reporter
+from .runner import judge_all
 
 
 def _error(header: str, detail: str, hint: str) -> ExitCode:
@@ -51,6 +58,72 @@ def cmd_lint(args: argparse.Namespace) -> ExitCode:
     return ExitCode.FINDINGS if problems else ExitCode.OK
 
 
+def _auto_jobs(paths: list[Path]) -> int:
+    # Worker processes pay off only on big inputs; below that their start-up costs more than they save.
+    return max(1, min(os.cpu_count() or 1, 8)) if total_size(paths) > 32 * 1024 * 1024 else 1
+
+
+def cmd_validate(args: argparse.Namespace) -> ExitCode:
+    """Judge recorded responses and captures against the contract and report the findings."""
+    try:
+        document = read_document(args.contract)
+        find_operation(document)
+    except ContractError as exc:
+        return _error("the contract cannot be used", str(exc), "Pass an OpenAPI 3.1 file with --contract.")
+    reader = Reader(status=args.status, content_type=args.content_type, max_body_size=args.max_body_size)
+    try:
+        reader.check_paths(args.paths)
+    except InputError as exc:
+        return _error("an input cannot be read", str(exc), "Check the path; nothing was validated.")
+    options = {
+        "strict": args.strict,
+        "engine": args.engine,
+        "max_body_size": args.max_body_size,
+        "default_status": args.status,
+        "default_content_type": args.content_type,
+        "host": args.host,
+    }
+    jobs = args.jobs if args.jobs > 0 else _auto_jobs(args.paths)
+    try:
+        out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    except OSError as exc:
+        return _error("the report cannot be written", f"{args.output}: {exc.strerror}", "Choose another --output.")
+    verbosity = -1 if args.quiet else args.verbose
+    reporter = make_reporter(args.format, out, verbosity=verbosity)
+    summary = Summary()
+    progress = (
+        Progress(sys.stderr, lambda: reader.bytes_read, total_size(args.paths))
+        if progress_wanted(sys.stderr, args.quiet)
+        else None
+    )
+    try:
+        for result in judge_all(reader.items(args.paths), document, options, jobs):
+            summary.count(result)
+            reporter.add(result)
+            if progress:
+                progress.tick()
+    finally:
+        if progress:
+            progress.close()
+    reporter.finish(summary)
+    if out is not sys.stdout:
+        out.close()
+        if args.format != "text" and not args.quiet:
+            print(
+                f"{summary.total} item(s): {summary.conforming} conforming, {summary.violating} violating, "
+                f"{summary.skipped} skipped, {summary.unreadable} unreadable; report written to {args.output}",
+                file=sys.stderr,
+            )
+    return ExitCode.FINDINGS if summary.violating or summary.unreadable else ExitCode.OK
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is negative")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(
@@ -63,6 +136,38 @@ def build_parser() -> argparse.ArgumentParser:
     lint = commands.add_parser("lint", help="check the contract document and summarise it")
     lint.add_argument("contract", nargs="?", type=Path, help="OpenAPI file (default: the packaged contract)")
     lint.set_defaults(func=cmd_lint)
+
+    validate = commands.add_parser(
+        "validate",
+        help="check recorded responses and captures (body files, folders, JSONL, HAR) against the contract",
+        description="Check recorded responses against the contract. PATH is a body file (*.json), a JSONL log "
+        "(*.jsonl, *.ndjson), a HAR capture (*.har), or a folder of them (walked recursively).",
+    )
+    validate.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    validate.add_argument(
+        "--strict", action="store_true", help="undocumented fields and unknown enum values are errors"
+    )
+    validate.add_argument("--format", choices=["text", "json", "junit"], default="text", help="report format")
+    validate.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of standard output")
+    validate.add_argument("--status", type=int, default=200, help="status of bare bodies (default: 200)")
+    validate.add_argument(
+        "--content-type", default="application/json", help="media type of bare bodies (default: application/json)"
+    )
+    validate.add_argument("--host", help="judge only requests to this host (default: any host)")
+    validate.add_argument(
+        "--jobs", "-j", type=_positive_int, default=0, help="worker processes (default 0: automatic, by input size)"
+    )
+    validate.add_argument(
+        "--max-body-size", type=_positive_int, default=DEFAULT_MAX_BODY_SIZE, help="bytes; larger bodies are findings"
+    )
+    validate.add_argument(
+        "--engine", choices=["fast", "reference"], default="fast", help="schema engine: jsonschema-rs or jsonschema"
+    )
+    validate.add_argument("--contract", type=Path, help="OpenAPI file (default: the packaged contract)")
+    noise = validate.add_mutually_exclusive_group()
+    noise.add_argument("-q", "--quiet", action="store_true", help="print only the summary line")
+    noise.add_argument("-v", "--verbose", action="count", default=0, help="also print every finding and skip reason")
+    validate.set_defaults(func=cmd_validate)
     return parser
 
 

@@ -126,7 +126,12 @@ def close_schema(schema: JsonObject) -> JsonObject:
         if isinstance(alternatives, list):
             kept = [alt for alt in alternatives if not (isinstance(alt, dict) and alt.get("$ref") == unlisted_ref)]
             if len(kept) != len(alternatives):
-                out["anyOf"] = kept
+                # One alternative left: allOf keeps its own error (enum), where anyOf would only say "none matched".
+                if len(kept) == 1:
+                    del out["anyOf"]
+                    out["allOf"] = [*out.get("allOf", []), *kept]
+                else:
+                    out["anyOf"] = kept
         types = out.get("type")
         is_object = types == "object" or (isinstance(types, list) and "object" in types)
         if is_object and "properties" in out and "additionalProperties" not in out:
@@ -188,7 +193,8 @@ def _parameters(document: JsonObject, raw: list[Any]) -> dict[str, JsonObject]:
 
 def _response(document: JsonObject, status: str, response: JsonObject) -> ResponseSpec:
     media_types = {
-        media_type.lower(): bundle_schema(document, body.get("schema", {}))
+        # The component itself becomes the root, so that schema paths start at its keywords.
+        media_type.lower(): bundle_schema(document, resolve(document, body.get("schema", {})))
         for media_type, body in response.get("content", {}).items()
     }
     headers = {}
@@ -197,6 +203,6 @@ def _response(document: JsonObject, status: str, response: JsonObject) -> Respon
         headers[name.lower()] = {
             "name": name,
             "required": bool(header.get("required", False)),
-            "schema": bundle_schema(document, header.get("schema", {})),
+            "schema": bundle_schema(document, resolve(document, header.get("schema", {}))),
         }
     return ResponseSpec(status, response.get("description", ""), media_types, headers)

@@ -1,0 +1,51 @@
+"""The items readers produce: exchanges to judge, raw JSONL lines, and entries skipped or unreadable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+# A JSONL line decides whether it is an exchange object or a bare body only once parsed, so it travels raw.
+NOT_PARSED: Any = type("NotParsed", (), {"__repr__": lambda self: "NOT_PARSED"})()
+
+
+@dataclass(slots=True)
+class Exchange:
+    """One recorded response (and the request line it answered), ready to be checked."""
+
+    location: str
+    status: int
+    content_type: str | None
+    headers: dict[str, str] | None  # lower-cased names; None when the capture records no headers
+    body: bytes | None  # None when the capture holds no body
+    method: str | None = None  # None when the capture does not say (bare bodies)
+    url: str | None = None
+    parsed: Any = NOT_PARSED  # the body already decoded by the reader
+    body_error: str | None = None  # why the recorded body could not be recovered (bad base64, ...)
+
+
+@dataclass(slots=True)
+class JsonlLine:
+    """One non-blank line of a JSONL file, parsed by the worker that judges it."""
+
+    location: str
+    raw: bytes
+
+
+@dataclass(slots=True)
+class Skipped:
+    """An item that is not this operation (or records no response): counted, never judged."""
+
+    location: str
+    reason: str
+
+
+@dataclass(slots=True)
+class Unreadable:
+    """An item that could not be turned into an exchange."""
+
+    location: str
+    message: str
+
+
+Item = Exchange | JsonlLine | Skipped | Unreadable

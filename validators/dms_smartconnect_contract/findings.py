@@ -1,0 +1,102 @@
+"""Findings and results are data: the checker fills them, the reporters only format them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    """How much a finding weighs: an error makes the exchange violate the contract, a warning does not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Outcome(str, Enum):
+    """What became of one item a user handed over. Every item gets exactly one."""
+
+    CONFORMING = "conforming"
+    VIOLATING = "violating"
+    SKIPPED = "skipped"
+    UNREADABLE = "unreadable"
+
+
+# Rule ids are stable: reports, CI filters and golden files refer to them.
+RULES = {
+    "status.undocumented": "the status code is not documented for the operation",
+    "media-type": "the response media type is not documented for the status",
+    "header.missing": "a documented response header is absent",
+    "header.schema": "a response header does not match its schema",
+    "body.unreadable": "the body is not a JSON document",
+    "body.too-large": "the body is larger than --max-body-size",
+    "body.not-recorded": "the capture holds no body for the response",
+    "undocumented-field": "a field the contract does not document (drift)",
+    "schema.enum": "a value outside the documented enumeration (drift when the field is open)",
+    "schema.conditional": "a conditional rule of the contract is broken",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing wrong with one exchange."""
+
+    rule: str
+    pointer: str
+    message: str
+    severity: Severity
+    location: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "pointer": self.pointer,
+            "message": self.message,
+            "severity": self.severity.value,
+        }
+
+
+@dataclass(slots=True)
+class Result:
+    """The outcome for one item: a judged exchange, a skipped entry or an unreadable one."""
+
+    location: str
+    outcome: Outcome
+    findings: list[Finding] = field(default_factory=list)
+    reason: str = ""  # why an item was skipped or could not be read
+
+
+@dataclass
+class Summary:
+    """Counts over a whole run; total is always the sum of the other four."""
+
+    conforming: int = 0
+    violating: int = 0
+    skipped: int = 0
+    unreadable: int = 0
+    skipped_reasons: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return self.conforming + self.violating + self.skipped + self.unreadable
+
+    def count(self, result: Result) -> None:
+        if result.outcome is Outcome.CONFORMING:
+            self.conforming += 1
+        elif result.outcome is Outcome.VIOLATING:
+            self.violating += 1
+        elif result.outcome is Outcome.SKIPPED:
+            self.skipped += 1
+            self.skipped_reasons[result.reason] = self.skipped_reasons.get(result.reason, 0) + 1
+        else:
+            self.unreadable += 1
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "total": self.total,
+            "conforming": self.conforming,
+            "violating": self.violating,
+            "skipped": self.skipped,
+            "unreadable": self.unreadable,
+        }

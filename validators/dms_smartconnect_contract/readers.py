@@ -1,0 +1,172 @@
+"""Turn what a user hands over (body files, folders, JSONL logs, HAR captures) into a stream of items.
+
+Readers never hold a whole capture: JSONL is read a line at a time and HAR an entry at a time, so memory stays flat
+however large the file is. Every item gets a location: `file`, `file:LINE` (JSONL), `file#/log/entries/N` (HAR).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import ijson
+
+from .exchange import Exchange, Item, JsonlLine, Skipped, Unreadable
+
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+HAR_SUFFIXES = {".har"}
+BODY_SUFFIXES = {".json"}
+_HAR_START = re.compile(rb'^\s*\{\s*"log"\s*:')
+
+
+class InputError(Exception):
+    """An input path that cannot be used at all: the command stops with exit code 2."""
+
+
+class Reader:
+    """Reads inputs into items, with the defaults for bare bodies."""
+
+    def __init__(self, *, status: int = 200, content_type: str = "application/json", max_body_size: int) -> None:
+        self.status = status
+        self.content_type = content_type
+        self.max_body_size = max_body_size
+        self.bytes_read = 0  # for progress display
+
+    def check_paths(self, paths: list[Path]) -> None:
+        """Fail early, before any output, on a path that does not exist or cannot be opened."""
+        for path in paths:
+            if not path.exists():
+                raise InputError(f"{path}: no such file or folder")
+            if path.is_file():
+                try:
+                    with path.open("rb"):
+                        pass
+                except OSError as exc:
+                    raise InputError(f"{path}: cannot be opened ({exc.strerror})") from exc
+
+    def items(self, paths: list[Path]) -> Iterator[Item]:
+        """Every item of every path, folders walked recursively in name order."""
+        for path in paths:
+            if path.is_dir():
+                for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                    suffix = child.suffix.lower()
+                    if suffix in JSONL_SUFFIXES | HAR_SUFFIXES | BODY_SUFFIXES:
+                        yield from self.file_items(child)
+                    else:
+                        yield Skipped(str(child), f"not a capture file ({suffix or 'no extension'})")
+            else:
+                yield from self.file_items(path)
+
+    def file_items(self, path: Path) -> Iterator[Item]:
+        """The items of one file, by its kind: HAR, JSONL, or a single body."""
+        suffix = path.suffix.lower()
+        try:
+            if suffix in JSONL_SUFFIXES:
+                yield from self.jsonl_items(path)
+            elif suffix in HAR_SUFFIXES or self._looks_like_har(path):
+                yield from self.har_items(path)
+            else:
+                yield self.body_item(path)
+        except OSError as exc:
+            yield Unreadable(str(path), f"cannot be read: {exc.strerror or exc}")
+
+    def body_item(self, path: Path) -> Exchange:
+        """A file holding one response body, taken with the default status and media type."""
+        with path.open("rb") as handle:
+            # Reading one byte past the limit is enough to know the body is too large, without loading it.
+            body = handle.read(self.max_body_size + 1)
+        self.bytes_read += len(body)
+        return Exchange(str(path), self.status, self.content_type, None, body)
+
+    def jsonl_items(self, path: Path) -> Iterator[Item]:
+        """One raw item per non-blank line; parsing happens where the line is judged."""
+        with path.open("rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                self.bytes_read += len(raw)
+                line = raw.strip()
+                if line:
+                    yield JsonlLine(f"{path}:{number}", line)
+
+    def _looks_like_har(self, path: Path) -> bool:
+        with path.open("rb") as handle:
+            return bool(_HAR_START.match(handle.read(4096)))
+
+    def har_items(self, path: Path) -> Iterator[Item]:
+        """One item per entry of a HAR 1.2 file, streamed; a file that is no HAR is one unreadable item."""
+        problem = _har_shape_problem(path)
+        if problem:
+            yield Unreadable(str(path), problem)
+            return
+        index = -1
+        with path.open("rb") as handle:
+            try:
+                for index, entry in enumerate(ijson.items(handle, "log.entries.item", use_float=True)):
+                    self.bytes_read = max(self.bytes_read, handle.tell())
+                    yield har_entry(f"{path}#/log/entries/{index}", entry)
+            except (ijson.JSONError, ValueError, UnicodeDecodeError) as exc:
+                yield Unreadable(f"{path}#/log/entries/{index + 1}", f"HAR is malformed or truncated here: {exc}")
+
+
+def _har_shape_problem(path: Path) -> str | None:
+    """Why a file is not a HAR (no top-level object with log.entries), or None. Reads only up to log.entries."""
+    seen_log = False
+    with path.open("rb") as handle:
+        try:
+            for prefix, event, value in ijson.parse(handle):
+                if prefix == "" and event == "start_map":
+                    continue
+                if prefix == "" and event == "map_key":
+                    seen_log = seen_log or value == "log"
+                elif prefix == "log.entries" and event == "start_array":
+                    return None
+                elif prefix == "" and event != "end_map":
+                    return "not a HAR file: the top level is not an object"
+        except (ijson.JSONError, ValueError, UnicodeDecodeError) as exc:
+            return f"not a HAR file: not JSON ({exc})"
+    return "not a HAR file: no log.entries array" if seen_log else "not a HAR file: no top-level 'log' object"
+
+
+def har_entry(location: str, entry: Any) -> Item:
+    """An exchange from one HAR entry (request method and URL, response status, headers, content)."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("response"), dict):
+        return Unreadable(location, "entry has no response object")
+    request: dict[str, Any] = entry["request"] if isinstance(entry.get("request"), dict) else {}
+    response = entry["response"]
+    status = response.get("status")
+    if not isinstance(status, int) or isinstance(status, bool):
+        return Unreadable(location, "response.status is not a number")
+    if status == 0:
+        return Skipped(location, "no response recorded (status 0)")
+    headers: dict[str, str] = {}
+    for header in response.get("headers") or []:
+        if isinstance(header, dict) and isinstance(header.get("name"), str):
+            name = header["name"].lower()
+            value = str(header.get("value", ""))
+            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    content = response.get("content") if isinstance(response.get("content"), dict) else {}
+    content_type = headers.get("content-type") or content.get("mimeType") or None
+    text = content.get("text")
+    body: bytes | None = None
+    body_error = None
+    if isinstance(text, str):
+        if content.get("encoding") == "base64":
+            try:
+                body = base64.b64decode(text, validate=True)
+            except (binascii.Error, ValueError) as exc:
+                body_error = f"response.content.text is not valid base64: {exc}"
+        else:
+            body = text.encode("utf-8", "surrogatepass")
+    return Exchange(
+        location,
+        status,
+        content_type if isinstance(content_type, str) else None,
+        headers,
+        body,
+        method=request.get("method") if isinstance(request.get("method"), str) else None,
+        url=request.get("url") if isinstance(request.get("url"), str) else None,
+        body_error=body_error,
+    )

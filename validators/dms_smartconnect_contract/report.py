@@ -1,0 +1,182 @@
+"""Renderers: they only format results. Each takes results one at a time, so memory does not grow with the input.
+
+- text: findings grouped by rule and JSON pointer, with counts and sample locations, then one summary line;
+- json: the shape described by `report.schema.json` beside this file, results streamed as they come;
+- junit: one test case per judged (or unreadable) exchange, for CI dashboards.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from typing import TextIO
+from xml.sax.saxutils import escape, quoteattr
+
+import orjson
+
+from .findings import Finding, Outcome, Result, Severity, Summary
+
+SAMPLES = 3
+UNREADABLE_SHOWN = 10
+
+
+@dataclass
+class _Group:
+    severity: Severity
+    message: str
+    count: int = 0
+    samples: list[str] = field(default_factory=list)
+
+
+class Reporter:
+    """The interface of every renderer."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def add(self, result: Result) -> None:
+        raise NotImplementedError
+
+    def finish(self, summary: Summary) -> None:
+        raise NotImplementedError
+
+
+def _color(enabled: bool, code: str, text: str) -> str:
+    return f"\033[{code}m{text}\033[0m" if enabled else text
+
+
+class TextReporter(Reporter):
+    """Findings grouped by (rule, pointer), most frequent first; -v adds one line per finding as it is found."""
+
+    def __init__(self, out: TextIO, *, verbosity: int = 0, color: bool = False) -> None:
+        super().__init__(out)
+        self.verbosity = verbosity
+        self.color = color
+        self.groups: dict[tuple[str, str, Severity], _Group] = {}
+        self.unreadable: list[Result] = []
+
+    def add(self, result: Result) -> None:
+        if result.outcome is Outcome.UNREADABLE and len(self.unreadable) < UNREADABLE_SHOWN:
+            self.unreadable.append(result)
+        for finding in result.findings:
+            group = self.groups.setdefault(
+                (finding.rule, finding.pointer, finding.severity), _Group(finding.severity, finding.message)
+            )
+            group.count += 1
+            if len(group.samples) < SAMPLES:
+                group.samples.append(finding.location)
+            if self.verbosity > 0:
+                self.out.write(f"{finding.location}: {self._label(finding.severity)} {_line(finding)}\n")
+
+    def _label(self, severity: Severity) -> str:
+        return _color(self.color, "31" if severity is Severity.ERROR else "33", severity.value)
+
+    def finish(self, summary: Summary) -> None:
+        write = self.out.write
+        if self.verbosity >= 0:
+            ordered = sorted(self.groups.items(), key=lambda kv: (kv[0][2] is not Severity.ERROR, -kv[1].count, kv[0]))
+            for (rule, pointer, severity), group in ordered:
+                where = pointer or "(exchange)"
+                write(f"{self._label(severity)} {rule} at {where}: {group.count} time(s)\n")
+                write(f"    {group.message}\n")
+                more = f" and {group.count - len(group.samples)} more" if group.count > len(group.samples) else ""
+                write(f"    e.g. {', '.join(group.samples)}{more}\n")
+            for result in self.unreadable:
+                write(f"{_color(self.color, '35', 'unreadable')} {result.location}: {result.reason}\n")
+            if summary.unreadable > len(self.unreadable):
+                write(f"    and {summary.unreadable - len(self.unreadable)} more unreadable item(s)\n")
+            if self.verbosity > 0:
+                for reason, count in sorted(summary.skipped_reasons.items()):
+                    write(f"skipped {count}: {reason}\n")
+        write(_summary_line(summary) + "\n")
+
+
+def _line(finding: Finding) -> str:
+    return f"{finding.rule} at {finding.pointer or '(exchange)'}: {finding.message}"
+
+
+def _summary_line(summary: Summary) -> str:
+    return (
+        f"{summary.total} item(s): {summary.conforming} conforming, {summary.violating} violating, "
+        f"{summary.skipped} skipped, {summary.unreadable} unreadable"
+    )
+
+
+class JsonReporter(Reporter):
+    """Streams `{"results": [...], "summary": {...}, "skipped_reasons": {...}}`."""
+
+    def __init__(self, out: TextIO) -> None:
+        super().__init__(out)
+        self.first = True
+        out.write('{"results": [')
+
+    def add(self, result: Result) -> None:
+        if result.outcome is Outcome.SKIPPED:
+            return
+        record: dict[str, object] = {
+            "location": result.location,
+            "outcome": result.outcome.value,
+            "violations": [finding.as_dict() for finding in result.findings],
+        }
+        if result.reason:
+            record["reason"] = result.reason
+        self.out.write(("\n  " if self.first else ",\n  ") + orjson.dumps(record).decode())
+        self.first = False
+
+    def finish(self, summary: Summary) -> None:
+        tail = {"summary": summary.as_dict(), "skipped_reasons": summary.skipped_reasons}
+        # The indented tail without its opening brace continues the object the header opened.
+        self.out.write("\n]," + orjson.dumps(tail, option=orjson.OPT_INDENT_2).decode()[1:] + "\n")
+
+
+class JunitReporter(Reporter):
+    """JUnit XML. Test cases go to a temporary file first: the suite's counts must precede them."""
+
+    def __init__(self, out: TextIO) -> None:
+        super().__init__(out)
+        self.cases = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in finish()
+
+    def add(self, result: Result) -> None:
+        if result.outcome is Outcome.SKIPPED:
+            return
+        name = quoteattr(result.location)
+        write = self.cases.write
+        write(f'    <testcase classname="ShowConnectorTask" name={name}>')
+        errors = [f for f in result.findings if f.severity is Severity.ERROR]
+        warnings = [f for f in result.findings if f.severity is Severity.WARNING]
+        if result.outcome is Outcome.UNREADABLE:
+            write(f'<error type="unreadable" message={quoteattr(result.reason)}/>')
+        elif errors:
+            text = "\n".join(_line(f) for f in errors)
+            write(
+                f"<failure type={quoteattr(errors[0].rule)} message={quoteattr(_line(errors[0]))}>{escape(text)}</failure>"
+            )
+        if warnings:
+            write(f"<system-out>{escape(chr(10).join('warning ' + _line(f) for f in warnings))}</system-out>")
+        write("</testcase>\n")
+
+    def finish(self, summary: Summary) -> None:
+        judged = summary.conforming + summary.violating + summary.unreadable
+        counts = f'tests="{judged}" failures="{summary.violating}" errors="{summary.unreadable}" skipped="0"'
+        self.out.write('<?xml version="1.0" encoding="utf-8"?>\n')
+        self.out.write(f'<testsuites name="smartconnect-contract" {counts}>\n')
+        self.out.write(f'  <testsuite name="ShowConnectorTask conformance" {counts}>\n')
+        self.cases.seek(0)
+        while chunk := self.cases.read(1 << 20):
+            self.out.write(chunk)
+        self.cases.close()
+        self.out.write(
+            f"    <system-out>{escape(_summary_line(summary))}</system-out>\n  </testsuite>\n</testsuites>\n"
+        )
+
+
+def make_reporter(name: str, out: TextIO, *, verbosity: int = 0, color: bool | None = None) -> Reporter:
+    """The renderer called `name` (text, json or junit) writing to `out`."""
+    if name == "json":
+        return JsonReporter(out)
+    if name == "junit":
+        return JunitReporter(out)
+    if color is None:
+        color = out.isatty() and "NO_COLOR" not in os.environ
+    return TextReporter(out, verbosity=verbosity, color=color)
