@@ -237,15 +237,24 @@ class Checker:
             except orjson.JSONDecodeError as exc:
                 add("body.unreadable", "", f"body is not JSON: {exc}")
                 return findings
+        try:
+            findings.extend(self._body_findings(body, instance, exchange.location))
+        except (ValueError, RecursionError) as exc:
+            # jsonschema-rs refuses instances nested deeper than it can convert; no task body is that deep.
+            add("body.unreadable", "", f"body cannot be validated: {exc} (nested too deeply)")
+        return findings
+
+    def _body_findings(self, body: _Body, instance: Any, location: str) -> list[Finding]:
         if body.closed.is_valid(instance):
-            return findings
+            return []
+        findings: list[Finding] = []
         for error in body.open.errors(instance):
-            findings.extend(self._findings(body.open, error, exchange.location, Severity.ERROR))
+            findings.extend(self._findings(body.open, error, location, Severity.ERROR))
         flagged = {finding.pointer for finding in findings}
         for error in body.closed.errors(instance):
             # Only what the closed reading adds is drift; the rest was reported from the open reading above.
             if error.keyword in ("additionalProperties", "enum"):
-                drift = self._findings(body.closed, error, exchange.location, self.drift_severity)
+                drift = self._findings(body.closed, error, location, self.drift_severity)
                 findings.extend(finding for finding in drift if finding.pointer not in flagged)
         return findings
 

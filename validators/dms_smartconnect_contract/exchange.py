@@ -5,8 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-# A JSONL line decides whether it is an exchange object or a bare body only once parsed, so it travels raw.
-NOT_PARSED: Any = type("NotParsed", (), {"__repr__": lambda self: "NOT_PARSED"})()
+
+class _NotParsed:
+    """Marks an exchange whose body the reader has not decoded (None is a valid decoded body)."""
+
+    def __repr__(self) -> str:
+        return "NOT_PARSED"
+
+    def __reduce__(self) -> str:
+        # Pickled by name, so the marker stays one object across worker processes.
+        return "NOT_PARSED"
+
+
+NOT_PARSED: Any = _NotParsed()
 
 
 @dataclass(slots=True)

@@ -108,7 +108,8 @@ class Reader:
                     self.bytes_read = max(self.bytes_read, handle.tell())
                     yield har_entry(f"{path}#/log/entries/{index}", entry)
             except (ijson.JSONError, ValueError, UnicodeDecodeError) as exc:
-                yield Unreadable(f"{path}#/log/entries/{index + 1}", f"HAR is malformed or truncated here: {exc}")
+                detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                yield Unreadable(f"{path}#/log/entries/{index + 1}", f"HAR is malformed or truncated here: {detail}")
 
 
 def _har_shape_problem(path: Path) -> str | None:

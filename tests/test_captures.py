@@ -1,0 +1,228 @@
+"""HAR and JSONL captures, bad input, secrets, exit codes and report formats of `validate`."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+from clirunner import run
+from conftest import ROOT
+
+CAPTURES = ROOT / "tests" / "captures"
+GOLDEN = ROOT / "tests" / "golden"
+REPORT_SCHEMA = ROOT / "validators" / "dms_smartconnect_contract" / "report.schema.json"
+SECRETS = ["MIIEXAMPLE-SECRET-TOKEN-VALUE", "COOKIE-SECRET", "SIG-SECRET", "BODY-SECRET"]
+
+
+@pytest.fixture
+def in_tests(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Relative locations in reports, as a user running from the folder sees them."""
+    monkeypatch.chdir(ROOT / "tests")
+
+
+def _counts(report: dict[str, object]) -> dict[str, int]:
+    summary = report["summary"]
+    assert isinstance(summary, dict)
+    assert summary["total"] == sum(summary[k] for k in ("conforming", "violating", "skipped", "unreadable"))
+    return summary
+
+
+@pytest.mark.usefixtures("in_tests")
+@pytest.mark.parametrize("capture", ["browser.har", "service.jsonl"])
+def test_json_report_matches_golden_file(capture: str) -> None:
+    result = run("validate", "--format", "json", f"captures/{capture}")
+    assert result.code == 1
+    golden = GOLDEN / f"{capture}.report.json"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(result.out)
+    assert result.json() == json.loads(golden.read_text())
+
+
+def test_har_entries_are_judged_skipped_or_unreadable() -> None:
+    report = run("validate", "--format", "json", str(CAPTURES / "browser.har")).json()
+    assert _counts(report) == {"total": 10, "conforming": 4, "violating": 1, "skipped": 4, "unreadable": 1}
+    assert report["skipped_reasons"] == {
+        "no response recorded (status 0)": 1,
+        "not this operation: other method": 1,
+        "not this operation: other path": 2,
+    }
+    by_location = {r["location"].rsplit("#", 1)[1]: r for r in report["results"]}
+    assert by_location["/log/entries/0"]["outcome"] == "conforming"  # base64 body, charset in the media type
+    assert by_location["/log/entries/2"]["outcome"] == "conforming"  # behind a gateway base path
+    assert by_location["/log/entries/3"]["violations"][0]["rule"] == "body.not-recorded"
+    assert by_location["/log/entries/9"]["outcome"] == "unreadable"
+    assert "base64" in by_location["/log/entries/9"]["reason"]
+
+
+def test_jsonl_lines_are_located_by_line_number() -> None:
+    report = run("validate", "--format", "json", str(CAPTURES / "service.jsonl")).json()
+    assert _counts(report) == {"total": 7, "conforming": 4, "violating": 1, "skipped": 1, "unreadable": 1}
+    locations = {r["location"].rsplit(":", 1)[1]: r["outcome"] for r in report["results"]}
+    assert locations == {"1": "conforming", "2": "conforming", "4": "conforming", "5": "unreadable",
+                         "7": "conforming", "8": "violating"}  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "junit"])
+def test_no_secret_reaches_any_report(fmt: str, tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    result = run("validate", "-v", "--format", fmt, "--output", str(out), str(CAPTURES))
+    text = out.read_text() + result.out + result.err
+    assert "secret_key" in text  # the field is reported, its value is not
+    for secret in SECRETS:
+        assert secret not in text
+
+
+def test_report_json_follows_its_schema() -> None:
+    report = run("validate", "--format", "json", str(CAPTURES), str(ROOT / "tests" / "exchanges")).json()
+    jsonschema.Draft202012Validator(json.loads(REPORT_SCHEMA.read_text())).validate(report)
+    assert _counts(report)["total"] > 40
+
+
+def test_junit_has_one_case_per_judged_exchange() -> None:
+    result = run("validate", "--format", "junit", str(CAPTURES / "browser.har"))
+    suite = ET.fromstring(result.out).find("testsuite")
+    assert suite is not None
+    cases = suite.findall("testcase")
+    assert len(cases) == int(suite.get("tests", "-1")) == 6
+    assert len([c for c in cases if c.find("failure") is not None]) == int(suite.get("failures", "-1")) == 1
+    assert len([c for c in cases if c.find("error") is not None]) == 1
+
+
+def test_text_report_groups_by_rule_and_pointer(tmp_path: Path) -> None:
+    log = tmp_path / "many.jsonl"
+    body = json.loads((ROOT / "tests" / "exchanges" / "violating" / "create-time-seconds.json").read_text())
+    log.write_text("\n".join(json.dumps(body) for _ in range(7)) + "\n")
+    result = run("validate", str(log))
+    assert result.code == 1
+    assert "error schema.minimum at /create_time: 7 time(s)" in result.out
+    assert f"e.g. {log}:1, {log}:2, {log}:3 and 4 more" in result.out
+    assert "\033[" not in result.out  # not a terminal: no colour
+    assert result.out.rstrip().endswith("7 item(s): 0 conforming, 7 violating, 0 skipped, 0 unreadable")
+
+
+# --- bad input: each becomes a finding or an unreadable count, and the run goes on ---------------------------
+
+
+def _bad_inputs(folder: Path) -> dict[str, Path]:
+    seed = (ROOT / "tests" / "exchanges" / "conforming" / "seed-example.json").read_bytes()
+    files = {
+        "truncated.json": seed[:100],
+        "latin1.json": seed.replace(b'"A"', '"Å"'.encode("latin-1")),
+        "deep.json": b"[" * 1000 + b"]" * 1000,
+        "not-a-har.har": b"<html>this is no HAR</html>",
+        "json-but-no-har.har": b'{"log": {"version": "1.2"}}',
+        "truncated.har": json.dumps({"log": {"entries": [{"response": {"status": 200}}] * 3}}).encode()[:-30],
+        "broken-line.jsonl": seed.replace(b"\n", b"") + b"\n{oops\n" + b"\xff\xfe\n",
+        "bad-base64.jsonl": json.dumps({"status": 200, "body_base64": "@@@"}).encode(),
+        "ok.json": seed,
+    }
+    paths = {}
+    for name, data in files.items():
+        paths[name] = folder / name
+        paths[name].write_bytes(data)
+    big = folder / "huge.json"
+    with big.open("wb") as handle:
+        handle.truncate(100 * 1024 * 1024)  # a 100 MB body, sparse on disk
+    paths["huge.json"] = big
+    return paths
+
+
+def test_bad_input_is_counted_and_named(tmp_path: Path) -> None:
+    paths = _bad_inputs(tmp_path)
+    report = run("validate", "--format", "json", str(tmp_path)).json()
+    counts = _counts(report)
+    assert counts["total"] == counts["conforming"] + counts["violating"] + counts["skipped"] + counts["unreadable"]
+    results = {r["location"].replace(str(tmp_path) + "/", ""): r for r in report["results"]}
+    rules = {loc: [v["rule"] for v in r["violations"]] for loc, r in results.items()}
+    assert rules["truncated.json"] == ["body.unreadable"]
+    assert rules["latin1.json"] == ["body.unreadable"]
+    assert "UTF-8" in results["latin1.json"]["violations"][0]["message"]
+    assert rules["deep.json"] == ["body.unreadable"]
+    assert "nested too deeply" in results["deep.json"]["violations"][0]["message"]
+    assert rules["huge.json"] == ["body.too-large"]
+    assert results["not-a-har.har"]["outcome"] == "unreadable"
+    assert "not a HAR file" in results["json-but-no-har.har"]["reason"]
+    assert results["truncated.har#/log/entries/2"]["outcome"] == "unreadable"
+    assert "truncated" in results["truncated.har#/log/entries/2"]["reason"]
+    assert results["broken-line.jsonl:1"]["outcome"] == "conforming"
+    assert results["broken-line.jsonl:2"]["outcome"] == "unreadable"
+    assert results["broken-line.jsonl:3"]["outcome"] == "unreadable"
+    assert "base64" in results["bad-base64.jsonl:1"]["reason"]
+    assert rules["ok.json"] == []
+    assert len(paths) == 10
+
+
+def test_deeper_nesting_than_the_parser_allows_is_a_finding(tmp_path: Path) -> None:
+    deep = tmp_path / "deeper.json"
+    deep.write_bytes(b'{"a":' * 5000 + b"1" + b"}" * 5000)
+    report = run("validate", "--format", "json", str(deep)).json()
+    assert report["results"][0]["violations"][0]["rule"] == "body.unreadable"
+
+
+# --- exit codes and options ---------------------------------------------------------------------------------
+
+
+def test_missing_path_exits_2_naming_it(tmp_path: Path) -> None:
+    result = run("validate", str(tmp_path / "nope.har"))
+    assert result.code == 2
+    assert "nope.har: no such file or folder" in result.err
+
+
+def test_bad_arguments_exit_2() -> None:
+    assert run("validate", "--format", "yaml", "x").code == 2
+    assert run("validate").code == 2
+
+
+def test_status_and_content_type_for_bare_bodies() -> None:
+    error_body = ROOT / "tests" / "exchanges" / "violating" / "create-time-seconds.json"
+    result = run("validate", "--format", "json", "--status", "404", str(error_body))
+    rules = {v["rule"] for v in result.json()["results"][0]["violations"]}
+    assert "schema.required" in rules  # judged as an error body: no error_code
+    result = run("validate", "--format", "json", "--content-type", "text/plain", str(error_body))
+    assert [v["rule"] for v in result.json()["results"][0]["violations"]] == ["media-type"]
+
+
+def test_host_option_skips_other_hosts() -> None:
+    report = run("validate", "--format", "json", "--host", "dms.eu-west-101.myhuaweicloud.eu",
+                 str(CAPTURES / "browser.har")).json()  # fmt: skip
+    assert report["summary"]["skipped"] == 10
+
+
+def test_jobs_give_the_same_report(tmp_path: Path) -> None:
+    log = tmp_path / "big.jsonl"
+    lines = (CAPTURES / "service.jsonl").read_text().splitlines()
+    log.write_text("\n".join(lines * 700) + "\n")
+    one = run("validate", "--format", "json", "--jobs", "1", str(log)).json()
+    two = run("validate", "--format", "json", "--jobs", "2", str(log)).json()
+    assert one == two
+    assert one["summary"]["total"] == 7 * 700
+
+
+def test_validating_a_small_file_imports_no_test_machinery() -> None:
+    body = ROOT / "tests" / "exchanges" / "conforming" / "seed-example.json"
+    code = (
+        f"import sys; from dms_smartconnect_contract.cli import main; rc = main(['validate', '-q', {str(body)!r}]); "
+        "heavy = [m for m in ('schemathesis', 'hypothesis', 'pytest') if m in sys.modules]; "
+        "print(heavy); sys.exit(rc)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("[]")
+
+
+def test_base64_har_body_with_charset(tmp_path: Path) -> None:
+    seed = (ROOT / "tests" / "exchanges" / "conforming" / "seed-example.json").read_bytes()
+    url = "https://h/v2/p/instances/i/connector/tasks/t"
+    entry = {"request": {"method": "GET", "url": url}, "response": {"status": 200, "headers": [
+        {"name": "X-Request-Id", "value": "1"}], "content": {"mimeType": "application/json; charset=utf-8",
+        "encoding": "base64", "text": base64.b64encode(seed).decode()}}}  # fmt: skip
+    har = tmp_path / "one.har"
+    har.write_text(json.dumps({"log": {"version": "1.2", "entries": [entry]}}))
+    assert run("validate", str(har)).code == 0

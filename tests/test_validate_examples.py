@@ -1,0 +1,117 @@
+"""Every recorded exchange under tests/exchanges is a test case, parametrized by file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import orjson
+import pytest
+from clirunner import run
+from conftest import ROOT, response_examples
+from dms_smartconnect_contract.checker import Checker
+from dms_smartconnect_contract.contract import JsonObject
+from dms_smartconnect_contract.readers import Reader
+from dms_smartconnect_models import ErrorResponse, ShowConnectorTaskResponse
+
+EXCHANGES = ROOT / "tests" / "exchanges"
+
+
+def _cases(folder: str) -> list[Path]:
+    return sorted((EXCHANGES / folder).iterdir())
+
+
+def _expected(folder: str) -> dict[str, list[list[str]]]:
+    return json.loads((EXCHANGES / f"{folder}.expected.json").read_text())
+
+
+def _findings(path: Path, *extra: str) -> tuple[int, list[dict[str, str]]]:
+    result = run("validate", "--format", "json", *extra, str(path))
+    report = result.json()
+    assert report["summary"]["total"] == 1
+    return result.code, report["results"][0]["violations"]
+
+
+@pytest.mark.parametrize("path", _cases("conforming"), ids=lambda p: p.name)
+@pytest.mark.parametrize("strict", [False, True], ids=["default", "strict"])
+def test_conforming(path: Path, strict: bool) -> None:
+    code, violations = _findings(path, *(["--strict"] if strict else []))
+    assert (code, violations) == (0, [])
+
+
+@pytest.mark.parametrize("path", _cases("violating"), ids=lambda p: p.name)
+def test_violating(path: Path) -> None:
+    code, violations = _findings(path)
+    assert code == 1
+    errors = sorted([v["rule"], v["pointer"]] for v in violations if v["severity"] == "error")
+    assert errors == sorted(_expected("violating")[path.name])
+
+
+@pytest.mark.parametrize("path", _cases("drift"), ids=lambda p: p.name)
+def test_drift_is_a_warning_by_default_and_an_error_when_strict(path: Path) -> None:
+    expected = sorted(_expected("drift")[path.name])
+    code, violations = _findings(path)
+    assert code == 0
+    assert sorted([v["rule"], v["pointer"]] for v in violations if v["severity"] == "warning") == expected
+    code, violations = _findings(path, "--strict")
+    assert code == 1
+    assert sorted([v["rule"], v["pointer"]] for v in violations if v["severity"] == "error") == expected
+
+
+def test_every_case_folder_has_its_expectations() -> None:
+    for folder in ("violating", "drift"):
+        assert set(_expected(folder)) == {p.name for p in _cases(folder)}
+
+
+def _all_bodies(document: JsonObject) -> list[tuple[str, Path | None, object]]:
+    """(name, file, body) of every recorded exchange and every response example."""
+    reader = Reader(max_body_size=1 << 20)
+    bodies: list[tuple[str, Path | None, object]] = []
+    for path in sorted(EXCHANGES.rglob("*.json*")):
+        if path.name.endswith(".expected.json"):
+            continue
+        for item in reader.file_items(path):
+            bodies.append((path.name, path, item))
+    for status in ("200", "400", "401", "403", "404", "500"):
+        for name, body in response_examples(document, status).items():
+            bodies.append((name, None, (status, body)))
+    return bodies
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_fast_engine_agrees_with_the_reference_engine(document: JsonObject, strict: bool) -> None:
+    """jsonschema-rs (fast) and jsonschema (reference) give the same verdicts and findings on every example."""
+    from dms_smartconnect_contract.exchange import Exchange
+
+    fast = Checker(document, engine="fast", strict=strict)
+    reference = Checker(document, engine="reference", strict=strict)
+    compared = 0
+    for name, _, item in _all_bodies(document):
+        if isinstance(item, tuple):
+            status, body = item
+            item = Exchange(name, int(status), "application/json", None, orjson.dumps(body))
+        a, b = fast.judge(item), reference.judge(item)  # type: ignore[arg-type]
+        assert (a.outcome, a.findings) == (b.outcome, b.findings), name
+        compared += 1
+    assert compared > 30
+
+
+def test_models_accept_every_body_the_validators_accept(document: JsonObject) -> None:
+    """Default mode is the consumers' reading: whatever it accepts, the generated models must parse."""
+    checker = Checker(document)
+    accepted = 0
+    for _, _, item in _all_bodies(document):
+        if isinstance(item, tuple):
+            continue
+        result = checker.judge(item)  # type: ignore[arg-type]
+        if result.outcome.value != "conforming":
+            continue
+        body = orjson.loads(item.raw) if hasattr(item, "raw") else orjson.loads(item.body)  # type: ignore[union-attr]
+        if isinstance(body, dict) and isinstance(body.get("status"), int):
+            status, body = body["status"], body.get("body")
+        else:
+            status = 200
+        model = ShowConnectorTaskResponse if status == 200 else ErrorResponse
+        model.model_validate(body)
+        accepted += 1
+    assert accepted >= 11  # the conforming and drift folders
