@@ -37,8 +37,16 @@ check: $(STAMP) lint-contract
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+## The main job on bundled data: check the contract, then validate the sample captures (findings expected: exit 1).
 demo: $(STAMP)
 	$(BIN)/smartconnect-contract lint openapi.yaml
+	@echo
+	@echo "== smartconnect-contract validate samples/"
+	$(BIN)/smartconnect-contract validate samples/ || test $$? -eq 1
+
+## Throughput and memory against floors measured in the same run (see bench/run.py).
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
