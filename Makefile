@@ -29,8 +29,8 @@ lint-contract: $(STAMP) node_modules/.installed
 
 ## Everything CI checks besides the tests: code lint and types, contract lint, generated/ drift.
 check: $(STAMP) lint-contract
-	$(BIN)/ruff check validators scripts tests
-	$(BIN)/ruff format --check validators scripts tests
+	$(BIN)/ruff check validators scripts tests bench
+	$(BIN)/ruff format --check validators scripts tests bench
 	$(BIN)/mypy
 	$(BIN)/python scripts/generate.py --check
 
