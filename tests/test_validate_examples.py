@@ -11,6 +11,7 @@ from clirunner import run
 from conftest import ROOT, response_examples
 from dms_smartconnect_contract.checker import Checker
 from dms_smartconnect_contract.contract import JsonObject
+from dms_smartconnect_contract.exchange import JsonlChunk, JsonlLine
 from dms_smartconnect_contract.readers import Reader
 from dms_smartconnect_models import ErrorResponse, ShowConnectorTaskResponse
 
@@ -71,7 +72,11 @@ def _all_bodies(document: JsonObject) -> list[tuple[str, Path | None, object]]:
         if path.name.endswith(".expected.json"):
             continue
         for item in reader.file_items(path):
-            bodies.append((path.name, path, item))
+            lines = item.lines if isinstance(item, JsonlChunk) else []
+            for number, raw in enumerate(lines, start=1):
+                bodies.append((path.name, path, JsonlLine(f"{path}:{number}", raw.strip())))
+            if not isinstance(item, JsonlChunk):
+                bodies.append((path.name, path, item))
     for status in ("200", "400", "401", "403", "404", "500"):
         for name, body in response_examples(document, status).items():
             bodies.append((name, None, (status, body)))
@@ -115,3 +120,26 @@ def test_models_accept_every_body_the_validators_accept(document: JsonObject) ->
         model.model_validate(body)
         accepted += 1
     assert accepted >= 11  # the conforming and drift folders
+
+
+@pytest.mark.parametrize("capture", ["service.jsonl", "browser.har"])
+@pytest.mark.parametrize("strict", [False, True])
+def test_chunk_fast_path_agrees_with_judging_each_line(document: JsonObject, capture: str, strict: bool) -> None:
+    """judge_chunk() decides plain lines in bulk; every line must get the Result judge() gives it alone."""
+    checker = Checker(document, strict=strict)
+    source = ROOT / "tests" / "captures" / capture
+    lines = source.read_bytes().splitlines(keepends=True)
+    if capture.endswith(".har"):  # the HAR's bodies, one per line, as a JSONL log of bare bodies
+        import json
+
+        entries = json.loads(source.read_text())["log"]["entries"]
+        lines = [e["response"]["content"].get("text", "").encode() + b"\n" for e in entries]
+    lines += ((ROOT / "tests" / "exchanges" / "drift" / "new-field.json").read_bytes().replace(b"\n", b"") + b"\n",)
+    chunk = checker.judge_chunk(JsonlChunk("log.jsonl", 1, lines))
+    expected = [
+        checker.judge(JsonlLine(f"log.jsonl:{number}", raw.strip()))
+        for number, raw in enumerate(lines, start=1)
+        if raw.strip()
+    ]
+    assert list(chunk.results()) == expected
+    assert chunk.conforming  # the fast path did decide some lines

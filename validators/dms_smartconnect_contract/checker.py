@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 import orjson
 
 from .contract import JsonObject, Operation, close_schema, find_operation
-from .exchange import NOT_PARSED, Exchange, Item, JsonlLine, Skipped, Unreadable
-from .findings import Finding, Outcome, Result, Severity
+from .exchange import NOT_PARSED, Exchange, JsonlChunk, JsonlLine, Single, Skipped, Unreadable
+from .findings import ChunkResult, Finding, Outcome, Result, Severity
 from .redact import preview
 
 Engine = Literal["fast", "reference"]
@@ -127,6 +127,8 @@ class Checker:
         self.host = host.lower() if host else None
         self.drift_severity = Severity.ERROR if strict else Severity.WARNING
         self._path = _path_pattern(self.operation.path)
+        # Bare bodies carry no headers, so only status, media type and body decide them.
+        self._status_ok = {int(status) for status in self.operation.responses if status.isdigit()}
         self._bodies: dict[tuple[str, str], _Body] = {}
         self._headers: dict[str, list[tuple[str, bool, SchemaValidator]]] = {}
         for status, response in self.operation.responses.items():
@@ -141,7 +143,36 @@ class Checker:
 
     # --- items -------------------------------------------------------------------------------------------------
 
-    def judge(self, item: Item) -> Result:
+    def judge_chunk(self, chunk: JsonlChunk) -> ChunkResult:
+        """Judge the lines of a JSONL chunk. A bare body that the closed schema accepts is conforming with nothing
+        to report, which is decided here with one parse and one validation; every other line takes judge()."""
+        default = self._bodies.get((str(self.default_status), self.default_content_type.split(";")[0].lower()))
+        accept = default.closed.is_valid if default is not None and self.default_status in self._status_ok else None
+        loads, limit = orjson.loads, self.max_body_size
+        conforming: list[int] = []
+        others: list[tuple[int, Result]] = []
+        for number, raw in enumerate(chunk.lines, start=chunk.first_line):
+            if accept is not None and len(raw) <= limit:
+                try:
+                    value = loads(raw)
+                except orjson.JSONDecodeError:
+                    if not raw.strip():
+                        continue  # blank lines are no items
+                else:
+                    status = value.get("status") if type(value) is dict else None
+                    try:
+                        plain = type(status) is not int and accept(value)
+                    except (ValueError, RecursionError):
+                        plain = False  # too deep for the fast engine: judge() reports it
+                    if plain:
+                        conforming.append(number)
+                        continue
+            elif not raw.strip():
+                continue
+            others.append((number, self.judge(JsonlLine(f"{chunk.path}:{number}", raw.strip()))))
+        return ChunkResult(chunk.path, conforming, others)
+
+    def judge(self, item: Single) -> Result:
         """The outcome of one item; never raises for bad input."""
         if isinstance(item, Skipped):
             return Result(item.location, Outcome.SKIPPED, reason=item.reason)
@@ -177,7 +208,7 @@ class Checker:
             return "not this operation: other path"
         return None
 
-    def _jsonl_item(self, line: JsonlLine) -> Item:
+    def _jsonl_item(self, line: JsonlLine) -> Single:
         if len(line.raw) > self.max_body_size:
             return Unreadable(line.location, f"line of {len(line.raw)} bytes is over --max-body-size")
         try:
@@ -332,7 +363,7 @@ def _path_pattern(template: str) -> re.Pattern[str]:
     return re.compile(f"(?:^|/){pattern.lstrip('/')}/?$")
 
 
-def _exchange_record(location: str, record: dict[str, Any], default_content_type: str) -> Item:
+def _exchange_record(location: str, record: dict[str, Any], default_content_type: str) -> Single:
     """An exchange from a JSONL record: keys status, body | body_text | body_base64, and optional method, url,
     headers, content_type (default: the Content-Type header, else the --content-type default)."""
     import base64

@@ -12,7 +12,7 @@ from . import __version__
 from .checker import DEFAULT_MAX_BODY_SIZE
 from .contract import ContractError, find_operation, read_document
 from .exitcodes import ExitCode
-from .findings import Summary
+from .findings import ChunkResult, Summary
 from .progress import Progress, progress_wanted, total_size
 from .readers import InputError, Reader
 from .report import make_reporter
@@ -99,11 +99,15 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
         else None
     )
     try:
-        for result in judge_all(reader.items(args.paths), document, options, jobs):
-            summary.count(result)
-            reporter.add(result)
+        for outcome in judge_all(reader.items(args.paths), document, options, jobs):
+            if isinstance(outcome, ChunkResult):
+                summary.count_chunk(outcome)
+                reporter.add_chunk(outcome)
+            else:
+                summary.count(outcome)
+                reporter.add(outcome)
             if progress:
-                progress.tick()
+                progress.tick(len(outcome) if isinstance(outcome, ChunkResult) else 1)
     finally:
         if progress:
             progress.close()

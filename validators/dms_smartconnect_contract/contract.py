@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import copy
+import importlib.util
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 OPERATION_ID = "ShowConnectorTask"
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -26,8 +24,15 @@ class ContractError(Exception):
 
 
 def packaged_contract_path() -> Path:
-    """Path of the contract copy that `make generate` places inside the models package."""
-    return Path(str(resources.files("dms_smartconnect_models").joinpath("openapi.json")))
+    """Path of the contract copy that `make generate` places inside the models package.
+
+    Found without importing the package: importing it would load pydantic and the models, which cost more start-up
+    time than the whole validation of a small file.
+    """
+    spec = importlib.util.find_spec("dms_smartconnect_models")
+    if spec is None or not spec.submodule_search_locations:
+        raise ContractError("the models package dms_smartconnect_models is not installed; pass --contract")
+    return Path(next(iter(spec.submodule_search_locations))) / "openapi.json"
 
 
 def read_document(path: Path | None = None) -> JsonObject:
@@ -37,6 +42,8 @@ def read_document(path: Path | None = None) -> JsonObject:
         text = source.read_text(encoding="utf-8")
     except OSError as exc:
         raise ContractError(f"cannot read contract {source}: {exc.strerror or exc}") from exc
+    import yaml  # here: the packaged contract is JSON, and validate's start-up need not pay for a YAML parser
+
     try:
         document = json.loads(text) if source.suffix == ".json" else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as exc:

@@ -44,6 +44,16 @@ class JsonlLine:
 
 
 @dataclass(slots=True)
+class JsonlChunk:
+    """Consecutive raw lines of a JSONL file (blank ones included, so numbering stays exact), judged as one unit:
+    most lines of a capture conform, and handling them in bulk keeps the per-line cost near the parse itself."""
+
+    path: str
+    first_line: int
+    lines: list[bytes]
+
+
+@dataclass(slots=True)
 class Skipped:
     """An item that is not this operation (or records no response): counted, never judged."""
 
@@ -59,4 +69,5 @@ class Unreadable:
     message: str
 
 
-Item = Exchange | JsonlLine | Skipped | Unreadable
+Single = Exchange | JsonlLine | Skipped | Unreadable  # one item, one Result
+Item = Single | JsonlChunk

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -67,6 +69,24 @@ class Result:
     reason: str = ""  # why an item was skipped or could not be read
 
 
+@dataclass(slots=True)
+class ChunkResult:
+    """The outcome of a JSONL chunk: plainly conforming lines by number, every other line with its Result."""
+
+    path: str
+    conforming: list[int]
+    others: list[tuple[int, Result]]
+
+    def __len__(self) -> int:
+        return len(self.conforming) + len(self.others)
+
+    def results(self) -> Iterator[Result]:
+        """Every line's Result, in line order."""
+        plain = ((number, None) for number in self.conforming)
+        for number, result in heapq.merge(plain, self.others, key=lambda pair: pair[0]):
+            yield result if result is not None else Result(f"{self.path}:{number}", Outcome.CONFORMING)
+
+
 @dataclass
 class Summary:
     """Counts over a whole run; total is always the sum of the other four."""
@@ -91,6 +111,11 @@ class Summary:
             self.skipped_reasons[result.reason] = self.skipped_reasons.get(result.reason, 0) + 1
         else:
             self.unreadable += 1
+
+    def count_chunk(self, chunk: ChunkResult) -> None:
+        self.conforming += len(chunk.conforming)
+        for _, result in chunk.others:
+            self.count(result)
 
     def as_dict(self) -> dict[str, int]:
         return {

@@ -23,10 +23,8 @@ class Progress:
         self.started = self.last = time.monotonic()
         self.items = 0
 
-    def tick(self) -> None:
-        self.items += 1
-        if self.items & 0x3FF:
-            return
+    def tick(self, items: int = 1) -> None:
+        self.items += items
         now = time.monotonic()
         if now - self.last < 0.2:
             return
@@ -39,7 +37,7 @@ class Progress:
         self.stream.flush()
 
     def close(self) -> None:
-        if self.items >= 0x400:
+        if self.last > self.started:
             self.stream.write("\r" + " " * 60 + "\r")
             self.stream.flush()
 

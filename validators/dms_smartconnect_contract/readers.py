@@ -15,11 +15,12 @@ from typing import Any
 
 import ijson
 
-from .exchange import Exchange, Item, JsonlLine, Skipped, Unreadable
+from .exchange import Exchange, Item, JsonlChunk, Single, Skipped, Unreadable
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 HAR_SUFFIXES = {".har"}
 BODY_SUFFIXES = {".json"}
+JSONL_CHUNK_BYTES = 1 << 20
 _HAR_START = re.compile(rb'^\s*\{\s*"log"\s*:')
 
 
@@ -83,13 +84,13 @@ class Reader:
         return Exchange(str(path), self.status, self.content_type, None, body)
 
     def jsonl_items(self, path: Path) -> Iterator[Item]:
-        """One raw item per non-blank line; parsing happens where the line is judged."""
+        """Chunks of about a megabyte of raw lines; parsing happens where a chunk is judged."""
+        number = 1
         with path.open("rb") as handle:
-            for number, raw in enumerate(handle, start=1):
-                self.bytes_read += len(raw)
-                line = raw.strip()
-                if line:
-                    yield JsonlLine(f"{path}:{number}", line)
+            while lines := handle.readlines(JSONL_CHUNK_BYTES):
+                self.bytes_read += sum(map(len, lines))
+                yield JsonlChunk(str(path), number, lines)
+                number += len(lines)
 
     def _looks_like_har(self, path: Path) -> bool:
         with path.open("rb") as handle:
@@ -131,7 +132,7 @@ def _har_shape_problem(path: Path) -> str | None:
     return "not a HAR file: no log.entries array" if seen_log else "not a HAR file: no top-level 'log' object"
 
 
-def har_entry(location: str, entry: Any) -> Item:
+def har_entry(location: str, entry: Any) -> Single:
     """An exchange from one HAR entry (request method and URL, response status, headers, content)."""
     if not isinstance(entry, dict) or not isinstance(entry.get("response"), dict):
         return Unreadable(location, "entry has no response object")

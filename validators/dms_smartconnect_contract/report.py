@@ -11,11 +11,10 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from typing import TextIO
-from xml.sax.saxutils import escape, quoteattr
 
 import orjson
 
-from .findings import Finding, Outcome, Result, Severity, Summary
+from .findings import ChunkResult, Finding, Outcome, Result, Severity, Summary
 
 SAMPLES = 3
 UNREADABLE_SHOWN = 10
@@ -38,6 +37,11 @@ class Reporter:
     def add(self, result: Result) -> None:
         raise NotImplementedError
 
+    def add_chunk(self, chunk: ChunkResult) -> None:
+        """Every line of a JSONL chunk, in order."""
+        for result in chunk.results():
+            self.add(result)
+
     def finish(self, summary: Summary) -> None:
         raise NotImplementedError
 
@@ -55,6 +59,11 @@ class TextReporter(Reporter):
         self.color = color
         self.groups: dict[tuple[str, str, Severity], _Group] = {}
         self.unreadable: list[Result] = []
+
+    def add_chunk(self, chunk: ChunkResult) -> None:
+        # Plainly conforming lines add nothing to a text report.
+        for _, result in chunk.others:
+            self.add(result)
 
     def add(self, result: Result) -> None:
         if result.outcome is Outcome.UNREADABLE and len(self.unreadable) < UNREADABLE_SHOWN:
@@ -128,6 +137,16 @@ class JsonReporter(Reporter):
         tail = {"summary": summary.as_dict(), "skipped_reasons": summary.skipped_reasons}
         # The indented tail without its opening brace continues the object the header opened.
         self.out.write("\n]," + orjson.dumps(tail, option=orjson.OPT_INDENT_2).decode()[1:] + "\n")
+
+
+def escape(text: str) -> str:
+    """XML character data."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(text: str) -> str:
+    """An XML attribute value, quotes included (line breaks kept as character references)."""
+    return '"' + escape(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;") + '"'
 
 
 class JunitReporter(Reporter):
