@@ -226,3 +226,19 @@ def test_base64_har_body_with_charset(tmp_path: Path) -> None:
     har = tmp_path / "one.har"
     har.write_text(json.dumps({"log": {"version": "1.2", "entries": [entry]}}))
     assert run("validate", str(har)).code == 0
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_line_numbers_stay_exact_across_chunks(tmp_path: Path, jobs: str) -> None:
+    """A JSONL file is judged in chunks of about a megabyte; every reported line number must still be exact."""
+    good = (ROOT / "tests" / "exchanges" / "conforming" / "seed-example.json").read_bytes().replace(b"\n", b"")
+    bad = (ROOT / "tests" / "exchanges" / "violating" / "create-time-seconds.json").read_bytes().replace(b"\n", b"")
+    bad_lines = {1, 1499, 3001, 4777, 6000}
+    log = tmp_path / "log.jsonl"
+    log.write_bytes(b"".join((bad if n in bad_lines else good) + b"\n" for n in range(1, 6001)))
+    assert log.stat().st_size > 3 * 1024 * 1024
+    report = run("validate", "--format", "json", "--jobs", jobs, str(log), str(log)).json()
+    assert report["summary"]["total"] == 12000
+    violating = [r["location"] for r in report["results"] if r["outcome"] == "violating"]
+    assert violating == [f"{log}:{n}" for n in sorted(bad_lines)] * 2
+    assert [r["location"] for r in report["results"]][:3] == [f"{log}:1", f"{log}:2", f"{log}:3"]

@@ -151,7 +151,8 @@ class Checker:
         loads, limit = orjson.loads, self.max_body_size
         conforming: list[int] = []
         others: list[tuple[int, Result]] = []
-        for number, raw in enumerate(chunk.lines, start=chunk.first_line):
+        lines = chunk.read_lines()
+        for number, raw in enumerate(lines, start=chunk.first_line or 1):
             if accept is not None and len(raw) <= limit:
                 try:
                     value = loads(raw)
@@ -170,7 +171,7 @@ class Checker:
             elif not raw.strip():
                 continue
             others.append((number, self.judge(JsonlLine(f"{chunk.path}:{number}", raw.strip()))))
-        return ChunkResult(chunk.path, conforming, others)
+        return ChunkResult(chunk.path, conforming, others, len(lines))
 
     def judge(self, item: Single) -> Result:
         """The outcome of one item; never raises for bad input."""

@@ -72,11 +72,12 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
         find_operation(document)
     except ContractError as exc:
         return _error("the contract cannot be used", str(exc), "Pass an OpenAPI 3.1 file with --contract.")
-    reader = Reader(status=args.status, content_type=args.content_type, max_body_size=args.max_body_size)
     try:
-        reader.check_paths(args.paths)
+        Reader(max_body_size=args.max_body_size).check_paths(args.paths)
     except InputError as exc:
         return _error("an input cannot be read", str(exc), "Check the path; nothing was validated.")
+    jobs = args.jobs if args.jobs > 0 else _auto_jobs(args.paths)
+    reader = Reader(status=args.status, content_type=args.content_type, max_body_size=args.max_body_size)
     options = {
         "strict": args.strict,
         "engine": args.engine,
@@ -85,7 +86,6 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
         "default_content_type": args.content_type,
         "host": args.host,
     }
-    jobs = args.jobs if args.jobs > 0 else _auto_jobs(args.paths)
     try:
         out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     except OSError as exc:

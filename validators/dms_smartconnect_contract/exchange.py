@@ -46,11 +46,25 @@ class JsonlLine:
 @dataclass(slots=True)
 class JsonlChunk:
     """Consecutive raw lines of a JSONL file (blank ones included, so numbering stays exact), judged as one unit:
-    most lines of a capture conform, and handling them in bulk keeps the per-line cost near the parse itself."""
+    most lines of a capture conform, and handling them in bulk keeps the per-line cost near the parse itself.
+
+    Either the lines themselves, or (lines None) the byte range [start, end) of the file holding them: a worker
+    process reads its range from the file instead of receiving the bytes through a pipe. first_line 0 means the
+    numbers are not known yet: lines are numbered from 1 within the chunk and placed later (ChunkResult.place).
+    """
 
     path: str
     first_line: int
-    lines: list[bytes]
+    lines: list[bytes] | None
+    start: int = 0
+    end: int = 0
+
+    def read_lines(self) -> list[bytes]:
+        if self.lines is not None:
+            return self.lines
+        with open(self.path, "rb") as handle:
+            handle.seek(self.start)
+            return handle.read(self.end - self.start).splitlines(keepends=True)
 
 
 @dataclass(slots=True)

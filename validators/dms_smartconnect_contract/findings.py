@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
@@ -76,15 +76,25 @@ class ChunkResult:
     path: str
     conforming: list[int]
     others: list[tuple[int, Result]]
+    lines: int = 0  # lines in the chunk, blank ones included
+    offset: int = 0  # added to the numbers above once the chunk is placed
 
     def __len__(self) -> int:
         return len(self.conforming) + len(self.others)
+
+    def place(self, offset: int) -> None:
+        """Shift a chunk numbered from 1 to its place in the file: `offset` lines come before it."""
+        self.offset = offset
+        for number, result in self.others:
+            location = f"{self.path}:{number + offset}"
+            result.location = location
+            result.findings = [replace(finding, location=location) for finding in result.findings]
 
     def results(self) -> Iterator[Result]:
         """Every line's Result, in line order."""
         plain = ((number, None) for number in self.conforming)
         for number, result in heapq.merge(plain, self.others, key=lambda pair: pair[0]):
-            yield result if result is not None else Result(f"{self.path}:{number}", Outcome.CONFORMING)
+            yield result if result is not None else Result(f"{self.path}:{number + self.offset}", Outcome.CONFORMING)
 
 
 @dataclass
