@@ -40,14 +40,20 @@ def read_document(path: Path | None = None) -> JsonObject:
     source = path or packaged_contract_path()
     try:
         text = source.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ContractError(f"cannot read contract {source}: {exc.strerror or exc}") from exc
-    import yaml  # here: the packaged contract is JSON, and validate's start-up need not pay for a YAML parser
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContractError(f"cannot read contract {source}: {getattr(exc, 'strerror', None) or exc}") from exc
+    if source.suffix == ".json":
+        try:
+            document = json.loads(text)
+        except ValueError as exc:
+            raise ContractError(f"contract {source} is not valid JSON: {exc}") from exc
+    else:
+        import yaml  # here: the packaged contract is JSON, and validate's start-up need not pay for YAML
 
-    try:
-        document = json.loads(text) if source.suffix == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as exc:
-        raise ContractError(f"contract {source} is not valid YAML/JSON: {exc}") from exc
+        try:
+            document = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise ContractError(f"contract {source} is not valid YAML: {exc}") from exc
     if not isinstance(document, dict) or "paths" not in document:
         raise ContractError(f"contract {source} is not an OpenAPI document (no 'paths')")
     return document
