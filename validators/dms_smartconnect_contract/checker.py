@@ -13,6 +13,7 @@ import orjson
 from .contract import JsonObject, Operation, close_schema, find_operation
 from .exchange import NOT_PARSED, Exchange, JsonlChunk, JsonlLine, Single, Skipped, Unreadable
 from .findings import ChunkResult, Finding, Outcome, Result, Severity
+from .readers import exchange_record
 from .redact import preview
 
 Engine = Literal["fast", "reference"]
@@ -217,7 +218,7 @@ class Checker:
         except orjson.JSONDecodeError as exc:
             return Unreadable(line.location, f"line is not JSON: {exc}")
         if isinstance(value, dict) and isinstance(value.get("status"), int) and not isinstance(value["status"], bool):
-            return _exchange_record(line.location, value, self.default_content_type)
+            return exchange_record(line.location, value, self.default_content_type)
         return Exchange(line.location, self.default_status, self.default_content_type, None, line.raw, parsed=value)
 
     # --- one exchange ------------------------------------------------------------------------------------------
@@ -364,40 +365,3 @@ def _path_pattern(template: str) -> re.Pattern[str]:
         "[^/]+" if part.startswith("{") else re.escape(part) for part in re.split(r"(\{[^}]+\})", template)
     )
     return re.compile(f"(?:^|/){pattern.lstrip('/')}/?$")
-
-
-def _exchange_record(location: str, record: dict[str, Any], default_content_type: str) -> Single:
-    """An exchange from a JSONL record: keys status, body | body_text | body_base64, and optional method, url,
-    headers, content_type (default: the Content-Type header, else the --content-type default)."""
-    import base64
-    import binascii
-
-    headers_raw = record.get("headers")
-    headers = None
-    if isinstance(headers_raw, dict):
-        headers = {str(k).lower(): str(v) for k, v in headers_raw.items()}
-    content_type = record.get("content_type") or (headers or {}).get("content-type") or default_content_type
-    parsed: Any = NOT_PARSED
-    body: bytes | None = None
-    body_error = None
-    if "body" in record:
-        parsed = record["body"]
-        body = b""
-    elif isinstance(record.get("body_text"), str):
-        body = record["body_text"].encode("utf-8", "surrogatepass")
-    elif isinstance(record.get("body_base64"), str):
-        try:
-            body = base64.b64decode(record["body_base64"], validate=True)
-        except (binascii.Error, ValueError) as exc:
-            body_error = f"body_base64 is not valid base64: {exc}"
-    return Exchange(
-        location,
-        record["status"],
-        content_type if isinstance(content_type, str) else None,
-        headers,
-        body,
-        method=record.get("method") if isinstance(record.get("method"), str) else None,
-        url=record.get("url") if isinstance(record.get("url"), str) else None,
-        parsed=parsed,
-        body_error=body_error,
-    )

@@ -15,7 +15,7 @@ from typing import Any
 
 import ijson
 
-from .exchange import Exchange, Item, JsonlChunk, Single, Skipped, Unreadable
+from .exchange import NOT_PARSED, Exchange, Item, JsonlChunk, Single, Skipped, Unreadable
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 HAR_SUFFIXES = {".har"}
@@ -156,24 +156,59 @@ def har_entry(location: str, entry: Any) -> Single:
             headers[name] = f"{headers[name]}, {value}" if name in headers else value
     content = response.get("content") if isinstance(response.get("content"), dict) else {}
     content_type = headers.get("content-type") or content.get("mimeType") or None
-    text = content.get("text")
-    body: bytes | None = None
-    body_error = None
-    if isinstance(text, str):
-        if content.get("encoding") == "base64":
-            try:
-                body = base64.b64decode(text, validate=True)
-            except (binascii.Error, ValueError) as exc:
-                body_error = f"response.content.text is not valid base64: {exc}"
-        else:
-            body = text.encode("utf-8", "surrogatepass")
+    body, body_error = _body(_text(content.get("text")), content.get("encoding") == "base64", "response.content.text")
     return Exchange(
         location,
         status,
-        content_type if isinstance(content_type, str) else None,
+        _text(content_type),
         headers,
         body,
-        method=request.get("method") if isinstance(request.get("method"), str) else None,
-        url=request.get("url") if isinstance(request.get("url"), str) else None,
+        method=_text(request.get("method")),
+        url=_text(request.get("url")),
+        body_error=body_error,
+    )
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _body(text: str | None, base64_encoded: bool, where: str) -> tuple[bytes | None, str | None]:
+    """A recorded body as bytes, or why it cannot be recovered. No text: the body was not recorded."""
+    if text is None:
+        return None, None
+    if not base64_encoded:
+        return text.encode("utf-8", "surrogatepass"), None
+    try:
+        return base64.b64decode(text, validate=True), None
+    except (binascii.Error, ValueError) as exc:
+        return None, f"{where} is not valid base64: {exc}"
+
+
+def exchange_record(location: str, record: dict[str, Any], default_content_type: str) -> Single:
+    """An exchange from a JSONL record: keys status, body | body_text | body_base64, and optional method, url,
+    headers, content_type (default: the Content-Type header, else `default_content_type`)."""
+    headers = None
+    if isinstance(record.get("headers"), dict):
+        headers = {str(k).lower(): str(v) for k, v in record["headers"].items()}
+    content_type = _text(record.get("content_type")) or (headers or {}).get("content-type") or default_content_type
+    parsed: Any = NOT_PARSED
+    body: bytes | None
+    body_error: str | None
+    if "body" in record:
+        parsed, body, body_error = record["body"], b"", None
+    elif "body_text" in record:
+        body, body_error = _body(_text(record["body_text"]), False, "body_text")
+    else:
+        body, body_error = _body(_text(record.get("body_base64")), True, "body_base64")
+    return Exchange(
+        location,
+        record["status"],
+        content_type,
+        headers,
+        body,
+        method=_text(record.get("method")),
+        url=_text(record.get("url")),
+        parsed=parsed,
         body_error=body_error,
     )
