@@ -123,6 +123,82 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
     return ExitCode.FINDINGS if summary.violating or summary.unreadable else ExitCode.OK
 
 
+def cmd_serve(args: argparse.Namespace) -> ExitCode:
+    """Run the reference server."""
+    from .reference_data import DEFAULT_PROJECT_ID
+    from .server import (
+        DataError,
+        ServerConfig,
+        bundled_tasks,
+        configured_credentials,
+        describe,
+        index_tasks,
+        load_tasks,
+    )
+    from .server import serve as run_server
+
+    tokens, keys = configured_credentials(args.token, args.ak, args.sk, os.environ)
+    try:
+        bodies = load_tasks(args.data) if args.data else bundled_tasks()
+        config = ServerConfig(
+            index_tasks(bodies),
+            project_id=args.project_id or os.environ.get("HUAWEICLOUD_SDK_PROJECT_ID") or DEFAULT_PROJECT_ID,
+            instance_id=args.instance_id,
+            tokens=tokens,
+            keys=keys,
+            fault=args.fault,
+        )
+    except (DataError, ValueError) as exc:
+        hint = "Set SMARTCONNECT_TOKEN (or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), or pass --token."
+        return _error("the server cannot start", str(exc), hint)
+    print(describe(config), file=sys.stderr, flush=True)
+    run_server(config, args.host, args.port)
+    return ExitCode.OK
+
+
+def cmd_contract(args: argparse.Namespace) -> ExitCode:
+    """Run the contract tests against a server and report them."""
+    from .contract_run import ContractRun, Credentials
+    from .report import render_contract_junit, render_contract_text
+
+    environ = os.environ
+    url = args.url or environ.get("SMARTCONNECT_BASE_URL")
+    region = args.region or environ.get("SMARTCONNECT_REGION")
+    if not url and region:
+        url = f"https://dms.{region}.myhuaweicloud.{'eu' if region == 'eu-west-101' else 'com'}"
+    known = {
+        "project_id": args.project_id or environ.get("HUAWEICLOUD_SDK_PROJECT_ID") or "",
+        "instance_id": args.instance_id or environ.get("SMARTCONNECT_INSTANCE_ID") or "",
+        "task_id": args.task_id or environ.get("SMARTCONNECT_TASK_ID") or "",
+    }
+    credentials = Credentials(
+        token=args.token or environ.get("SMARTCONNECT_TOKEN"),
+        access_key=environ.get("HUAWEICLOUD_SDK_AK"),
+        secret_key=environ.get("HUAWEICLOUD_SDK_SK"),
+        project_id=known["project_id"],
+    )
+    sources = {
+        "--url, SMARTCONNECT_BASE_URL or SMARTCONNECT_REGION": url,
+        "--project-id or HUAWEICLOUD_SDK_PROJECT_ID": known["project_id"],
+        "--instance-id or SMARTCONNECT_INSTANCE_ID": known["instance_id"],
+        "--task-id or SMARTCONNECT_TASK_ID": known["task_id"],
+    }
+    missing = [name for name, value in sources.items() if not value]
+    if not credentials.token and not (credentials.access_key and credentials.secret_key):
+        missing.append("SMARTCONNECT_TOKEN, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK")
+    if missing:
+        return _error("the contract tests need more to run", "missing: " + "; ".join(missing), "See the README.")
+    run = ContractRun(credentials, base_url=url)
+    outcomes = run.run(known, max_examples=args.max_examples)
+    if all(outcome.status is None for outcome in outcomes):
+        return _error("the server did not answer", f"no response from {url}", "Check the URL and the network.")
+    if args.junit:
+        with open(args.junit, "w", encoding="utf-8") as handle:
+            render_contract_junit(outcomes, handle)
+    render_contract_text(outcomes, sys.stdout)
+    return ExitCode.FINDINGS if any(outcome.failures for outcome in outcomes) else ExitCode.OK
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value < 0:
@@ -174,6 +250,36 @@ def build_parser() -> argparse.ArgumentParser:
     noise.add_argument("-q", "--quiet", action="store_true", help="print only the summary line")
     noise.add_argument("-v", "--verbose", action="count", default=0, help="also print every finding and skip reason")
     validate.set_defaults(func=cmd_validate)
+
+    from .reference_data import DEFAULT_INSTANCE_ID, FAULTS
+
+    serve = commands.add_parser("serve", help="run the reference server (uvicorn)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--data", type=Path, nargs="+", help="task bodies: JSON, JSONL or folders (default: bundled)")
+    serve.add_argument("--project-id", help="default: HUAWEICLOUD_SDK_PROJECT_ID, else the documentation's example")
+    serve.add_argument("--instance-id", default=DEFAULT_INSTANCE_ID)
+    serve.add_argument("--token", help="accepted IAM token (prefer SMARTCONNECT_TOKEN: flags show in process lists)")
+    serve.add_argument("--ak", help="access key (default: HUAWEICLOUD_SDK_AK)")
+    serve.add_argument("--sk", help="secret key (default: HUAWEICLOUD_SDK_SK)")
+    serve.add_argument("--fault", choices=sorted(FAULTS), help="break the contract in one way, to test the tests")
+    serve.set_defaults(func=cmd_serve)
+
+    contract = commands.add_parser(
+        "contract",
+        help="run the contract tests (schemathesis) against a server",
+        description="Generated requests against a server, every response checked against the contract. Credentials "
+        "come from SMARTCONNECT_TOKEN, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (requests are then signed).",
+    )
+    contract.add_argument("--url", help="base URL (default: SMARTCONNECT_BASE_URL)")
+    contract.add_argument("--region", help="region ID, for the regional endpoint (default: SMARTCONNECT_REGION)")
+    contract.add_argument("--project-id", help="default: HUAWEICLOUD_SDK_PROJECT_ID")
+    contract.add_argument("--instance-id", help="default: SMARTCONNECT_INSTANCE_ID")
+    contract.add_argument("--task-id", help="a task that exists (default: SMARTCONNECT_TASK_ID)")
+    contract.add_argument("--token", help="IAM token (prefer SMARTCONNECT_TOKEN: flags show in process lists)")
+    contract.add_argument("--junit", type=Path, help="also write a JUnit XML report to FILE")
+    contract.add_argument("--max-examples", type=int, default=25, help="generated requests per kind (default 25)")
+    contract.set_defaults(func=cmd_contract)
     return parser
 
 

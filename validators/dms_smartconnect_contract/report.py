@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import Any, TextIO
 
 import orjson
 
@@ -199,3 +199,41 @@ def make_reporter(name: str, out: TextIO, *, verbosity: int = 0, color: bool | N
     if color is None:
         color = out.isatty() and "NO_COLOR" not in os.environ
     return TextReporter(out, verbosity=verbosity, color=color)
+
+
+def render_contract_text(outcomes: list[Any], out: TextIO) -> None:
+    """The contract run in text: failed checks grouped by title, with counts and sample requests, then a summary."""
+    groups: dict[str, list[str]] = {}
+    messages: dict[str, str] = {}
+    for outcome in outcomes:
+        for title, message in outcome.failures:
+            groups.setdefault(title, []).append(outcome.name)
+            messages.setdefault(title, message.strip().splitlines()[0] if message.strip() else "")
+    for title, names in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        out.write(
+            f"FAILED {title}: {len(names)} request(s)\n    {messages[title]}\n    e.g. {', '.join(names[:SAMPLES])}\n"
+        )
+    failed = sum(1 for outcome in outcomes if outcome.failures)
+    statuses: dict[int, int] = {}
+    for outcome in outcomes:
+        if outcome.status is not None:
+            statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
+    seen = ", ".join(f"{status}: {count}" for status, count in sorted(statuses.items()))
+    out.write(f"{len(outcomes)} request(s): {len(outcomes) - failed} passed, {failed} failed (statuses {seen})\n")
+
+
+def render_contract_junit(outcomes: list[Any], out: TextIO) -> None:
+    """The contract run as JUnit XML: one test case per request."""
+    failed = sum(1 for outcome in outcomes if outcome.failures)
+    counts = f'tests="{len(outcomes)}" failures="{failed}" errors="0" skipped="0"'
+    out.write('<?xml version="1.0" encoding="utf-8"?>\n')
+    out.write(f'<testsuites name="smartconnect-contract" {counts}>\n')
+    out.write(f'  <testsuite name="ShowConnectorTask contract" {counts}>\n')
+    for outcome in outcomes:
+        out.write(f'    <testcase classname="ShowConnectorTask" name={quoteattr(outcome.name)}>')
+        if outcome.failures:
+            title = outcome.failures[0][0]
+            text = "\n\n".join(f"{t}\n{m}" for t, m in outcome.failures)
+            out.write(f"<failure type={quoteattr(title)} message={quoteattr(title)}>{escape(text)}</failure>")
+        out.write("</testcase>\n")
+    out.write("  </testsuite>\n</testsuites>\n")

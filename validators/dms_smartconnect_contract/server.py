@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import hmac
 import logging
-import re
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -24,26 +23,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .contract import JsonObject, find_operation, read_document
+from .reference_data import DEFAULT_INSTANCE_ID, DEFAULT_PROJECT_ID, FAULTS, PROJECT_ID, UUID
 from .signing import verify
 
 log = logging.getLogger("smartconnect_contract.server")
-
-DEFAULT_PROJECT_ID = "a4a5d4098fb4474fa22cd05f897d6b99"
-DEFAULT_INSTANCE_ID = "59f6d088-2b1e-4c55-9a43-5d3c2f1e0a77"
-PROJECT_ID = re.compile(r"^[0-9a-f]{32}$")
-UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-FAULTS = {
-    "wrong-type": "create_time sent as a string",
-    "missing-field": "the required id left out",
-    "undocumented-field": "a field the contract does not document added",
-    "unknown-enum": "a status outside the documented enumeration",
-    "broken-conditional": "a Kafka source task without its source configuration",
-    "wrong-media-type": "the task sent as text/plain",
-    "undocumented-status": "the task sent with status 202",
-    "server-error": "a 500 instead of the task",
-    "missing-request-id": "no X-Request-Id header on any response",
-    "auth-ignored": "requests answered without checking credentials",
-}
 
 
 class DataError(Exception):
@@ -123,17 +106,14 @@ def _authenticate(config: ServerConfig, request: Request, project_id: str, reque
     if token is not None:
         if not any(hmac.compare_digest(token.encode(), known.encode()) for known in config.tokens):
             return _error(401, "DMS.10240101", "The token is invalid.", request_id)
-        if project_id != config.project_id:
-            return _error(401, "DMS.10240104", "The project in the token does not match the request.", request_id)
         return None
     if authorization is not None and config.keys:
         verdict = verify(authorization, request.method, request.url.path, request.url.query, headers, b"", config.keys)
         if not verdict.ok:
             message = f"Incorrect IAM authentication information: {verdict.reason}"
             return _error(401, "APIGW.0301", message, request_id, gateway=True)
-        sent_project = headers.get("x-project-id")
-        if project_id != config.project_id or (sent_project is not None and sent_project != project_id):
-            return _error(401, "DMS.10240104", "The project of the credentials does not match the request.", request_id)
+        if headers.get("x-project-id", project_id) != project_id:
+            return _error(401, "DMS.10240104", "X-Project-Id does not match the project of the request.", request_id)
         return None
     return _error(401, "DMS.10240103", "The token is missing.", request_id)
 
@@ -173,6 +153,9 @@ def create_app(config: ServerConfig) -> Starlette:
             answer = _error(400, "DMS.00400030", "The id must be a uuid.", request_id)
         elif not UUID.match(task_id):
             answer = _error(400, "DMS.00400070", "Invalid task ID format.", request_id)
+        elif project_id != config.project_id and fault != "auth-ignored":
+            # The credentials are valid, but for another project (a project-scoped token, or AK/SK of another one).
+            answer = _error(401, "DMS.10240104", "The credentials do not match the project.", request_id)
         elif instance_id != config.instance_id:
             answer = _error(404, "DMS.00404022", "The instance does not exist.", request_id)
         elif (task := _find(config.tasks, task_id)) is None:
@@ -224,7 +207,7 @@ def serve(config: ServerConfig, host: str, port: int) -> None:
     import uvicorn
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    uvicorn.run(create_app(config), host=host, port=port, access_log=False, log_level="info")
+    uvicorn.run(create_app(config), host=host, port=port, access_log=False, log_config=None, log_level="info")
 
 
 def describe(config: ServerConfig) -> str:

@@ -1,0 +1,163 @@
+"""Contract tests: schemathesis generates requests (valid and invalid path parameters), sends them to a server, and
+checks every response against the contract, our strict conformance check included.
+
+Used by `smartconnect-contract contract` (no pytest needed), by the mutation test, and by the pytest property tests.
+schemathesis is imported here only, so `validate` never pays for it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis import GenerationMode
+from schemathesis.core.failures import FailureGroup
+
+from .checker import Checker
+from .contract import JsonObject, find_operation, read_document
+from .exchange import Exchange
+from .findings import Severity
+from .signing import sign
+
+# The schemathesis checks the contract tests run, with ours last.
+BUILTIN_CHECKS = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_schema_conformance",
+    "response_headers_conformance",
+    "negative_data_rejection",
+    "ignored_auth",
+)
+
+
+@functools.cache
+def _strict_checker() -> Checker:
+    return Checker(read_document(), strict=True)
+
+
+@schemathesis.check
+def contract_conformance(ctx: Any, response: Any, case: Any) -> bool | None:
+    """The toolkit's own verdict in strict mode: drift (undocumented fields, unknown enumeration values) fails too."""
+    headers = {name.lower(): values[0] for name, values in response.headers.items() if values}
+    exchange = Exchange("response", response.status_code, headers.get("content-type"), headers, response.content)
+    errors = [f for f in _strict_checker().check(exchange) if f.severity is Severity.ERROR]
+    if errors:
+        raise AssertionError("\n".join(f"{f.rule} at {f.pointer or '(exchange)'}: {f.message}" for f in errors))
+    return None
+
+
+def checks() -> list[Callable[..., Any]]:
+    """The check functions, resolved by name from schemathesis' own registry."""
+    from schemathesis.checks import CHECKS
+
+    registry = {function.__name__: function for function in CHECKS.get_all()}
+    return [registry[name] for name in BUILTIN_CHECKS] + [contract_conformance]
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """How requests authenticate: an IAM token, or AK/SK signing (the secret key never leaves this object)."""
+
+    token: str | None = None
+    access_key: str | None = None
+    secret_key: str | None = field(default=None, repr=False)
+    project_id: str | None = None
+
+    def headers(self, method: str, url: str) -> dict[str, str]:
+        if self.token:
+            return {"X-Auth-Token": self.token}
+        if self.access_key and self.secret_key:
+            extra = {"Content-Type": "application/json"}
+            if self.project_id:
+                extra["X-Project-Id"] = self.project_id
+            return sign(self.access_key, self.secret_key, method, url, extra)
+        return {}
+
+
+@dataclass
+class CaseOutcome:
+    """One request of the run and the checks it failed (title, message)."""
+
+    name: str
+    status: int | None
+    failures: list[tuple[str, str]]
+
+
+def _failures(exc: BaseException) -> list[tuple[str, str]]:
+    found = getattr(exc, "exceptions", None) or [exc]
+    return [(getattr(f, "title", type(f).__name__), getattr(f, "message", str(f))) for f in found]
+
+
+@dataclass
+class ContractRun:
+    """A run against one server: an ASGI app in process, or a base URL over HTTP."""
+
+    credentials: Credentials
+    app: Any = None
+    base_url: str | None = None
+    document: JsonObject = field(default_factory=read_document)
+    outcomes: list[CaseOutcome] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.app is not None:
+            self.schema = schemathesis.openapi.from_asgi("/openapi.json", self.app)
+        else:
+            self.schema = schemathesis.openapi.from_dict(self.document)
+        path = find_operation(self.document).path
+        self.operation = self.schema[path]["GET"]
+
+    def exercise(self, case: Any, name: str) -> CaseOutcome:
+        """Send one case with credentials and run every check on the response."""
+        url = (self.base_url or "http://localhost").rstrip("/") + case.formatted_path
+        headers = {**(case.headers or {}), **self.credentials.headers(case.method, url)}
+        kwargs = {"base_url": self.base_url} if self.base_url else {}
+        try:
+            response = case.call(headers=headers, **kwargs)
+        except Exception as exc:  # a transport error is a finding of the run, not a crash of it
+            outcome = CaseOutcome(name, None, [("Request failed", str(exc))])
+        else:
+            try:
+                case.validate_response(response, checks=checks(), headers=headers)
+                failures: list[tuple[str, str]] = []
+            except (AssertionError, FailureGroup) as exc:
+                failures = _failures(exc)
+            outcome = CaseOutcome(name, response.status_code, failures)
+        self.outcomes.append(outcome)
+        return outcome
+
+    def run(self, known: dict[str, str], max_examples: int = 25) -> list[CaseOutcome]:
+        """The known task, then generated requests, valid and invalid: inside the known project and instance (unknown
+        tasks, malformed IDs) and anywhere (other projects)."""
+        self.exercise(self.operation.Case(path_parameters=known), "known task")
+        inside = {"project_id": known["project_id"], "instance_id": known["instance_id"]}
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            self._generated(mode, max_examples, {"project_id": known["project_id"]}, "in project")
+            self._generated(mode, max_examples, inside if mode is GenerationMode.POSITIVE else {}, "anywhere")
+        return self.outcomes
+
+    def _generated(self, mode: GenerationMode, max_examples: int, fixed: dict[str, str], label: str) -> None:
+        counter = iter(range(1, max_examples * 10))
+
+        @given(case=self.operation.as_strategy(generation_mode=mode, path_parameters=fixed or None))
+        @settings(
+            max_examples=max_examples,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        def probe(case: Any) -> None:
+            self.exercise(case, f"{mode.value} {label} #{next(counter)}")
+
+        probe()
+
+
+def failed(outcomes: list[CaseOutcome]) -> Iterator[CaseOutcome]:
+    """The outcomes with at least one failed check."""
+    return (outcome for outcome in outcomes if outcome.failures)
