@@ -37,12 +37,19 @@ check: $(STAMP) lint-contract
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-## The main job on bundled data: check the contract, then validate the sample captures (findings expected: exit 1).
+## The main job on bundled data: check the contract, validate the sample captures (findings expected: exit 1),
+## then run the contract tests against the reference server over loopback HTTP.
 demo: $(STAMP)
 	$(BIN)/smartconnect-contract lint openapi.yaml
 	@echo
 	@echo "== smartconnect-contract validate samples/"
 	$(BIN)/smartconnect-contract validate samples/ || test $$? -eq 1
+	@echo
+	$(BIN)/python scripts/demo_contract.py
+
+## The reference server on http://127.0.0.1:8080 (set SMARTCONNECT_TOKEN, or HUAWEICLOUD_SDK_AK and _SK).
+serve: $(STAMP)
+	$(BIN)/smartconnect-contract serve
 
 ## Throughput and memory against floors measured in the same run (see bench/run.py).
 bench: $(STAMP)

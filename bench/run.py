@@ -118,8 +118,9 @@ def sample_rates(path: Path, sample: int) -> dict[str, float]:
     import orjson
     import requests
     import schemathesis
-    from dms_smartconnect_contract.contract import read_document
     from schemathesis.core.transport import Response
+
+    from dms_smartconnect_contract.contract import read_document
 
     lines = path.read_bytes().splitlines()[:sample]
     document = read_document(ROOT / "openapi.yaml")

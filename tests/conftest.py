@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from dms_smartconnect_contract.contract import JsonObject, find_operation, read_document
 
 ROOT = Path(__file__).resolve().parents[1]

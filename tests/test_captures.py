@@ -12,6 +12,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+
 from clirunner import run
 from conftest import ROOT
 

@@ -7,8 +7,10 @@ from typing import Any
 
 import jsonschema
 import pytest
+
 from dms_smartconnect_contract.contract import JsonObject, bundle_schema, close_schema, resolve
 from dms_smartconnect_contract.lint import iter_examples, lint_document
+
 from seed_facts import PATH_PARAMETERS, RESPONSE_FIELDS
 
 SEED_TYPES: dict[str, dict[str, Any]] = {

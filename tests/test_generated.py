@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import ROOT, response_examples
+
 from dms_smartconnect_contract.contract import JsonObject
 from dms_smartconnect_models import (
     ErrorResponse,
@@ -18,6 +18,8 @@ from dms_smartconnect_models import (
     SmartConnectTaskRespSourceConfig,
     TaskStatus,
 )
+
+from conftest import ROOT, response_examples
 
 GENERATED = ROOT / "generated"
 SCHEMAS = GENERATED / "json-schema"

@@ -7,13 +7,15 @@ from pathlib import Path
 
 import orjson
 import pytest
-from clirunner import run
-from conftest import ROOT, response_examples
+
 from dms_smartconnect_contract.checker import Checker
 from dms_smartconnect_contract.contract import JsonObject
 from dms_smartconnect_contract.exchange import JsonlChunk, JsonlLine
 from dms_smartconnect_contract.readers import Reader
 from dms_smartconnect_models import ErrorResponse, ShowConnectorTaskResponse
+
+from clirunner import run
+from conftest import ROOT, response_examples
 
 EXCHANGES = ROOT / "tests" / "exchanges"
 

@@ -131,13 +131,18 @@ class ContractRun:
         return outcome
 
     def run(self, known: dict[str, str], max_examples: int = 25) -> list[CaseOutcome]:
-        """The known task, then generated requests, valid and invalid: inside the known project and instance (unknown
-        tasks, malformed IDs) and anywhere (other projects)."""
+        """The known task, then generated requests, valid and invalid, in three scopes: inside the known instance
+        (unknown tasks, malformed task IDs), inside the known project (unknown instances) and anywhere (projects the
+        credentials are not for)."""
         self.exercise(self.operation.Case(path_parameters=known), "known task")
-        inside = {"project_id": known["project_id"], "instance_id": known["instance_id"]}
+        scopes = {
+            "in instance": {"project_id": known["project_id"], "instance_id": known["instance_id"]},
+            "in project": {"project_id": known["project_id"]},
+            "anywhere": {},
+        }
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            self._generated(mode, max_examples, {"project_id": known["project_id"]}, "in project")
-            self._generated(mode, max_examples, inside if mode is GenerationMode.POSITIVE else {}, "anywhere")
+            for label, fixed in scopes.items():
+                self._generated(mode, max_examples, fixed, label)
         return self.outcomes
 
     def _generated(self, mode: GenerationMode, max_examples: int, fixed: dict[str, str], label: str) -> None:
