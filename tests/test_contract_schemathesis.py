@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 
 from dms_smartconnect_contract.contract import read_document
-from dms_smartconnect_contract.contract_run import ContractRun, Credentials, checks, failed
+from dms_smartconnect_contract.contract_run import ContractRun, Credentials, Target, checks, failed
 from dms_smartconnect_contract.reference_data import FAULTS
 
-from serverkit import KNOWN, TOKEN, make_app, running_server
+from serverkit import ACCESS_KEY, KNOWN, SECRET_KEY, TOKEN, make_app, running_server
 
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 MODES = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
@@ -57,40 +57,12 @@ def test_known_task_over_http(loopback_url: str) -> None:
 
 # --- the real endpoint -------------------------------------------------------------------------------------------
 
-LIVE_VARIABLES = (
-    "SMARTCONNECT_BASE_URL (or SMARTCONNECT_REGION), HUAWEICLOUD_SDK_PROJECT_ID, SMARTCONNECT_INSTANCE_ID, "
-    "SMARTCONNECT_TASK_ID, and SMARTCONNECT_TOKEN or HUAWEICLOUD_SDK_AK with HUAWEICLOUD_SDK_SK"
-)
+LIVE = Target.from_environment(os.environ)
 
 
-def _live_settings() -> tuple[str, dict[str, str], Credentials] | None:
-    env = os.environ
-    region = env.get("SMARTCONNECT_REGION")
-    suffix = "eu" if region == "eu-west-101" else "com"
-    url = env.get("SMARTCONNECT_BASE_URL") or (region and f"https://dms.{region}.myhuaweicloud.{suffix}")
-    known = {
-        "project_id": env.get("HUAWEICLOUD_SDK_PROJECT_ID", ""),
-        "instance_id": env.get("SMARTCONNECT_INSTANCE_ID", ""),
-        "task_id": env.get("SMARTCONNECT_TASK_ID", ""),
-    }
-    credentials = Credentials(
-        token=env.get("SMARTCONNECT_TOKEN"),
-        access_key=env.get("HUAWEICLOUD_SDK_AK"),
-        secret_key=env.get("HUAWEICLOUD_SDK_SK"),
-        project_id=known["project_id"],
-    )
-    has_credentials = credentials.token or (credentials.access_key and credentials.secret_key)
-    if not (url and all(known.values()) and has_credentials):
-        return None
-    return url, known, credentials
-
-
-@pytest.mark.skipif(_live_settings() is None, reason=f"live endpoint not configured: set {LIVE_VARIABLES}")
+@pytest.mark.skipif(bool(LIVE.missing()), reason=f"live endpoint not configured: set {'; '.join(LIVE.missing())}")
 def test_real_endpoint_keeps_the_contract() -> None:
-    live = _live_settings()
-    assert live is not None
-    url, known, credentials = live
-    outcomes = ContractRun(credentials, base_url=url).run(known, max_examples=10)
+    outcomes = ContractRun(LIVE.credentials, base_url=LIVE.url).run(LIVE.known, max_examples=10)
     assert outcomes[0].status == 200, "the known task must be readable with the given credentials"
     assert [(o.name, o.failures) for o in failed(outcomes)] == []
 
@@ -128,3 +100,27 @@ def test_contract_tests_catch_the_fault(fault: str) -> None:
 
 def test_contract_tests_pass_without_a_fault() -> None:
     assert _titles(None) == set()
+
+
+def test_target_from_environment() -> None:
+    env = {
+        "SMARTCONNECT_REGION": "eu-west-101",
+        "HUAWEICLOUD_SDK_PROJECT_ID": "p",
+        "SMARTCONNECT_INSTANCE_ID": "i",
+        "SMARTCONNECT_TASK_ID": "t",
+        "HUAWEICLOUD_SDK_AK": "ak",
+        "HUAWEICLOUD_SDK_SK": "sk",
+    }
+    target = Target.from_environment(env)
+    assert (target.url, target.missing()) == ("https://dms.eu-west-101.myhuaweicloud.eu", [])
+    assert Target.from_environment(env, region="cn-north-4").url == "https://dms.cn-north-4.myhuaweicloud.com"
+    assert "sk" not in repr(target.credentials)
+    assert Target.from_environment({}, url="http://x").missing()[0] == "--project-id or HUAWEICLOUD_SDK_PROJECT_ID"
+
+
+def test_aksk_run_signs_every_request(loopback_url: str) -> None:
+    """A live run with AK/SK signs each generated request; the reference server must accept the signatures."""
+    credentials = Credentials(access_key=ACCESS_KEY, secret_key=SECRET_KEY, project_id=KNOWN["project_id"])
+    outcomes = ContractRun(credentials, base_url=loopback_url).run(KNOWN, max_examples=5)
+    assert outcomes[0].status == 200
+    assert [(o.name, o.failures) for o in failed(outcomes)] == []

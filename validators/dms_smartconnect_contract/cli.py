@@ -158,36 +158,22 @@ def cmd_serve(args: argparse.Namespace) -> ExitCode:
 
 def cmd_contract(args: argparse.Namespace) -> ExitCode:
     """Run the contract tests against a server and report them."""
-    from .contract_run import ContractRun, Credentials
+    from .contract_run import ContractRun, Target
     from .report import render_contract_junit, render_contract_text
 
-    environ = os.environ
-    url = args.url or environ.get("SMARTCONNECT_BASE_URL")
-    region = args.region or environ.get("SMARTCONNECT_REGION")
-    if not url and region:
-        url = f"https://dms.{region}.myhuaweicloud.{'eu' if region == 'eu-west-101' else 'com'}"
-    known = {
-        "project_id": args.project_id or environ.get("HUAWEICLOUD_SDK_PROJECT_ID") or "",
-        "instance_id": args.instance_id or environ.get("SMARTCONNECT_INSTANCE_ID") or "",
-        "task_id": args.task_id or environ.get("SMARTCONNECT_TASK_ID") or "",
-    }
-    credentials = Credentials(
-        token=args.token or environ.get("SMARTCONNECT_TOKEN"),
-        access_key=environ.get("HUAWEICLOUD_SDK_AK"),
-        secret_key=environ.get("HUAWEICLOUD_SDK_SK"),
-        project_id=known["project_id"],
+    target = Target.from_environment(
+        os.environ,
+        url=args.url,
+        region=args.region,
+        project_id=args.project_id,
+        instance_id=args.instance_id,
+        task_id=args.task_id,
+        token=args.token,
     )
-    sources = {
-        "--url, SMARTCONNECT_BASE_URL or SMARTCONNECT_REGION": url,
-        "--project-id or HUAWEICLOUD_SDK_PROJECT_ID": known["project_id"],
-        "--instance-id or SMARTCONNECT_INSTANCE_ID": known["instance_id"],
-        "--task-id or SMARTCONNECT_TASK_ID": known["task_id"],
-    }
-    missing = [name for name, value in sources.items() if not value]
-    if not credentials.token and not (credentials.access_key and credentials.secret_key):
-        missing.append("SMARTCONNECT_TOKEN, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK")
+    missing = target.missing()
     if missing:
         return _error("the contract tests need more to run", "missing: " + "; ".join(missing), "See the README.")
+    url, known, credentials = target.url, target.known, target.credentials
     run = ContractRun(credentials, base_url=url)
     outcomes = run.run(known, max_examples=args.max_examples)
     if all(outcome.status is None for outcome in outcomes):

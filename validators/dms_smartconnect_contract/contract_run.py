@@ -8,7 +8,7 @@ schemathesis is imported here only, so `validate` never pays for it.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,6 +77,47 @@ class Credentials:
                 extra["X-Project-Id"] = self.project_id
             return sign(self.access_key, self.secret_key, method, url, extra)
         return {}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A server to test and what the tests need of it; from flags, else from the documented variables."""
+
+    url: str | None
+    known: dict[str, str]  # project_id, instance_id, task_id of a task that exists
+    credentials: Credentials
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str], **flags: str | None) -> Target:
+        """Flags url, region, project_id, instance_id, task_id, token; each falls back to its variable."""
+        region = flags.get("region") or environ.get("SMARTCONNECT_REGION")
+        url = flags.get("url") or environ.get("SMARTCONNECT_BASE_URL")
+        if not url and region:
+            url = f"https://dms.{region}.myhuaweicloud.{'eu' if region == 'eu-west-101' else 'com'}"
+        known = {
+            "project_id": flags.get("project_id") or environ.get("HUAWEICLOUD_SDK_PROJECT_ID") or "",
+            "instance_id": flags.get("instance_id") or environ.get("SMARTCONNECT_INSTANCE_ID") or "",
+            "task_id": flags.get("task_id") or environ.get("SMARTCONNECT_TASK_ID") or "",
+        }
+        credentials = Credentials(
+            token=flags.get("token") or environ.get("SMARTCONNECT_TOKEN"),
+            access_key=environ.get("HUAWEICLOUD_SDK_AK"),
+            secret_key=environ.get("HUAWEICLOUD_SDK_SK"),
+            project_id=known["project_id"],
+        )
+        return cls(url, known, credentials)
+
+    def missing(self) -> list[str]:
+        """What is not configured, named by flag and variable; empty when the tests can run."""
+        sources = {
+            "--url, SMARTCONNECT_BASE_URL or SMARTCONNECT_REGION": self.url,
+            "--project-id or HUAWEICLOUD_SDK_PROJECT_ID": self.known["project_id"],
+            "--instance-id or SMARTCONNECT_INSTANCE_ID": self.known["instance_id"],
+            "--task-id or SMARTCONNECT_TASK_ID": self.known["task_id"],
+            "SMARTCONNECT_TOKEN, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK": self.credentials.token
+            or (self.credentials.access_key and self.credentials.secret_key),
+        }
+        return [name for name, value in sources.items() if not value]
 
 
 @dataclass
