@@ -120,16 +120,12 @@ class Checker:
         host: str | None = None,
     ) -> None:
         self.operation: Operation = find_operation(document)
-        self.strict = strict
-        self.engine = engine
         self.max_body_size = max_body_size
         self.default_status = default_status
         self.default_content_type = default_content_type
         self.host = host.lower() if host else None
         self.drift_severity = Severity.ERROR if strict else Severity.WARNING
         self._path = _path_pattern(self.operation.path)
-        # Bare bodies carry no headers, so only status, media type and body decide them.
-        self._status_ok = {int(status) for status in self.operation.responses if status.isdigit()}
         self._bodies: dict[tuple[str, str], _Body] = {}
         self._headers: dict[str, list[tuple[str, bool, SchemaValidator]]] = {}
         for status, response in self.operation.responses.items():
@@ -147,8 +143,10 @@ class Checker:
     def judge_chunk(self, chunk: JsonlChunk) -> ChunkResult:
         """Judge the lines of a JSONL chunk. A bare body that the closed schema accepts is conforming with nothing
         to report, which is decided here with one parse and one validation; every other line takes judge()."""
+        # Bare bodies carry no headers, so their status, media type and body decide them; a status or media type
+        # the contract does not document has no body schema here, and every line then takes the full check.
         default = self._bodies.get((str(self.default_status), self.default_content_type.split(";")[0].lower()))
-        accept = default.closed.is_valid if default is not None and self.default_status in self._status_ok else None
+        accept = default.closed.is_valid if default is not None else None
         loads, limit = orjson.loads, self.max_body_size
         conforming: list[int] = []
         others: list[tuple[int, Result]] = []
