@@ -15,7 +15,7 @@ from .exitcodes import ExitCode
 from .findings import ChunkResult, Summary
 from .progress import Progress, progress_wanted, total_size
 from .readers import InputError, Reader
-from .report import make_reporter
+from .report import make_reporter, summary_line
 from .runner import judge_all
 
 
@@ -60,9 +60,9 @@ def cmd_lint(args: argparse.Namespace) -> ExitCode:
     return ExitCode.FINDINGS if problems else ExitCode.OK
 
 
-def _auto_jobs(paths: list[Path]) -> int:
+def _auto_jobs(input_bytes: int) -> int:
     # Worker processes pay off only on big inputs; below that their start-up costs more than they save.
-    return max(1, min(os.cpu_count() or 1, 8)) if total_size(paths) > 32 * 1024 * 1024 else 1
+    return max(1, min(os.cpu_count() or 1, 8)) if input_bytes > 32 * 1024 * 1024 else 1
 
 
 def cmd_validate(args: argparse.Namespace) -> ExitCode:
@@ -72,12 +72,13 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
         find_operation(document)
     except ContractError as exc:
         return _error("the contract cannot be used", str(exc), "Pass an OpenAPI 3.1 file with --contract.")
+    reader = Reader(status=args.status, content_type=args.content_type, max_body_size=args.max_body_size)
     try:
-        Reader(max_body_size=args.max_body_size).check_paths(args.paths)
+        reader.check_paths(args.paths)
     except InputError as exc:
         return _error("an input cannot be read", str(exc), "Check the path; nothing was validated.")
-    jobs = args.jobs if args.jobs > 0 else _auto_jobs(args.paths)
-    reader = Reader(status=args.status, content_type=args.content_type, max_body_size=args.max_body_size)
+    size = total_size(args.paths)
+    jobs = args.jobs if args.jobs > 0 else _auto_jobs(size)
     options = {
         "strict": args.strict,
         "engine": args.engine,
@@ -94,9 +95,7 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
     reporter = make_reporter(args.format, out, verbosity=verbosity)
     summary = Summary()
     progress = (
-        Progress(sys.stderr, lambda: reader.bytes_read, total_size(args.paths))
-        if progress_wanted(sys.stderr, args.quiet)
-        else None
+        Progress(sys.stderr, lambda: reader.bytes_read, size) if progress_wanted(sys.stderr, args.quiet) else None
     )
     try:
         for outcome in judge_all(reader.items(args.paths), document, options, jobs):
@@ -115,11 +114,7 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
     if out is not sys.stdout:
         out.close()
         if args.format != "text" and not args.quiet:
-            print(
-                f"{summary.total} item(s): {summary.conforming} conforming, {summary.violating} violating, "
-                f"{summary.skipped} skipped, {summary.unreadable} unreadable; report written to {args.output}",
-                file=sys.stderr,
-            )
+            print(f"{summary_line(summary)}; report written to {args.output}", file=sys.stderr)
     return ExitCode.FINDINGS if summary.violating or summary.unreadable else ExitCode.OK
 
 

@@ -98,14 +98,15 @@ class TextReporter(Reporter):
             if self.verbosity > 0:
                 for reason, count in sorted(summary.skipped_reasons.items()):
                     write(f"skipped {count}: {reason}\n")
-        write(_summary_line(summary) + "\n")
+        write(summary_line(summary) + "\n")
 
 
 def _line(finding: Finding) -> str:
     return f"{finding.rule} at {finding.pointer or '(exchange)'}: {finding.message}"
 
 
-def _summary_line(summary: Summary) -> str:
+def summary_line(summary: Summary) -> str:
+    """The one-line summary of a run."""
     return (
         f"{summary.total} item(s): {summary.conforming} conforming, {summary.violating} violating, "
         f"{summary.skipped} skipped, {summary.unreadable} unreadable"
@@ -185,9 +186,7 @@ class JunitReporter(Reporter):
         while chunk := self.cases.read(1 << 20):
             self.out.write(chunk)
         self.cases.close()
-        self.out.write(
-            f"    <system-out>{escape(_summary_line(summary))}</system-out>\n  </testsuite>\n</testsuites>\n"
-        )
+        self.out.write(f"    <system-out>{escape(summary_line(summary))}</system-out>\n  </testsuite>\n</testsuites>\n")
 
 
 def make_reporter(name: str, out: TextIO, *, verbosity: int = 0, color: bool | None = None) -> Reporter:
