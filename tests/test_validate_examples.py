@@ -145,3 +145,27 @@ def test_chunk_fast_path_agrees_with_judging_each_line(document: JsonObject, cap
     ]
     assert list(chunk.results()) == expected
     assert chunk.conforming  # the fast path did decide some lines
+
+
+def test_flattened_schema_gives_the_closed_schema_verdicts(document: JsonObject) -> None:
+    """The JSONL fast path validates against the closed schema flattened; it must accept exactly what it accepts."""
+    import jsonschema_rs
+
+    from dms_smartconnect_contract.contract import bundle_schema, close_schema, flatten_schema
+
+    closed = close_schema(bundle_schema(document, document["components"]["schemas"]["ShowConnectorTaskResponse"]))
+    flat = flatten_schema(closed)
+    assert "$ref" not in json.dumps(flat) and "$defs" not in flat
+    full, quick = jsonschema_rs.validator_for(closed), jsonschema_rs.validator_for(flat)
+    bodies = [item for _, _, item in _all_bodies(document) if isinstance(item, tuple) and item[0] == "200"]
+    values = [body for _, body in bodies]
+    for path in sorted(EXCHANGES.rglob("*.json")):
+        if not path.name.endswith(".expected.json"):
+            try:
+                values.append(json.loads(path.read_text()))
+            except ValueError:
+                continue
+    assert len(values) > 20
+    assert {full.is_valid(v) for v in values} == {True, False}
+    for value in values:
+        assert quick.is_valid(value) == full.is_valid(value), value
