@@ -1,0 +1,66 @@
+"""Terminal behaviour of validate: progress only on an interactive terminal, colour only where wanted."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from dms_smartconnect_contract.findings import Finding, Outcome, Result, Severity, Summary
+from dms_smartconnect_contract.progress import Progress, progress_wanted
+from dms_smartconnect_contract.report import make_reporter
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("stream", "env", "quiet", "wanted"),
+    [
+        (Terminal(), {}, False, True),
+        (io.StringIO(), {}, False, False),
+        (Terminal(), {"CI": "true"}, False, False),
+        (Terminal(), {}, True, False),
+    ],
+    ids=["terminal", "piped", "under CI", "quiet"],
+)
+def test_progress_only_on_an_interactive_terminal(
+    stream: io.StringIO, env: dict[str, str], quiet: bool, wanted: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert progress_wanted(stream, quiet) is wanted
+
+
+def test_progress_line_shows_share_and_count() -> None:
+    stream = Terminal()
+    progress = Progress(stream, lambda: 50, 100)
+    progress.last = progress.started - 1  # as if the last redraw were a second ago
+    progress.tick(2000)
+    assert "50%" in stream.getvalue() and "2,000 items" in stream.getvalue()
+    progress.close()
+    assert stream.getvalue().endswith("\r")
+
+
+def _report(monkeypatch: pytest.MonkeyPatch, no_color: bool) -> str:
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    else:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    out = Terminal()
+    reporter = make_reporter("text", out)
+    finding = Finding("schema.type", "/status", "expected string", Severity.ERROR, "x.json")
+    result = Result("x.json", Outcome.VIOLATING, [finding])
+    reporter.add(result)
+    summary = Summary()
+    summary.count(result)
+    reporter.finish(summary)
+    return out.getvalue()
+
+
+def test_colour_on_a_terminal_unless_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert "\033[31merror\033[0m" in _report(monkeypatch, no_color=False)
+    assert "\033[" not in _report(monkeypatch, no_color=True)
