@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -57,6 +58,8 @@ def judge_all(items: Iterable[Item], document: JsonObject, options: dict[str, An
     placed: dict[str, int] = {}  # lines counted so far in each JSONL file, to number the next chunk
     if jobs <= 1:
         checker = Checker(document, **options)
+        # What exists now (the compiled contract) lives as long as the run: keep the collector from rescanning it.
+        gc.freeze()
         for item in items:
             if isinstance(item, JsonlChunk):
                 yield _placed(checker.judge_chunk(item), item.start, placed)
@@ -68,6 +71,7 @@ def judge_all(items: Iterable[Item], document: JsonObject, options: dict[str, An
     context = multiprocessing.get_context("fork" if forking else "spawn")
     if forking:
         _worker_checker = Checker(document, **options)
+        gc.freeze()  # also keeps the forked workers from touching, and so copying, the parent's pages
     initargs = (None if forking else document, options)
     with context.Pool(jobs, initializer=_start_worker, initargs=initargs) as pool:
         pending: deque[tuple[list[str] | int, Any]] = deque()
