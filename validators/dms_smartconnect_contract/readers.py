@@ -1,7 +1,7 @@
 """Turn what a user hands over (body files, folders, JSONL logs, HAR captures) into a stream of items.
 
-Readers never hold a whole capture: JSONL is read a line at a time and HAR an entry at a time, so memory stays flat
-however large the file is. Every item gets a location: `file`, `file:LINE` (JSONL), `file#/log/entries/N` (HAR).
+Readers never hold a whole capture: JSONL goes out as byte ranges of about a megabyte (read where they are judged)
+and HAR an entry at a time, so memory stays flat however large the file is. Every item gets a location: `file`, `file:LINE` (JSONL), `file#/log/entries/N` (HAR).
 """
 
 from __future__ import annotations
@@ -114,8 +114,14 @@ class Reader:
                     self.bytes_read = max(self.bytes_read, handle.tell())
                     yield har_entry(f"{path}#/log/entries/{index}", entry)
             except (ijson.JSONError, ValueError, UnicodeDecodeError) as exc:
-                detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-                yield Unreadable(f"{path}#/log/entries/{index + 1}", f"HAR is malformed or truncated here: {detail}")
+                where = f"{path}#/log/entries/{index + 1}"
+                yield Unreadable(where, f"HAR is malformed or truncated here: {_parse_error(exc)}")
+
+
+def _parse_error(exc: Exception) -> str:
+    """The first line of a parser's message: ijson's goes on with a picture of where it stopped."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _har_shape_problem(path: Path) -> str | None:
@@ -133,7 +139,7 @@ def _har_shape_problem(path: Path) -> str | None:
                 elif prefix == "" and event != "end_map":
                     return "not a HAR file: the top level is not an object"
         except (ijson.JSONError, ValueError, UnicodeDecodeError) as exc:
-            return f"not a HAR file: not JSON ({exc})"
+            return f"not a HAR file: not JSON ({_parse_error(exc)})"
     return "not a HAR file: no log.entries array" if seen_log else "not a HAR file: no top-level 'log' object"
 
 

@@ -135,7 +135,8 @@ def _faulty_body(body: JsonObject, fault: str | None) -> JsonObject:
 
 def create_app(config: ServerConfig) -> Starlette:
     """The ASGI application for `config`; `/openapi.json` serves the packaged contract."""
-    contract = orjson.dumps(read_document())
+    document = read_document()
+    contract = orjson.dumps(document)
     fault = config.fault
 
     async def show_task(request: Request) -> Response:
@@ -176,7 +177,7 @@ def create_app(config: ServerConfig) -> Starlette:
     async def openapi(request: Request) -> Response:
         return Response(contract, media_type="application/json")
 
-    operation = find_operation(read_document())
+    operation = find_operation(document)
     routes = [
         Route(operation.path, show_task, methods=["GET"]),
         Route("/openapi.json", openapi, methods=["GET"]),
