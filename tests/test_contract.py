@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 from dms_smartconnect_contract.contract import JsonObject, bundle_schema, close_schema, resolve
-from dms_smartconnect_contract.lint import iter_examples, lint_document
+from dms_smartconnect_contract.contract.lint import iter_examples, lint_document
 
 from seed_facts import PATH_PARAMETERS, RESPONSE_FIELDS
 

@@ -27,7 +27,7 @@ def _error(header: str, detail: str, hint: str) -> ExitCode:
 def cmd_lint(args: argparse.Namespace) -> ExitCode:
     """Check the contract document and print a short summary of it."""
     # Imported here: the OpenAPI validator costs 0.4 s of start-up that `validate` does not need.
-    from .lint import iter_examples, lint_document
+    from .contract.lint import iter_examples, lint_document
 
     try:
         document = read_document(args.contract)

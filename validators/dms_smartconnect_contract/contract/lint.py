@@ -10,7 +10,7 @@ import jsonschema
 from openapi_spec_validator import validate as validate_openapi
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
-from .contract import JsonObject, bundle_schema, resolve
+from .document import JsonObject, bundle_schema, resolve
 
 
 @dataclass(frozen=True)
