@@ -98,11 +98,11 @@ def test_junit_has_one_case_per_judged_exchange() -> None:
 
 def test_text_report_groups_by_rule_and_pointer(tmp_path: Path) -> None:
     log = tmp_path / "many.jsonl"
-    body = json.loads((ROOT / "tests" / "exchanges" / "violating" / "create-time-seconds.json").read_text())
+    body = json.loads((ROOT / "tests" / "exchanges" / "violating" / "create-time-string.json").read_text())
     log.write_text("\n".join(json.dumps(body) for _ in range(7)) + "\n")
     result = run("validate", str(log))
     assert result.code == 1
-    assert "error schema.minimum at /create_time: 7 time(s)" in result.out
+    assert "error schema.type at /create_time: 7 time(s) [documented: reference]" in result.out
     assert f"e.g. {log}:1, {log}:2, {log}:3 and 4 more" in result.out
     assert "\033[" not in result.out  # not a terminal: no colour
     assert result.out.rstrip().endswith("7 item(s): 0 conforming, 7 violating, 0 skipped, 0 unreadable")
@@ -182,7 +182,7 @@ def test_bad_arguments_exit_2() -> None:
 
 
 def test_status_and_content_type_for_bare_bodies() -> None:
-    error_body = ROOT / "tests" / "exchanges" / "violating" / "create-time-seconds.json"
+    error_body = ROOT / "tests" / "exchanges" / "violating" / "create-time-string.json"
     result = run("validate", "--format", "json", "--status", "404", str(error_body))
     rules = {v["rule"] for v in result.json()["results"][0]["violations"]}
     assert "schema.required" in rules  # judged as an error body: no error_code
@@ -233,7 +233,7 @@ def test_base64_har_body_with_charset(tmp_path: Path) -> None:
 def test_line_numbers_stay_exact_across_chunks(tmp_path: Path, jobs: str) -> None:
     """A JSONL file is judged in chunks of about a megabyte; every reported line number must still be exact."""
     good = (ROOT / "tests" / "exchanges" / "conforming" / "seed-example.json").read_bytes().replace(b"\n", b"")
-    bad = (ROOT / "tests" / "exchanges" / "violating" / "create-time-seconds.json").read_bytes().replace(b"\n", b"")
+    bad = (ROOT / "tests" / "exchanges" / "violating" / "create-time-string.json").read_bytes().replace(b"\n", b"")
     bad_lines = {1, 1499, 3001, 4777, 6000}
     log = tmp_path / "log.jsonl"
     log.write_bytes(b"".join((bad if n in bad_lines else good) + b"\n" for n in range(1, 6001)))

@@ -10,6 +10,7 @@ import pytest
 
 from dms_smartconnect_contract.contract import JsonObject, bundle_schema, close_schema, resolve
 from dms_smartconnect_contract.contract.lint import iter_examples, lint_document
+from dms_smartconnect_contract.contract.provenance import iter_constraints, provenance_problems
 
 from seed_facts import PATH_PARAMETERS, RESPONSE_FIELDS
 
@@ -185,3 +186,68 @@ def test_conditional_rules_stay_in_the_closed_contract(document: JsonObject, see
     """Closing must not touch the if/then sub-schemas, or every conditional would reject real bodies."""
     body = _vary(seed_example, source_task=None)
     assert not _validator(document, closed=True).is_valid(body)
+
+
+# --- provenance: every rule says where it comes from ---------------------------------------------------------------
+
+
+def test_every_rule_of_the_contract_says_where_it_comes_from(document: JsonObject) -> None:
+    """Lists every constraint of the contract; each one is documented (with known sources) or inferred (with its
+    evidence). A rule added without provenance fails here, naming the rule."""
+    constraints = list(iter_constraints(document))
+    missing = [f"{c.pointer}/{c.keyword}" for c in constraints if c.provenance is None]
+    assert missing == []
+    assert provenance_problems(document) == []
+    kinds = {c.provenance.kind for c in constraints if c.provenance}
+    assert kinds == {"documented", "inferred"}
+    # The rules the issue names, at the provenance the sources give them.
+    by_place = {(c.pointer.rsplit("/", 1)[-1], c.keyword): c.provenance.kind for c in constraints if c.provenance}
+    assert by_place["create_time", "type"] == "documented"
+    assert by_place["TaskStatus", "enum"] == "documented"
+    assert by_place["ShowConnectorTaskResponse", "required"] == "inferred"
+    assert by_place["MaskableUuid", "pattern"] == "inferred"
+    assert by_place["deliver_time_interval", "minimum"] == "inferred"
+    assert by_place["X-Request-Id", "required"] == "inferred"
+
+
+def test_a_rule_without_provenance_is_named(fresh_document: JsonObject) -> None:
+    create_time = fresh_document["components"]["schemas"]["ShowConnectorTaskResponse"]["properties"]["create_time"]
+    del create_time["x-provenance"]["minimum"]
+    create_time["maximum"] = 9999999999999
+    create_time["x-provenance"]["type"] = {"documented": "a-blog-post"}
+    problems = dict(provenance_problems(fresh_document))
+    where = "/components/schemas/ShowConnectorTaskResponse/properties/create_time"
+    assert "says nowhere where it comes from" in problems[f"{where}/minimum"]
+    assert "says nowhere where it comes from" in problems[f"{where}/maximum"]
+    assert "unknown source(s) a-blog-post" in problems[f"{where}/type"]
+    assert any(p.pointer == f"{where}/maximum" for p in lint_document(fresh_document))
+
+
+def test_provenance_entries_are_well_formed_and_current(fresh_document: JsonObject) -> None:
+    schemas = fresh_document["components"]["schemas"]
+    schemas["TaskStatus"]["x-provenance"]["maxLength"] = {"inferred": "left over"}
+    schemas["SinkType"]["x-provenance"]["enum"] = {"documented": []}
+    problems = provenance_problems(fresh_document)
+    assert ("/components/schemas/TaskStatus/x-provenance/maxLength", "names 'maxLength', which this node lacks") in (
+        problems
+    )
+    assert (
+        "/components/schemas/SinkType/x-provenance/enum",
+        "x-provenance entry must be {documented: source(s)} or {inferred: evidence}",
+    ) in problems
+
+
+def test_shown_fields_rules_name_every_documented_field(document: JsonObject) -> None:
+    """The documented "displayed only when" rules list the configuration's fields; the lists must stay complete."""
+    schemas = document["components"]["schemas"]
+    rules = schemas["ShowConnectorTaskResponse"]["allOf"]
+    for side, config in (
+        ("source_task", "SmartConnectTaskRespSourceConfig"),
+        ("sink_task", "SmartConnectTaskRespSinkConfig"),
+    ):
+        listed = [
+            rule["then"]["properties"][side]["propertyNames"]["not"]["enum"]
+            for rule in rules
+            if "propertyNames" in rule["then"].get("properties", {}).get(side, {})
+        ]
+        assert listed == [list(schemas[config]["properties"])], side

@@ -72,7 +72,9 @@ def test_models_import_with_pydantic_alone(tmp_path: Path) -> None:
     # -S: no site-packages, -I: no environment or user site; only `site` above can provide third-party modules.
     result = subprocess.run([sys.executable, "-S", "-I", "-c", script], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "['dms_smartconnect_models', 'dms_smartconnect_models.models']"
+    assert result.stdout.strip() == (
+        "['dms_smartconnect_models', 'dms_smartconnect_models.json_types', 'dms_smartconnect_models.models']"
+    )
 
 
 def test_models_parse_every_response_example(document: JsonObject) -> None:
@@ -128,9 +130,13 @@ def test_json_schema_files_are_self_contained(name: str) -> None:
     assert all(ref.startswith("#/$defs/") and ref[8:] in schema["$defs"] for ref in refs), refs
 
 
-def test_json_schema_file_judges_the_examples(document: JsonObject) -> None:
-    schema = json.loads((SCHEMAS / "ShowConnectorTaskResponse.schema.json").read_text())
+@pytest.mark.parametrize("reading", ["", ".strict"], ids=["default", "strict"])
+def test_json_schema_file_judges_the_examples(document: JsonObject, reading: str) -> None:
+    schema = json.loads((SCHEMAS / f"ShowConnectorTaskResponse{reading}.schema.json").read_text())
     validator = jsonschema.Draft202012Validator(schema)
     for body in response_examples(document).values():
         validator.validate(body)
-    assert not validator.is_valid({"task_name": "x"})
+    assert not validator.is_valid({"task_name": 1})
+    # A missing ID breaks only an inferred rule: the default reading lets it pass, the strict one does not.
+    without_id = {key: value for key, value in response_examples(document)["obsSink"].items() if key != "id"}
+    assert validator.is_valid(without_id) is (reading == "")

@@ -6,6 +6,7 @@ import io
 
 import pytest
 
+from dms_smartconnect_contract.contract.provenance import Provenance
 from dms_smartconnect_contract.findings import Finding, Outcome, Result, Severity, Summary
 from dms_smartconnect_contract.progress import Progress, progress_wanted
 from dms_smartconnect_contract.report import make_reporter
@@ -52,7 +53,9 @@ def _report(monkeypatch: pytest.MonkeyPatch, no_color: bool) -> str:
         monkeypatch.delenv("NO_COLOR", raising=False)
     out = Terminal()
     reporter = make_reporter("text", out)
-    finding = Finding("schema.type", "/status", "expected string", Severity.ERROR, "x.json")
+    finding = Finding(
+        "schema.type", "/status", "expected string", Severity.ERROR, "x.json", Provenance("documented", ("reference",))
+    )
     result = Result("x.json", Outcome.VIOLATING, [finding])
     reporter.add(result)
     summary = Summary()

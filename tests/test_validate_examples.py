@@ -50,19 +50,38 @@ def test_violating(path: Path) -> None:
     assert errors == sorted(_expected("violating")[path.name])
 
 
-@pytest.mark.parametrize("path", _cases("drift"), ids=lambda p: p.name)
-def test_drift_is_a_warning_by_default_and_an_error_when_strict(path: Path) -> None:
-    expected = sorted(_expected("drift")[path.name])
+@pytest.mark.parametrize("path", _cases("violating"), ids=lambda p: p.name)
+def test_a_documented_rule_names_its_sources(path: Path) -> None:
+    _, violations = _findings(path)
+    for violation in violations:
+        if violation["severity"] == "error":
+            assert violation["provenance"]["kind"] == "documented", violation
+            assert violation["provenance"]["sources"], violation
+
+
+WARNED = [(folder, path) for folder in ("inferred", "drift") for path in _cases(folder)]
+
+
+@pytest.mark.parametrize(("folder", "path"), WARNED, ids=lambda p: p if isinstance(p, str) else p.name)
+def test_inferred_rules_and_drift_warn_by_default_and_fail_when_strict(folder: str, path: Path) -> None:
+    expected = sorted(_expected(folder)[path.name])
     code, violations = _findings(path)
     assert code == 0
-    assert sorted([v["rule"], v["pointer"]] for v in violations if v["severity"] == "warning") == expected
+    warnings = [v for v in violations if v["severity"] == "warning"]
+    assert sorted([v["rule"], v["pointer"]] for v in warnings) == expected
+    for warning in warnings:
+        if folder == "drift":
+            assert warning.get("drift") is True, warning
+        else:
+            assert warning["provenance"]["kind"] == "inferred" and warning["provenance"]["evidence"], warning
+            assert "drift" not in warning
     code, violations = _findings(path, "--strict")
     assert code == 1
     assert sorted([v["rule"], v["pointer"]] for v in violations if v["severity"] == "error") == expected
 
 
 def test_every_case_folder_has_its_expectations() -> None:
-    for folder in ("violating", "drift"):
+    for folder in ("violating", "inferred", "drift"):
         assert set(_expected(folder)) == {p.name for p in _cases(folder)}
 
 

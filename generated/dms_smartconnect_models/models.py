@@ -6,7 +6,8 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from dms_smartconnect_models.json_types import JsonInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
 
 class ErrorResponse(BaseModel):
@@ -17,15 +18,15 @@ class ErrorResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    error_code: Annotated[str, Field(pattern="^[A-Z][A-Z0-9]*\\.[0-9]{4,8}$")]
+    error_code: StrictStr | None = None
     """
     Error code, for example DMS.00404022 or APIGW.0301.
     """
-    error_msg: str
+    error_msg: StrictStr | None = None
     """
     Error message.
     """
-    request_id: str | None = None
+    request_id: StrictStr | None = None
     """
     ID of the request (gateway-level errors only).
     """
@@ -139,84 +140,77 @@ class SmartConnectTaskRespSourceConfig(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    current_cluster_name: str | None = None
+    current_cluster_name: StrictStr | None = None
     """
     Current Kafka instance name. (Displayed only when the source type is Kafka.)
     """
-    cluster_name: str | None = None
+    cluster_name: StrictStr | None = None
     """
     Target Kafka instance name. (Displayed only when the source type is Kafka.)
     """
-    user_name: str | None = None
+    user_name: StrictStr | None = None
     """
     Username of the target Kafka instance. (Displayed only when the source type is Kafka.)
     """
     sasl_mechanism: Annotated[
-        SaslMechanism | str | None, Field(union_mode="left_to_right")
+        SaslMechanism | StrictStr | None, Field(union_mode="left_to_right")
     ] = None
     """
     Target Kafka authentication mode. (Displayed only when the source type is Kafka.)
     """
-    instance_id: Annotated[
-        str | None,
-        Field(
-            pattern="^[0-9a-f]{8}-([0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\\*{4}-\\*{4}-\\*{4}-\\*{4,12})$"
-        ),
-    ] = None
+    instance_id: StrictStr | None = None
     """
-    Target Kafka instance ID. (Displayed only when the source type is Kafka.)
+    Target Kafka instance ID. Empty when the source is given by its bootstrap servers. (Displayed only when the source type is Kafka.)
     """
-    bootstrap_servers: str | None = None
+    bootstrap_servers: StrictStr | None = None
     """
     Target Kafka instance address. (Displayed only when the source type is Kafka.)
     """
     security_protocol: Annotated[
-        SecurityProtocol | str | None, Field(union_mode="left_to_right")
+        SecurityProtocol | StrictStr | None, Field(union_mode="left_to_right")
     ] = None
     """
     Target Kafka authentication. (Displayed only when the source type is Kafka.)
     """
     direction: Annotated[
-        SyncDirection | str | None, Field(union_mode="left_to_right")
+        SyncDirection | StrictStr | None, Field(union_mode="left_to_right")
     ] = None
     """
     Sync direction. (Displayed only when the source type is Kafka.)
     """
-    sync_consumer_offsets_enabled: bool | None = None
+    sync_consumer_offsets_enabled: StrictBool | None = None
     """
     Indicates whether to sync the consumption progress. (Displayed only when the source type is Kafka.)
     """
-    replication_factor: Annotated[int | None, Field(ge=1)] = None
+    replication_factor: JsonInt | None = None
     """
     Number of replicas. (Displayed only when the source type is Kafka.)
     """
-    task_num: Annotated[int | None, Field(ge=1)] = None
+    task_num: JsonInt | None = None
     """
     Number of tasks. (Displayed only when the source type is Kafka.)
     """
-    rename_topic_enabled: bool | None = None
+    rename_topic_enabled: StrictBool | None = None
     """
     Indicates whether to rename a topic. (Displayed only when the source type is Kafka.)
     """
-    provenance_header_enabled: bool | None = None
+    provenance_header_enabled: StrictBool | None = None
     """
     Indicates whether to add the source header. (Displayed only when the source type is Kafka.)
     """
     consumer_strategy: Annotated[
-        ConsumerStrategy | str | None, Field(union_mode="left_to_right")
+        ConsumerStrategy | StrictStr | None, Field(union_mode="left_to_right")
     ] = None
     """
     Start offset. latest: Obtain the latest data; earliest: Obtain the earliest data. (Displayed only when the source type is Kafka.)
     """
     compression_type: Annotated[
-        CompressionType | str | None, Field(union_mode="left_to_right")
+        CompressionType | StrictStr | None, Field(union_mode="left_to_right")
     ] = None
     """
     Compression algorithm. (Displayed only when the source type is Kafka.)
     """
-    topics_mapping: Annotated[
-        str | None, Field(pattern="^$|^[^:,]+:[^:,]+(,[^:,]+:[^:,]+)*$")
-    ] = None
+    topics_mapping: StrictStr | None = None
     """
     Topic mapping, written `source:target,source2:target2`; empty when topics keep their names. (Displayed only when the source type is Kafka.)
     """
@@ -231,72 +225,72 @@ class SmartConnectTaskRespSinkConfig(BaseModel):
         extra="allow",
     )
     consumer_strategy: Annotated[
-        ConsumerStrategy | str | None, Field(union_mode="left_to_right")
+        ConsumerStrategy | StrictStr | None, Field(union_mode="left_to_right")
     ] = None
     """
     Start offset. latest: Obtain the latest data; earliest: Obtain the earliest data. (Displayed only when the target type is OBS.)
     """
     destination_file_type: Annotated[
-        DestinationFileType | str | None, Field(union_mode="left_to_right")
+        DestinationFileType | StrictStr | None, Field(union_mode="left_to_right")
     ] = None
     """
     Dump file format. Only TEXT is supported. (Displayed only when the target type is OBS.)
     """
-    deliver_time_interval: Annotated[int | None, Field(ge=30, le=900)] = None
+    deliver_time_interval: JsonInt | None = None
     """
     Dumping period (s). (Displayed only when the target type is OBS.)
     """
-    obs_bucket_name: str | None = None
+    obs_bucket_name: StrictStr | None = None
     """
     Dumping address. (Displayed only when the target type is OBS.)
     """
-    obs_path: str | None = None
+    obs_path: StrictStr | None = None
     """
     Dump directory. (Displayed only when the target type is OBS.)
     """
     partition_format: Annotated[
-        PartitionFormat | str | None, Field(union_mode="left_to_right")
+        PartitionFormat | StrictStr | None, Field(union_mode="left_to_right")
     ] = None
     """
     Time directory format. (Displayed only when the target type is OBS.)
     """
-    record_delimiter: str | None = None
+    record_delimiter: StrictStr | None = None
     """
     Line break. (Displayed only when the target type is OBS.)
     """
-    store_keys: bool | None = None
+    store_keys: StrictBool | None = None
     """
     Storage key. (Displayed only when the target type is OBS.)
     """
-    obs_part_size: Annotated[int | None, Field(ge=1)] = None
+    obs_part_size: JsonInt | None = None
     """
     Size (in bytes) of each file to be uploaded. The default value is 5242880. (Displayed only when the target type is OBS.)
     """
-    flush_size: Annotated[int | None, Field(ge=1)] = None
+    flush_size: JsonInt | None = None
     """
     flush_size. (Displayed only when the target type is OBS.)
     """
-    timezone: str | None = None
+    timezone: StrictStr | None = None
     """
     Time zone. (Displayed only when the target type is OBS.)
     """
-    schema_generator_class: str | None = None
+    schema_generator_class: StrictStr | None = None
     """
     schema_generator class. The default value is io.confluent.connect.storage.hive.schema.DefaultSchemaGenerator. (Displayed only when the target type is OBS.)
     """
-    partitioner_class: str | None = None
+    partitioner_class: StrictStr | None = None
     """
     partitioner class. The default value is io.confluent.connect.storage.partitioner.TimeBasedPartitioner. (Displayed only when the target type is OBS.)
     """
-    value_converter: str | None = None
+    value_converter: StrictStr | None = None
     """
     value_converter. The default value is org.apache.kafka.connect.converters.ByteArrayConverter. (Displayed only when the target type is OBS.)
     """
-    key_converter: str | None = None
+    key_converter: StrictStr | None = None
     """
     key_converter. The default value is org.apache.kafka.connect.converters.ByteArrayConverter. (Displayed only when the target type is OBS.)
     """
-    kv_delimiter: str | None = None
+    kv_delimiter: StrictStr | None = None
     """
     kv_delimiter. The default value is :. (Displayed only when the target type is OBS.)
     """
@@ -310,19 +304,21 @@ class ShowConnectorTaskResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    task_name: str
+    task_name: StrictStr | None = None
     """
     Smart Connect task name.
     """
-    topics: str | None = None
+    topics: StrictStr | None = None
     """
     Topic of a Smart Connect task.
     """
-    topics_regex: str | None = None
+    topics_regex: StrictStr | None = None
     """
     Regular expression of the topic of a Smart Connect task.
     """
-    source_type: Annotated[SourceType | str, Field(union_mode="left_to_right")]
+    source_type: Annotated[
+        SourceType | StrictStr | None, Field(union_mode="left_to_right")
+    ] = None
     """
     Source type of a Smart Connect task.
     """
@@ -330,7 +326,9 @@ class ShowConnectorTaskResponse(BaseModel):
     """
     Source configuration of a Smart Connect task.
     """
-    sink_type: Annotated[SinkType | str, Field(union_mode="left_to_right")]
+    sink_type: Annotated[
+        SinkType | StrictStr | None, Field(union_mode="left_to_right")
+    ] = None
     """
     Target type of a Smart Connect task.
     """
@@ -338,20 +336,17 @@ class ShowConnectorTaskResponse(BaseModel):
     """
     Target type of a Smart Connect task.
     """
-    id: Annotated[
-        str,
-        Field(
-            pattern="^[0-9a-f]{8}-([0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\\*{4}-\\*{4}-\\*{4}-\\*{4,12})$"
-        ),
-    ]
+    id: StrictStr | None = None
     """
     ID of a Smart Connect task.
     """
-    status: Annotated[TaskStatus | str, Field(union_mode="left_to_right")]
+    status: Annotated[
+        TaskStatus | StrictStr | None, Field(union_mode="left_to_right")
+    ] = None
     """
     Smart Connect task status.
     """
-    create_time: Annotated[int, Field(ge=1000000000000)]
+    create_time: JsonInt | None = None
     """
-    Time when the Smart Connect task was created, in milliseconds since the Unix epoch. A value below 10^12 would be seconds, which this field never carries.
+    Time when the Smart Connect task was created, in milliseconds since the Unix epoch. A value below 10^12 would be seconds.
     """

@@ -3,108 +3,46 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
 
-from .contract import JsonObject, Operation, close_schema, find_operation, flatten_schema
+from .contract import JsonObject, Operation, default_reading, find_operation, flatten_schema, provenance, strict_reading
+from .contract.provenance import Provenance
 from .exchange import NOT_PARSED, Exchange, JsonlChunk, JsonlLine, Single, Skipped, Unreadable
-from .findings import ChunkResult, Finding, Outcome, Result, Severity
+from .explain import DRIFT_KEYWORDS, UNSTATED, explain, rule_provenance
+from .findings import NOT_RECORDED, TOOLKIT_LIMIT, ChunkResult, Finding, Outcome, Result, Severity
 from .readers import exchange_record
 from .redact import preview
+from .schemas import Engine, SchemaValidator
 
-Engine = Literal["fast", "reference"]
 DEFAULT_MAX_BODY_SIZE = 16 * 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class SchemaError:
-    """A schema violation in engine-neutral form."""
+@dataclass(frozen=True)
+class _Readings:
+    """A body or header schema compiled in the two readings validators use."""
 
-    keyword: str
-    path: tuple[str | int, ...]  # into the instance
-    schema_path: tuple[str | int, ...]  # into the bundled schema; "$ref" steps are followed
-    instance: Any
+    default: SchemaValidator  # the documented rules, open: its errors are errors
+    strict: SchemaValidator  # every rule, closed: what only it rejects is an inferred rule broken, or drift
+    # The strict schema flattened: the per-line fast path of JSONL only asks is_valid, which it answers sooner.
+    quick: Callable[[Any], bool]
 
-
-def _pointer(parts: Iterable[str | int]) -> str:
-    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
-
-
-class SchemaValidator:
-    """A compiled body or header schema, fast (jsonschema-rs) or reference (jsonschema), with neutral errors."""
-
-    def __init__(self, schema: JsonObject, engine: Engine) -> None:
-        self.schema = schema
-        self.engine = engine
-        if engine == "fast":
-            import jsonschema_rs
-
-            self._rs = jsonschema_rs.validator_for(schema)
-            self.is_valid: Callable[[Any], bool] = self._rs.is_valid
-        else:
-            import jsonschema
-
-            self._py = jsonschema.Draft202012Validator(schema)
-            self.is_valid = self._py.is_valid
-
-    def errors(self, instance: Any) -> Iterator[SchemaError]:
-        if self.engine == "fast":
-            for error in self._rs.iter_errors(instance):
-                path = tuple(error.schema_path)
-                keyword = next(str(p) for p in reversed(path) if isinstance(p, str))
-                yield SchemaError(keyword, tuple(error.instance_path), path, error.instance)
-        else:
-            for error in self._py.iter_errors(instance):
-                yield from self._py_leaves(error)
-
-    def _py_leaves(self, error: Any) -> Iterator[SchemaError]:
-        # jsonschema reports a failed `allOf` branch (a single remaining alternative) as its own error already.
-        yield SchemaError(
-            str(error.validator), tuple(error.absolute_path), tuple(error.absolute_schema_path), error.instance
-        )
-
-    def at(self, schema_path: Iterable[str | int]) -> Any:
-        """The schema node at a schema path, following `$ref` steps into `$defs`."""
-        node: Any = self.schema
-        for part in schema_path:
-            if isinstance(node, dict) and "$ref" in node and part not in node:
-                node = self._deref(node["$ref"])
-            node = node[part]
-            if part == "$ref":
-                node = self._deref(node)
-        # A path may end on a node that only refers to the schema it means (the reference engine omits the hop).
-        while isinstance(node, dict) and "$ref" in node and "properties" not in node:
-            node = self._deref(node["$ref"])
-        return node
-
-    def _deref(self, ref: str) -> Any:
-        return self.schema["$defs"][ref.rsplit("/", 1)[1]]
+    @classmethod
+    def compile(cls, schema: JsonObject, engine: Engine) -> _Readings:
+        strict = strict_reading(schema)
+        quick = SchemaValidator(flatten_schema(strict), engine).is_valid
+        return cls(SchemaValidator(default_reading(schema), engine), SchemaValidator(strict, engine), quick)
 
 
 @dataclass(frozen=True)
-class _Body:
-    open: SchemaValidator
-    closed: SchemaValidator
-    # The closed schema flattened: the per-line fast path of JSONL only asks is_valid, which it answers sooner.
-    quick: Callable[[Any], bool]
+class _Header:
+    name: str
+    required: Provenance | None  # None: the header is optional
+    readings: _Readings
 
 
 class Checker:
@@ -126,21 +64,23 @@ class Checker:
         self.default_status = default_status
         self.default_content_type = default_content_type
         self.host = host.lower() if host else None
-        self.drift_severity = Severity.ERROR if strict else Severity.WARNING
+        self.strict = strict
         self._path = _path_pattern(self.operation.path)
-        self._bodies: dict[tuple[str, str], _Body] = {}
-        self._headers: dict[str, list[tuple[str, bool, SchemaValidator]]] = {}
+        rules = self.operation.extensions
+        self._statuses = provenance.of(rules, "responses") or UNSTATED
+        self._content = provenance.of(rules, "content") or UNSTATED
+        self._bodies: dict[tuple[str, str], _Readings] = {}
+        self._headers: dict[str, list[_Header]] = {}
         for status, response in self.operation.responses.items():
             for media_type, schema in response.media_types.items():
-                closed = close_schema(schema)
-                self._bodies[status, media_type] = _Body(
-                    SchemaValidator(schema, engine),
-                    SchemaValidator(closed, engine),
-                    SchemaValidator(flatten_schema(closed), engine).is_valid,
-                )
+                self._bodies[status, media_type] = _Readings.compile(schema, engine)
             self._headers[status] = [
-                (name, spec["required"], SchemaValidator(spec["schema"], engine))
-                for name, spec in response.headers.items()
+                _Header(
+                    spec["name"],
+                    (provenance.of(spec, "required") or UNSTATED) if spec["required"] else None,
+                    _Readings.compile(spec["schema"], engine),
+                )
+                for spec in response.headers.values()
             ]
 
     # --- items -------------------------------------------------------------------------------------------------
@@ -226,140 +166,95 @@ class Checker:
 
     # --- one exchange ------------------------------------------------------------------------------------------
 
+    def severity(self, rule: Provenance, drift: bool = False) -> Severity:
+        """How much a broken rule weighs: documented rules are errors; inferred rules and drift only in strict mode."""
+        return Severity.ERROR if self.strict or (rule.kind != "inferred" and not drift) else Severity.WARNING
+
     def check(self, exchange: Exchange) -> list[Finding]:
         """Every finding for one exchange of this operation."""
         findings: list[Finding] = []
 
-        def add(rule: str, pointer: str, message: str, severity: Severity = Severity.ERROR) -> None:
-            findings.append(Finding(rule, pointer, message, severity, exchange.location))
+        def add(rule: str, message: str, basis: Provenance, severity: Severity | None = None) -> None:
+            weight = severity if severity is not None else self.severity(basis)
+            findings.append(Finding(rule, "", message, weight, exchange.location, basis))
 
         status = str(exchange.status)
         response = self.operation.responses.get(status)
         if response is None:
             documented = ", ".join(self.operation.responses)
-            add("status.undocumented", "", f"status {status} is not documented (documented: {documented})")
+            add("status.undocumented", f"status {status} is not documented (documented: {documented})", self._statuses)
             return findings
         if exchange.headers is not None:
-            for name, required, validator in self._headers[status]:
-                value = exchange.headers.get(name)
+            for header in self._headers[status]:
+                value = exchange.headers.get(header.name.lower())
                 if value is None:
-                    if required:
-                        add("header.missing", "", f"response header {response.headers[name]['name']} is missing")
-                elif not validator.is_valid(value):
-                    shown = preview(value, name)
-                    add("header.schema", "", f"response header {response.headers[name]['name']} {shown} is invalid")
+                    if header.required is not None:
+                        add("header.missing", f"response header {header.name} is missing", header.required)
+                elif not header.readings.strict.is_valid(value):
+                    broken = header.readings.default if not header.readings.default.is_valid(value) else None
+                    validator = broken or header.readings.strict
+                    basis = rule_provenance(validator, next(validator.errors(value)))
+                    weight = Severity.ERROR if broken else self.severity(basis)
+                    add("header.schema", f"response header {header.name} {preview(value, header.name)} is invalid",
+                        basis, weight)  # fmt: skip
         media_type = (exchange.content_type or "").split(";", 1)[0].strip().lower()
         if exchange.body is None and exchange.parsed is NOT_PARSED:
-            add("body.not-recorded", "", "the capture holds no body for this response", Severity.WARNING)
+            add("body.not-recorded", "the capture holds no body for this response", NOT_RECORDED, Severity.WARNING)
             return findings
         body = self._bodies.get((status, media_type))
         if body is None:
             documented = ", ".join(response.media_types)
             if media_type:
-                add(
-                    "media-type", "", f"'{media_type}' is not documented for status {status} (documented: {documented})"
-                )
+                message = f"'{media_type}' is not documented for status {status} (documented: {documented})"
             else:
-                add("media-type", "", f"the response has no Content-Type (documented: {documented})")
+                message = f"the response has no Content-Type (documented: {documented})"
+            add("media-type", message, self._content)
             return findings
         instance = exchange.parsed
         if instance is NOT_PARSED:
             assert exchange.body is not None
             if len(exchange.body) > self.max_body_size:
-                add("body.too-large", "", f"body of {len(exchange.body)} bytes is over --max-body-size")
+                message = f"body of {len(exchange.body)} bytes is over --max-body-size"
+                add("body.too-large", message, TOOLKIT_LIMIT, Severity.ERROR)
                 return findings
             try:
                 instance = orjson.loads(exchange.body)
             except orjson.JSONDecodeError as exc:
-                add("body.unreadable", "", f"body is not JSON: {exc}")
+                add("body.unreadable", f"body is not JSON: {exc}", self._content)
                 return findings
         try:
             findings.extend(self._body_findings(body, instance, exchange.location))
         except (ValueError, RecursionError) as exc:
             # jsonschema-rs refuses instances nested deeper than it can convert; no task body is that deep.
-            add("body.unreadable", "", f"body cannot be validated: {exc} (nested too deeply)")
+            add("body.unreadable", f"body cannot be validated: {exc} (nested too deeply)", self._content)
         return findings
 
-    def _body_findings(self, body: _Body, instance: Any, location: str) -> list[Finding]:
-        if body.closed.is_valid(instance):
+    def _body_findings(self, body: _Readings, instance: Any, location: str) -> list[Finding]:
+        """Errors of the default reading are errors. What only the strict reading rejects (an inferred rule, drift)
+        is a warning, or an error in strict mode. So the verdict is the reading's own: violating in default mode
+        exactly when the default reading rejects the body, in strict mode when the strict reading does."""
+        if body.strict.is_valid(instance):
             return []
         findings: list[Finding] = []
+        flagged: set[str] = set()  # pointers the default reading reported: the strict one adds nothing there
+        seen: set[tuple[str, str]] = set()
         # Drift alone is the common case here, and is_valid costs a fraction of collecting errors.
-        if not body.open.is_valid(instance):
-            for error in body.open.errors(instance):
-                findings.extend(self._findings(body.open, error, location, Severity.ERROR))
-        flagged = {finding.pointer for finding in findings}
-        for error in body.closed.errors(instance):
-            # Only what the closed reading adds is drift; the rest was reported from the open reading above.
-            if error.keyword in ("additionalProperties", "enum"):
-                drift = self._findings(body.closed, error, location, self.drift_severity)
-                findings.extend(finding for finding in drift if finding.pointer not in flagged)
+        passes = [(body.default, True)] if not body.default.is_valid(instance) else []
+        for validator, documented in [*passes, (body.strict, False)]:
+            for error in validator.errors(instance):
+                for found in explain(validator, error, instance):
+                    key = (found.rule, found.pointer)
+                    if key in seen or (not documented and found.pointer in flagged):
+                        continue
+                    seen.add(key)
+                    if documented:
+                        flagged.add(found.pointer)
+                    drift = not documented and error.keyword in DRIFT_KEYWORDS and found.provenance.kind != "inferred"
+                    weight = Severity.ERROR if documented or self.strict else Severity.WARNING
+                    findings.append(
+                        Finding(found.rule, found.pointer, found.message, weight, location, found.provenance, drift)
+                    )
         return findings
-
-    def _findings(
-        self, validator: SchemaValidator, error: SchemaError, location: str, severity: Severity
-    ) -> list[Finding]:
-        keyword, instance = error.keyword, error.instance
-        name = str(error.path[-1]) if error.path else ""
-        pointer = _pointer(error.path)
-        value = validator.at(error.schema_path)
-        shown = preview(instance, name)
-        rule = f"schema.{keyword}"
-        if keyword == "type":
-            expected = " or ".join(value) if isinstance(value, list) else value
-            message = f"expected {expected}, got {_json_type(instance)} {shown}"
-        elif keyword == "enum":
-            message = f"{shown} is not one of {', '.join(map(str, value))}"
-        elif keyword == "required":
-            missing = [prop for prop in value if isinstance(instance, dict) and prop not in instance]
-            pointer = _pointer((*error.path, missing[0])) if len(missing) == 1 else pointer
-            message = f"required field {', '.join(missing)} is missing"
-        elif keyword == "additionalProperties":
-            documented = validator.at(error.schema_path[:-1]).get("properties", {})
-            return [
-                Finding(
-                    "undocumented-field",
-                    _pointer((*error.path, key)),
-                    f"field '{key}' is not documented",
-                    severity,
-                    location,
-                )
-                for key in instance
-                if key not in documented
-            ]
-        elif keyword == "anyOf":
-            types = {_alt_type(validator, alt) for alt in value}
-            if (
-                None not in types
-                and _json_type(instance) not in types
-                and not (_json_type(instance) == "integer" and "number" in types)
-            ):
-                rule = "schema.type"
-                message = f"expected {' or '.join(sorted(t for t in types if t))}, got {_json_type(instance)} {shown}"
-            else:
-                message = f"{shown} matches none of the allowed forms"
-        elif keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-            message = f"{shown} is {'below' if 'inimum' in keyword else 'above'} the {keyword} {value}"
-        elif keyword in ("pattern", "format"):
-            message = f"{shown} does not match the {keyword} {value}"
-        elif keyword in ("minLength", "maxLength"):
-            message = f"{shown} breaks {keyword} {value}"
-        elif keyword == "const":
-            message = f"{shown} is not {preview(value)}"
-        else:
-            message = f"{shown} fails {keyword}"
-        if "then" in error.schema_path:
-            index = error.schema_path.index("then")
-            rule_text = validator.at(error.schema_path[:index]).get("description", "conditional rule")
-            rule = "schema.conditional"
-            message = f"{rule_text.rstrip('.')}: {message}"
-        return [Finding(rule, pointer, message, severity, location)]
-
-
-def _alt_type(validator: SchemaValidator, alternative: Any) -> str | None:
-    node = validator._deref(alternative["$ref"]) if "$ref" in alternative else alternative
-    found = node.get("type")
-    return found if isinstance(found, str) else None
 
 
 def _path_pattern(template: str) -> re.Pattern[str]:

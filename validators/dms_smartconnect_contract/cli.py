@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -28,6 +29,7 @@ def cmd_lint(args: argparse.Namespace) -> ExitCode:
     """Check the contract document and print a short summary of it."""
     # Imported here: the OpenAPI validator costs 0.4 s of start-up that `validate` does not need.
     from .contract.lint import iter_examples, lint_document
+    from .contract.provenance import iter_constraints
 
     try:
         document = read_document(args.contract)
@@ -55,7 +57,9 @@ def cmd_lint(args: argparse.Namespace) -> ExitCode:
     print(
         f"servers       {len(document.get('servers', []))}; security: {', '.join(document['components']['securitySchemes'])}"
     )
-    verdict = "all valid" if not problems else f"{len(problems)} invalid"
+    kinds = Counter(c.provenance.kind for c in iter_constraints(document) if c.provenance)
+    print(f"rules         {sum(kinds.values())} ({kinds['documented']} documented, {kinds['inferred']} inferred)")
+    verdict = "all valid" if not problems else f"{len(problems)} problem(s)"
     print(f"examples      {examples} ({verdict})")
     return ExitCode.FINDINGS if problems else ExitCode.OK
 

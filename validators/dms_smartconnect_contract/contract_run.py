@@ -47,7 +47,9 @@ def contract_conformance(ctx: Any, response: Any, case: Any) -> bool | None:
     exchange = Exchange("response", response.status_code, headers.get("content-type"), headers, response.content)
     errors = [f for f in _strict_checker().check(exchange) if f.severity is Severity.ERROR]
     if errors:
-        raise AssertionError("\n".join(f"{f.rule} at {f.pointer or '(exchange)'}: {f.message}" for f in errors))
+        raise AssertionError(
+            "\n".join(f"{f.rule} at {f.pointer or '(exchange)'}: {f.message} [{f.basis}]" for f in errors)
+        )
     return None
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
+from .contract.provenance import Provenance
+
 
 class Severity(str, Enum):
     """How much a finding weighs: an error makes the exchange violate the contract, a warning does not."""
@@ -39,24 +41,40 @@ RULES = {
     "schema.conditional": "a conditional rule of the contract is broken",
 }
 
+# Findings about the capture or this toolkit's limits rather than a rule of the contract.
+TOOLKIT_LIMIT = Provenance("toolkit", evidence="a limit of this toolkit (--max-body-size), not a rule of the contract")
+NOT_RECORDED = Provenance("toolkit", evidence="the capture holds no body: nothing of the contract could be checked")
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One thing wrong with one exchange."""
+    """One thing wrong with one exchange, and where the rule it breaks comes from. Drift (an undocumented field, an
+    unlisted enumeration value) breaks no rule of the open contract; it is an error only in strict mode."""
 
     rule: str
     pointer: str
     message: str
     severity: Severity
     location: str
+    provenance: Provenance
+    drift: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "rule": self.rule,
             "pointer": self.pointer,
             "message": self.message,
             "severity": self.severity.value,
+            "provenance": self.provenance.as_dict(),
         }
+        if self.drift:
+            out["drift"] = True
+        return out
+
+    @property
+    def basis(self) -> str:
+        """Why the finding counts as it does, for reports: `documented: reference`, `inferred`, `drift; ...`."""
+        return f"drift; {self.provenance.label}" if self.drift else self.provenance.label
 
 
 @dataclass(slots=True)

@@ -24,6 +24,7 @@ UNREADABLE_SHOWN = 10
 class _Group:
     severity: Severity
     message: str
+    finding: Finding  # the first of the group: its rule's provenance is the group's
     count: int = 0
     samples: list[str] = field(default_factory=list)
 
@@ -57,7 +58,7 @@ class TextReporter(Reporter):
         super().__init__(out)
         self.verbosity = verbosity
         self.color = color
-        self.groups: dict[tuple[str, str, Severity], _Group] = {}
+        self.groups: dict[tuple[str, str, Severity, str], _Group] = {}
         self.unreadable: list[Result] = []
 
     def add_chunk(self, chunk: ChunkResult) -> None:
@@ -70,7 +71,8 @@ class TextReporter(Reporter):
             self.unreadable.append(result)
         for finding in result.findings:
             group = self.groups.setdefault(
-                (finding.rule, finding.pointer, finding.severity), _Group(finding.severity, finding.message)
+                (finding.rule, finding.pointer, finding.severity, finding.basis),
+                _Group(finding.severity, finding.message, finding),
             )
             group.count += 1
             if len(group.samples) < SAMPLES:
@@ -85,10 +87,12 @@ class TextReporter(Reporter):
         write = self.out.write
         if self.verbosity >= 0:
             ordered = sorted(self.groups.items(), key=lambda kv: (kv[0][2] is not Severity.ERROR, -kv[1].count, kv[0]))
-            for (rule, pointer, severity), group in ordered:
+            for (rule, pointer, severity, basis), group in ordered:
                 where = pointer or "(exchange)"
-                write(f"{self._label(severity)} {rule} at {where}: {group.count} time(s)\n")
+                write(f"{self._label(severity)} {rule} at {where}: {group.count} time(s) [{basis}]\n")
                 write(f"    {group.message}\n")
+                if group.finding.provenance.evidence:
+                    write(f"    {group.finding.provenance.kind}: {group.finding.provenance.evidence}\n")
                 more = f" and {group.count - len(group.samples)} more" if group.count > len(group.samples) else ""
                 write(f"    e.g. {', '.join(group.samples)}{more}\n")
             for result in self.unreadable:
@@ -102,7 +106,13 @@ class TextReporter(Reporter):
 
 
 def _line(finding: Finding) -> str:
-    return f"{finding.rule} at {finding.pointer or '(exchange)'}: {finding.message}"
+    return f"{finding.rule} at {finding.pointer or '(exchange)'}: {finding.message} [{finding.basis}]"
+
+
+def _detail(finding: Finding) -> str:
+    """A finding's line, and the evidence of its rule when the rule is inferred."""
+    evidence = finding.provenance.evidence
+    return _line(finding) + (f"\n    {finding.provenance.kind}: {evidence}" if evidence else "")
 
 
 def summary_line(summary: Summary) -> str:
@@ -168,12 +178,12 @@ class JunitReporter(Reporter):
         if result.outcome is Outcome.UNREADABLE:
             write(f'<error type="unreadable" message={quoteattr(result.reason)}/>')
         elif errors:
-            text = "\n".join(_line(f) for f in errors)
+            text = "\n".join(_detail(f) for f in errors)
             write(
                 f"<failure type={quoteattr(errors[0].rule)} message={quoteattr(_line(errors[0]))}>{escape(text)}</failure>"
             )
         if warnings:
-            write(f"<system-out>{escape(chr(10).join('warning ' + _line(f) for f in warnings))}</system-out>")
+            write(f"<system-out>{escape(chr(10).join('warning ' + _detail(f) for f in warnings))}</system-out>")
         write("</testcase>\n")
 
     def finish(self, summary: Summary) -> None:

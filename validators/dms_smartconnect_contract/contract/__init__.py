@@ -10,12 +10,21 @@ from .document import (
     Operation,
     ResponseSpec,
     bundle_schema,
+    escape,
     find_operation,
+    json_pointer,
     packaged_contract_path,
     read_document,
     resolve,
 )
-from .readings import close_schema, flatten_schema
+from .readings import (
+    close_schema,
+    default_reading,
+    flatten_schema,
+    strict_reading,
+    tolerant_document,
+    without_extensions,
+)
 
 __all__ = [
     "COMPONENTS_PREFIX",
@@ -28,9 +37,15 @@ __all__ = [
     "ResponseSpec",
     "bundle_schema",
     "close_schema",
+    "default_reading",
+    "escape",
     "find_operation",
     "flatten_schema",
+    "json_pointer",
     "packaged_contract_path",
     "read_document",
     "resolve",
+    "strict_reading",
+    "tolerant_document",
+    "without_extensions",
 ]

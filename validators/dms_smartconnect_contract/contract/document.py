@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import importlib.util
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,16 @@ def read_document(path: Path | None = None) -> JsonObject:
     if not isinstance(document, dict) or "paths" not in document:
         raise ContractError(f"contract {source} is not an OpenAPI document (no 'paths')")
     return document
+
+
+def escape(token: str | int) -> str:
+    """One reference token of a JSON pointer (RFC 6901)."""
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def json_pointer(tokens: Iterable[str | int]) -> str:
+    """The JSON pointer of a path: `/a/b~1c` for ("a", "b/c"); the empty string for the root."""
+    return "".join("/" + escape(token) for token in tokens)
 
 
 def resolve(document: JsonObject, node: Any) -> Any:
@@ -127,7 +137,8 @@ class ResponseSpec:
     status: str
     description: str
     media_types: dict[str, JsonObject]  # media type -> bundled body schema
-    headers: dict[str, JsonObject]  # lower-cased header name -> {"required": bool, "schema": bundled schema}
+    # lower-cased header name -> {"name", "required": bool, "schema": bundled schema, "x-provenance": of required}
+    headers: dict[str, JsonObject]
 
 
 @dataclass(frozen=True)
@@ -139,6 +150,7 @@ class Operation:
     operation_id: str
     parameters: dict[str, JsonObject]  # path parameter name -> bundled schema
     responses: dict[str, ResponseSpec]
+    extensions: JsonObject  # the operation's own x- keywords (x-provenance of its statuses and media types)
 
 
 def find_operation(document: JsonObject, operation_id: str = OPERATION_ID) -> Operation:
@@ -155,6 +167,7 @@ def find_operation(document: JsonObject, operation_id: str = OPERATION_ID) -> Op
                         str(status): _response(document, str(status), resolve(document, response))
                         for status, response in op.get("responses", {}).items()
                     },
+                    extensions={key: value for key, value in op.items() if key.startswith("x-")},
                 )
     raise ContractError(f"the contract has no operation {operation_id!r}")
 
@@ -181,5 +194,6 @@ def _response(document: JsonObject, status: str, response: JsonObject) -> Respon
             "name": name,
             "required": bool(header.get("required", False)),
             "schema": bundle_schema(document, resolve(document, header.get("schema", {}))),
+            "x-provenance": header.get("x-provenance", {}),
         }
     return ResponseSpec(status, response.get("description", ""), media_types, headers)

@@ -1,4 +1,5 @@
-"""Checks of the contract document itself: OpenAPI validity, and every example valid against its schema."""
+"""Checks of the contract document itself: OpenAPI validity, every rule with its provenance, and every example valid
+against its schema."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import jsonschema
 from openapi_spec_validator import validate as validate_openapi
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
-from .document import JsonObject, bundle_schema, resolve
+from .document import JsonObject, bundle_schema, escape, json_pointer, resolve
+from .provenance import provenance_problems
 
 
 @dataclass(frozen=True)
@@ -28,10 +30,6 @@ class LintProblem:
 
     pointer: str
     message: str
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 def iter_examples(document: JsonObject) -> Iterator[Example]:
@@ -53,28 +51,29 @@ def iter_examples(document: JsonObject) -> Iterator[Example]:
             for name, example in node.get("examples", {}).items():
                 example = resolve(document, example)
                 if "value" in example:
-                    yield Example(f"{pointer}/examples/{_escape(name)}/value", example["value"], bundled)
+                    yield Example(f"{pointer}/examples/{escape(name)}/value", example["value"], bundled)
         if pointer.startswith("/components/schemas/") and pointer.count("/") == 3:
             for index, value in enumerate(node.get("examples", [])):
                 yield Example(f"{pointer}/examples/{index}", value, bundle_schema(document, node))
         for key, value in node.items():
             if key not in ("example", "examples"):
-                yield from walk(value, f"{pointer}/{_escape(key)}")
+                yield from walk(value, f"{pointer}/{escape(key)}")
 
     yield from walk(document, "")
 
 
 def lint_document(document: JsonObject) -> list[LintProblem]:
-    """All problems of the document: OpenAPI 3.1 validity first, then each example that its schema rejects."""
+    """All problems of the document: OpenAPI 3.1 validity first, then each rule that does not say where it comes
+    from, then each example that its schema rejects."""
     try:
         validate_openapi(document)
     except OpenAPIValidationError as exc:
-        where = "/" + "/".join(_escape(str(part)) for part in exc.absolute_path)
+        where = json_pointer(exc.absolute_path)
         return [LintProblem(where, f"not a valid OpenAPI document: {exc.message}")]
-    problems = []
+    problems = [LintProblem(pointer, message) for pointer, message in provenance_problems(document)]
     for example in iter_examples(document):
         validator = jsonschema.Draft202012Validator(example.schema, format_checker=jsonschema.FormatChecker())
         for error in validator.iter_errors(example.value):
-            at = "/" + "/".join(_escape(str(part)) for part in error.absolute_path)
+            at = json_pointer(error.absolute_path) or "/"
             problems.append(LintProblem(example.pointer, f"example does not match its schema at {at}: {error.message}"))
     return problems

@@ -1,30 +1,86 @@
-"""Readings of a bundled schema: the closed one validators use for drift, and a flattened one for quick checks."""
+"""The readings of the contract, each derived from the document in code (see the document's description).
+
+- default: the documented rules only, open to new fields and enumeration values (`default_reading`);
+- strict: every rule, closed: no undocumented field, no unlisted enumeration value (`strict_reading`);
+- tolerant: JSON types only, open, for the generated models (`tolerant_document`).
+
+`flatten_schema` gives any reading in fewer validation steps, for quick yes/no checks.
+"""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
-from .document import UNLISTED_VALUE, JsonObject
+from . import provenance
+from .document import UNLISTED_VALUE, ContractError, JsonObject
+
+_UNLISTED_REF = "#/$defs/" + UNLISTED_VALUE
+
+
+def _is_extension(key: str) -> bool:
+    return key.startswith("x-")
+
+
+def default_reading(schema: JsonObject) -> JsonObject:
+    """The documented rules of a bundled schema: every keyword whose provenance is inferred is removed (a
+    conditional rule with its `then` and `else`). Provenance stays, so that a finding can name its source."""
+
+    def strip(node: Any) -> Any:
+        if isinstance(node, list):
+            return [strip(value) for value in node]
+        if not isinstance(node, dict):
+            return node
+        dropped: set[str] = set()
+        for keyword in node.get(provenance.EXTENSION, {}):
+            found = provenance.of(node, keyword)
+            if found is not None and found.kind == "inferred":
+                dropped |= {"if", "then", "else"} if keyword == "if" else {keyword}
+        out = {}
+        for key, value in node.items():
+            if key in dropped:
+                continue
+            if key in provenance.RULE_BODIES:
+                # A rule's body keeps its meaning only whole: stripping inside a condition could widen it.
+                out[key] = value
+            else:
+                out[key] = strip(value)
+        if isinstance(out.get("allOf"), list):
+            # A member whose rule was inferred keeps only its description: it asserts nothing, so it goes.
+            out["allOf"] = [member for member in out["allOf"] if not _annotations_only(member)]
+            if not out["allOf"]:
+                del out["allOf"]
+        return out
+
+    return strip(schema)  # type: ignore[no-any-return]
+
+
+def _annotations_only(node: Any) -> bool:
+    return isinstance(node, dict) and all(key in _ANNOTATIONS or _is_extension(key) for key in node)
+
+
+def strict_reading(schema: JsonObject) -> JsonObject:
+    """Every rule of a bundled schema, closed: see `close_schema`."""
+    return close_schema(schema)
 
 
 def close_schema(schema: JsonObject) -> JsonObject:
-    """The closed reading of a bundled schema: no unlisted enumeration values, no undocumented object fields.
+    """The closed form of a bundled schema: no unlisted enumeration values, no undocumented object fields.
 
-    Drops the `UnlistedValue` alternative from every `anyOf`, and gives every object schema (`type` object, or a list with object) with
-    `properties` and no `additionalProperties` the value `false`. Conditional sub-schemas (`if`, `then`) carry no
-    `type`, so they are left as they are.
+    Drops the `UnlistedValue` alternative from every `anyOf`, and gives every object schema (`type` object, or a list
+    with object) with `properties` and no `additionalProperties` the value `false`. The bodies of rules (`if`, `then`,
+    `else`, `not`) are left as they are: closing inside a condition would change what it selects.
     """
-    unlisted_ref = "#/$defs/" + UNLISTED_VALUE
 
     def close(node: Any) -> Any:
         if isinstance(node, list):
             return [close(value) for value in node]
         if not isinstance(node, dict):
             return node
-        out = {key: close(value) for key, value in node.items()}
+        out = {key: value if key in provenance.RULE_BODIES else close(value) for key, value in node.items()}
         alternatives = out.get("anyOf")
         if isinstance(alternatives, list):
-            kept = [alt for alt in alternatives if not (isinstance(alt, dict) and alt.get("$ref") == unlisted_ref)]
+            kept = [alt for alt in alternatives if not (isinstance(alt, dict) and alt.get("$ref") == _UNLISTED_REF)]
             if len(kept) != len(alternatives):
                 # One alternative left: allOf keeps its own error (enum), where anyOf would only say "none matched".
                 if len(kept) == 1:
@@ -43,12 +99,77 @@ def close_schema(schema: JsonObject) -> JsonObject:
     return closed
 
 
-_ANNOTATIONS = frozenset({"description", "title", "examples", "example", "$comment", "format", "x-generated"})
+def without_extensions(schema: JsonObject) -> JsonObject:
+    """A schema with every `x-` keyword removed: what JSON Schema tools in strict modes (Ajv) accept."""
+
+    def strip(node: Any) -> Any:
+        if isinstance(node, list):
+            return [strip(value) for value in node]
+        if isinstance(node, dict):
+            # `properties` maps field names, which are no keywords: a field called x-... stays.
+            return {
+                key: (
+                    {name: strip(sub) for name, sub in value.items()}
+                    if key in ("properties", "$defs") and isinstance(value, dict)
+                    else strip(value)
+                )
+                for key, value in node.items()
+                if not _is_extension(key)
+            }
+        return node
+
+    return strip(schema)  # type: ignore[no-any-return]
+
+
+# What the tolerant reading keeps of a schema: its JSON types and structure, and the names of known values.
+_TOLERANT_KEYWORDS = frozenset(
+    {"type", "properties", "items", "anyOf", "oneOf", "$ref", "enum", "description", "title"}
+)
+
+
+def tolerant_document(document: JsonObject, integer_type: str) -> JsonObject:
+    """The document as the generated models read it: JSON types only, every field optional, open to new fields and
+    values. Patterns, bounds, required fields and conditional rules are dropped; `integer_type` (a dotted Python
+    name, through the generator's `x-python-type`) is the type of every integer, one that takes 2.0 as JSON Schema
+    does and rejects "2" and true."""
+
+    def tolerant(node: Any) -> Any:
+        if isinstance(node, list):
+            return [tolerant(value) for value in node]
+        if not isinstance(node, dict):
+            return node
+        out: JsonObject = {}
+        for key, value in node.items():
+            if key not in _TOLERANT_KEYWORDS:
+                continue
+            out[key] = {name: tolerant(sub) for name, sub in value.items()} if key == "properties" else tolerant(value)
+        types = out.get("type")
+        if types == "integer" or (isinstance(types, list) and "integer" in types):
+            if isinstance(types, list) and len(types) > 1:
+                raise ContractError("the tolerant reading cannot type a field that is an integer or something else")
+            out["x-python-type"] = integer_type
+        return out
+
+    result = copy.deepcopy(document)
+    components = result.get("components", {})
+    for name, schema in components.get("schemas", {}).items():
+        components["schemas"][name] = tolerant(schema)
+    for param in components.get("parameters", {}).values():
+        if "schema" in param:
+            param["schema"] = tolerant(param["schema"])
+    for header in components.get("headers", {}).values():
+        if "schema" in header:
+            header["schema"] = tolerant(header["schema"])
+    return result
+
+
+_ANNOTATIONS = frozenset({"description", "title", "examples", "example", "$comment", "format"})
 
 
 def flatten_schema(schema: JsonObject) -> JsonObject:
-    """The same verdicts in fewer steps: `$ref`s to `$defs` inlined, annotations dropped, and single-member `allOf`s
-    merged into their parent. For is_valid only (schema paths change); the contract's schemas are not recursive."""
+    """The same verdicts in fewer steps: `$ref`s to `$defs` inlined, annotations and extensions dropped, and
+    single-member `allOf`s merged into their parent. For is_valid only (schema paths change); the contract's schemas
+    are not recursive."""
     defs = schema.get("$defs", {})
 
     def flat(node: Any) -> Any:
@@ -56,7 +177,11 @@ def flatten_schema(schema: JsonObject) -> JsonObject:
             return [flat(value) for value in node]
         if not isinstance(node, dict):
             return node
-        out = {key: flat(value) for key, value in node.items() if key not in _ANNOTATIONS and key != "$defs"}
+        out = {
+            key: {name: flat(sub) for name, sub in value.items()} if key == "properties" else flat(value)
+            for key, value in node.items()
+            if key not in _ANNOTATIONS and key != "$defs" and not _is_extension(key)
+        }
         ref = out.pop("$ref", None)
         if isinstance(ref, str) and ref.startswith("#/$defs/"):
             for key, value in flat(defs[ref[len("#/$defs/") :]]).items():

@@ -1,0 +1,215 @@
+"""Where each rule of the contract comes from: the `x-provenance` maps of `openapi.yaml`, read and checked.
+
+A schema node says, for each constraint keyword it holds, whether the rule is documented (with the sources, named as
+in the document's top-level `x-sources`) or inferred (with its evidence in words). A conditional rule (`if` with its
+`then`) is one rule, keyed `if`. The operation says where its statuses (`responses`) and media types (`content`)
+come from, and a response header where its `required` comes from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .document import ContractError, JsonObject, escape, find_operation, resolve
+
+EXTENSION = "x-provenance"
+Kind = Literal["documented", "inferred", "toolkit"]
+MALFORMED = "x-provenance entry must be {documented: source(s)} or {inferred: evidence}"
+
+# Keywords that assert something about an instance, each one a rule with its own provenance. `properties` stands for
+# the list of documented fields, which the strict reading closes (an undocumented field is drift).
+CONSTRAINT_KEYWORDS = frozenset(
+    {
+        "type",
+        "enum",
+        "const",
+        "pattern",
+        "format",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "minProperties",
+        "maxProperties",
+        "required",
+        "additionalProperties",
+        "propertyNames",
+        "dependentRequired",
+        "dependentSchemas",
+        "properties",
+        "not",
+        "if",
+        "contains",
+    }
+)
+# The operation's own rules: the statuses it answers (`responses`) and the media types of its bodies (`content`).
+OPERATION_RULES = ("responses", "content")
+# Sub-schemas that belong to the rule holding them: their keywords are not rules of their own.
+RULE_BODIES = frozenset({"if", "then", "else", "not"})
+# Sub-schemas that apply to the same or nested values: their keywords are rules of their own.
+_APPLICATORS_MAP = ("properties", "patternProperties", "$defs", "dependentSchemas")
+_APPLICATORS_ONE = ("items", "additionalProperties", "contains", "propertyNames", "unevaluatedProperties")
+_APPLICATORS_LIST = ("allOf", "anyOf", "oneOf", "prefixItems")
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a rule comes from: documented by sources, inferred from evidence, or a limit of this toolkit."""
+
+    kind: Kind
+    sources: tuple[str, ...] = ()
+    evidence: str = ""
+
+    @property
+    def label(self) -> str:
+        """Short form for reports: `documented: reference, sdk-response`, `inferred`, `toolkit`."""
+        return f"{self.kind}: {', '.join(self.sources)}" if self.sources else self.kind
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind}
+        if self.sources:
+            out["sources"] = list(self.sources)
+        if self.evidence:
+            out["evidence"] = self.evidence
+        return out
+
+
+def parse(entry: Any, where: str) -> Provenance:
+    """One `x-provenance` entry: `{documented: source | [sources]}` or `{inferred: evidence}`."""
+    if isinstance(entry, dict) and set(entry) == {"documented"}:
+        sources = entry["documented"]
+        sources = [sources] if isinstance(sources, str) else sources
+        if isinstance(sources, list) and sources and all(isinstance(s, str) and s for s in sources):
+            return Provenance("documented", tuple(sources))
+    if isinstance(entry, dict) and set(entry) == {"inferred"}:
+        evidence = entry["inferred"]
+        if isinstance(evidence, str) and evidence.strip():
+            return Provenance("inferred", (), evidence.strip())
+    raise ContractError(f"{where}: {MALFORMED}")
+
+
+def _entry(node: Any, keyword: str) -> Any:
+    table = node.get(EXTENSION) if isinstance(node, dict) else None
+    return table.get(keyword) if isinstance(table, dict) else None
+
+
+def of(node: Any, keyword: str) -> Provenance | None:
+    """The provenance a schema node (or header, or operation) states for one of its keywords, if any."""
+    table = node.get(EXTENSION) if isinstance(node, dict) else None
+    if not isinstance(table, dict) or keyword not in table:
+        return None
+    return parse(table[keyword], keyword)
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """One rule of the contract: a keyword at a place in the document, and where it comes from."""
+
+    pointer: str  # JSON pointer into the document, to the node holding the keyword
+    keyword: str
+    value: Any
+    entry: Any  # the x-provenance entry as written; None when there is none
+
+    @property
+    def provenance(self) -> Provenance | None:
+        """The parsed entry; raises ContractError when it is malformed."""
+        where = f"{self.pointer}/{EXTENSION}/{self.keyword}"
+        return None if self.entry is None else parse(self.entry, where)
+
+
+def iter_schema_constraints(schema: Any, pointer: str) -> Iterator[Constraint]:
+    """Every constraint keyword of a schema and of the sub-schemas that apply to values, in document order."""
+    if not isinstance(schema, dict):
+        return
+    found = schema.get(EXTENSION)
+    table: JsonObject = found if isinstance(found, dict) else {}
+    for keyword, value in schema.items():
+        if keyword in CONSTRAINT_KEYWORDS and not (keyword == "properties" and not value):
+            yield Constraint(pointer, keyword, value, table.get(keyword))
+    for keyword in _APPLICATORS_MAP:
+        members = schema.get(keyword)
+        if isinstance(members, dict):
+            for name, sub in members.items():
+                yield from iter_schema_constraints(sub, f"{pointer}/{keyword}/{escape(name)}")
+    for keyword in _APPLICATORS_ONE:
+        if isinstance(schema.get(keyword), dict):
+            yield from iter_schema_constraints(schema[keyword], f"{pointer}/{keyword}")
+    for keyword in _APPLICATORS_LIST:
+        if isinstance(schema.get(keyword), list):
+            for index, sub in enumerate(schema[keyword]):
+                yield from iter_schema_constraints(sub, f"{pointer}/{keyword}/{index}")
+
+
+def iter_constraints(document: JsonObject) -> Iterator[Constraint]:
+    """Every rule of the contract: the operation's statuses and media types, its parameters' schemas, its response
+    headers (presence and schema) and every component schema."""
+    operation = find_operation(document)
+    item = document["paths"][operation.path]
+    op = item[operation.method.lower()]
+    op_pointer = f"/paths/{escape(operation.path)}/{operation.method.lower()}"
+    for keyword in OPERATION_RULES:
+        yield Constraint(op_pointer, keyword, sorted(operation.responses), _entry(op, keyword))
+    components = document.get("components", {})
+    for name, param in components.get("parameters", {}).items():
+        yield from iter_schema_constraints(param.get("schema"), f"/components/parameters/{escape(name)}/schema")
+    for name, header in components.get("headers", {}).items():
+        pointer = f"/components/headers/{escape(name)}"
+        if header.get("required"):
+            yield Constraint(pointer, "required", True, _entry(header, "required"))
+        yield from iter_schema_constraints(header.get("schema"), f"{pointer}/schema")
+    for name, schema in components.get("schemas", {}).items():
+        yield from iter_schema_constraints(schema, f"/components/schemas/{escape(name)}")
+    # Inline parameters and headers of the operation, where they are not references to components.
+    for index, raw in enumerate([*item.get("parameters", []), *op.get("parameters", [])]):
+        if "$ref" not in raw:
+            yield from iter_schema_constraints(resolve(document, raw).get("schema"), f"{op_pointer}/parameters/{index}")
+
+
+def provenance_problems(document: JsonObject) -> list[tuple[str, str]]:
+    """(pointer, message) for every rule without provenance, every entry naming an unknown source or no keyword of
+    its node, and every inferred rule placed where stripping it would change another rule's meaning."""
+    sources = document.get("x-sources")
+    known = set(sources) if isinstance(sources, dict) else set()
+    problems: list[tuple[str, str]] = []
+    if not known:
+        problems.append(("/x-sources", "the document lists no sources (x-sources)"))
+    for constraint in iter_constraints(document):
+        where = f"{constraint.pointer}/{constraint.keyword}"
+        if constraint.entry is None:
+            problems.append((where, f"the rule '{constraint.keyword}' says nowhere where it comes from ({EXTENSION})"))
+            continue
+        try:
+            found = constraint.provenance
+        except ContractError:
+            problems.append((f"{constraint.pointer}/{EXTENSION}/{constraint.keyword}", MALFORMED))
+            continue
+        if found and (unknown := [s for s in found.sources if s not in known]):
+            problems.append((where, f"unknown source(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"))
+    for pointer, node, in_rule_body in _nodes_with_provenance(document, "", False):
+        if in_rule_body:
+            problems.append((pointer, "a rule inside a condition or a negation cannot have a provenance of its own"))
+        for keyword in node[EXTENSION]:
+            if keyword not in node and not ("operationId" in node and keyword in OPERATION_RULES):
+                problems.append((f"{pointer}/{EXTENSION}/{keyword}", f"names '{keyword}', which this node lacks"))
+    return problems
+
+
+def _nodes_with_provenance(node: Any, pointer: str, in_rule_body: bool) -> Iterator[tuple[str, Any, bool]]:
+    """Nodes holding x-provenance, and whether each sits inside an `if`, `then`, `else` or `not` sub-schema."""
+    if isinstance(node, dict):
+        if isinstance(node.get(EXTENSION), dict):
+            yield pointer, node, in_rule_body
+        for key, value in node.items():
+            if key != EXTENSION:
+                yield from _nodes_with_provenance(value, f"{pointer}/{escape(key)}", in_rule_body or key in RULE_BODIES)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _nodes_with_provenance(value, f"{pointer}/{index}", in_rule_body)

@@ -1,0 +1,84 @@
+"""Compiled JSON Schemas behind one interface: jsonschema-rs (fast) or jsonschema (reference), errors engine-neutral."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .contract import JsonObject
+
+Engine = Literal["fast", "reference"]
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaError:
+    """A schema violation in engine-neutral form."""
+
+    keyword: str
+    path: tuple[str | int, ...]  # into the instance
+    schema_path: tuple[str | int, ...]  # into the bundled schema; "$ref" steps are followed
+    instance: Any
+
+
+class SchemaValidator:
+    """A compiled body or header schema, fast (jsonschema-rs) or reference (jsonschema), with neutral errors."""
+
+    def __init__(self, schema: JsonObject, engine: Engine) -> None:
+        self.schema = schema
+        self.engine = engine
+        if engine == "fast":
+            import jsonschema_rs
+
+            self._rs = jsonschema_rs.validator_for(schema)
+            self.is_valid: Callable[[Any], bool] = self._rs.is_valid
+        else:
+            import jsonschema
+
+            self._py = jsonschema.Draft202012Validator(schema)
+            self.is_valid = self._py.is_valid
+
+    def errors(self, instance: Any) -> Iterator[SchemaError]:
+        if self.engine == "fast":
+            for error in self._rs.iter_errors(instance):
+                path = tuple(error.schema_path)
+                keyword = next(str(p) for p in reversed(path) if isinstance(p, str))
+                yield SchemaError(keyword, tuple(error.instance_path), path, error.instance)
+        else:
+            # jsonschema reports a failed `allOf` branch (a single remaining alternative) as its own error already.
+            for error in self._py.iter_errors(instance):
+                path = tuple(error.absolute_schema_path)
+                yield SchemaError(str(error.validator), tuple(error.absolute_path), path, error.instance)
+
+    def at(self, schema_path: Iterable[str | int]) -> Any:
+        """The schema node at a schema path, following `$ref` steps into `$defs`."""
+        node: Any = self.schema
+        for part in schema_path:
+            if isinstance(node, dict) and "$ref" in node and part not in node:
+                node = self.deref(node["$ref"])
+            node = node[part]
+            if part == "$ref":
+                node = self.deref(node)
+        # A path may end on a node that only refers to the schema it means (the reference engine omits the hop).
+        while isinstance(node, dict) and "$ref" in node and "properties" not in node:
+            node = self.deref(node["$ref"])
+        return node
+
+    def deref(self, ref: str) -> Any:
+        """The `$defs` entry a local reference points at."""
+        return self.schema["$defs"][ref.rsplit("/", 1)[1]]
+
+
+def json_type(value: Any) -> str:
+    """The JSON type name of a decoded value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
