@@ -243,3 +243,44 @@ def test_line_numbers_stay_exact_across_chunks(tmp_path: Path, jobs: str) -> Non
     violating = [r["location"] for r in report["results"] if r["outcome"] == "violating"]
     assert violating == [f"{log}:{n}" for n in sorted(bad_lines)] * 2
     assert [r["location"] for r in report["results"]][:3] == [f"{log}:1", f"{log}:2", f"{log}:3"]
+
+
+# --- JSONL: a record is a record, a body is a body ----------------------------------------------------------------
+
+
+def test_a_task_body_with_an_integer_status_is_a_body(tmp_path: Path) -> None:
+    seed = json.loads((ROOT / "tests" / "exchanges" / "conforming" / "seed-example.json").read_text())
+    lines = [
+        dict(seed, status=1),  # the task's own status field holds an integer: a body with a type error
+        dict(seed, status=200),
+        {"status": 200, "body": seed},  # a record: a body key beside an integer status
+        {
+            "status": 200,
+            "headers": {"Content-Type": "application/json", "X-Request-Id": "r"},
+            "body_text": json.dumps(seed),
+        },
+        {"status": 404, "headers": {"X-Request-Id": "r"}},  # a record whose body was not recorded
+    ]
+    log = tmp_path / "log.jsonl"
+    log.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    for jobs in ("1", "2"):
+        report = run("validate", "--format", "json", "--jobs", jobs, str(log)).json()
+        outcomes = {r["location"].rsplit(":", 1)[1]: r for r in report["results"]}
+        for number in ("1", "2"):
+            assert outcomes[number]["outcome"] == "violating"
+            assert [(v["rule"], v["pointer"]) for v in outcomes[number]["violations"]] == [("schema.type", "/status")]
+        assert outcomes["3"]["outcome"] == outcomes["4"]["outcome"] == "conforming"
+        assert [v["rule"] for v in outcomes["5"]["violations"]] == ["body.not-recorded"]
+
+
+def test_record_markers_are_no_field_of_any_response_body(document: dict[str, object]) -> None:
+    """The shape that marks a record must never be a task's or an error's own: no response schema documents a
+    field named like a marker."""
+    from dms_smartconnect_contract.contract import find_operation
+    from dms_smartconnect_contract.readers import RECORD_MARKERS
+
+    fields: set[str] = set()
+    for response in find_operation(document).responses.values():  # type: ignore[arg-type]
+        for schema in response.media_types.values():
+            fields |= set(schema.get("properties", {}))
+    assert fields and not fields & RECORD_MARKERS

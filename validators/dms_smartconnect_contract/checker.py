@@ -15,7 +15,7 @@ from .contract.provenance import Provenance
 from .exchange import NOT_PARSED, Exchange, JsonlChunk, JsonlLine, Single, Skipped, Unreadable
 from .explain import DRIFT_KEYWORDS, UNSTATED, explain, rule_provenance
 from .findings import NOT_RECORDED, TOOLKIT_LIMIT, ChunkResult, Finding, Outcome, Result, Severity
-from .readers import exchange_record
+from .readers import exchange_record, is_exchange_record
 from .redact import preview
 from .schemas import Engine, SchemaValidator
 
@@ -104,9 +104,8 @@ class Checker:
                     if not raw.strip():
                         continue  # blank lines are no items
                 else:
-                    status = value.get("status") if type(value) is dict else None
                     try:
-                        plain = type(status) is not int and accept(value)
+                        plain = not is_exchange_record(value) and accept(value)
                     except (ValueError, RecursionError):
                         plain = False  # too deep for the fast engine: judge() reports it
                     if plain:
@@ -160,7 +159,7 @@ class Checker:
             value = orjson.loads(line.raw)
         except orjson.JSONDecodeError as exc:
             return Unreadable(line.location, f"line is not JSON: {exc}")
-        if isinstance(value, dict) and isinstance(value.get("status"), int) and not isinstance(value["status"], bool):
+        if is_exchange_record(value):
             return exchange_record(line.location, value, self.default_content_type)
         return Exchange(line.location, self.default_status, self.default_content_type, None, line.raw, parsed=value)
 

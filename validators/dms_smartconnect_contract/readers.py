@@ -191,6 +191,20 @@ def _body(text: str | None, base64_encoded: bool, where: str) -> tuple[bytes | N
         return None, f"{where} is not valid base64: {exc}"
 
 
+# Keys that make a JSONL line an exchange record, beside an integer status: a recorded body, or a headers object.
+RECORD_BODY_KEYS = frozenset({"body", "body_text", "body_base64"})
+RECORD_MARKERS = RECORD_BODY_KEYS | {"headers"}
+
+
+def is_exchange_record(value: Any) -> bool:
+    """Whether a decoded JSONL line is an exchange record rather than a bare response body: an object with an
+    integer `status` and a recorded body (`body`, `body_text`, `body_base64`) or a `headers` object. A task body
+    carries none of these keys, so one whose own `status` holds an integer stays a body (and a type error)."""
+    if type(value) is not dict or type(value.get("status")) is not int:
+        return False
+    return not RECORD_BODY_KEYS.isdisjoint(value) or isinstance(value.get("headers"), dict)
+
+
 def exchange_record(location: str, record: dict[str, Any], default_content_type: str) -> Single:
     """An exchange from a JSONL record: keys status, body | body_text | body_base64, and optional method, url,
     headers, content_type (default: the Content-Type header, else `default_content_type`)."""
