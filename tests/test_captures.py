@@ -191,9 +191,14 @@ def test_status_and_content_type_for_bare_bodies() -> None:
 
 
 def test_host_option_skips_other_hosts() -> None:
-    report = run("validate", "--format", "json", "--host", "dms.eu-west-101.myhuaweicloud.eu",
-                 str(CAPTURES / "browser.har")).json()  # fmt: skip
+    result = run("validate", "--format", "json", "--host", "dms.eu-west-101.myhuaweicloud.eu",
+                 str(CAPTURES / "browser.har"))  # fmt: skip
+    report = result.json()
     assert report["summary"]["skipped"] == 10
+    # A filter that matches no entry judged nothing: the run proved nothing, and says which filter and why.
+    assert result.code == report["exit_code"] == 5
+    assert "not this operation: other host: 8" in result.err
+    assert "--host dms.eu-west-101.myhuaweicloud.eu" in result.err
 
 
 def test_jobs_give_the_same_report(tmp_path: Path) -> None:
@@ -284,3 +289,75 @@ def test_record_markers_are_no_field_of_any_response_body(document: dict[str, ob
         for schema in response.media_types.values():
             fields |= set(schema.get("properties", {}))
     assert fields and not fields & RECORD_MARKERS
+
+
+# --- a run that judged nothing fails, and says why --------------------------------------------------------------
+
+
+def _nothing_to_judge(folder: Path) -> dict[str, Path]:
+    (folder / "docs").mkdir()
+    (folder / "docs" / "notes.txt").write_text("not a capture")
+    (folder / "hollow").mkdir()
+    files = {
+        "empty.jsonl": b"",
+        "blank-lines.jsonl": b"\n\n  \n",
+        "no-entries.har": b'{"log": {"version": "1.2", "creator": {"name": "x", "version": "1"}, "entries": []}}',
+        "no-entries.json": b'{"log": {"entries": []}}',
+    }
+    paths = {"docs": folder / "docs", "hollow": folder / "hollow"}
+    for name, data in files.items():
+        paths[name] = folder / name
+        paths[name].write_bytes(data)
+    return paths
+
+
+@pytest.mark.parametrize(
+    ("name", "held"),
+    [
+        ("empty.jsonl", "a JSONL file with no lines"),
+        ("blank-lines.jsonl", "a JSONL file with no lines"),
+        ("no-entries.har", "a HAR file with no entries"),
+        ("no-entries.json", "a HAR file with no entries"),
+        ("docs", "holds no capture file (not a capture file (.txt): 1)"),
+        ("hollow", "an empty folder"),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["text", "json", "junit"])
+def test_a_run_that_judged_nothing_fails_naming_the_input(tmp_path: Path, name: str, held: str, fmt: str) -> None:
+    path = _nothing_to_judge(tmp_path)[name]
+    result = run("validate", "--format", fmt, str(path))
+    assert result.code == 5
+    assert result.err.startswith("error: nothing was judged")
+    assert f"{path}: {held}" in result.err
+    assert "--allow-empty" in result.err
+    if fmt == "json":
+        assert result.json()["exit_code"] == 5 and result.json()["details"] == [f"{path}: {held}"]
+    if fmt == "junit":
+        suite = ET.fromstring(result.out).find("testsuite")
+        assert suite is not None and suite.get("errors") == "1"
+        error = suite.find("testcase/error")
+        assert error is not None and error.get("type") == "nothing-judged"
+        assert held in (error.text or "")
+    allowed = run("validate", "--allow-empty", "--format", fmt, str(path))
+    assert allowed.code == 0
+    assert "note: nothing was judged" in allowed.err
+
+
+def test_empty_body_and_empty_har_files_are_unreadable_alike(tmp_path: Path) -> None:
+    for name in ("empty.json", "empty.har", "blank.json"):
+        (tmp_path / name).write_text("  \n" if name.startswith("blank") else "")
+    report = run("validate", "--format", "json", str(tmp_path)).json()
+    outcomes = {Path(r["location"]).name: (r["outcome"], r["reason"]) for r in report["results"]}
+    assert outcomes == {
+        "blank.json": ("unreadable", "empty file (a body file must hold a JSON document)"),
+        "empty.har": ("unreadable", "empty file (a HAR file must hold a JSON document)"),
+        "empty.json": ("unreadable", "empty file (a body file must hold a JSON document)"),
+    }
+    assert report["exit_code"] == 1
+
+
+def test_one_judged_item_among_empty_inputs_is_enough(tmp_path: Path) -> None:
+    paths = _nothing_to_judge(tmp_path)
+    seed = ROOT / "tests" / "exchanges" / "conforming" / "seed-example.json"
+    result = run("validate", str(paths["empty.jsonl"]), str(paths["docs"]), str(seed))
+    assert result.code == 0, result.err

@@ -7,9 +7,11 @@ import io
 import pytest
 
 from dms_smartconnect_contract.contract.provenance import Provenance
+from dms_smartconnect_contract.exitcodes import ExitCode
 from dms_smartconnect_contract.findings import Finding, Outcome, Result, Severity, Summary
 from dms_smartconnect_contract.progress import Progress, progress_wanted
 from dms_smartconnect_contract.report import make_reporter
+from dms_smartconnect_contract.verdict import RunVerdict
 
 
 class Terminal(io.StringIO):
@@ -60,7 +62,7 @@ def _report(monkeypatch: pytest.MonkeyPatch, no_color: bool) -> str:
     reporter.add(result)
     summary = Summary()
     summary.count(result)
-    reporter.finish(summary)
+    reporter.finish(summary, RunVerdict(ExitCode.FINDINGS))
     return out.getvalue()
 
 

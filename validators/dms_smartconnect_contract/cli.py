@@ -18,6 +18,7 @@ from .progress import Progress, progress_wanted, total_size
 from .readers import InputError, Reader
 from .report import make_reporter, summary_line
 from .runner import judge_all
+from .verdict import validate_verdict
 
 
 def _error(header: str, detail: str, hint: str) -> ExitCode:
@@ -114,12 +115,21 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
     finally:
         if progress:
             progress.close()
-    reporter.finish(summary)
+    filters = [f"--host {args.host}"] if args.host else []
+    verdict = validate_verdict(summary, args.paths, reader.files, allow_empty=args.allow_empty, filters=filters)
+    reporter.finish(summary, verdict)
     if out is not sys.stdout:
         out.close()
         if args.format != "text" and not args.quiet:
             print(f"{summary_line(summary)}; report written to {args.output}", file=sys.stderr)
-    return ExitCode.FINDINGS if summary.violating or summary.unreadable else ExitCode.OK
+    if verdict.reason:
+        if verdict.exit_code is ExitCode.NOTHING_PROVED:
+            hint = "A run that judges nothing proves nothing (exit 5); --allow-empty accepts it."
+            print(f"error: {verdict.reason}", *(f"  {line}" for line in verdict.details), f"  {hint}",
+                  sep="\n", file=sys.stderr)  # fmt: skip
+        elif not args.quiet:
+            print(f"note: {verdict.reason} (allowed by --allow-empty)", file=sys.stderr)
+    return verdict.exit_code
 
 
 def cmd_serve(args: argparse.Namespace) -> ExitCode:
@@ -196,7 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="smartconnect-contract",
         description="Contract toolkit for DMS for Kafka ShowConnectorTask (Smart Connect task details).",
-        epilog="Exit codes: 0 all conforms, 1 findings, 2 the command could not run.",
+        epilog="Exit codes: 0 all conforms, 1 findings, 2 the command could not run, 5 the run proved nothing.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -229,6 +239,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument(
         "--engine", choices=["fast", "reference"], default="fast", help="schema engine: jsonschema-rs or jsonschema"
+    )
+    validate.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="exit 0 when nothing is judged (default: exit 5, the run proved nothing)",
     )
     validate.add_argument("--contract", type=Path, help="OpenAPI file (default: the packaged contract)")
     noise = validate.add_mutually_exclusive_group()

@@ -9,6 +9,7 @@ from enum import Enum
 from typing import Any
 
 from .contract.provenance import Provenance
+from .exchange import source_of
 
 
 class Severity(str, Enum):
@@ -124,12 +125,20 @@ class Summary:
     skipped: int = 0
     unreadable: int = 0
     skipped_reasons: dict[str, int] = field(default_factory=dict)
+    # file -> reason -> count: enough to say, when nothing was judged, what each input held instead
+    skipped_by_source: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
         return self.conforming + self.violating + self.skipped + self.unreadable
 
-    def count(self, result: Result) -> None:
+    @property
+    def judged(self) -> int:
+        """Items that got a verdict of the contract, or failed to be read: all but the skipped ones."""
+        return self.conforming + self.violating + self.unreadable
+
+    def count(self, result: Result, source: str | None = None) -> None:
+        """Count one item; `source` is its file when the location does not name it alone (a JSONL line)."""
         if result.outcome is Outcome.CONFORMING:
             self.conforming += 1
         elif result.outcome is Outcome.VIOLATING:
@@ -137,13 +146,15 @@ class Summary:
         elif result.outcome is Outcome.SKIPPED:
             self.skipped += 1
             self.skipped_reasons[result.reason] = self.skipped_reasons.get(result.reason, 0) + 1
+            reasons = self.skipped_by_source.setdefault(source or source_of(result.location), {})
+            reasons[result.reason] = reasons.get(result.reason, 0) + 1
         else:
             self.unreadable += 1
 
     def count_chunk(self, chunk: ChunkResult) -> None:
         self.conforming += len(chunk.conforming)
         for _, result in chunk.others:
-            self.count(result)
+            self.count(result, chunk.path)
 
     def as_dict(self) -> dict[str, int]:
         return {

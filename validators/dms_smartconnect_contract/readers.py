@@ -15,7 +15,7 @@ from typing import Any
 
 import ijson
 
-from .exchange import NOT_PARSED, Exchange, Item, JsonlChunk, Single, Skipped, Unreadable
+from .exchange import NOT_PARSED, Exchange, Item, JsonlChunk, Single, Skipped, Unreadable, har_location
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 HAR_SUFFIXES = {".har"}
@@ -36,6 +36,7 @@ class Reader:
         self.content_type = content_type
         self.max_body_size = max_body_size
         self.bytes_read = 0  # for progress display
+        self.files: dict[str, str] = {}  # every capture file read, and its kind: to explain a run that judged nothing
 
     def check_paths(self, paths: list[Path]) -> None:
         """Fail early, before any output, on a path that does not exist or cannot be opened."""
@@ -63,12 +64,21 @@ class Reader:
                 yield from self.file_items(path)
 
     def file_items(self, path: Path) -> Iterator[Item]:
-        """The items of one file, by its kind: HAR, JSONL, or a single body."""
+        """The items of one file, by its kind: HAR, JSONL, or a single body.
+
+        A JSONL file with no lines holds no item. A body file or a HAR that is empty (nothing but white space) holds
+        no JSON document: it is one unreadable item, whatever its name."""
         suffix = path.suffix.lower()
         try:
             if suffix in JSONL_SUFFIXES:
+                self.files[str(path)] = "JSONL"
                 yield from self.jsonl_items(path)
-            elif suffix in HAR_SUFFIXES or self._looks_like_har(path):
+                return
+            kind = "HAR" if suffix in HAR_SUFFIXES or self._looks_like_har(path) else "body"
+            self.files[str(path)] = kind
+            if _is_blank(path):
+                yield Unreadable(str(path), f"empty file (a {kind} file must hold a JSON document)")
+            elif kind == "HAR":
                 yield from self.har_items(path)
             else:
                 yield self.body_item(path)
@@ -112,10 +122,23 @@ class Reader:
             try:
                 for index, entry in enumerate(ijson.items(handle, "log.entries.item", use_float=True)):
                     self.bytes_read = max(self.bytes_read, handle.tell())
-                    yield har_entry(f"{path}#/log/entries/{index}", entry)
+                    yield har_entry(har_location(str(path), index), entry)
             except (ijson.JSONError, ValueError, UnicodeDecodeError) as exc:
-                where = f"{path}#/log/entries/{index + 1}"
+                where = har_location(str(path), index + 1)
                 yield Unreadable(where, f"HAR is malformed or truncated here: {_parse_error(exc)}")
+
+
+_BLANK_LIMIT = 1 << 16
+
+
+def _is_blank(path: Path) -> bool:
+    """Whether a file holds nothing but white space (read only when small: a large file is not blank in practice,
+    and its parser then says so)."""
+    size = path.stat().st_size
+    if size > _BLANK_LIMIT:
+        return False
+    with path.open("rb") as handle:
+        return not handle.read().strip()
 
 
 def _parse_error(exc: Exception) -> str:

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 import orjson
 
 from .findings import ChunkResult, Finding, Outcome, Result, Severity, Summary
+from .verdict import RunVerdict
 
 SAMPLES = 3
 UNREADABLE_SHOWN = 10
@@ -43,7 +44,8 @@ class Reporter:
         for result in chunk.results():
             self.add(result)
 
-    def finish(self, summary: Summary) -> None:
+    def finish(self, summary: Summary, verdict: RunVerdict) -> None:
+        """Write what was held back until the end, the run's verdict among it."""
         raise NotImplementedError
 
 
@@ -83,7 +85,7 @@ class TextReporter(Reporter):
     def _label(self, severity: Severity) -> str:
         return _color(self.color, "31" if severity is Severity.ERROR else "33", severity.value)
 
-    def finish(self, summary: Summary) -> None:
+    def finish(self, summary: Summary, verdict: RunVerdict) -> None:
         write = self.out.write
         if self.verbosity >= 0:
             ordered = sorted(self.groups.items(), key=lambda kv: (kv[0][2] is not Severity.ERROR, -kv[1].count, kv[0]))
@@ -102,6 +104,7 @@ class TextReporter(Reporter):
             if self.verbosity > 0:
                 for reason, count in sorted(summary.skipped_reasons.items()):
                     write(f"skipped {count}: {reason}\n")
+        # A run-level failure (nothing judged) is the command's error message, on standard error.
         write(summary_line(summary) + "\n")
 
 
@@ -144,8 +147,12 @@ class JsonReporter(Reporter):
         self.out.write(("\n  " if self.first else ",\n  ") + orjson.dumps(record).decode())
         self.first = False
 
-    def finish(self, summary: Summary) -> None:
-        tail = {"summary": summary.as_dict(), "skipped_reasons": summary.skipped_reasons}
+    def finish(self, summary: Summary, verdict: RunVerdict) -> None:
+        tail: dict[str, object] = {"summary": summary.as_dict(), "skipped_reasons": summary.skipped_reasons}
+        tail["exit_code"] = int(verdict.exit_code)
+        if verdict.reason:
+            tail["reason"] = verdict.reason
+            tail["details"] = verdict.details
         # The indented tail without its opening brace continues the object the header opened.
         self.out.write("\n]," + orjson.dumps(tail, option=orjson.OPT_INDENT_2).decode()[1:] + "\n")
 
@@ -158,6 +165,12 @@ def escape(text: str) -> str:
 def quoteattr(text: str) -> str:
     """An XML attribute value, quotes included (line breaks kept as character references)."""
     return '"' + escape(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;") + '"'
+
+
+def run_error_case(kind: str, reason: str, details: list[str]) -> str:
+    """A JUnit test case for a run that failed as a whole, with its one-line reason and the details."""
+    text = escape("\n".join([reason, *details]))
+    return f'    <testcase classname="ShowConnectorTask" name="run"><error type="{kind}" message={quoteattr(reason)}>{text}</error></testcase>\n'
 
 
 class JunitReporter(Reporter):
@@ -186,12 +199,16 @@ class JunitReporter(Reporter):
             write(f"<system-out>{escape(chr(10).join('warning ' + _detail(f) for f in warnings))}</system-out>")
         write("</testcase>\n")
 
-    def finish(self, summary: Summary) -> None:
-        judged = summary.conforming + summary.violating + summary.unreadable
-        counts = f'tests="{judged}" failures="{summary.violating}" errors="{summary.unreadable}" skipped="0"'
+    def finish(self, summary: Summary, verdict: RunVerdict) -> None:
+        # A run that failed as a whole (it judged nothing) is one more case, in error, so that dashboards go red.
+        run_failed = 1 if verdict.reason and verdict.exit_code else 0
+        tests, errors = summary.judged + run_failed, summary.unreadable + run_failed
+        counts = f'tests="{tests}" failures="{summary.violating}" errors="{errors}" skipped="0"'
         self.out.write('<?xml version="1.0" encoding="utf-8"?>\n')
         self.out.write(f'<testsuites name="smartconnect-contract" {counts}>\n')
         self.out.write(f'  <testsuite name="ShowConnectorTask conformance" {counts}>\n')
+        if run_failed:
+            self.out.write(run_error_case("nothing-judged", verdict.reason, verdict.details))
         self.cases.seek(0)
         while chunk := self.cases.read(1 << 20):
             self.out.write(chunk)
