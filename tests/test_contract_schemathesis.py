@@ -4,7 +4,9 @@ and the same tests run against the real endpoint when credentials are given."""
 from __future__ import annotations
 
 import os
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,9 +15,18 @@ from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 
 from dms_smartconnect_contract.contract import read_document
-from dms_smartconnect_contract.contract_run import ContractRun, Credentials, Target, checks, failed
+from dms_smartconnect_contract.contract_run import (
+    CaseOutcome,
+    ContractRun,
+    Credentials,
+    Target,
+    checks,
+    failed,
+    unproven,
+)
 from dms_smartconnect_contract.reference_data import FAULTS
 
+from clirunner import CliResult, run
 from serverkit import ACCESS_KEY, KNOWN, SECRET_KEY, TOKEN, make_app, running_server
 
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), database=None)
@@ -63,7 +74,7 @@ LIVE = Target.from_environment(os.environ)
 @pytest.mark.skipif(bool(LIVE.missing()), reason=f"live endpoint not configured: set {'; '.join(LIVE.missing())}")
 def test_real_endpoint_keeps_the_contract() -> None:
     outcomes = ContractRun(LIVE.credentials, base_url=LIVE.url).run(LIVE.known, max_examples=10)
-    assert outcomes[0].status == 200, "the known task must be readable with the given credentials"
+    assert unproven(outcomes) is None, "the run must be authorised and read the known task"
     assert [(o.name, o.failures) for o in failed(outcomes)] == []
 
 
@@ -122,5 +133,66 @@ def test_aksk_run_signs_every_request(loopback_url: str) -> None:
     """A live run with AK/SK signs each generated request; the reference server must accept the signatures."""
     credentials = Credentials(access_key=ACCESS_KEY, secret_key=SECRET_KEY, project_id=KNOWN["project_id"])
     outcomes = ContractRun(credentials, base_url=loopback_url).run(KNOWN, max_examples=5)
-    assert outcomes[0].status == 200
+    assert unproven(outcomes) is None
     assert [(o.name, o.failures) for o in failed(outcomes)] == []
+
+
+# --- no false green: a run that proved nothing fails ---------------------------------------------------------------
+
+
+def _contract(url: str, task_id: str, *credentials: str, junit: Path | None = None) -> CliResult:
+    known = ["--project-id", KNOWN["project_id"], "--instance-id", KNOWN["instance_id"], "--task-id", task_id]
+    report = ["--junit", str(junit)] if junit else []
+    return run("contract", "--url", url, *known, "--max-examples", "3", *credentials, *report)
+
+
+def test_a_wrong_token_proves_nothing(loopback_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable in ("SMARTCONNECT_TOKEN", "HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK"):
+        monkeypatch.delenv(variable, raising=False)
+    junit = tmp_path / "contract.xml"
+    result = _contract(loopback_url, KNOWN["task_id"], "--token", "not-the-token", junit=junit)
+    assert result.code == 5
+    assert "failed (statuses 401:" in result.out  # every check passed, on 401s only
+    assert "proved nothing: nothing was authorised: all" in result.err and "DMS.10240101" in result.err
+    error = ET.parse(junit).find("testsuite/testcase/error")
+    assert error is not None and error.get("type") == "nothing-proved"
+    assert "not-the-token" not in junit.read_text() + result.out + result.err
+
+
+def test_a_wrong_secret_key_proves_nothing(loopback_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SMARTCONNECT_TOKEN", raising=False)
+    monkeypatch.setenv("HUAWEICLOUD_SDK_AK", ACCESS_KEY)
+    monkeypatch.setenv("HUAWEICLOUD_SDK_SK", "not-the-secret-key")
+    result = _contract(loopback_url, KNOWN["task_id"])
+    assert result.code == 5
+    assert "nothing was authorised" in result.err and "APIGW.0301" in result.err
+
+
+def test_a_task_that_does_not_exist_proves_nothing(loopback_url: str) -> None:
+    result = _contract(loopback_url, "00000000-0000-4000-8000-000000000000", "--token", TOKEN)
+    assert result.code == 5
+    assert "the known task was never answered with 200 (it got 404 DMS.00404001)" in result.err
+
+
+def test_the_right_token_and_the_seed_task_pass(loopback_url: str, tmp_path: Path) -> None:
+    junit = tmp_path / "contract.xml"
+    result = _contract(loopback_url, KNOWN["task_id"], "--token", TOKEN, junit=junit)
+    assert result.code == 0, result.err
+    assert "proved nothing" not in result.err
+    assert ET.parse(junit).find("testsuite/testcase/error") is None
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "reason"),
+    [
+        ([], "no request was made"),
+        ([CaseOutcome("known task", None, [("Request failed", "refused")])], "no request was answered"),
+        ([CaseOutcome("known task", 403, [], "DMS.00403002"), CaseOutcome("x", 401, [])], "nothing was authorised"),
+        ([CaseOutcome("known task", 404, [], "DMS.00404001"), CaseOutcome("x", 400, [])], "it got 404 DMS.00404001"),
+        ([CaseOutcome("known task", None, []), CaseOutcome("x", 404, [])], "it got no answer"),
+        ([CaseOutcome("known task", 200, []), CaseOutcome("x", 401, [])], None),
+    ],
+)
+def test_what_a_run_must_show_to_prove_something(outcomes: list[CaseOutcome], reason: str | None) -> None:
+    problem = unproven(outcomes)
+    assert problem is None if reason is None else (problem is not None and reason in problem)

@@ -167,7 +167,7 @@ def cmd_serve(args: argparse.Namespace) -> ExitCode:
 
 def cmd_contract(args: argparse.Namespace) -> ExitCode:
     """Run the contract tests against a server and report them."""
-    from .contract_run import ContractRun, Target
+    from .contract_run import ContractRun, Target, unproven
     from .report import render_contract_junit, render_contract_text
 
     target = Target.from_environment(
@@ -187,11 +187,16 @@ def cmd_contract(args: argparse.Namespace) -> ExitCode:
     outcomes = run.run(known, max_examples=args.max_examples)
     if all(outcome.status is None for outcome in outcomes):
         return _error("the server did not answer", f"no response from {url}", "Check the URL and the network.")
+    problem = unproven(outcomes)
     if args.junit:
         with open(args.junit, "w", encoding="utf-8") as handle:
-            render_contract_junit(outcomes, handle)
+            render_contract_junit(outcomes, handle, problem)
     render_contract_text(outcomes, sys.stdout)
-    return ExitCode.FINDINGS if any(outcome.failures for outcome in outcomes) else ExitCode.OK
+    if problem:
+        print(f"error: the contract run proved nothing: {problem}", file=sys.stderr)
+    if any(outcome.failures for outcome in outcomes):
+        return ExitCode.FINDINGS
+    return ExitCode.NOTHING_PROVED if problem else ExitCode.OK
 
 
 def _positive_int(text: str) -> int:

@@ -129,6 +129,37 @@ class CaseOutcome:
     name: str
     status: int | None
     failures: list[tuple[str, str]]
+    error_code: str | None = None  # of an error answer, to say why a request was refused
+
+
+KNOWN_TASK = "known task"
+UNAUTHORISED = (401, 403)
+
+
+def unproven(outcomes: list[CaseOutcome]) -> str | None:
+    """Why a run proved nothing, or None when it proved something: the server must have authorised at least one
+    request and served the known task with 200. Otherwise every check may pass while none of them looked at a
+    task: a wrong token draws 401s, which the contract documents."""
+    answered = [outcome for outcome in outcomes if outcome.status is not None]
+    if not answered:
+        return "no request was answered" if outcomes else "no request was made"
+    if all(outcome.status in UNAUTHORISED for outcome in answered):
+        codes = sorted({outcome.error_code for outcome in answered if outcome.error_code})
+        seen = f" ({', '.join(codes)})" if codes else ""
+        return (
+            f"nothing was authorised: all {len(answered)} answers were 401 or 403{seen}; the token or the AK/SK "
+            "is wrong, expired, or for another project"
+        )
+    known = next((outcome for outcome in outcomes if outcome.name == KNOWN_TASK), None)
+    if known is None:
+        return "the known task was not requested"
+    if known.status != 200:
+        got = f"{known.status}{f' {known.error_code}' if known.error_code else ''}" if known.status else "no answer"
+        return (
+            f"the known task was never answered with 200 (it got {got}): it does not exist, or the instance or "
+            "project is not the one given"
+        )
+    return None
 
 
 def _failures(exc: BaseException) -> list[tuple[str, str]]:
@@ -169,7 +200,7 @@ class ContractRun:
                 failures: list[tuple[str, str]] = []
             except (AssertionError, FailureGroup) as exc:
                 failures = _failures(exc)
-            outcome = CaseOutcome(name, response.status_code, failures)
+            outcome = CaseOutcome(name, response.status_code, failures, _error_code(response))
         self.outcomes.append(outcome)
         return outcome
 
@@ -177,7 +208,7 @@ class ContractRun:
         """The known task, then generated requests, valid and invalid, in three scopes: inside the known instance
         (unknown tasks, malformed task IDs), inside the known project (unknown instances) and anywhere (projects the
         credentials are not for)."""
-        self.exercise(self.operation.Case(path_parameters=known), "known task")
+        self.exercise(self.operation.Case(path_parameters=known), KNOWN_TASK)
         scopes = {
             "in instance": {"project_id": known["project_id"], "instance_id": known["instance_id"]},
             "in project": {"project_id": known["project_id"]},
@@ -204,6 +235,18 @@ class ContractRun:
             self.exercise(case, f"{mode.value} {label} #{next(counter)}")
 
         probe()
+
+
+def _error_code(response: Any) -> str | None:
+    """The error_code of an error answer's body, when it has one (error codes carry no secret)."""
+    if response.status_code < 400:
+        return None
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    code = body.get("error_code") if isinstance(body, dict) else None
+    return code if isinstance(code, str) else None
 
 
 def failed(outcomes: list[CaseOutcome]) -> Iterator[CaseOutcome]:

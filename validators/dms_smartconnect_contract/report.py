@@ -248,13 +248,16 @@ def render_contract_text(outcomes: list[Any], out: TextIO) -> None:
     out.write(f"{len(outcomes)} request(s): {len(outcomes) - failed} passed, {failed} failed (statuses {seen})\n")
 
 
-def render_contract_junit(outcomes: list[Any], out: TextIO) -> None:
-    """The contract run as JUnit XML: one test case per request."""
+def render_contract_junit(outcomes: list[Any], out: TextIO, problem: str | None = None) -> None:
+    """The contract run as JUnit XML: one test case per request, and one in error when the run proved nothing."""
     failed = sum(1 for outcome in outcomes if outcome.failures)
-    counts = f'tests="{len(outcomes)}" failures="{failed}" errors="0" skipped="0"'
+    extra = 1 if problem else 0
+    counts = f'tests="{len(outcomes) + extra}" failures="{failed}" errors="{extra}" skipped="0"'
     out.write('<?xml version="1.0" encoding="utf-8"?>\n')
     out.write(f'<testsuites name="smartconnect-contract" {counts}>\n')
     out.write(f'  <testsuite name="ShowConnectorTask contract" {counts}>\n')
+    if problem:
+        out.write(run_error_case("nothing-proved", f"the contract run proved nothing: {problem}", []))
     for outcome in outcomes:
         out.write(f'    <testcase classname="ShowConnectorTask" name={quoteattr(outcome.name)}>')
         if outcome.failures:
