@@ -34,7 +34,7 @@ check: $(STAMP) lint-contract
 	$(BIN)/mypy
 	$(BIN)/python scripts/generate.py --check
 
-test: $(STAMP)
+test: $(STAMP) node_modules/.installed
 	$(BIN)/python -m pytest
 
 ## The main job on bundled data: check the contract, validate the sample captures (findings expected: exit 1),

@@ -20,6 +20,7 @@ from dms_smartconnect_models import (
 )
 
 from conftest import ROOT, response_examples
+from isolated import pydantic_alone_site, run_with_pydantic_alone
 
 GENERATED = ROOT / "generated"
 SCHEMAS = GENERATED / "json-schema"
@@ -43,25 +44,13 @@ def test_every_generated_file_says_it_is_generated() -> None:
 
 def test_models_import_with_pydantic_alone(tmp_path: Path) -> None:
     """Import the models in an interpreter that sees only the standard library, pydantic and its own needs."""
-    import annotated_types
-    import pydantic
-    import pydantic_core
-    import typing_extensions
-    import typing_inspection
-
-    site = tmp_path / "site"
-    site.mkdir()
-    for module in (pydantic, pydantic_core, annotated_types, typing_inspection):
-        (site / Path(module.__file__).parent.name).symlink_to(Path(module.__file__).parent)
-    (site / "typing_extensions.py").symlink_to(typing_extensions.__file__)
-    (site / "dms_smartconnect_models").symlink_to(GENERATED / "dms_smartconnect_models")
+    site = pydantic_alone_site(tmp_path)
     seed = json.dumps(
         response_examples(json.loads((GENERATED / "dms_smartconnect_models" / "openapi.json").read_text()))
     )
     script = textwrap.dedent(
         f"""
         import json, sys
-        sys.path[:0] = [{str(site)!r}]
         from dms_smartconnect_models import ShowConnectorTaskResponse
         for body in json.loads({seed!r}).values():
             ShowConnectorTaskResponse.model_validate(body)
@@ -69,8 +58,7 @@ def test_models_import_with_pydantic_alone(tmp_path: Path) -> None:
         print(ours)
         """
     )
-    # -S: no site-packages, -I: no environment or user site; only `site` above can provide third-party modules.
-    result = subprocess.run([sys.executable, "-S", "-I", "-c", script], capture_output=True, text=True)
+    result = run_with_pydantic_alone(site, script)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
         "['dms_smartconnect_models', 'dms_smartconnect_models.json_types', 'dms_smartconnect_models.models']"

@@ -1,0 +1,397 @@
+"""One verdict: the verdict corpus (tests/corpus/verdicts.yaml) through every reading of the contract and every
+engine that reads it. Each engine's verdicts must equal the corpus's expectations, so every pair agrees.
+
+Readings and engines:
+- default: validate (bare body files, JSONL of bare bodies, JSONL records, HAR entries; jsonschema-rs and the
+  reference engine), and the default JSON Schema export in python-jsonschema and in Ajv;
+- strict: the same with --strict and the strict export, and the contract tests' checks (schemathesis' response
+  schema check with ours);
+- tolerant: the generated models, with pydantic alone, parsing JSON text and Python objects.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import orjson
+import pytest
+import yaml
+
+from dms_smartconnect_contract.checker import Checker
+from dms_smartconnect_contract.contract import JsonObject, find_operation, resolve
+from dms_smartconnect_contract.contract.provenance import iter_constraints
+from dms_smartconnect_contract.exchange import Exchange
+
+from clirunner import run
+from conftest import OPERATION_PATH, ROOT, response_examples
+from isolated import pydantic_alone_site, run_with_pydantic_alone
+
+CORPUS = ROOT / "tests" / "corpus" / "verdicts.yaml"
+SCHEMAS = ROOT / "generated" / "json-schema"
+URL = "https://dms.cn-north-4.myhuaweicloud.com/v2/a4a5d4098fb4474fa22cd05f897d6b99/instances/59f6d088-2b1e-4c55-9a43-5d3c2f1e0a77/connector/tasks/194917d0-8c1b-4f1e-b3a2-6e0d9f4c2a15"
+HEADERS = {"Content-Type": "application/json;charset=UTF-8", "X-Request-Id": "0c8e1d4b7a2f4e6b9d3c5a1f8e7b6d2c"}
+BODY_SCHEMAS = ("ShowConnectorTaskResponse", "SmartConnectTaskRespSourceConfig", "SmartConnectTaskRespSinkConfig")
+WRONG_VALUE = {"string": 12345, "integer": "12345", "boolean": "true", "object": "an object"}
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    status: int
+    body: Any
+    expect: dict[str, str]
+    breaks: tuple[str, ...] = ()
+    finding: tuple[str, str] | None = None
+    generated: bool = field(default=False, compare=False)
+
+    @property
+    def schema(self) -> str:
+        return "ShowConnectorTaskResponse" if self.status == 200 else "ErrorResponse"
+
+
+def _walk(body: Any, pointer: str) -> tuple[Any, str]:
+    parts = [part.replace("~1", "/").replace("~0", "~") for part in pointer.split("/")[1:]]
+    for part in parts[:-1]:
+        body = body[part]
+    return body, parts[-1]
+
+
+def _bases(document: JsonObject) -> dict[str, Any]:
+    examples = response_examples(document)
+    error = response_examples(document, "404")["instanceNotFound"]
+    return {"kafka": examples["kafkaReplicatorSource"], "obs": examples["obsSink"], "error": error}
+
+
+def _hand_cases(document: JsonObject) -> list[Case]:
+    bases = _bases(document)
+    cases = []
+    for raw in yaml.safe_load(CORPUS.read_text()):
+        body = copy.deepcopy(bases[raw["base"]] if "base" in raw else raw["body"])
+        for pointer in raw.get("drop", []):
+            holder, key = _walk(body, pointer)
+            del holder[key]
+        for pointer, value in raw.get("set", {}).items():
+            holder, key = _walk(body, pointer)
+            holder[key] = value
+        finding = tuple(raw["finding"]) if "finding" in raw else None
+        status = raw.get("status", 200)
+        cases.append(Case(raw["name"], status, body, raw["expect"], tuple(raw.get("breaks", [])), finding))  # type: ignore[arg-type]
+    return cases
+
+
+def _field_types(document: JsonObject, schema_name: str, prop: JsonObject) -> tuple[str, list[str]]:
+    """A field's documented JSON type, and the type rules (pointer#type) a value of another type breaks."""
+    if "$ref" in prop:
+        name = prop["$ref"].rsplit("/", 1)[1]
+        types = resolve(document, {"$ref": prop["$ref"]})["type"]
+        return (types if isinstance(types, str) else types[0]), [f"/components/schemas/{name}#type"]
+    if "anyOf" in prop:
+        names = [alternative["$ref"].rsplit("/", 1)[1] for alternative in prop["anyOf"]]
+        return "string", [f"/components/schemas/{name}#type" for name in names]
+    return prop["type"], []
+
+
+def _generated_cases(document: JsonObject) -> list[Case]:
+    """One case per documented field of every body schema: the field holds a value of another JSON type."""
+    bases = _bases(document)
+    schemas = document["components"]["schemas"]
+    places = {
+        "ShowConnectorTaskResponse": ("kafka", "", 200),
+        "SmartConnectTaskRespSourceConfig": ("kafka", "/source_task", 200),
+        "SmartConnectTaskRespSinkConfig": ("obs", "/sink_task", 200),
+        "ErrorResponse": ("error", "", 404),
+    }
+    cases = []
+    for schema_name, (base, prefix, status) in places.items():
+        for name, prop in schemas[schema_name]["properties"].items():
+            json_type, refs = _field_types(document, schema_name, prop)
+            own = [] if refs else [f"/components/schemas/{schema_name}/properties/{name}#type"]
+            body = copy.deepcopy(bases[base])
+            holder, key = _walk(body, f"{prefix}/{name}")
+            holder[key] = WRONG_VALUE[json_type]
+            expect = {"default": "violating", "strict": "violating", "models": "reject"}
+            finding = ("schema.type", f"{prefix}/{name}")
+            cases.append(Case(f"wrong-type{prefix}/{name}", status, body, expect, tuple(own + refs), finding, True))
+    return cases
+
+
+@pytest.fixture(scope="session")
+def cases(document: JsonObject) -> list[Case]:
+    found = _hand_cases(document) + _generated_cases(document)
+    assert len({case.name for case in found}) == len(found), "case names must be unique"
+    return found
+
+
+# --- the corpus itself ------------------------------------------------------------------------------------------
+
+
+def test_the_corpus_is_large_and_covers_every_kind(cases: list[Case]) -> None:
+    hand = [case for case in cases if not case.generated]
+    assert len(hand) >= 40 and len(cases) >= 90
+    kinds = {(case.expect["default"], case.expect["strict"], case.expect["models"]) for case in cases}
+    assert kinds == {
+        ("conforming", "conforming", "accept"),
+        ("conforming", "violating", "accept"),  # inferred rules and drift
+        ("violating", "violating", "accept"),  # documented rules beyond types, nulls
+        ("violating", "violating", "reject"),  # wrong types
+    }
+
+
+def test_the_expectations_are_consistent(cases: list[Case]) -> None:
+    """The readings nest: what the strict reading accepts, the default one does; what the default reading accepts,
+    the models parse."""
+    for case in cases:
+        if case.expect["strict"] == "conforming":
+            assert case.expect["default"] == "conforming", case.name
+        if case.expect["default"] == "conforming":
+            assert case.expect["models"] == "accept", case.name
+
+
+def test_every_rule_of_a_body_is_broken_by_a_case(document: JsonObject, cases: list[Case]) -> None:
+    """Every constraint of the response bodies (formats aside: JSON Schema reads them as annotations) is broken by
+    at least one case, and every rule a case claims to break exists."""
+    rules = {
+        f"{c.pointer}#{c.keyword}"
+        for c in iter_constraints(document)
+        if c.pointer.startswith("/components/schemas/") and c.keyword != "format"
+    }
+    claimed = {rule for case in cases for rule in case.breaks}
+    assert claimed - rules == set(), "cases name rules the contract does not have"
+    assert rules - claimed == set(), "rules no case breaks"
+
+
+# --- the readings -----------------------------------------------------------------------------------------------
+
+Verdicts = dict[str, str]
+
+
+def _outcomes(report: dict[str, Any], names: dict[str, str]) -> Verdicts:
+    return {names[result["location"]]: result["outcome"] for result in report["results"]}
+
+
+def _validate(args: list[str], names: dict[str, str]) -> Verdicts:
+    result = run("validate", "--format", "json", "--allow-empty", *args)
+    assert result.code in (0, 1), result.err
+    report = result.json()
+    assert report["summary"]["skipped"] == report["summary"]["unreadable"] == 0
+    return _outcomes(report, names)
+
+
+def _body_files(cases: list[Case], folder: Path, strict: bool) -> Verdicts:
+    verdicts: Verdicts = {}
+    for status in sorted({case.status for case in cases}):
+        names = {}
+        for index, case in enumerate(cases):
+            if case.status == status:
+                path = folder / str(status) / f"{index:03d}.json"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(orjson.dumps(case.body))
+                names[str(path)] = case.name
+        verdicts |= _validate(
+            ["--status", str(status), *(["--strict"] if strict else []), str(folder / str(status))], names
+        )
+    return verdicts
+
+
+def _bare_jsonl(cases: list[Case], folder: Path, strict: bool) -> Verdicts:
+    verdicts: Verdicts = {}
+    for status in sorted({case.status for case in cases}):
+        log = folder / f"bare-{status}.jsonl"
+        chosen = [case for case in cases if case.status == status]
+        log.write_bytes(b"".join(orjson.dumps(case.body) + b"\n" for case in chosen))
+        names = {f"{log}:{number}": case.name for number, case in enumerate(chosen, start=1)}
+        verdicts |= _validate(["--status", str(status), *(["--strict"] if strict else []), str(log)], names)
+    return verdicts
+
+
+def _records(cases: list[Case], folder: Path, strict: bool) -> Verdicts:
+    log = folder / "records.jsonl"
+    records = [{"status": c.status, "method": "GET", "url": URL, "headers": HEADERS, "body": c.body} for c in cases]
+    log.write_bytes(b"".join(orjson.dumps(record) + b"\n" for record in records))
+    names = {f"{log}:{number}": case.name for number, case in enumerate(cases, start=1)}
+    return _validate([*(["--strict"] if strict else []), str(log)], names)
+
+
+def _har(cases: list[Case], folder: Path, strict: bool) -> Verdicts:
+    har = folder / "capture.har"
+    entries = [
+        {
+            "request": {"method": "GET", "url": URL, "headers": []},
+            "response": {
+                "status": case.status,
+                "headers": [{"name": name, "value": value} for name, value in HEADERS.items()],
+                "content": {"mimeType": HEADERS["Content-Type"], "text": json.dumps(case.body)},
+            },
+        }
+        for case in cases
+    ]
+    har.write_text(
+        json.dumps({"log": {"version": "1.2", "creator": {"name": "corpus", "version": "1"}, "entries": entries}})
+    )
+    names = {f"{har}#/log/entries/{index}": case.name for index, case in enumerate(cases)}
+    return _validate([*(["--strict"] if strict else []), str(har)], names)
+
+
+def _checker(document: JsonObject, cases: list[Case], strict: bool, engine: str) -> Verdicts:
+    checker = Checker(document, strict=strict, engine=engine)  # type: ignore[arg-type]
+    verdicts = {}
+    for case in cases:
+        exchange = Exchange(case.name, case.status, "application/json", None, orjson.dumps(case.body))
+        verdicts[case.name] = checker.judge(exchange).outcome.value
+    return verdicts
+
+
+def _export(cases: list[Case], suffix: str) -> Verdicts:
+    validators = {
+        name: jsonschema.Draft202012Validator(json.loads((SCHEMAS / f"{name}{suffix}.schema.json").read_text()))
+        for name in ("ShowConnectorTaskResponse", "ErrorResponse")
+    }
+    return {case.name: "conforming" if validators[case.schema].is_valid(case.body) else "violating" for case in cases}
+
+
+def _ajv(cases: list[Case], suffix: str) -> Verdicts:
+    node = shutil.which("node")
+    assert node, "Node.js is needed to read the exports with Ajv (make test installs the npm packages)"
+    assert (ROOT / "node_modules" / "ajv").is_dir(), "run `make test`, which installs Ajv with npm"
+    request = {
+        "schemas": {
+            name: str(SCHEMAS / f"{name}{suffix}.schema.json")
+            for name in ("ShowConnectorTaskResponse", "ErrorResponse")
+        },
+        "cases": [{"name": case.name, "schema": case.schema, "body": case.body} for case in cases],
+    }
+    script = ROOT / "tests" / "corpus" / "ajv_verdicts.mjs"
+    result = subprocess.run([node, str(script)], input=json.dumps(request), capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    return {name: "conforming" if valid else "violating" for name, valid in json.loads(result.stdout).items()}
+
+
+MODELS_SCRIPT = """
+import json, sys
+from pydantic import ValidationError
+from dms_smartconnect_models import ErrorResponse, ShowConnectorTaskResponse
+
+verdicts = {}
+for case in json.load(sys.stdin):
+    model = ShowConnectorTaskResponse if case["status"] == 200 else ErrorResponse
+    seen = []
+    for parse in (lambda: model.model_validate_json(json.dumps(case["body"])), lambda: model.model_validate(case["body"])):
+        try:
+            parse()
+            seen.append("accept")
+        except ValidationError:
+            seen.append("reject")
+    verdicts[case["name"]] = seen
+print(json.dumps(verdicts))
+"""
+
+
+def _models(cases: list[Case], folder: Path) -> dict[str, list[str]]:
+    site = pydantic_alone_site(folder)
+    stdin = json.dumps([{"name": c.name, "status": c.status, "body": c.body} for c in cases])
+    result = run_with_pydantic_alone(site, MODELS_SCRIPT, stdin)
+    assert result.returncode == 0, result.stderr
+    verdicts: dict[str, list[str]] = json.loads(result.stdout)
+    return verdicts
+
+
+def _contract_checks(document: JsonObject, cases: list[Case]) -> Verdicts:
+    """The contract tests' reading: schemathesis' response schema check, then ours in strict mode."""
+    import requests
+    import schemathesis
+    from schemathesis.core.failures import FailureGroup
+    from schemathesis.core.transport import Response
+
+    from dms_smartconnect_contract.contract_run import contract_conformance
+
+    operation = schemathesis.openapi.from_dict(document)[OPERATION_PATH]["GET"]
+    prepared = requests.Request("GET", URL).prepare()
+    verdicts = {}
+    for case in cases:
+        headers = {name.lower(): [value] for name, value in HEADERS.items()}
+        response = Response(case.status, headers, orjson.dumps(case.body), prepared, elapsed=0.0, verify=True)
+        try:
+            operation.validate_response(response)
+            contract_conformance(None, response, None)
+            verdicts[case.name] = "conforming"
+        except (AssertionError, FailureGroup):
+            verdicts[case.name] = "violating"
+    return verdicts
+
+
+READINGS: dict[str, tuple[str, Callable[..., Verdicts]]] = {
+    "validate body files": ("default", lambda d, c, f: _body_files(c, f, False)),
+    "validate JSONL bare bodies": ("default", lambda d, c, f: _bare_jsonl(c, f, False)),
+    "validate JSONL records": ("default", lambda d, c, f: _records(c, f, False)),
+    "validate HAR entries": ("default", lambda d, c, f: _har(c, f, False)),
+    "checker, jsonschema-rs": ("default", lambda d, c, f: _checker(d, c, False, "fast")),
+    "checker, reference engine": ("default", lambda d, c, f: _checker(d, c, False, "reference")),
+    "default export, python-jsonschema": ("default", lambda d, c, f: _export(c, "")),
+    "default export, Ajv": ("default", lambda d, c, f: _ajv(c, "")),
+    "validate --strict body files": ("strict", lambda d, c, f: _body_files(c, f, True)),
+    "validate --strict JSONL bare bodies": ("strict", lambda d, c, f: _bare_jsonl(c, f, True)),
+    "validate --strict JSONL records": ("strict", lambda d, c, f: _records(c, f, True)),
+    "validate --strict HAR entries": ("strict", lambda d, c, f: _har(c, f, True)),
+    "checker --strict, reference engine": ("strict", lambda d, c, f: _checker(d, c, True, "reference")),
+    "strict export, python-jsonschema": ("strict", lambda d, c, f: _export(c, ".strict")),
+    "strict export, Ajv": ("strict", lambda d, c, f: _ajv(c, ".strict")),
+    "contract checks (schemathesis with ours)": ("strict", lambda d, c, f: _contract_checks(d, c)),
+}
+
+
+@pytest.mark.parametrize("reading", READINGS)
+def test_every_engine_gives_the_corpus_verdicts(
+    document: JsonObject, cases: list[Case], reading: str, tmp_path: Path
+) -> None:
+    expected_reading, judge = READINGS[reading]
+    verdicts = judge(document, cases, tmp_path)
+    expected = {case.name: case.expect[expected_reading] for case in cases}
+    wrong = {
+        name: f"{verdicts.get(name)} (expected {want})" for name, want in expected.items() if verdicts.get(name) != want
+    }
+    assert wrong == {}, (
+        f"{reading} disagrees with the {expected_reading} reading on {len(wrong)} of {len(cases)} bodies"
+    )
+
+
+def test_the_models_give_the_tolerant_verdicts(cases: list[Case], tmp_path: Path) -> None:
+    """The models, with pydantic alone, parsing JSON text and Python objects alike: they accept every body the
+    default reading accepts, and reject every body with a wrong JSON type."""
+    verdicts = _models(cases, tmp_path)
+    wrong = {
+        case.name: verdicts[case.name]
+        for case in cases
+        if verdicts[case.name] != [case.expect["models"], case.expect["models"]]
+    }
+    assert wrong == {}
+
+
+def test_validate_names_the_rule_each_case_breaks(cases: list[Case], tmp_path: Path) -> None:
+    """Each case's expected finding is reported, at its weight: an error for a documented rule, else a warning
+    naming the rule as inferred or as drift."""
+    chosen = [case for case in cases if case.finding]
+    log = tmp_path / "records.jsonl"
+    records = [{"status": c.status, "headers": HEADERS, "body": c.body} for c in chosen]
+    log.write_bytes(b"".join(orjson.dumps(record) + b"\n" for record in records))
+    report = run("validate", "--format", "json", str(log)).json()
+    for case, result in zip(chosen, report["results"], strict=True):
+        found = {(v["rule"], v["pointer"]): v for v in result["violations"]}
+        assert case.finding in found, (case.name, sorted(found))
+        violation = found[case.finding]
+        if case.expect["default"] == "violating":
+            assert (violation["severity"], violation["provenance"]["kind"]) == ("error", "documented"), case.name
+        else:
+            assert violation["severity"] == "warning", case.name
+            assert violation.get("drift") or violation["provenance"]["kind"] == "inferred", case.name
+
+
+def test_an_operation_reading_exists_for_every_status_of_the_corpus(document: JsonObject, cases: list[Case]) -> None:
+    assert {str(case.status) for case in cases} <= set(find_operation(document).responses)
