@@ -12,6 +12,8 @@ from dms_smartconnect_contract.contract import JsonObject, bundle_schema, close_
 from dms_smartconnect_contract.contract.lint import iter_examples, lint_document
 from dms_smartconnect_contract.contract.provenance import iter_constraints, provenance_problems
 
+from clirunner import run
+from conftest import CONTRACT
 from seed_facts import PATH_PARAMETERS, RESPONSE_FIELDS
 
 SEED_TYPES: dict[str, dict[str, Any]] = {
@@ -251,3 +253,15 @@ def test_shown_fields_rules_name_every_documented_field(document: JsonObject) ->
             if "propertyNames" in rule["then"].get("properties", {}).get(side, {})
         ]
         assert listed == [list(schemas[config]["properties"])], side
+
+
+def test_rules_command_lists_every_rule_with_its_provenance(document: JsonObject) -> None:
+    result = run("rules", "--format", "json", "--contract", str(CONTRACT))
+    assert result.code == 0
+    listed = result.json()
+    assert len(listed) == len(list(iter_constraints(document)))
+    inferred = [rule for rule in listed if rule["kind"] == "inferred"]
+    assert inferred and all(rule["evidence"] for rule in inferred)
+    assert all(rule["sources"] for rule in listed if rule["kind"] == "documented")
+    text = run("rules", "--contract", str(CONTRACT)).out
+    assert "inferred" in text and "documented: reference" in text

@@ -65,6 +65,19 @@ def cmd_lint(args: argparse.Namespace) -> ExitCode:
     return ExitCode.FINDINGS if problems else ExitCode.OK
 
 
+def cmd_rules(args: argparse.Namespace) -> ExitCode:
+    """Print every rule of the contract and where it comes from."""
+    from . import rules
+
+    try:
+        document = read_document(args.contract)
+        render = {"text": rules.text, "markdown": rules.markdown, "json": rules.as_json}[args.format]
+        sys.stdout.write(render(document))
+    except ContractError as exc:
+        return _error("the contract cannot be used", str(exc), "Pass an OpenAPI 3.1 file with --contract.")
+    return ExitCode.OK
+
+
 def _auto_jobs(input_bytes: int) -> int:
     # Worker processes pay off only on big inputs; below that their start-up costs more than they save.
     return max(1, min(os.cpu_count() or 1, 8)) if input_bytes > 32 * 1024 * 1024 else 1
@@ -218,6 +231,14 @@ def build_parser() -> argparse.ArgumentParser:
     lint = commands.add_parser("lint", help="check the contract document and summarise it")
     lint.add_argument("contract", nargs="?", type=Path, help="OpenAPI file (default: the packaged contract)")
     lint.set_defaults(func=cmd_lint)
+
+    rules = commands.add_parser(
+        "rules",
+        help="list every rule of the contract and where it comes from (documented by a source, or inferred)",
+    )
+    rules.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    rules.add_argument("--contract", type=Path, help="OpenAPI file (default: the packaged contract)")
+    rules.set_defaults(func=cmd_rules)
 
     validate = commands.add_parser(
         "validate",
