@@ -36,7 +36,8 @@ def _examples() -> tuple[dict, dict]:
 
 
 def _body(rng: random.Random, kafka: dict, obs: dict) -> dict:
-    """A realistic task body: varied IDs, names, times and states; about 1 % drift and 0.5 % violations."""
+    """A realistic task body: varied IDs, names, times and states; about 1 % drift, 0.5 % breaking an inferred rule
+    (create_time in seconds) and 0.5 % a documented one (create_time as a string)."""
     body = json.loads(json.dumps(kafka if rng.random() < 0.7 else obs))
     a, b, c, d, e = (rng.getrandbits(bits) for bits in (32, 16, 12, 16, 48))
     body["id"] = f"{a:08x}-{b:04x}-4{c:03x}-{d:04x}-{e:012x}"
@@ -48,6 +49,8 @@ def _body(rng: random.Random, kafka: dict, obs: dict) -> dict:
         body["labels"] = {"team": "a"}
     elif roll < 0.015:
         body["create_time"] //= 1000
+    elif roll < 0.02:
+        body["create_time"] = str(body["create_time"])
     return body
 
 

@@ -2,7 +2,8 @@
 
 They are synthetic, made from the two example responses of openapi.yaml with a fixed random seed (the benchmark's
 generators, at a small size): task bodies with varied IDs, names, times and states, about 1 % carrying an
-undocumented field (drift) and 0.5 % a create_time in seconds (a violation); the HAR mixes in requests to other URLs
+undocumented field (drift), 0.5 % a create_time in seconds (an inferred rule broken: a warning) and 0.5 % a
+create_time as a string (a documented rule broken: a violation); the HAR mixes in requests to other URLs
 and base64 bodies as browser devtools export them. Rerun after changing the contract's examples:
 `python scripts/make_sample_capture.py`.
 """
