@@ -38,6 +38,20 @@ class _Readings:
         return cls(SchemaValidator(default_reading(schema), engine), SchemaValidator(strict, engine), quick)
 
 
+class _Compiled(dict[bytes, _Readings]):
+    """Readings by schema text: the error statuses share one body schema and one header schema, compiled once."""
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__()
+        self.engine = engine
+
+    def of(self, schema: JsonObject) -> _Readings:
+        key = orjson.dumps(schema, option=orjson.OPT_SORT_KEYS)
+        if key not in self:
+            self[key] = _Readings.compile(schema, self.engine)
+        return self[key]
+
+
 @dataclass(frozen=True)
 class _Header:
     name: str
@@ -71,14 +85,15 @@ class Checker:
         self._content = provenance.of(rules, "content") or UNSTATED
         self._bodies: dict[tuple[str, str], _Readings] = {}
         self._headers: dict[str, list[_Header]] = {}
+        compiled = _Compiled(engine)
         for status, response in self.operation.responses.items():
             for media_type, schema in response.media_types.items():
-                self._bodies[status, media_type] = _Readings.compile(schema, engine)
+                self._bodies[status, media_type] = compiled.of(schema)
             self._headers[status] = [
                 _Header(
                     spec["name"],
                     (provenance.of(spec, "required") or UNSTATED) if spec["required"] else None,
-                    _Readings.compile(spec["schema"], engine),
+                    compiled.of(spec["schema"]),
                 )
                 for spec in response.headers.values()
             ]
@@ -86,8 +101,9 @@ class Checker:
     # --- items -------------------------------------------------------------------------------------------------
 
     def judge_chunk(self, chunk: JsonlChunk) -> ChunkResult:
-        """Judge the lines of a JSONL chunk. A bare body that the closed schema accepts is conforming with nothing
-        to report, which is decided here with one parse and one validation; every other line takes judge()."""
+        """Judge the lines of a JSONL chunk. A bare body that the strict reading accepts is conforming with nothing
+        to report in either mode, which is decided here with one parse and one validation; every other line takes
+        judge()."""
         # Bare bodies carry no headers, so their status, media type and body decide them; a status or media type
         # the contract does not document has no body schema here, and every line then takes the full check.
         default = self._bodies.get((str(self.default_status), self.default_content_type.split(";")[0].lower()))
@@ -104,8 +120,10 @@ class Checker:
                     if not raw.strip():
                         continue  # blank lines are no items
                 else:
+                    # A record is never plain; a bare body's status is a string, which spares the call.
+                    record = type(value) is dict and type(value.get("status")) is int and is_exchange_record(value)
                     try:
-                        plain = not is_exchange_record(value) and accept(value)
+                        plain = not record and accept(value)
                     except (ValueError, RecursionError):
                         plain = False  # too deep for the fast engine: judge() reports it
                     if plain:

@@ -32,7 +32,15 @@ class Explained:
 def rule_provenance(validator: SchemaValidator, error: SchemaError) -> Provenance:
     """The provenance of the rule an error breaks: the conditional's (`if`) for anything under its `then`, the
     alternatives' type for an enumerated field of the wrong type (`anyOf`), the field list for an undocumented field,
-    else the keyword's own."""
+    else the keyword's own. Looked up once per schema path of a compiled schema."""
+    key = (error.schema_path, error.keyword)
+    found = validator.provenance_cache.get(key)
+    if found is None:
+        found = validator.provenance_cache[key] = _lookup(validator, error)
+    return found
+
+
+def _lookup(validator: SchemaValidator, error: SchemaError) -> Provenance:
     path = error.schema_path
     for index, part in enumerate(path):
         if part in _CONDITIONAL_BODIES:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .contract import JsonObject
+from .contract.provenance import Provenance
 
 Engine = Literal["fast", "reference"]
 
@@ -27,6 +28,8 @@ class SchemaValidator:
     def __init__(self, schema: JsonObject, engine: Engine) -> None:
         self.schema = schema
         self.engine = engine
+        # Where the rule at a schema path comes from, filled by explain.rule_provenance as errors arrive.
+        self.provenance_cache: dict[tuple[tuple[str | int, ...], str], Provenance] = {}
         if engine == "fast":
             import jsonschema_rs
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import importlib.util
 import json
 from collections.abc import Iterable, Iterator
@@ -124,9 +123,10 @@ def bundle_schema(document: JsonObject, schema: JsonObject, **top: Any) -> JsonO
         needed[name] = components[name]
         pending.extend(_component_refs(components[name]))
     bundled: JsonObject = {"$schema": SCHEMA_DIALECT, **top}
-    bundled.update(_rewrite_refs(copy.deepcopy(schema)))
+    # _rewrite_refs builds new dicts and lists all the way down: the bundle shares nothing mutable with the document.
+    bundled.update(_rewrite_refs(schema))
     if needed:
-        bundled["$defs"] = {name: _rewrite_refs(copy.deepcopy(needed[name])) for name in sorted(needed)}
+        bundled["$defs"] = {name: _rewrite_refs(needed[name]) for name in sorted(needed)}
     return bundled
 
 

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from . import provenance
@@ -166,6 +167,23 @@ def tolerant_document(document: JsonObject, integer_type: str) -> JsonObject:
 _ANNOTATIONS = frozenset({"description", "title", "examples", "example", "$comment", "format"})
 
 
+def _merge_conditions(members: list[Any]) -> list[Any]:
+    """`allOf` members that are rules with the same condition (`if`, `then`, no `else`), merged into one rule whose
+    `then` holds every consequence: the condition is then tested once."""
+    merged: list[Any] = []
+    by_condition: dict[str, JsonObject] = {}
+    for member in members:
+        if isinstance(member, dict) and set(member) == {"if", "then"}:
+            key = json.dumps(member["if"], sort_keys=True)
+            if key in by_condition:
+                rule = by_condition[key]
+                rule["then"] = {"allOf": [*rule["then"].get("allOf", [rule["then"]]), member["then"]]}
+                continue
+            by_condition[key] = member = dict(member)
+        merged.append(member)
+    return merged
+
+
 def flatten_schema(schema: JsonObject) -> JsonObject:
     """The same verdicts in fewer steps: `$ref`s to `$defs` inlined, annotations and extensions dropped, and
     single-member `allOf`s merged into their parent. For is_valid only (schema paths change); the contract's schemas
@@ -187,6 +205,8 @@ def flatten_schema(schema: JsonObject) -> JsonObject:
             for key, value in flat(defs[ref[len("#/$defs/") :]]).items():
                 out.setdefault(key, value)
         members = out.get("allOf")
+        if isinstance(members, list):
+            out["allOf"] = members = _merge_conditions(members)
         only = members[0] if isinstance(members, list) and len(members) == 1 else None
         if isinstance(only, dict) and not set(only) & (set(out) - {"allOf"}):
             del out["allOf"]
