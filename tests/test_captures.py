@@ -314,8 +314,8 @@ def _nothing_to_judge(folder: Path) -> dict[str, Path]:
 @pytest.mark.parametrize(
     ("name", "held"),
     [
-        ("empty.jsonl", "a JSONL file with no lines"),
-        ("blank-lines.jsonl", "a JSONL file with no lines"),
+        ("empty.jsonl", "a JSONL file with no lines (blank ones aside)"),
+        ("blank-lines.jsonl", "a JSONL file with no lines (blank ones aside)"),
         ("no-entries.har", "a HAR file with no entries"),
         ("no-entries.json", "a HAR file with no entries"),
         ("docs", "holds no capture file (not a capture file (.txt): 1)"),

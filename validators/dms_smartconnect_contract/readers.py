@@ -74,23 +74,26 @@ class Reader:
                 self.files[str(path)] = "JSONL"
                 yield from self.jsonl_items(path)
                 return
-            kind = "HAR" if suffix in HAR_SUFFIXES or self._looks_like_har(path) else "body"
-            self.files[str(path)] = kind
-            if _is_blank(path):
-                yield Unreadable(str(path), f"empty file (a {kind} file must hold a JSON document)")
-            elif kind == "HAR":
-                yield from self.har_items(path)
+            if suffix in HAR_SUFFIXES or self._looks_like_har(path):
+                self.files[str(path)] = "HAR"
+                if _is_blank(path):
+                    yield Unreadable(str(path), _EMPTY.format(kind="HAR"))
+                else:
+                    yield from self.har_items(path)
             else:
+                self.files[str(path)] = "body"
                 yield self.body_item(path)
         except OSError as exc:
             yield Unreadable(str(path), f"cannot be read: {exc.strerror or exc}")
 
-    def body_item(self, path: Path) -> Exchange:
+    def body_item(self, path: Path) -> Exchange | Unreadable:
         """A file holding one response body, taken with the default status and media type."""
         with path.open("rb") as handle:
             # Reading one byte past the limit is enough to know the body is too large, without loading it.
             body = handle.read(self.max_body_size + 1)
         self.bytes_read += len(body)
+        if not body.strip():
+            return Unreadable(str(path), _EMPTY.format(kind="body"))
         return Exchange(str(path), self.status, self.content_type, None, body)
 
     def jsonl_items(self, path: Path) -> Iterator[Item]:
@@ -129,6 +132,7 @@ class Reader:
 
 
 _BLANK_LIMIT = 1 << 16
+_EMPTY = "empty file (a {kind} file must hold a JSON document)"
 
 
 def _is_blank(path: Path) -> bool:

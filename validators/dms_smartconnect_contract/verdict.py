@@ -72,7 +72,9 @@ def _held(path: str, files: dict[str, str], summary: Summary) -> list[str]:
         reasons = summary.skipped_by_source.get(file, {})
         kind = files[file]
         if not reasons:
-            lines.append(f"{file}: a {kind} file with no {'lines' if kind == 'JSONL' else 'entries'}")
+            lines.append(
+                f"{file}: a {kind} file with no {'lines (blank ones aside)' if kind == 'JSONL' else 'entries'}"
+            )
         else:
             listed = "; ".join(f"{reason}: {count}" for reason, count in sorted(reasons.items()))
             lines.append(f"{file}: {sum(reasons.values())} item(s), all skipped ({listed})")
