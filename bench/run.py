@@ -1,208 +1,215 @@
-"""Benchmark `smartconnect-contract validate` against floors measured in the same run.
+"""Benchmark `smartconnect-contract validate` on every input mix users meet, against floors and a peer, same run.
 
-Generates a 300 000-line JSONL capture and a large HAR (sizes adjustable), then reports, for each input:
-- the parse-only floor: a whole process that does `orjson.loads` of every line (JSONL) or streams the HAR entries
-  with ijson (HAR), and nothing else;
-- the CLI with default settings (and with --jobs 1), as whole processes, wall time and peak memory;
-- schemathesis' `validate_response` and plain `jsonschema` on a sample of the same bodies (extrapolated rate).
-Throughput is given in lines (or entries) per second and as a ratio to the floor; every process is run --repeat
-times (3) and the fastest run counts. Target: CLI >= 0.5 x floor on JSONL.
+For each input the table gives the floor, our runs and the peer, as whole processes:
+- JSONL (clean; 10 % violating; every line drifting; every line violating): the floor is one process doing
+  `orjson.loads` of every line and nothing else;
+- HAR (50 000 entries): the floor is one process streaming the entries with ijson; the peer is Redocly CLI's `drift`
+  (npm `@redocly/cli`, installed here by the bench into bench/.peers/), run on the same file and contract;
+- a large HAR (326 MB): peak memory, which must stay flat.
+Our runs print the default text report (grouped findings, to /dev/null), with the default `--jobs` (all cores) and
+with `--jobs 1`. Every process runs --repeat times (3) and the fastest run counts; its peak resident memory is the
+largest of any one process of the run (worker processes included). The ratio is floor time / our time.
 
-Run with `make bench`; `python bench/run.py --lines 30000 --har-mb 20` for a quick look.
+Prints one table and writes the same as JSON (--json, default out/bench.json), with the cores it ran on.
+`python bench/run.py --scale 0.1` for a quick look at a tenth of the sizes.
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
-import contextlib
 import json
+import os
+import platform
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from inputs import SERVER, make_har, make_jsonl
+
 ROOT = Path(__file__).resolve().parents[1]
-URL = "https://dms.cn-north-4.myhuaweicloud.com/v2/a4a5d4098fb4474fa22cd05f897d6b99/instances/{i}/connector/tasks/{t}"
-
-
-def _examples() -> tuple[dict, dict]:
-    contract = json.loads((ROOT / "generated" / "dms_smartconnect_models" / "openapi.json").read_text())
-    path = "/v2/{project_id}/instances/{instance_id}/connector/tasks/{task_id}"
-    examples = contract["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["examples"]
-    return examples["kafkaReplicatorSource"]["value"], examples["obsSink"]["value"]
-
-
-def _body(rng: random.Random, kafka: dict, obs: dict) -> dict:
-    """A realistic task body: varied IDs, names, times and states; about 1 % drift, 0.5 % breaking an inferred rule
-    (create_time in seconds) and 0.5 % a documented one (create_time as a string)."""
-    body = json.loads(json.dumps(kafka if rng.random() < 0.7 else obs))
-    a, b, c, d, e = (rng.getrandbits(bits) for bits in (32, 16, 12, 16, 48))
-    body["id"] = f"{a:08x}-{b:04x}-4{c:03x}-{d:04x}-{e:012x}"
-    body["task_name"] = f"smart-connect-{rng.getrandbits(30)}"
-    body["create_time"] = 1_700_000_000_000 + rng.getrandbits(34)
-    body["status"] = rng.choice(["RUNNING", "RUNNING", "RUNNING", "PAUSED", "WAITING"])
-    roll = rng.random()
-    if roll < 0.01:
-        body["labels"] = {"team": "a"}
-    elif roll < 0.015:
-        body["create_time"] //= 1000
-    elif roll < 0.02:
-        body["create_time"] = str(body["create_time"])
-    return body
-
-
-def make_jsonl(path: Path, lines: int, rng: random.Random) -> None:
-    kafka, obs = _examples()
-    with path.open("w") as handle:
-        for _ in range(lines):
-            handle.write(json.dumps(_body(rng, kafka, obs)) + "\n")
-
-
-def make_har(path: Path, megabytes: int, rng: random.Random) -> int:
-    """A browser-style HAR: 1 entry in 4 is another URL; bodies base64 or plain; written entry by entry."""
-    kafka, obs = _examples()
-    limit, entries = megabytes * 1024 * 1024, 0
-    with path.open("w") as handle:
-        handle.write(
-            '{"log": {"version": "1.2", "creator": {"name": "bench", "version": "1"}, "pages": [], "entries": [\n'
-        )
-        while handle.tell() < limit:
-            other = rng.random() < 0.25
-            text = json.dumps(_body(rng, kafka, obs))
-            content = {"mimeType": "application/json;charset=UTF-8", "size": len(text), "text": text}
-            if rng.random() < 0.5:
-                content.update(text=base64.b64encode(text.encode()).decode(), encoding="base64")
-            url = (
-                "https://console.example.com/static/app.js"
-                if other
-                else URL.format(i="59f6d088-2b1e-4c55-9a43-5d3c2f1e0a77", t="194917d0-8c1b-4f1e-b3a2-6e0d9f4c2a15")
-            )
-            entry = {
-                "startedDateTime": "2026-11-20T08:00:00.000Z", "time": 10,
-                "request": {"method": "GET", "url": url, "httpVersion": "HTTP/1.1", "headers": [{"name": "X-Auth-Token", "value": "x" * 200}], "queryString": [], "cookies": [], "headersSize": -1, "bodySize": 0},
-                "response": {"status": 200, "statusText": "OK", "httpVersion": "HTTP/1.1", "headers": [{"name": "Content-Type", "value": "application/json;charset=UTF-8"}, {"name": "X-Request-Id", "value": f"{rng.getrandbits(128):032x}"}], "cookies": [], "content": content, "redirectURL": "", "headersSize": -1, "bodySize": len(text)},
-                "cache": {}, "timings": {"send": 0, "wait": 9, "receive": 1},
-            }  # fmt: skip
-            handle.write(("," if entries else "") + json.dumps(entry) + "\n")
-            entries += 1
-        handle.write("]}}\n")
-    return entries
-
-
-PEAK = (
-    "\nimport sys\nfor line in open('/proc/self/status'):\n"
-    "    if line.startswith('VmHWM:'):\n        print('PEAK', int(line.split()[1]) * 1024, file=sys.stderr)\n"
-)
-
-
+PEERS = ROOT / "bench" / ".peers"
+REDOCLY = "@redocly/cli@2.77.0"
 REPEAT = 3
 
-
-def timed(code: str, *args: str, repeat: int = REPEAT) -> tuple[float, int]:
-    """Wall seconds and peak resident memory (bytes) of a whole Python child process running `code`: the fastest of
-    `repeat` runs, the same rule for floors and the CLI, since a shared machine's timings swing from run to run.
-
-    The peak is the child's own VmHWM, read as it ends: ru_maxrss would include the parent's peak from before exec.
-    Worker processes of --jobs are not included.
-    """
-    best, peak = float("inf"), 0
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = subprocess.run([sys.executable, "-c", code + PEAK, *args], capture_output=True, text=True)
-        elapsed = time.perf_counter() - start
-        peaks = [int(line.split()[1]) for line in result.stderr.splitlines() if line.startswith("PEAK ")]
-        if not peaks:
-            raise SystemExit(f"benchmark child failed:\n{result.stderr}")
-        best, peak = min(best, elapsed), max(peak, peaks[-1])
-    return best, peak
-
-
-CLI_CODE = "import sys\nfrom dms_smartconnect_contract.cli import main\nmain(sys.argv[1:])\n"
-
-
-def sample_rates(path: Path, sample: int) -> dict[str, float]:
-    """Bodies per second of schemathesis' validate_response and of plain jsonschema, on the first lines."""
-    import jsonschema
-    import orjson
-    import requests
-    import schemathesis
-    from schemathesis.core.transport import Response
-
-    from dms_smartconnect_contract.contract import read_document
-
-    lines = path.read_bytes().splitlines()[:sample]
-    document = read_document(ROOT / "openapi.yaml")
-    schema = schemathesis.openapi.from_dict(document)
-    operation = schema["/v2/{project_id}/instances/{instance_id}/connector/tasks/{task_id}"]["GET"]
-    prepared = requests.Request("GET", URL.format(i="59f6d088-2b1e-4c55-9a43-5d3c2f1e0a77", t="x")).prepare()
-
-    def response(content: bytes) -> Response:
-        headers = {"content-type": ["application/json"], "x-request-id": ["1"]}
-        return Response(200, headers, content, prepared, elapsed=0.0, verify=True)
-
-    # The comparison is fair only if schemathesis really validates: a conforming body must pass.
-    assert operation.validate_response(response(orjson.dumps(_examples()[0]))) in (True, None)
-    start = time.perf_counter()
-    for line in lines:
-        # A body that breaks the contract raises; only the time matters here.
-        with contextlib.suppress(Exception):
-            operation.validate_response(response(line))
-    rates = {"schemathesis validate_response": len(lines) / (time.perf_counter() - start)}
-    from dms_smartconnect_contract.contract import bundle_schema
-
-    body_schema = bundle_schema(document, document["components"]["schemas"]["ShowConnectorTaskResponse"])
-    validator = jsonschema.Draft202012Validator(body_schema)
-    start = time.perf_counter()
-    for line in lines:
-        validator.is_valid(orjson.loads(line))
-    rates["jsonschema (parse + is_valid)"] = len(lines) / (time.perf_counter() - start)
-    return rates
-
-
+# One child process measured by another: wall time around it, and the largest resident set of its process tree.
+MEASURE = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+tail = done.stdout.decode(errors="replace").strip().splitlines()[-1:] or [""]
+print(json.dumps({"seconds": seconds, "peak": peak, "code": done.returncode, "last": tail[0],
+                  "stderr": done.stderr.decode(errors="replace")[-2000:]}))
+"""
+CLI = [sys.executable, "-c", "import sys\nfrom dms_smartconnect_contract.cli import main\nsys.exit(main(sys.argv[1:]))"]
 FLOOR_JSONL = "import orjson, sys\nfor line in open(sys.argv[1], 'rb'):\n    orjson.loads(line)\n"
 FLOOR_HAR = "import ijson, sys\nfor entry in ijson.items(open(sys.argv[1], 'rb'), 'log.entries.item', use_float=True):\n    pass\n"
 
 
+@dataclass
+class Row:
+    input: str
+    kind: str  # floor, default (all cores), jobs1, peer
+    run: str
+    items: int
+    seconds: float
+    peak_mb: float
+    ratio: float  # floor time / this time (1.0 for the floor itself); for the peer: its time / ours
+    summary: str = ""
+
+
+def measure(command: list[str], repeat: int, ok: tuple[int, ...] = (0, 1)) -> tuple[float, float, str]:
+    """The fastest of `repeat` runs (seconds), the largest peak (MB), and the last line the command printed."""
+    best, peak, last = float("inf"), 0.0, ""
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True)
+        result = json.loads(out.stdout)
+        if result["code"] not in ok:
+            raise SystemExit(f"{' '.join(command[:6])} ... exited {result['code']}:\n{result['stderr']}")
+        best, peak, last = min(best, result["seconds"]), max(peak, result["peak"] / 1e6), result["last"]
+    return best, peak, last
+
+
+def redocly() -> list[str] | None:
+    """The peer's command, installed with npm into bench/.peers on first use; None when npm is missing."""
+    cli = PEERS / "node_modules" / "@redocly" / "cli" / "bin" / "cli.js"
+    if not cli.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            return None
+        PEERS.mkdir(parents=True, exist_ok=True)
+        subprocess.run([npm, "install", "--prefix", str(PEERS), "--no-audit", "--no-fund", "--loglevel=error",
+                        REDOCLY], check=True)  # fmt: skip
+    node = shutil.which("node")
+    return [node, str(cli)] if node and cli.exists() else None
+
+
+def jsonl_rows(name: str, path: Path, lines: int, repeat: int, cores: int) -> list[Row]:
+    floor, floor_peak, _ = measure([sys.executable, "-c", FLOOR_JSONL, str(path)], repeat, ok=(0,))
+    rows = [Row(name, "floor", "floor: orjson.loads per line, one process", lines, floor, floor_peak, 1.0)]
+    return rows + ours(name, path, lines, floor, repeat, cores)
+
+
+def ours(name: str, path: Path, items: int, floor: float, repeat: int, cores: int) -> list[Row]:
+    rows = []
+    for kind, label, extra in (
+        ("default", f"validate, default --jobs ({cores} cores)", []),
+        ("jobs1", "validate --jobs 1", ["--jobs", "1"]),
+    ):
+        seconds, peak, last = measure([*CLI, "validate", *extra, str(path)], repeat)
+        rows.append(Row(name, kind, label, items, seconds, peak, floor / seconds, last))
+    return rows
+
+
+def har_rows(name: str, path: Path, entries: int, repeat: int, cores: int, contract: Path) -> list[Row]:
+    floor, floor_peak, _ = measure([sys.executable, "-c", FLOOR_HAR, str(path)], repeat, ok=(0,))
+    rows = [Row(name, "floor", "floor: ijson entry stream, one process", entries, floor, floor_peak, 1.0)]
+    rows += ours(name, path, entries, floor, repeat, cores)
+    peer = redocly()
+    if peer is not None:
+        mine = rows[1].seconds
+        command = [*peer, "drift", str(path), "--api", str(contract), "--server", SERVER, "--max-findings", "10"]
+        seconds, peak, last = measure(command, repeat)
+        rows.append(Row(name, "peer", f"peer: redocly drift ({REDOCLY})", entries, seconds, peak, seconds / mine, last))
+    return rows
+
+
+TARGETS = [
+    # (input, run, what, test)
+    ("JSONL clean", "default", "ratio >= 0.75", lambda r: r.ratio >= 0.75),
+    ("JSONL 10% violating", "default", "ratio >= 0.5", lambda r: r.ratio >= 0.5),
+    ("JSONL every line drifts", "default", "ratio >= 0.5", lambda r: r.ratio >= 0.5),
+    ("JSONL every line violates", "default", "ratio >= 0.35", lambda r: r.ratio >= 0.35),
+    ("HAR", "default", "ratio >= 0.6", lambda r: r.ratio >= 0.6),
+    ("HAR", "peer", "peer time / ours >= 3", lambda r: r.ratio >= 3),
+    ("HAR large", "default", "peak <= 40 MB", lambda r: r.peak_mb <= 40),
+]
+
+
+def check_targets(rows: list[Row]) -> list[dict[str, object]]:
+    verdicts = []
+    by = {(row.input, row.kind): row for row in rows}
+    for name, kind, what, test in TARGETS:
+        row = by.get((name, kind))
+        verdicts.append(
+            {"input": name, "target": what, "met": bool(row and test(row)), "measured": row and asdict(row)}
+        )
+    peer, mine = by.get(("HAR", "peer")), by.get(("HAR", "default"))
+    if peer and mine:
+        verdicts.append({"input": "HAR", "target": "peak memory <= 1/10 of the peer's",
+                         "met": mine.peak_mb * 10 <= peer.peak_mb, "measured": [mine.peak_mb, peer.peak_mb]})  # fmt: skip
+    return verdicts
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--lines", type=int, default=300_000)
-    parser.add_argument("--har-mb", type=int, default=300)
-    parser.add_argument("--sample", type=int, default=2000, help="bodies for the schemathesis/jsonschema rates")
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply every input size (0.1: a quick look)")
     parser.add_argument("--repeat", type=int, default=REPEAT, help="runs per measurement; the fastest counts")
+    parser.add_argument("--json", type=Path, default=ROOT / "out" / "bench.json", help="where to write the results")
     args = parser.parse_args()
-    repeat = max(1, args.repeat)
+    repeat, scale = max(1, args.repeat), args.scale
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     rng = random.Random(20261124)
+    rows: list[Row] = []
+    started = time.time()
     with tempfile.TemporaryDirectory() as tmp:
-        jsonl, har = Path(tmp) / "capture.jsonl", Path(tmp) / "capture.har"
-        make_jsonl(jsonl, args.lines, rng)
-        entries = make_har(har, args.har_mb, rng)
-        rows = []
-        floor, floor_mem = timed(FLOOR_JSONL, str(jsonl), repeat=repeat)
-        rows.append(("JSONL", "floor: orjson.loads per line", floor, floor_mem, 1.0))
-        for label, extra in (("CLI validate (defaults)", []), ("CLI validate --jobs 1", ["--jobs", "1"])):
-            seconds, memory = timed(CLI_CODE, "validate", "-q", *extra, str(jsonl), repeat=repeat)
-            rows.append(("JSONL", label, seconds, memory, floor / seconds))
-        for label, rate in sample_rates(jsonl, args.sample).items():
-            seconds = args.lines / rate
-            rows.append(("JSONL", f"{label} (extrapolated)", seconds, 0, floor / seconds))
-        har_floor, har_floor_mem = timed(FLOOR_HAR, str(har), repeat=repeat)
-        rows.append(("HAR", "floor: ijson entry stream", har_floor, har_floor_mem, 1.0))
-        seconds, memory = timed(CLI_CODE, "validate", "-q", str(har), repeat=repeat)
-        rows.append(("HAR", "CLI validate (defaults)", seconds, memory, har_floor / seconds))
-        jsonl_mb, har_mb = jsonl.stat().st_size / 1e6, har.stat().st_size / 1e6
-    print(f"inputs: JSONL {args.lines:,} lines, {jsonl_mb:.0f} MB; HAR {entries:,} entries, {har_mb:.0f} MB")
-    print(f"{'input':<6} {'run':<50} {'seconds':>8} {'items/s':>10} {'peak MB':>8} {'x floor':>8}")
-    for kind, label, seconds, memory, ratio in rows:
-        items = args.lines if kind == "JSONL" else entries
-        peak = f"{memory / 1e6:8.0f}" if memory else "       -"
-        print(f"{kind:<6} {label:<50} {seconds:8.2f} {items / seconds:10,.0f} {peak} {ratio:8.2f}")
-    jsonl_ratio = next(r[4] for r in rows if r[1] == "CLI validate (defaults)")
-    har_peak = next(r[3] for r in rows if r[0] == "HAR" and r[1].startswith("CLI"))
-    print(f"JSONL target >= 0.50 x floor: {jsonl_ratio:.2f} ({'met' if jsonl_ratio >= 0.5 else 'NOT met'})")
-    print(f"HAR peak memory / file size: {har_peak / 1e6 / har_mb:.2f}")
+        folder = Path(tmp)
+        jsonl = [
+            ("JSONL clean", "clean", 100_000),
+            ("JSONL 10% violating", "10% violating", 300_000),
+            ("JSONL every line drifts", "every line drifts", 100_000),
+            ("JSONL every line violates", "every line violates", 100_000),
+        ]
+        for name, mix, lines in jsonl:
+            path = folder / f"{mix.replace(' ', '-').replace('%', '')}.jsonl"
+            make_jsonl(path, int(lines * scale), rng, mix)
+            rows += jsonl_rows(name, path, int(lines * scale), repeat, cores)
+            path.unlink()
+        contract = ROOT / "openapi.yaml"
+        har = folder / "capture.har"
+        entries = make_har(har, rng, entries=int(50_000 * scale))
+        size = har.stat().st_size / 1e6
+        rows += har_rows("HAR", har, entries, repeat, cores, contract)
+        har.unlink()
+        big = folder / "large.har"
+        big_entries = make_har(big, rng, megabytes=max(1, int(326 * scale)))
+        big_size = big.stat().st_size / 1e6
+        seconds, peak, last = measure([*CLI, "validate", str(big)], repeat=1)
+        label = f"validate, default --jobs ({cores} cores)"
+        rows.append(Row("HAR large", "default", label, big_entries, seconds, peak, 0.0, last))
+    print(f"cores: {cores} ({platform.machine()}, Python {platform.python_version()}); repeat {repeat}, fastest counts")
+    print(f"HAR: {entries:,} entries, {size:.0f} MB; large HAR: {big_entries:,} entries, {big_size:.0f} MB")
+    print(f"{'input':<26} {'run':<44} {'items':>8} {'seconds':>8} {'items/s':>9} {'peak MB':>8} {'ratio':>6}")
+    for row in rows:
+        ratio = f"{row.ratio:6.2f}" if row.ratio else "     -"
+        print(f"{row.input:<26} {row.run:<44} {row.items:>8,} {row.seconds:8.2f} {row.items / row.seconds:9,.0f} "
+              f"{row.peak_mb:8.0f} {ratio}")  # fmt: skip
+    print("ratio: floor time / ours (for the peer: its time / ours, how many times faster we are)")
+    targets = check_targets(rows)
+    for target in targets:
+        print(f"target {target['input']}: {target['target']}: {'met' if target['met'] else 'NOT met'}")
+    for row in rows:
+        if row.summary and row.kind in ("default", "jobs1"):
+            print(f"counts {row.input}, {row.run}: {row.summary}")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    record = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+        "cores": cores,
+        "machine": platform.machine(),
+        "python": platform.python_version(),
+        "repeat": repeat,
+        "scale": scale,
+        "rows": [asdict(row) for row in rows],
+        "targets": targets,
+    }
+    args.json.write_text(json.dumps(record, indent=2) + "\n")
+    print(f"written to {args.json}")
     return 0
 
 

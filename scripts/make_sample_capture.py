@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run import make_har, make_jsonl  # noqa: E402 - the benchmark's generators, at a small size
+from inputs import make_har, make_jsonl  # noqa: E402 - the benchmark's generators, at a small size
 
 
 def main() -> int:
@@ -25,7 +25,7 @@ def main() -> int:
     samples.mkdir(exist_ok=True)
     rng = random.Random(20261124)
     make_jsonl(samples / "service-log.jsonl", 2000, rng)
-    entries = make_har(samples / "browser-capture.har", 1, rng)
+    entries = make_har(samples / "browser-capture.har", rng, megabytes=1)
     print(f"wrote samples/service-log.jsonl (2000 lines) and samples/browser-capture.har ({entries} entries)")
     return 0
 
