@@ -8,7 +8,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from dms_smartconnect_contract.checker import Checker
+from dms_smartconnect_contract.check import Checker
 from dms_smartconnect_contract.contract import JsonObject
 from dms_smartconnect_contract.exchange import JsonlChunk, JsonlLine
 from dms_smartconnect_contract.readers import Reader

@@ -25,7 +25,7 @@ import orjson
 import pytest
 import yaml
 
-from dms_smartconnect_contract.checker import Checker
+from dms_smartconnect_contract.check import Checker
 from dms_smartconnect_contract.contract import JsonObject, find_operation, resolve
 from dms_smartconnect_contract.contract.provenance import iter_constraints
 from dms_smartconnect_contract.exchange import Exchange

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .checker import DEFAULT_MAX_BODY_SIZE
+from .check import DEFAULT_MAX_BODY_SIZE
 from .contract import ContractError, find_operation, read_document
 from .exitcodes import ExitCode
 from .findings import ChunkResult, Summary

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.core.failures import FailureGroup
 
-from .checker import Checker
+from .check import Checker
 from .contract import JsonObject, find_operation, read_document
 from .exchange import Exchange
 from .findings import Severity

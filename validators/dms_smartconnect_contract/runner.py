@@ -8,7 +8,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .checker import Checker
+from .check import Checker
 from .contract import JsonObject
 from .exchange import Item, JsonlChunk, Single
 from .findings import ChunkResult, Outcome, Result

@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .contract import JsonObject
-from .contract.provenance import Provenance
+from ..contract import JsonObject
+from ..contract.provenance import Provenance
 
 Engine = Literal["fast", "reference"]
 

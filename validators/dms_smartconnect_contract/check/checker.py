@@ -10,13 +10,21 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from .contract import JsonObject, Operation, default_reading, find_operation, flatten_schema, provenance, strict_reading
-from .contract.provenance import Provenance
-from .exchange import NOT_PARSED, Exchange, JsonlChunk, JsonlLine, Single, Skipped, Unreadable
+from ..contract import (
+    JsonObject,
+    Operation,
+    default_reading,
+    find_operation,
+    flatten_schema,
+    provenance,
+    strict_reading,
+)
+from ..contract.provenance import Provenance
+from ..exchange import NOT_PARSED, Exchange, JsonlChunk, JsonlLine, Single, Skipped, Unreadable
+from ..findings import NOT_RECORDED, TOOLKIT_LIMIT, ChunkResult, Finding, Outcome, Result, Severity
+from ..readers import exchange_record, is_exchange_record
+from ..redact import preview
 from .explain import DRIFT_KEYWORDS, UNSTATED, explain, rule_provenance
-from .findings import NOT_RECORDED, TOOLKIT_LIMIT, ChunkResult, Finding, Outcome, Result, Severity
-from .readers import exchange_record, is_exchange_record
-from .redact import preview
 from .schemas import Engine, SchemaValidator
 
 DEFAULT_MAX_BODY_SIZE = 16 * 1024 * 1024

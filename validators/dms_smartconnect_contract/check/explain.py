@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .contract import json_pointer, provenance
-from .contract.provenance import Provenance
-from .redact import preview
+from ..contract import json_pointer, provenance
+from ..contract.provenance import Provenance
+from ..redact import preview
 from .schemas import SchemaError, SchemaValidator, json_type
 
 # A rule the contract states without saying where it comes from (a contract other than ours): taken as written.
