@@ -8,7 +8,7 @@ import pytest
 
 from dms_smartconnect_contract.contract.provenance import Provenance
 from dms_smartconnect_contract.exitcodes import ExitCode
-from dms_smartconnect_contract.findings import Finding, Outcome, Result, Severity, Summary
+from dms_smartconnect_contract.findings import Finding, Outcome, Result, Severity, Tally
 from dms_smartconnect_contract.progress import Progress, progress_wanted
 from dms_smartconnect_contract.report import make_reporter
 from dms_smartconnect_contract.verdict import RunVerdict
@@ -56,13 +56,12 @@ def _report(monkeypatch: pytest.MonkeyPatch, no_color: bool) -> str:
     out = Terminal()
     reporter = make_reporter("text", out)
     finding = Finding(
-        "schema.type", "/status", "expected string", Severity.ERROR, "x.json", Provenance("documented", ("reference",))
+        "schema.type", "/status", "expected string", Severity.ERROR, Provenance("documented", ("reference",))
     )
-    result = Result("x.json", Outcome.VIOLATING, [finding])
-    reporter.add(result)
-    summary = Summary()
-    summary.count(result)
-    reporter.finish(summary, RunVerdict(ExitCode.FINDINGS))
+    tally = Tally()
+    tally.add(Result("x.json", Outcome.VIOLATING, [finding]))
+    reporter.add(tally)
+    reporter.finish(tally, RunVerdict(ExitCode.FINDINGS))
     return out.getvalue()
 
 

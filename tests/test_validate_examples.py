@@ -9,8 +9,10 @@ import orjson
 import pytest
 
 from dms_smartconnect_contract.check import Checker
+from dms_smartconnect_contract.check.chunks import judge_chunk
 from dms_smartconnect_contract.contract import JsonObject
 from dms_smartconnect_contract.exchange import JsonlChunk, JsonlLine
+from dms_smartconnect_contract.findings import Outcome
 from dms_smartconnect_contract.readers import Reader
 from dms_smartconnect_models import ErrorResponse, ShowConnectorTaskResponse
 
@@ -156,14 +158,15 @@ def test_chunk_fast_path_agrees_with_judging_each_line(document: JsonObject, cap
         entries = json.loads(source.read_text())["log"]["entries"]
         lines = [e["response"]["content"].get("text", "").encode() + b"\n" for e in entries]
     lines += ((ROOT / "tests" / "exchanges" / "drift" / "new-field.json").read_bytes().replace(b"\n", b"") + b"\n",)
-    chunk = checker.judge_chunk(JsonlChunk("log.jsonl", 1, lines))
+    tally, count = judge_chunk(checker, JsonlChunk("log.jsonl", lines), detail=True)
     expected = [
         checker.judge(JsonlLine(f"log.jsonl:{number}", raw.strip()))
         for number, raw in enumerate(lines, start=1)
         if raw.strip()
     ]
-    assert list(chunk.results()) == expected
-    assert chunk.conforming  # the fast path did decide some lines
+    assert count == len(lines)
+    assert tally.items == [result for result in expected if result.outcome is not Outcome.SKIPPED]
+    assert tally.total == len(expected) and tally.conforming  # the bulk path did decide some lines
 
 
 def test_flattened_schema_gives_the_closed_schema_verdicts(document: JsonObject) -> None:

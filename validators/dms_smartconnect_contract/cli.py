@@ -13,11 +13,11 @@ from . import __version__
 from .check import DEFAULT_MAX_BODY_SIZE
 from .contract import ContractError, find_operation, read_document
 from .exitcodes import ExitCode
-from .findings import ChunkResult, Summary
+from .findings import Tally
 from .progress import Progress, progress_wanted, total_size
 from .readers import InputError, Reader
 from .report import make_reporter, summary_line
-from .runner import judge_all
+from .runner import judge_all, usable_cores
 from .verdict import validate_verdict
 
 
@@ -78,11 +78,6 @@ def cmd_rules(args: argparse.Namespace) -> ExitCode:
     return ExitCode.OK
 
 
-def _auto_jobs(input_bytes: int) -> int:
-    # Worker processes pay off only on big inputs; below that their start-up costs more than they save.
-    return max(1, min(os.cpu_count() or 1, 8)) if input_bytes > 32 * 1024 * 1024 else 1
-
-
 def cmd_validate(args: argparse.Namespace) -> ExitCode:
     """Judge recorded responses and captures against the contract and report the findings."""
     try:
@@ -96,7 +91,7 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
     except InputError as exc:
         return _error("an input cannot be read", str(exc), "Check the path; nothing was validated.")
     size = total_size(args.paths)
-    jobs = args.jobs if args.jobs > 0 else _auto_jobs(size)
+    jobs = args.jobs if args.jobs > 0 else usable_cores()
     options = {
         "strict": args.strict,
         "engine": args.engine,
@@ -111,30 +106,26 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
         return _error("the report cannot be written", f"{args.output}: {exc.strerror}", "Choose another --output.")
     verbosity = -1 if args.quiet else args.verbose
     reporter = make_reporter(args.format, out, verbosity=verbosity)
-    summary = Summary()
+    total = Tally()
     progress = (
         Progress(sys.stderr, lambda: reader.bytes_read, size) if progress_wanted(sys.stderr, args.quiet) else None
     )
     try:
-        for outcome in judge_all(reader.items(args.paths), document, options, jobs):
-            if isinstance(outcome, ChunkResult):
-                summary.count_chunk(outcome)
-                reporter.add_chunk(outcome)
-            else:
-                summary.count(outcome)
-                reporter.add(outcome)
+        for tally in judge_all(reader.items(args.paths), document, options, jobs, reporter.detail):
+            total.merge(tally)
+            reporter.add(tally)
             if progress:
-                progress.tick(len(outcome) if isinstance(outcome, ChunkResult) else 1)
+                progress.tick(tally.total)
     finally:
         if progress:
             progress.close()
     filters = [f"--host {args.host}"] if args.host else []
-    verdict = validate_verdict(summary, args.paths, reader.files, allow_empty=args.allow_empty, filters=filters)
-    reporter.finish(summary, verdict)
+    verdict = validate_verdict(total, args.paths, reader.files, allow_empty=args.allow_empty, filters=filters)
+    reporter.finish(total, verdict)
     if out is not sys.stdout:
         out.close()
         if args.format != "text" and not args.quiet:
-            print(f"{summary_line(summary)}; report written to {args.output}", file=sys.stderr)
+            print(f"{summary_line(total)}; report written to {args.output}", file=sys.stderr)
     if verdict.reason:
         if verdict.exit_code is ExitCode.NOTHING_PROVED:
             hint = "A run that judges nothing proves nothing (exit 5); --allow-empty accepts it."
@@ -258,13 +249,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("--host", help="judge only requests to this host (default: any host)")
     validate.add_argument(
-        "--jobs", "-j", type=_positive_int, default=0, help="worker processes (default 0: automatic, by input size)"
+        "--jobs",
+        "-j",
+        type=_positive_int,
+        default=0,
+        help="worker processes (default 0: one per core, when the input holds more than one unit of work)",
     )
     validate.add_argument(
         "--max-body-size", type=_positive_int, default=DEFAULT_MAX_BODY_SIZE, help="bytes; larger bodies are findings"
     )
     validate.add_argument(
-        "--engine", choices=["fast", "reference"], default="fast", help="schema engine: jsonschema-rs or jsonschema"
+        "--engine",
+        choices=["fast", "full", "reference"],
+        default="fast",
+        help="fast: jsonschema-rs, fast path; full: jsonschema-rs, every error explained; reference: jsonschema",
     )
     validate.add_argument(
         "--allow-empty",

@@ -49,12 +49,11 @@ class JsonlChunk:
     most lines of a capture conform, and handling them in bulk keeps the per-line cost near the parse itself.
 
     Either the lines themselves, or (lines None) the byte range [start, end) of the file holding them: a worker
-    process reads its range from the file instead of receiving the bytes through a pipe. first_line 0 means the
-    numbers are not known yet: lines are numbered from 1 within the chunk and placed later (ChunkResult.place).
+    process reads its range from the file instead of receiving the bytes through a pipe. Lines are numbered from 1
+    within the chunk; the runner renumbers them once it knows how many lines came before (Tally.relocate).
     """
 
     path: str
-    first_line: int
     lines: list[bytes] | None
     start: int = 0
     end: int = 0

@@ -1,10 +1,15 @@
-"""Findings and results are data: the checker fills them, the reporters only format them."""
+"""Findings and results are data: the checker fills them, the reporters only format them.
+
+Every unit of work (a JSONL chunk, a batch of entries) ends as one kind of result, a `Tally`: counts by outcome,
+findings grouped by rule and pointer with their counts and sample locations, and, when a report lists items, each
+item's `Result`. Tallies merge, in order, into the run's total; whatever path judged the items, reporters and the
+summary read tallies only.
+"""
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
@@ -49,14 +54,13 @@ NOT_RECORDED = Provenance("toolkit", evidence="the capture holds no body: nothin
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One thing wrong with one exchange, and where the rule it breaks comes from. Drift (an undocumented field, an
-    unlisted enumeration value) breaks no rule of the open contract; it is an error only in strict mode."""
+    """One thing wrong with one body or exchange, and where the rule it breaks comes from. Drift (an undocumented
+    field, an unlisted enumeration value) breaks no rule of the open contract; it is an error only in strict mode."""
 
     rule: str
     pointer: str
     message: str
     severity: Severity
-    location: str
     provenance: Provenance
     drift: bool = False
 
@@ -77,6 +81,19 @@ class Finding:
         """Why the finding counts as it does, for reports: `documented: reference`, `inferred`, `drift; ...`."""
         return f"drift; {self.provenance.label}" if self.drift else self.provenance.label
 
+    @property
+    def group(self) -> GroupKey:
+        """The findings reports count together: one rule at one pointer, at one weight, for one reason."""
+        return (self.rule, self.pointer, self.severity, self.basis)
+
+    @property
+    def order(self) -> tuple[bool, str, str, str]:
+        """The order of an item's findings in every report: errors first, then by pointer, rule and message."""
+        return (self.severity is not Severity.ERROR, self.pointer, self.rule, self.message)
+
+
+GroupKey = tuple[str, str, Severity, str]
+
 
 @dataclass(slots=True)
 class Result:
@@ -88,38 +105,32 @@ class Result:
     reason: str = ""  # why an item was skipped or could not be read
 
 
+def outcome_of(findings: list[Finding]) -> Outcome:
+    """Violating when any finding is an error; warnings leave an item conforming."""
+    return Outcome.VIOLATING if any(f.severity is Severity.ERROR for f in findings) else Outcome.CONFORMING
+
+
+SAMPLES = 3  # sample locations kept per group
+UNREADABLE_KEPT = 10  # unreadable items kept (with their reasons) for the text report
+
+
 @dataclass(slots=True)
-class ChunkResult:
-    """The outcome of a JSONL chunk: plainly conforming lines by number, every other line with its Result."""
+class Group:
+    """Findings of one rule at one pointer: how many, the first of them (its message), and where the first were."""
 
-    path: str
-    conforming: list[int]
-    others: list[tuple[int, Result]]
-    lines: int = 0  # lines in the chunk, blank ones included
-    offset: int = 0  # added to the numbers above once the chunk is placed
-
-    def __len__(self) -> int:
-        return len(self.conforming) + len(self.others)
-
-    def place(self, offset: int) -> None:
-        """Shift a chunk numbered from 1 to its place in the file: `offset` lines come before it."""
-        self.offset = offset
-        for number, result in self.others:
-            location = f"{self.path}:{number + offset}"
-            result.location = location
-            result.findings = [replace(finding, location=location) for finding in result.findings]
-
-    def results(self) -> Iterator[Result]:
-        """Every line's Result, in line order."""
-        plain = ((number, None) for number in self.conforming)
-        for number, result in heapq.merge(plain, self.others, key=lambda pair: pair[0]):
-            yield result if result is not None else Result(f"{self.path}:{number + self.offset}", Outcome.CONFORMING)
+    first: Finding
+    count: int = 0
+    samples: list[str] = field(default_factory=list)
 
 
 @dataclass
-class Summary:
-    """Counts over a whole run; total is always the sum of the other four."""
+class Tally:
+    """What a unit of work found, or a whole run when tallies are merged; total = the sum of the four outcomes.
 
+    With `detail`, it also keeps every judged or unreadable item's Result, in order, for reports that list items
+    (JSON, JUnit, text with -v). Without it, memory is bounded by the number of groups, not of items."""
+
+    detail: bool = False
     conforming: int = 0
     violating: int = 0
     skipped: int = 0
@@ -127,6 +138,9 @@ class Summary:
     skipped_reasons: dict[str, int] = field(default_factory=dict)
     # file -> reason -> count: enough to say, when nothing was judged, what each input held instead
     skipped_by_source: dict[str, dict[str, int]] = field(default_factory=dict)
+    groups: dict[GroupKey, Group] = field(default_factory=dict)
+    unreadable_items: list[Result] = field(default_factory=list)
+    items: list[Result] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -137,24 +151,87 @@ class Summary:
         """Items that got a verdict of the contract, or failed to be read: all but the skipped ones."""
         return self.conforming + self.violating + self.unreadable
 
-    def count(self, result: Result, source: str | None = None) -> None:
+    def add(self, result: Result, source: str | None = None) -> None:
         """Count one item; `source` is its file when the location does not name it alone (a JSONL line)."""
-        if result.outcome is Outcome.CONFORMING:
-            self.conforming += 1
-        elif result.outcome is Outcome.VIOLATING:
-            self.violating += 1
-        elif result.outcome is Outcome.SKIPPED:
+        outcome = result.outcome
+        if outcome is Outcome.SKIPPED:
             self.skipped += 1
             self.skipped_reasons[result.reason] = self.skipped_reasons.get(result.reason, 0) + 1
             reasons = self.skipped_by_source.setdefault(source or source_of(result.location), {})
             reasons[result.reason] = reasons.get(result.reason, 0) + 1
+            return
+        if outcome is Outcome.CONFORMING:
+            self.conforming += 1
+        elif outcome is Outcome.VIOLATING:
+            self.violating += 1
         else:
             self.unreadable += 1
+            if len(self.unreadable_items) < UNREADABLE_KEPT:
+                self.unreadable_items.append(result)
+        if result.findings:
+            self.group(result.location, result.findings)
+        if self.detail:
+            self.items.append(result)
 
-    def count_chunk(self, chunk: ChunkResult) -> None:
-        self.conforming += len(chunk.conforming)
-        for _, result in chunk.others:
-            self.count(result, chunk.path)
+    def add_shape(self, location: str, outcome: Outcome, groups: tuple[GroupKey, ...],
+                  findings: Callable[[], list[Finding]], source: str | None = None) -> None:  # fmt: skip
+        """Count a judged item by its findings' groups alone. Its findings are made (`findings()`) only when they are
+        needed: for a report that lists items, or to open a group with its first message."""
+        if self.detail or any(key not in self.groups for key in groups):
+            self.add(Result(location, outcome, findings()), source)
+            return
+        if outcome is Outcome.CONFORMING:
+            self.conforming += 1
+        else:
+            self.violating += 1
+        for key in groups:
+            found = self.groups[key]
+            found.count += 1
+            if len(found.samples) < SAMPLES:
+                found.samples.append(location)
+
+    def group(self, location: str, findings: list[Finding]) -> None:
+        """Count an item's findings into their groups."""
+        groups = self.groups
+        for finding in findings:
+            key = finding.group
+            found = groups.get(key)
+            if found is None:
+                found = groups[key] = Group(finding)
+            found.count += 1
+            if len(found.samples) < SAMPLES:
+                found.samples.append(location)
+
+    def merge(self, other: Tally) -> None:
+        """Add a later tally to this one: counts add up, groups keep their first finding and first samples."""
+        self.conforming += other.conforming
+        self.violating += other.violating
+        self.skipped += other.skipped
+        self.unreadable += other.unreadable
+        for reason, count in other.skipped_reasons.items():
+            self.skipped_reasons[reason] = self.skipped_reasons.get(reason, 0) + count
+        for source, reasons in other.skipped_by_source.items():
+            mine = self.skipped_by_source.setdefault(source, {})
+            for reason, count in reasons.items():
+                mine[reason] = mine.get(reason, 0) + count
+        for key, group in other.groups.items():
+            found = self.groups.get(key)
+            if found is None:
+                self.groups[key] = Group(group.first, group.count, list(group.samples))
+            else:
+                found.count += group.count
+                found.samples.extend(group.samples[: SAMPLES - len(found.samples)])
+        room = UNREADABLE_KEPT - len(self.unreadable_items)
+        self.unreadable_items.extend(other.unreadable_items[: max(room, 0)])
+
+    def relocate(self, rename: Callable[[str], str]) -> None:
+        """Rewrite every location it holds (samples, kept items): a JSONL chunk numbers its lines from 1 until the
+        runner knows how many lines came before it."""
+        for group in self.groups.values():
+            group.samples = [rename(location) for location in group.samples]
+        # An unreadable item kept for the text report may be the same object as one in items: rename it once.
+        for result in {id(result): result for result in (*self.unreadable_items, *self.items)}.values():
+            result.location = rename(result.location)
 
     def as_dict(self) -> dict[str, int]:
         return {

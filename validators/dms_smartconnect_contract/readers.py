@@ -107,7 +107,7 @@ class Reader:
                 handle.readline()  # finish the last line
                 end = min(handle.tell(), size)
                 self.bytes_read += end - start
-                yield JsonlChunk(str(path), 0, None, start, end)
+                yield JsonlChunk(str(path), None, start, end)
                 start = end
 
     def _looks_like_har(self, path: Path) -> bool:

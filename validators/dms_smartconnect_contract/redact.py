@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,6 +19,7 @@ REDACTED = "<redacted>"
 PREVIEW_LIMIT = 60
 
 
+@lru_cache(maxsize=4096)
 def is_secret_name(name: str) -> bool:
     """Whether a header, parameter or field of this name carries a credential."""
     return bool(_SECRET_NAME.search(name))

@@ -1,4 +1,5 @@
-"""Renderers: they only format results. Each takes results one at a time, so memory does not grow with the input.
+"""Renderers: they only format tallies. Each takes the tallies of a run one at a time, as they come, so memory does
+not grow with the input.
 
 - text: findings grouped by rule and JSON pointer, with counts and sample locations, then one summary line;
 - json: the shape described by `report.schema.json` beside this file, results streamed as they come;
@@ -9,42 +10,33 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 import orjson
 
-from .findings import ChunkResult, Finding, Outcome, Result, Severity, Summary
+from .findings import Finding, Outcome, Result, Severity, Tally
 from .verdict import RunVerdict
 
 SAMPLES = 3
-UNREADABLE_SHOWN = 10
-
-
-@dataclass
-class _Group:
-    severity: Severity
-    message: str
-    finding: Finding  # the first of the group: its rule's provenance is the group's
-    count: int = 0
-    samples: list[str] = field(default_factory=list)
 
 
 class Reporter:
-    """The interface of every renderer."""
+    """The interface of every renderer. `detail`: whether it lists items, so that tallies must keep them."""
+
+    detail = True
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
 
-    def add(self, result: Result) -> None:
+    def add(self, tally: Tally) -> None:
+        """The items of one unit of work, in order (a reporter that lists none reads the total at the end)."""
+        for result in tally.items:
+            self.add_result(result)
+
+    def add_result(self, result: Result) -> None:
         raise NotImplementedError
 
-    def add_chunk(self, chunk: ChunkResult) -> None:
-        """Every line of a JSONL chunk, in order."""
-        for result in chunk.results():
-            self.add(result)
-
-    def finish(self, summary: Summary, verdict: RunVerdict) -> None:
+    def finish(self, total: Tally, verdict: RunVerdict) -> None:
         """Write what was held back until the end, the run's verdict among it."""
         raise NotImplementedError
 
@@ -60,52 +52,36 @@ class TextReporter(Reporter):
         super().__init__(out)
         self.verbosity = verbosity
         self.color = color
-        self.groups: dict[tuple[str, str, Severity, str], _Group] = {}
-        self.unreadable: list[Result] = []
+        self.detail = verbosity > 0
 
-    def add_chunk(self, chunk: ChunkResult) -> None:
-        # Plainly conforming lines add nothing to a text report.
-        for _, result in chunk.others:
-            self.add(result)
-
-    def add(self, result: Result) -> None:
-        if result.outcome is Outcome.UNREADABLE and len(self.unreadable) < UNREADABLE_SHOWN:
-            self.unreadable.append(result)
+    def add_result(self, result: Result) -> None:
         for finding in result.findings:
-            group = self.groups.setdefault(
-                (finding.rule, finding.pointer, finding.severity, finding.basis),
-                _Group(finding.severity, finding.message, finding),
-            )
-            group.count += 1
-            if len(group.samples) < SAMPLES:
-                group.samples.append(finding.location)
-            if self.verbosity > 0:
-                self.out.write(f"{finding.location}: {self._label(finding.severity)} {_line(finding)}\n")
+            self.out.write(f"{result.location}: {self._label(finding.severity)} {_line(finding)}\n")
 
     def _label(self, severity: Severity) -> str:
         return _color(self.color, "31" if severity is Severity.ERROR else "33", severity.value)
 
-    def finish(self, summary: Summary, verdict: RunVerdict) -> None:
+    def finish(self, total: Tally, verdict: RunVerdict) -> None:
         write = self.out.write
         if self.verbosity >= 0:
-            ordered = sorted(self.groups.items(), key=lambda kv: (kv[0][2] is not Severity.ERROR, -kv[1].count, kv[0]))
+            ordered = sorted(total.groups.items(), key=lambda kv: (kv[0][2] is not Severity.ERROR, -kv[1].count, kv[0]))
             for (rule, pointer, severity, basis), group in ordered:
                 where = pointer or "(exchange)"
                 write(f"{self._label(severity)} {rule} at {where}: {group.count} time(s) [{basis}]\n")
-                write(f"    {group.message}\n")
-                if group.finding.provenance.evidence:
-                    write(f"    {group.finding.provenance.kind}: {group.finding.provenance.evidence}\n")
+                write(f"    {group.first.message}\n")
+                if group.first.provenance.evidence:
+                    write(f"    {group.first.provenance.kind}: {group.first.provenance.evidence}\n")
                 more = f" and {group.count - len(group.samples)} more" if group.count > len(group.samples) else ""
                 write(f"    e.g. {', '.join(group.samples)}{more}\n")
-            for result in self.unreadable:
+            for result in total.unreadable_items:
                 write(f"{_color(self.color, '35', 'unreadable')} {result.location}: {result.reason}\n")
-            if summary.unreadable > len(self.unreadable):
-                write(f"    and {summary.unreadable - len(self.unreadable)} more unreadable item(s)\n")
+            if total.unreadable > len(total.unreadable_items):
+                write(f"    and {total.unreadable - len(total.unreadable_items)} more unreadable item(s)\n")
             if self.verbosity > 0:
-                for reason, count in sorted(summary.skipped_reasons.items()):
+                for reason, count in sorted(total.skipped_reasons.items()):
                     write(f"skipped {count}: {reason}\n")
         # A run-level failure (nothing judged) is the command's error message, on standard error.
-        write(summary_line(summary) + "\n")
+        write(summary_line(total) + "\n")
 
 
 def _line(finding: Finding) -> str:
@@ -118,7 +94,7 @@ def _detail(finding: Finding) -> str:
     return _line(finding) + (f"\n    {finding.provenance.kind}: {evidence}" if evidence else "")
 
 
-def summary_line(summary: Summary) -> str:
+def summary_line(summary: Tally) -> str:
     """The one-line summary of a run."""
     return (
         f"{summary.total} item(s): {summary.conforming} conforming, {summary.violating} violating, "
@@ -134,9 +110,7 @@ class JsonReporter(Reporter):
         self.first = True
         out.write('{"results": [')
 
-    def add(self, result: Result) -> None:
-        if result.outcome is Outcome.SKIPPED:
-            return
+    def add_result(self, result: Result) -> None:
         record: dict[str, object] = {
             "location": result.location,
             "outcome": result.outcome.value,
@@ -147,8 +121,8 @@ class JsonReporter(Reporter):
         self.out.write(("\n  " if self.first else ",\n  ") + orjson.dumps(record).decode())
         self.first = False
 
-    def finish(self, summary: Summary, verdict: RunVerdict) -> None:
-        tail: dict[str, object] = {"summary": summary.as_dict(), "skipped_reasons": summary.skipped_reasons}
+    def finish(self, total: Tally, verdict: RunVerdict) -> None:
+        tail: dict[str, object] = {"summary": total.as_dict(), "skipped_reasons": total.skipped_reasons}
         tail["exit_code"] = int(verdict.exit_code)
         if verdict.reason:
             tail["reason"] = verdict.reason
@@ -180,9 +154,7 @@ class JunitReporter(Reporter):
         super().__init__(out)
         self.cases = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in finish()
 
-    def add(self, result: Result) -> None:
-        if result.outcome is Outcome.SKIPPED:
-            return
+    def add_result(self, result: Result) -> None:
         name = quoteattr(result.location)
         write = self.cases.write
         write(f'    <testcase classname="ShowConnectorTask" name={name}>')
@@ -199,11 +171,11 @@ class JunitReporter(Reporter):
             write(f"<system-out>{escape(chr(10).join('warning ' + _detail(f) for f in warnings))}</system-out>")
         write("</testcase>\n")
 
-    def finish(self, summary: Summary, verdict: RunVerdict) -> None:
+    def finish(self, total: Tally, verdict: RunVerdict) -> None:
         # A run that failed as a whole (it judged nothing) is one more case, in error, so that dashboards go red.
         run_failed = 1 if verdict.reason and verdict.exit_code else 0
-        tests, errors = summary.judged + run_failed, summary.unreadable + run_failed
-        counts = f'tests="{tests}" failures="{summary.violating}" errors="{errors}" skipped="0"'
+        tests, errors = total.judged + run_failed, total.unreadable + run_failed
+        counts = f'tests="{tests}" failures="{total.violating}" errors="{errors}" skipped="0"'
         self.out.write('<?xml version="1.0" encoding="utf-8"?>\n')
         self.out.write(f'<testsuites name="smartconnect-contract" {counts}>\n')
         self.out.write(f'  <testsuite name="ShowConnectorTask conformance" {counts}>\n')
@@ -213,7 +185,7 @@ class JunitReporter(Reporter):
         while chunk := self.cases.read(1 << 20):
             self.out.write(chunk)
         self.cases.close()
-        self.out.write(f"    <system-out>{escape(summary_line(summary))}</system-out>\n  </testsuite>\n</testsuites>\n")
+        self.out.write(f"    <system-out>{escape(summary_line(total))}</system-out>\n  </testsuite>\n</testsuites>\n")
 
 
 def make_reporter(name: str, out: TextIO, *, verbosity: int = 0, color: bool | None = None) -> Reporter:

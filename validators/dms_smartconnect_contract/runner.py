@@ -1,41 +1,59 @@
-"""Judge a stream of items in this process or spread over worker processes, keeping input order."""
+"""Judge a stream of items in this process or over worker processes: units of work in, one Tally per unit out, in
+input order.
+
+A unit is a JSONL chunk (a byte range the worker reads itself) or a batch of other items. Whatever path judged it,
+the unit comes back as a Tally; a chunk's lines are renumbered here, once the lines before it are counted.
+"""
 
 from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from typing import Any
 
 from .check import Checker
+from .check.chunks import judge_chunk
 from .contract import JsonObject
 from .exchange import Item, JsonlChunk, Single
-from .findings import ChunkResult, Outcome, Result
+from .findings import Tally
 
-BATCH = 500  # items other than JSONL chunks per unit of work sent to a worker
-Outcomes = Result | ChunkResult
-_worker_checker: Checker | None = None
+BATCH = 500  # items other than JSONL chunks per unit of work
+Unit = JsonlChunk | list[Single]
+_worker: tuple[Checker, bool] | None = None  # the checker of a worker process, and whether items are kept
 
 
-def _start_worker(document: JsonObject | None, options: dict[str, Any]) -> None:
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _start_worker(document: JsonObject | None, options: dict[str, Any], detail: bool) -> None:
     # Under fork the parent's compiled checker is already here; a spawned worker compiles its own.
-    global _worker_checker
+    global _worker
     if document is not None:
-        _worker_checker = Checker(document, **options)
+        _worker = (Checker(document, **options), detail)
 
 
-def _judge_unit(unit: JsonlChunk | list[Single]) -> ChunkResult | list[Result | None]:
-    checker = _worker_checker
-    assert checker is not None
+def _judge(checker: Checker, unit: Unit, detail: bool) -> tuple[Tally, int]:
+    """A unit's tally, and for a JSONL chunk how many lines it holds (0 for a batch)."""
     if isinstance(unit, JsonlChunk):
-        return checker.judge_chunk(unit)
-    # Plain conforming results are the bulk: send back nothing, the parent knows their locations.
-    results = map(checker.judge, unit)
-    return [None if r.outcome is Outcome.CONFORMING and not r.findings else r for r in results]
+        return judge_chunk(checker, unit, detail)
+    tally = Tally(detail=detail)
+    for item in unit:
+        tally.add(checker.judge(item))
+    return tally, 0
 
 
-def _units(items: Iterable[Item]) -> Iterator[JsonlChunk | list[Single]]:
+def _judge_in_worker(unit: Unit) -> tuple[Tally, int]:
+    assert _worker is not None
+    return _judge(_worker[0], unit, _worker[1])
+
+
+def _units(items: Iterable[Item]) -> Iterator[Unit]:
     batch: list[Single] = []
     for item in items:
         if isinstance(item, JsonlChunk):
@@ -52,55 +70,58 @@ def _units(items: Iterable[Item]) -> Iterator[JsonlChunk | list[Single]]:
         yield batch
 
 
-def judge_all(items: Iterable[Item], document: JsonObject, options: dict[str, Any], jobs: int) -> Iterator[Outcomes]:
-    """Outcomes for `items`, in order: a Result per item, a ChunkResult per JSONL chunk. With jobs > 1, at most
-    2 * jobs units are in flight, so a fast reader cannot pile a whole capture up in memory ahead of the workers."""
-    placed: dict[str, int] = {}  # lines counted so far in each JSONL file, to number the next chunk
-    if jobs <= 1:
-        checker = Checker(document, **options)
-        # What exists now (the compiled contract) lives as long as the run: keep the collector from rescanning it.
-        gc.freeze()
-        for item in items:
-            if isinstance(item, JsonlChunk):
-                yield _placed(checker.judge_chunk(item), item.start, placed)
-            else:
-                yield checker.judge(item)
+class _Numbering:
+    """Renumbers a chunk's lines after those of the chunks before it in the same file."""
+
+    def __init__(self) -> None:
+        self.lines: dict[str, int] = {}
+
+    def place(self, unit: Unit | None, judged: tuple[Tally, int]) -> Tally:
+        tally, lines = judged
+        if not isinstance(unit, JsonlChunk):
+            return tally
+        # A chunk at offset 0 starts a file (again: the same file may be given twice).
+        before = self.lines.get(unit.path, 0) if unit.start else 0
+        self.lines[unit.path] = before + lines
+        if before:
+            prefix = f"{unit.path}:"
+            tally.relocate(lambda location: f"{prefix}{int(location[len(prefix) :]) + before}")
+        return tally
+
+
+def judge_all(
+    items: Iterable[Item], document: JsonObject, options: dict[str, Any], jobs: int, detail: bool = False
+) -> Iterator[Tally]:
+    """One Tally per unit of work, in input order. With jobs > 1 and more than one unit, units go to a pool of worker
+    processes, at most 2 * jobs in flight, so that a fast reader cannot pile a capture up in memory."""
+    units = _units(items)
+    first = next(units, None)
+    second = next(units, None)
+    if first is None:
         return
-    global _worker_checker
+    numbering = _Numbering()
+    checker = Checker(document, **options)
+    # What exists now (the compiled contract) lives as long as the run: keep the collector from rescanning it.
+    gc.freeze()
+    if jobs <= 1 or second is None:
+        for unit in chain([first], [second] if second is not None else [], units):
+            yield numbering.place(unit, _judge(checker, unit, detail))
+        return
+    global _worker
     forking = "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if forking else "spawn")
     if forking:
-        _worker_checker = Checker(document, **options)
-        gc.freeze()  # also keeps the forked workers from touching, and so copying, the parent's pages
-    initargs = (None if forking else document, options)
+        _worker = (checker, detail)  # the forked workers inherit it, compiled
+    initargs = (None if forking else document, options, detail)
     with context.Pool(jobs, initializer=_start_worker, initargs=initargs) as pool:
-        pending: deque[tuple[list[str] | int, Any]] = deque()
-        for unit in _units(items):
-            # Only the locations of a batch stay here; a chunk is a byte range the worker reads itself.
-            pending.append((_locations(unit), pool.apply_async(_judge_unit, (unit,))))
+        pending: deque[tuple[JsonlChunk | None, Any]] = deque()
+        for unit in chain([first, second], units):
+            # A chunk is a byte range the worker reads itself; a batch travels whole, and only a chunk stays here.
+            kept = unit if isinstance(unit, JsonlChunk) else None
+            pending.append((kept, pool.apply_async(_judge_in_worker, (unit,))))
             if len(pending) >= 2 * jobs:
-                yield from _expand(*pending.popleft(), placed)
+                done, handle = pending.popleft()
+                yield numbering.place(done, handle.get())
         while pending:
-            yield from _expand(*pending.popleft(), placed)
-
-
-def _locations(unit: JsonlChunk | list[Single]) -> list[str] | int:
-    """What the parent keeps of a unit: the locations of a batch, or the byte offset of a chunk."""
-    return unit.start if isinstance(unit, JsonlChunk) else [item.location for item in unit]
-
-
-def _placed(chunk: ChunkResult, start: int, placed: dict[str, int]) -> ChunkResult:
-    """Number a chunk's lines after those of the chunks before it; a chunk at offset 0 starts a file (again)."""
-    before = placed.get(chunk.path, 0) if start else 0
-    chunk.place(before)
-    placed[chunk.path] = before + chunk.lines
-    return chunk
-
-
-def _expand(locations: list[str] | int, handle: Any, placed: dict[str, int]) -> Iterator[Outcomes]:
-    answer = handle.get()
-    if isinstance(locations, int):
-        yield _placed(answer, locations, placed)
-        return
-    for location, result in zip(locations, answer, strict=True):
-        yield result if result is not None else Result(location, Outcome.CONFORMING)
+            done, handle = pending.popleft()
+            yield numbering.place(done, handle.get())

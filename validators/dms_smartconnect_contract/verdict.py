@@ -13,7 +13,7 @@ from os import PathLike
 from pathlib import Path
 
 from .exitcodes import ExitCode
-from .findings import Summary
+from .findings import Tally
 
 SHOWN_PER_INPUT = 5
 NOT_A_CAPTURE = "not a capture file"
@@ -29,7 +29,7 @@ class RunVerdict:
 
 
 def validate_verdict(
-    summary: Summary,
+    summary: Tally,
     inputs: Sequence[str | PathLike[str]],
     files: dict[str, str],
     *,
@@ -56,7 +56,7 @@ def _under(file: str, path: str) -> bool:
     return file == path or file.startswith(path.rstrip("/") + "/")
 
 
-def _held(path: str, files: dict[str, str], summary: Summary) -> list[str]:
+def _held(path: str, files: dict[str, str], summary: Tally) -> list[str]:
     """What one input held, when none of it was judged: one line per capture file (the first few), one for the
     files that are no capture."""
     captures = [file for file in files if _under(file, path)]

@@ -3,72 +3,39 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
 
-from ..contract import (
-    JsonObject,
-    Operation,
-    default_reading,
-    find_operation,
-    flatten_schema,
-    provenance,
-    strict_reading,
-)
+from ..contract import JsonObject, Operation, default_reading, find_operation, provenance, strict_reading
 from ..contract.provenance import Provenance
-from ..exchange import NOT_PARSED, Exchange, JsonlChunk, JsonlLine, Single, Skipped, Unreadable
-from ..findings import NOT_RECORDED, TOOLKIT_LIMIT, ChunkResult, Finding, Outcome, Result, Severity
+from ..exchange import NOT_PARSED, Exchange, JsonlLine, Single, Skipped, Unreadable
+from ..findings import NOT_RECORDED, TOOLKIT_LIMIT, Finding, Outcome, Result, Severity, outcome_of
 from ..readers import exchange_record, is_exchange_record
 from ..redact import preview
-from .explain import DRIFT_KEYWORDS, UNSTATED, explain, rule_provenance
+from .body import BodyRules
+from .explain import UNSTATED, rule_provenance
 from .schemas import Engine, SchemaValidator
 
 DEFAULT_MAX_BODY_SIZE = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
-class _Readings:
-    """A body or header schema compiled in the two readings validators use."""
-
-    default: SchemaValidator  # the documented rules, open: its errors are errors
-    strict: SchemaValidator  # every rule, closed: what only it rejects is an inferred rule broken, or drift
-    # The strict schema flattened: the per-line fast path of JSONL only asks is_valid, which it answers sooner.
-    quick: Callable[[Any], bool]
-
-    @classmethod
-    def compile(cls, schema: JsonObject, engine: Engine) -> _Readings:
-        strict = strict_reading(schema)
-        quick = SchemaValidator(flatten_schema(strict), engine).is_valid
-        return cls(SchemaValidator(default_reading(schema), engine), SchemaValidator(strict, engine), quick)
-
-
-class _Compiled(dict[bytes, _Readings]):
-    """Readings by schema text: the error statuses share one body schema and one header schema, compiled once."""
-
-    def __init__(self, engine: Engine) -> None:
-        super().__init__()
-        self.engine = engine
-
-    def of(self, schema: JsonObject) -> _Readings:
-        key = orjson.dumps(schema, option=orjson.OPT_SORT_KEYS)
-        if key not in self:
-            self[key] = _Readings.compile(schema, self.engine)
-        return self[key]
-
-
-@dataclass(frozen=True)
 class _Header:
     name: str
     required: Provenance | None  # None: the header is optional
-    readings: _Readings
+    default: SchemaValidator
+    strict: SchemaValidator
 
 
 class Checker:
-    """Checks exchanges against the contract's operation; compiled once, then used for every item."""
+    """Checks exchanges against the contract's operation; compiled once, then used for every item.
+
+    `engine` "fast" is jsonschema-rs with the fast path for bodies; "full" is jsonschema-rs on the full path (every
+    error of each reading explained); "reference" is the jsonschema library on the full path. The tests hold all
+    three to the same reports."""
 
     def __init__(
         self,
@@ -91,56 +58,39 @@ class Checker:
         rules = self.operation.extensions
         self._statuses = provenance.of(rules, "responses") or UNSTATED
         self._content = provenance.of(rules, "content") or UNSTATED
-        self._bodies: dict[tuple[str, str], _Readings] = {}
+        self._bodies: dict[tuple[str, str], BodyRules] = {}
         self._headers: dict[str, list[_Header]] = {}
-        compiled = _Compiled(engine)
+        # The error statuses share one body schema and one header schema: each is compiled once.
+        compiled: dict[bytes, Any] = {}
+
+        def once(schema: JsonObject, make: Any) -> Any:
+            key = orjson.dumps(schema, option=orjson.OPT_SORT_KEYS)
+            if key not in compiled:
+                compiled[key] = make(schema)
+            return compiled[key]
+
         for status, response in self.operation.responses.items():
             for media_type, schema in response.media_types.items():
-                self._bodies[status, media_type] = compiled.of(schema)
+                self._bodies[status, media_type] = once(schema, lambda s: BodyRules(s, engine, strict=strict))
             self._headers[status] = [
-                _Header(
-                    spec["name"],
-                    (provenance.of(spec, "required") or UNSTATED) if spec["required"] else None,
-                    compiled.of(spec["schema"]),
+                once(
+                    spec["schema"],
+                    lambda s, spec=spec: _Header(
+                        spec["name"],
+                        (provenance.of(spec, "required") or UNSTATED) if spec["required"] else None,
+                        SchemaValidator(default_reading(s), engine),
+                        SchemaValidator(strict_reading(s), engine),
+                    ),
                 )
                 for spec in response.headers.values()
             ]
 
-    # --- items -------------------------------------------------------------------------------------------------
+    def bare_body_rules(self) -> BodyRules | None:
+        """The rules of a bare body (no status or media type recorded: the defaults), or None when the contract has
+        no body for them."""
+        return self._bodies.get((str(self.default_status), self.default_content_type.split(";")[0].lower()))
 
-    def judge_chunk(self, chunk: JsonlChunk) -> ChunkResult:
-        """Judge the lines of a JSONL chunk. A bare body that the strict reading accepts is conforming with nothing
-        to report in either mode, which is decided here with one parse and one validation; every other line takes
-        judge()."""
-        # Bare bodies carry no headers, so their status, media type and body decide them; a status or media type
-        # the contract does not document has no body schema here, and every line then takes the full check.
-        default = self._bodies.get((str(self.default_status), self.default_content_type.split(";")[0].lower()))
-        accept = default.quick if default is not None else None
-        loads, limit = orjson.loads, self.max_body_size
-        conforming: list[int] = []
-        others: list[tuple[int, Result]] = []
-        lines = chunk.read_lines()
-        for number, raw in enumerate(lines, start=chunk.first_line or 1):
-            if accept is not None and len(raw) <= limit:
-                try:
-                    value = loads(raw)
-                except orjson.JSONDecodeError:
-                    if not raw.strip():
-                        continue  # blank lines are no items
-                else:
-                    # A record is never plain; a bare body's status is a string, which spares the call.
-                    record = type(value) is dict and type(value.get("status")) is int and is_exchange_record(value)
-                    try:
-                        plain = not record and accept(value)
-                    except (ValueError, RecursionError):
-                        plain = False  # too deep for the fast engine: judge() reports it
-                    if plain:
-                        conforming.append(number)
-                        continue
-            elif not raw.strip():
-                continue
-            others.append((number, self.judge(JsonlLine(f"{chunk.path}:{number}", raw.strip()))))
-        return ChunkResult(chunk.path, conforming, others, len(lines))
+    # --- items -------------------------------------------------------------------------------------------------
 
     def judge(self, item: Single) -> Result:
         """The outcome of one item; never raises for bad input."""
@@ -149,18 +99,31 @@ class Checker:
         if isinstance(item, Unreadable):
             return Result(item.location, Outcome.UNREADABLE, reason=item.message)
         if isinstance(item, JsonlLine):
-            parsed = self._jsonl_item(item)
-            if not isinstance(parsed, Exchange):
-                return self.judge(parsed)
-            item = parsed
+            return self.judge_jsonl(item.location, item.raw)
         reason = self.skip_reason(item)
         if reason:
             return Result(item.location, Outcome.SKIPPED, reason=reason)
         if item.body_error:
             return Result(item.location, Outcome.UNREADABLE, reason=item.body_error)
         findings = self.check(item)
-        violating = any(f.severity is Severity.ERROR for f in findings)
-        return Result(item.location, Outcome.VIOLATING if violating else Outcome.CONFORMING, findings)
+        return Result(item.location, outcome_of(findings), findings)
+
+    def judge_jsonl(self, location: str, raw: bytes) -> Result:
+        """One line of a JSONL log: unreadable when over the size limit or not JSON, else judge_line()."""
+        if len(raw) > self.max_body_size:
+            return Result(location, Outcome.UNREADABLE, reason=f"line of {len(raw)} bytes is over --max-body-size")
+        try:
+            value = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            return Result(location, Outcome.UNREADABLE, reason=f"line is not JSON: {exc}")
+        return self.judge_line(location, raw, value)
+
+    def judge_line(self, location: str, raw: bytes, value: Any) -> Result:
+        """A JSONL line already decoded (`value`): an exchange record, or a bare body with the default status."""
+        if is_exchange_record(value):
+            return self.judge(exchange_record(location, value, self.default_content_type))
+        exchange = Exchange(location, self.default_status, self.default_content_type, None, raw, parsed=value)
+        return self.judge(exchange)
 
     def skip_reason(self, exchange: Exchange) -> str | None:
         """Why an exchange is not this operation, or None when it is."""
@@ -178,30 +141,19 @@ class Checker:
             return "not this operation: other path"
         return None
 
-    def _jsonl_item(self, line: JsonlLine) -> Single:
-        if len(line.raw) > self.max_body_size:
-            return Unreadable(line.location, f"line of {len(line.raw)} bytes is over --max-body-size")
-        try:
-            value = orjson.loads(line.raw)
-        except orjson.JSONDecodeError as exc:
-            return Unreadable(line.location, f"line is not JSON: {exc}")
-        if is_exchange_record(value):
-            return exchange_record(line.location, value, self.default_content_type)
-        return Exchange(line.location, self.default_status, self.default_content_type, None, line.raw, parsed=value)
-
     # --- one exchange ------------------------------------------------------------------------------------------
 
-    def severity(self, rule: Provenance, drift: bool = False) -> Severity:
-        """How much a broken rule weighs: documented rules are errors; inferred rules and drift only in strict mode."""
-        return Severity.ERROR if self.strict or (rule.kind != "inferred" and not drift) else Severity.WARNING
+    def severity(self, rule: Provenance) -> Severity:
+        """How much a broken rule weighs: documented rules are errors; inferred rules only in strict mode."""
+        return Severity.ERROR if self.strict or rule.kind != "inferred" else Severity.WARNING
 
     def check(self, exchange: Exchange) -> list[Finding]:
-        """Every finding for one exchange of this operation."""
+        """Every finding for one exchange of this operation, in report order."""
         findings: list[Finding] = []
 
         def add(rule: str, message: str, basis: Provenance, severity: Severity | None = None) -> None:
             weight = severity if severity is not None else self.severity(basis)
-            findings.append(Finding(rule, "", message, weight, exchange.location, basis))
+            findings.append(Finding(rule, "", message, weight, basis))
 
         status = str(exchange.status)
         response = self.operation.responses.get(status)
@@ -215,9 +167,9 @@ class Checker:
                 if value is None:
                     if header.required is not None:
                         add("header.missing", f"response header {header.name} is missing", header.required)
-                elif not header.readings.strict.is_valid(value):
-                    broken = header.readings.default if not header.readings.default.is_valid(value) else None
-                    validator = broken or header.readings.strict
+                elif not header.strict.is_valid(value):
+                    broken = header.default if not header.default.is_valid(value) else None
+                    validator = broken or header.strict
                     basis = rule_provenance(validator, next(validator.errors(value)))
                     weight = Severity.ERROR if broken else self.severity(basis)
                     add("header.schema", f"response header {header.name} {preview(value, header.name)} is invalid",
@@ -248,37 +200,11 @@ class Checker:
                 add("body.unreadable", f"body is not JSON: {exc}", self._content)
                 return findings
         try:
-            findings.extend(self._body_findings(body, instance, exchange.location))
+            findings.extend(body.findings(instance))
         except (ValueError, RecursionError) as exc:
             # jsonschema-rs refuses instances nested deeper than it can convert; no task body is that deep.
             add("body.unreadable", f"body cannot be validated: {exc} (nested too deeply)", self._content)
-        return findings
-
-    def _body_findings(self, body: _Readings, instance: Any, location: str) -> list[Finding]:
-        """Errors of the default reading are errors. What only the strict reading rejects (an inferred rule, drift)
-        is a warning, or an error in strict mode. So the verdict is the reading's own: violating in default mode
-        exactly when the default reading rejects the body, in strict mode when the strict reading does."""
-        if body.strict.is_valid(instance):
-            return []
-        findings: list[Finding] = []
-        flagged: set[str] = set()  # pointers the default reading reported: the strict one adds nothing there
-        seen: set[tuple[str, str]] = set()
-        # Drift alone is the common case here, and is_valid costs a fraction of collecting errors.
-        passes = [(body.default, True)] if not body.default.is_valid(instance) else []
-        for validator, documented in [*passes, (body.strict, False)]:
-            for error in validator.errors(instance):
-                for found in explain(validator, error, instance):
-                    key = (found.rule, found.pointer)
-                    if key in seen or (not documented and found.pointer in flagged):
-                        continue
-                    seen.add(key)
-                    if documented:
-                        flagged.add(found.pointer)
-                    drift = not documented and error.keyword in DRIFT_KEYWORDS and found.provenance.kind != "inferred"
-                    weight = Severity.ERROR if documented or self.strict else Severity.WARNING
-                    findings.append(
-                        Finding(found.rule, found.pointer, found.message, weight, location, found.provenance, drift)
-                    )
+        findings.sort(key=lambda finding: finding.order)
         return findings
 
 

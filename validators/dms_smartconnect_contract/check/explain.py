@@ -4,6 +4,7 @@ and where the broken rule comes from (its provenance)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ..contract import json_pointer, provenance
@@ -16,6 +17,8 @@ UNSTATED = Provenance("documented")
 # Keywords through which the closed reading reports drift: an undocumented field, an unlisted enumeration value.
 DRIFT_KEYWORDS = frozenset({"additionalProperties", "enum"})
 _CONDITIONAL_BODIES = ("then", "else")
+# Pointers of instance paths, remembered: a storm repeats a handful of them.
+_pointer = lru_cache(maxsize=4096)(json_pointer)
 _FIELDS_LISTED = 4
 
 
@@ -57,12 +60,70 @@ def _lookup(validator: SchemaValidator, error: SchemaError) -> Provenance:
     return provenance.of(node, keyword) or UNSTATED
 
 
+def undocumented_message(key: str) -> str:
+    return f"field '{key}' is not documented"
+
+
+def unlisted_message(value: Any, name: str, listed: list[Any]) -> str:
+    return f"{preview(value, name)} is not one of {', '.join(map(str, listed))}"
+
+
+_CACHED = 10_000  # explanations kept per compiled schema; the cache starts over when full
+
+
+Stub = tuple[str, str, Provenance]  # rule, pointer, provenance: a finding but for its message
+
+
+def _kind_key(instance: Any) -> Any:
+    """What of an error's instance its rule and pointer depend on: a scalar's type, a container's size and, for an
+    object, its field names. Its message depends on more (the value): see _instance_key."""
+    if isinstance(instance, dict):
+        return (dict, frozenset(instance))
+    if isinstance(instance, list):
+        return (list, len(instance))
+    return type(instance)
+
+
+def stubs_cached(validator: SchemaValidator, error: SchemaError, body: Any) -> list[Stub]:
+    """The findings of an error but for their messages, remembered per schema path, instance path and kind of
+    instance: a storm of one failure on ever different values is explained once."""
+    key = (error.schema_path, error.path, error.keyword, _kind_key(error.instance))
+    found = validator.stubs.get(key)
+    if found is None:
+        if len(validator.stubs) >= _CACHED:
+            validator.stubs.clear()
+        found = validator.stubs[key] = [(e.rule, e.pointer, e.provenance) for e in explain(validator, error, body)]
+    return found
+
+
+def _instance_key(instance: Any) -> Any:
+    """What of an error's instance its explanation depends on: a scalar's type and value, a container's size and, for
+    an object, its field names (missing, undocumented and shown fields are names)."""
+    if isinstance(instance, dict):
+        return (dict, frozenset(instance))
+    if isinstance(instance, list):
+        return (list, len(instance))
+    return (type(instance), instance)
+
+
+def explain_cached(validator: SchemaValidator, error: SchemaError, body: Any) -> list[Explained]:
+    """explain(), remembered per schema path, instance path and what the explanation reads of the instance: on a bad
+    day every line breaks the same rule the same way, and its explanation is built once."""
+    key = (error.schema_path, error.path, error.keyword, _instance_key(error.instance))
+    found = validator.explanations.get(key)
+    if found is None:
+        if len(validator.explanations) >= _CACHED:
+            validator.explanations.clear()
+        found = validator.explanations[key] = explain(validator, error, body)
+    return found
+
+
 def explain(validator: SchemaValidator, error: SchemaError, body: Any) -> list[Explained]:
     """The findings of one schema error of `body`."""
     found = rule_provenance(validator, error)
     keyword, instance = error.keyword, error.instance
     name = str(error.path[-1]) if error.path else ""
-    pointer = json_pointer(error.path)
+    pointer = _pointer(error.path)
     if "propertyNames" in error.schema_path:
         return _shown_fields(validator, error, body, found)
     value = validator.at(error.schema_path)
@@ -72,7 +133,7 @@ def explain(validator: SchemaValidator, error: SchemaError, body: Any) -> list[E
         expected = " or ".join(value) if isinstance(value, list) else value
         message = f"expected {expected}, got {json_type(instance)} {shown}"
     elif keyword == "enum":
-        message = f"{shown} is not one of {', '.join(map(str, value))}"
+        message = unlisted_message(instance, name, value)
     elif keyword == "required":
         missing = [prop for prop in value if isinstance(instance, dict) and prop not in instance]
         pointer = json_pointer((*error.path, missing[0])) if len(missing) == 1 else pointer
@@ -80,7 +141,7 @@ def explain(validator: SchemaValidator, error: SchemaError, body: Any) -> list[E
     elif keyword == "additionalProperties":
         documented = validator.at(error.schema_path[:-1]).get("properties", {})
         return [
-            Explained("undocumented-field", json_pointer((*error.path, key)), f"field '{key}' is not documented", found)
+            Explained("undocumented-field", json_pointer((*error.path, key)), undocumented_message(key), found)
             for key in instance
             if key not in documented
         ]
@@ -125,8 +186,8 @@ def _shown_fields(validator: SchemaValidator, error: SchemaError, body: Any, fou
     holder: Any = body
     for part in error.path:
         holder = holder[part]
-    names_at = list(error.schema_path[: error.schema_path.index("propertyNames") + 1])
-    forbidden = validator.at([*names_at, "not"]).get("enum", [])
+    names_at = error.schema_path[: error.schema_path.index("propertyNames") + 1]
+    forbidden = validator.at((*names_at, "not")).get("enum", [])
     shown = [key for key in holder if key in forbidden] if isinstance(holder, dict) else []
     text = _conditional_text(validator, error) or "fields that must not be shown"
     listed = ", ".join(shown[:_FIELDS_LISTED]) + (

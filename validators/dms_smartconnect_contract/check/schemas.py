@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..contract import JsonObject
 from ..contract.provenance import Provenance
 
-Engine = Literal["fast", "reference"]
+Engine = Literal["fast", "full", "reference"]
+_MISSING: Any = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +31,11 @@ class SchemaValidator:
         self.engine = engine
         # Where the rule at a schema path comes from, filled by explain.rule_provenance as errors arrive.
         self.provenance_cache: dict[tuple[tuple[str | int, ...], str], Provenance] = {}
-        if engine == "fast":
+        # Explanations of errors already seen, filled by explain.explain_cached (the fast path's).
+        self.explanations: dict[Any, Any] = {}
+        self.stubs: dict[Any, Any] = {}  # the same without messages, filled by explain.stubs_cached
+        self._nodes: dict[tuple[str | int, ...], Any] = {}
+        if engine != "reference":
             import jsonschema_rs
 
             self._rs = jsonschema_rs.validator_for(schema)
@@ -42,10 +47,11 @@ class SchemaValidator:
             self.is_valid = self._py.is_valid
 
     def errors(self, instance: Any) -> Iterator[SchemaError]:
-        if self.engine == "fast":
+        if self.engine != "reference":
             for error in self._rs.iter_errors(instance):
                 path = tuple(error.schema_path)
-                keyword = next(str(p) for p in reversed(path) if isinstance(p, str))
+                last = path[-1]
+                keyword = last if type(last) is str else next(str(p) for p in reversed(path) if isinstance(p, str))
                 yield SchemaError(keyword, tuple(error.instance_path), path, error.instance)
         else:
             # jsonschema reports a failed `allOf` branch (a single remaining alternative) as its own error already.
@@ -53,8 +59,14 @@ class SchemaValidator:
                 path = tuple(error.absolute_schema_path)
                 yield SchemaError(str(error.validator), tuple(error.absolute_path), path, error.instance)
 
-    def at(self, schema_path: Iterable[str | int]) -> Any:
-        """The schema node at a schema path, following `$ref` steps into `$defs`."""
+    def at(self, schema_path: tuple[str | int, ...]) -> Any:
+        """The schema node at a schema path, following `$ref` steps into `$defs` (remembered per path)."""
+        found = self._nodes.get(schema_path, _MISSING)
+        if found is _MISSING:
+            found = self._nodes[schema_path] = self._at(schema_path)
+        return found
+
+    def _at(self, schema_path: tuple[str | int, ...]) -> Any:
         node: Any = self.schema
         for part in schema_path:
             if isinstance(node, dict) and "$ref" in node and part not in node:

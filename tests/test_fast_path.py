@@ -1,0 +1,219 @@
+"""Speed never buys a different finding: the fast path and the full paths give the same reports.
+
+The fast path (jsonschema-rs; quick check, one open pass, the drift walk, shapes and probes for counting reports)
+is compared with the full path (jsonschema-rs, both readings' errors explained) and the reference engine (jsonschema,
+full path), on the verdict corpus and on generated storms: drift, violations, mixes, every rule, every location kind
+(bare JSONL bodies, JSONL records, HAR entries, body files), in default and strict mode, through every report format.
+Every outcome, rule, pointer, message, count and sample location must be the same.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dms_smartconnect_contract.check import Checker
+from dms_smartconnect_contract.check.body import shape_of
+from dms_smartconnect_contract.contract import JsonObject
+
+from clirunner import run
+from conftest import response_examples
+
+URL = "https://dms.cn-north-4.myhuaweicloud.com/v2/a4a5d4098fb4474fa22cd05f897d6b99/instances/59f6d088-2b1e-4c55-9a43-5d3c2f1e0a77/connector/tasks/194917d0-8c1b-4f1e-b3a2-6e0d9f4c2a15"
+HEADERS = {"Content-Type": "application/json", "X-Request-Id": "0c8e1d4b7a2f4e6b9d3c5a1f8e7b6d2c"}
+
+# Ways to break a body, each a function of (body, random): every rule kind, drift, nulls and wrong types.
+WRONG = [12345, "12345", True, None, 2.5, [], {}]
+
+
+def _set(path: tuple[str, ...], value: Any) -> Any:
+    def change(body: Any, rng: random.Random) -> None:
+        holder = body
+        for key in path[:-1]:
+            holder = holder.get(key) if isinstance(holder, dict) else None
+        if isinstance(holder, dict):
+            holder[path[-1]] = value(rng) if callable(value) else value
+
+    return change
+
+
+def _drop(path: tuple[str, ...]) -> Any:
+    def change(body: Any, rng: random.Random) -> None:
+        holder = body
+        for key in path[:-1]:
+            holder = holder.get(key) if isinstance(holder, dict) else None
+        if isinstance(holder, dict):
+            holder.pop(path[-1], None)
+
+    return change
+
+
+FIELDS = [
+    ("task_name",), ("topics",), ("status",), ("source_type",), ("sink_type",), ("id",), ("create_time",),
+    ("source_task",), ("sink_task",), ("source_task", "task_num"), ("source_task", "direction"),
+    ("source_task", "instance_id"), ("source_task", "topics_mapping"), ("source_task", "rename_topic_enabled"),
+    ("sink_task", "deliver_time_interval"), ("sink_task", "partition_format"), ("sink_task", "store_keys"),
+]  # fmt: skip
+BREAKS = (
+    [_set(path, lambda rng: rng.choice(WRONG)) for path in FIELDS]  # wrong types and nulls
+    + [_set(path, lambda rng: f"value-{rng.randrange(5)}") for path in FIELDS]  # strings: enum drift, patterns
+    + [_set(path, lambda rng: rng.randrange(-2, 2)) for path in FIELDS]  # small numbers: bounds
+    + [_drop(path) for path in FIELDS]  # required fields, presence rules
+    + [
+        _set(("labels",), lambda rng: {"team": rng.choice("ab")}),  # drift at the top
+        _set(("x_" + "new",), 1),
+        _set(("source_task", "acks"), "all"),  # drift inside a configuration
+        _set(("sink_task", "compression"), "gzip"),
+        _set(("source_type",), "NONE"),  # presence rules the other way
+        _set(("sink_type",), "OBS_SINK"),
+        _set(("status",), "DELETING"),
+        _set(("create_time",), lambda rng: rng.randrange(1, 10**10)),  # seconds
+        _set(("create_time",), lambda rng: str(rng.randrange(10**12, 10**13))),  # a string, another each time
+    ]
+)
+
+
+def _bodies(document: JsonObject, count: int, seed: int, breaks: int) -> list[Any]:
+    """Task bodies from the contract's examples, each with up to `breaks` random breaks."""
+    rng = random.Random(seed)
+    examples = list(response_examples(document).values())
+    out = []
+    for _ in range(count):
+        body = copy.deepcopy(rng.choice(examples))
+        for change in rng.sample(BREAKS, rng.randint(0, breaks)):
+            change(body, rng)
+        out.append(body)
+    return out
+
+
+def _storms(document: JsonObject) -> dict[str, list[Any]]:
+    kafka = response_examples(document)["kafkaReplicatorSource"]
+    rng = random.Random(7)
+
+    def every(change: Any, count: int = 150) -> list[Any]:
+        bodies = []
+        for _ in range(count):
+            body = copy.deepcopy(kafka)
+            change(body, rng)
+            bodies.append(body)
+        return bodies
+
+    return {
+        "drift": every(_set(("labels",), lambda r: {"team": r.choice("abc")})),
+        "violate": every(_set(("create_time",), lambda r: str(r.randrange(10**12, 10**13)))),
+        "violate-nested": every(_set(("source_task", "task_num"), lambda r: str(r.randrange(9)))),
+        "enum-drift": every(_set(("status",), lambda r: f"STATE_{r.randrange(4)}")),
+        "mixed": _bodies(document, 300, 11, 3),
+        "many-breaks": _bodies(document, 150, 13, 6),
+    }
+
+
+def _write(folder: Path, name: str, bodies: list[Any]) -> list[Path]:
+    """The bodies in every location kind: bare JSONL lines (with blank and broken lines among them), JSONL records,
+    HAR entries, body files."""
+    bare = folder / f"{name}.jsonl"
+    lines = [orjson.dumps(body) for body in bodies]
+    lines[len(lines) // 2 : len(lines) // 2] = [b"", b"{broken"]
+    bare.write_bytes(b"\n".join(lines) + b"\n")
+    records = folder / f"{name}-records.jsonl"
+    records.write_bytes(b"".join(
+        orjson.dumps({"status": 200, "method": "GET", "url": URL, "headers": HEADERS, "body": body}) + b"\n"
+        for body in bodies
+    ))  # fmt: skip
+    har = folder / f"{name}.har"
+    entries = [
+        {"request": {"method": "GET", "url": URL}, "response": {"status": 200,
+         "headers": [{"name": k, "value": v} for k, v in HEADERS.items()],
+         "content": {"mimeType": "application/json", "text": json.dumps(body)}}}
+        for body in bodies
+    ]  # fmt: skip
+    har.write_text(json.dumps({"log": {"version": "1.2", "entries": entries}}))
+    files = folder / f"{name}-files"
+    files.mkdir()
+    for index, body in enumerate(bodies[:30]):
+        (files / f"{index:03d}.json").write_bytes(orjson.dumps(body))
+    return [bare, records, har, files]
+
+
+@pytest.fixture(scope="module")
+def storm_inputs(document: JsonObject, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
+    folder = tmp_path_factory.mktemp("storms")
+    return {name: _write(folder, name, bodies) for name, bodies in _storms(document).items()}
+
+
+@pytest.mark.parametrize("storm", ["drift", "violate", "violate-nested", "enum-drift", "mixed", "many-breaks"])
+@pytest.mark.parametrize("strict", [False, True], ids=["default", "strict"])
+@pytest.mark.parametrize("fmt", ["text", "json", "junit"])
+def test_fast_path_reports_equal_the_full_paths(
+    storm_inputs: dict[str, list[Path]], storm: str, strict: bool, fmt: str
+) -> None:
+    paths = [str(path) for path in storm_inputs[storm]]
+    options = ["--format", fmt, *(["--strict"] if strict else []), "--jobs", "1"]
+    reports = {
+        engine: run("validate", "--engine", engine, *options, *paths) for engine in ("fast", "full", "reference")
+    }
+    fast = reports["fast"]
+    assert fast.code in (0, 1)
+    for engine in ("full", "reference"):
+        assert (reports[engine].code, reports[engine].out) == (fast.code, fast.out), engine
+
+
+@pytest.mark.parametrize("storm", ["drift", "violate", "mixed"])
+def test_worker_processes_give_the_same_report(storm_inputs: dict[str, list[Path]], storm: str) -> None:
+    paths = [str(path) for path in storm_inputs[storm]]
+    one = run("validate", "--jobs", "1", *paths)
+    two = run("validate", "--jobs", "2", *paths)
+    assert (one.code, one.out) == (two.code, two.out)
+
+
+def test_the_storms_are_what_they_say(storm_inputs: dict[str, list[Path]]) -> None:
+    """Each storm really storms: the counts show the kind of day it stands for, and nothing is lost."""
+    counts = {}
+    for storm, paths in storm_inputs.items():
+        report = run("validate", "--format", "json", str(paths[0])).json()
+        summary = report["summary"]
+        assert (
+            summary["total"]
+            == summary["conforming"] + summary["violating"] + summary["skipped"] + summary["unreadable"]
+        )
+        assert summary["unreadable"] == 1  # the broken line
+        counts[storm] = summary
+    assert counts["drift"]["conforming"] == counts["enum-drift"]["conforming"] == 150
+    assert counts["violate"]["violating"] == counts["violate-nested"]["violating"] == 150
+    assert 0 < counts["mixed"]["violating"] < 300 and counts["mixed"]["conforming"] > 0
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(seed=st.integers(0, 2**32 - 1), breaks=st.integers(0, 8), strict=st.booleans())
+def test_every_body_gets_the_same_findings_and_shape_on_every_path(
+    document: JsonObject, seed: int, breaks: int, strict: bool
+) -> None:
+    """Bodies broken at random, in any number of ways: the fast path's findings equal the full path's, and the
+    shape a counting report uses (with its probes, learnt from the bodies before) equals the findings' shape."""
+    fast, full = _checkers(document, strict)
+    fast_body, full_body = fast.bare_body_rules(), full.bare_body_rules()
+    assert fast_body is not None and full_body is not None
+    for body in _bodies(document, 20, seed, breaks):
+        findings = full_body.findings(body)
+        assert fast_body.findings(copy.deepcopy(body)) == findings
+        if not fast_body.quick(body):
+            assert fast_body.shape(body) == shape_of(findings)
+
+
+_CHECKERS: dict[bool, tuple[Checker, Checker]] = {}
+
+
+def _checkers(document: JsonObject, strict: bool) -> tuple[Checker, Checker]:
+    """One pair of checkers per mode for the whole property test: probes learnt from earlier bodies must hold on
+    later ones too."""
+    if strict not in _CHECKERS:
+        _CHECKERS[strict] = (Checker(document, strict=strict), Checker(document, strict=strict, engine="full"))
+    return _CHECKERS[strict]

@@ -1,0 +1,189 @@
+"""The verdict on one decoded body: its findings, by the full path or the fast path, which the tests hold equal.
+
+Full path: the default reading's errors are errors; what only the strict reading rejects (an inferred rule, drift) is
+a warning, or an error in strict mode, unless the default reading already flagged the same place. Every error of
+both readings is explained.
+
+Fast path (jsonschema-rs): one validation of the strict reading, flattened, settles the common case (nothing to
+report). Otherwise one pass over the contract as written (every rule, open) finds the broken rules, each sorted by
+its provenance, and a walk of the closed schema finds the drift (no second pass, whose errors would carry whole
+objects back from the engine). This is exact when no inferred rule sits inside a condition or an alternative,
+which the constructor checks; otherwise the fast path is not used.
+
+For a report that only counts (the text report), `shape` gives a body's findings without their messages: its
+outcome and the group of each finding. Explanations are remembered per failure shape (the same error at the same
+place on a value of the same kind), and a recent shape is recognised again by a probe (see probe.py), so a storm of
+one failure costs about two quick checks a line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..contract import JsonObject, default_reading, flatten_schema, provenance, strict_reading
+from ..contract.provenance import Provenance
+from ..findings import Finding, GroupKey, Outcome, Severity
+from .drift import DriftWalker
+from .explain import DRIFT_KEYWORDS, Explained, explain, explain_cached, stubs_cached
+from .probe import Probe, ProbeMaker
+from .schemas import Engine, SchemaValidator
+
+_CACHED = 10_000  # shapes kept; the cache starts over when full
+# Where stripping an inferred rule could change another rule's meaning: the fast path then does not hold.
+_NON_LOCAL = frozenset({"anyOf", "oneOf", "not", "if", "then", "else"})
+
+# A finding before its weight: rule, pointer, provenance, whether the default reading flags it, whether it is drift.
+Unweighed = tuple[str, str, Provenance, bool, bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """A body's findings without their messages: its outcome, and the group of each finding in report order."""
+
+    outcome: Outcome
+    groups: tuple[GroupKey, ...]
+
+
+class BodyRules:
+    """One documented body (a status and a media type) compiled for every reading the verdict needs."""
+
+    def __init__(self, schema: JsonObject, engine: Engine, *, strict: bool) -> None:
+        closed = strict_reading(schema)
+        self.strict = strict
+        # Everything, closed and flattened: when it passes there is nothing to report, in either mode.
+        self.quick = SchemaValidator(flatten_schema(closed), engine).is_valid
+        self.default = SchemaValidator(default_reading(schema), engine)
+        self.closed = SchemaValidator(closed, engine)
+        walker = DriftWalker.build(closed) if engine == "fast" and _stripping_is_local(schema) else None
+        self.walker = walker
+        self.rules = SchemaValidator(schema, engine) if walker else None  # every rule, open: no drift errors
+        self.rules_quick = SchemaValidator(flatten_schema(schema), engine).is_valid if walker else None
+        self.probes = ProbeMaker(schema, self.quick) if walker else None
+        self._probe: Probe | None = None
+        self._shapes: dict[tuple[Unweighed, ...], Shape] = {}
+
+    # --- findings, with their messages ------------------------------------------------------------------------
+
+    def findings(self, value: Any, checked: bool = False) -> list[Finding]:
+        """Every finding of a decoded body, in report order (errors first, then by pointer, rule and message).
+        `checked`: the caller has just seen `quick` reject it."""
+        if not checked and self.quick(value):
+            return []
+        return self.fast_findings(value) if self.walker else self.full_findings(value)
+
+    def full_findings(self, value: Any) -> list[Finding]:
+        """The full path: each reading's own errors, explained."""
+        passes = [] if self.default.is_valid(value) else [(self.default, True)]
+        explained = [
+            (found, documented, not documented and error.keyword in DRIFT_KEYWORDS)
+            for validator, documented in [*passes, (self.closed, False)]
+            for error in validator.errors(value)
+            for found in explain(validator, error, value)
+        ]
+        return self._findings(explained)
+
+    def fast_findings(self, value: Any) -> list[Finding]:
+        """The fast path: the broken rules from one pass over the open contract, the drift from the walk."""
+        assert self.rules is not None and self.rules_quick is not None and self.walker is not None
+        explained: list[tuple[Explained, bool, bool]] = []
+        if not self.rules_quick(value):  # a drift storm breaks no rule: no error pass
+            for error in self.rules.errors(value):
+                explained += [
+                    (found, _documented(found.provenance), False) for found in explain_cached(self.rules, error, value)
+                ]
+        explained += [(found, False, _documented(found.provenance)) for found in self.walker.findings(value)]
+        return self._findings(explained)
+
+    def _findings(self, explained: list[tuple[Explained, bool, bool]]) -> list[Finding]:
+        unweighed = [
+            (found.rule, found.pointer, found.provenance, documented, drift) for found, documented, drift in explained
+        ]
+        findings = [
+            Finding(rule, pointer, explained[index][0].message, severity, origin, drift)
+            for rule, pointer, severity, origin, drift, index in self._weigh(unweighed)
+        ]
+        findings.sort(key=lambda finding: finding.order)
+        return findings
+
+    def _weigh(self, unweighed: list[Unweighed]) -> list[tuple[str, str, Severity, Provenance, bool, int]]:
+        """What stays of the findings, with their weight: what the default reading rejects is an error; the rest
+        (inferred rules, drift) is a warning unless strict, and is dropped where the default reading already flagged
+        the place. Documented findings come first, so that they flag their places before the rest is weighed."""
+        order = sorted(range(len(unweighed)), key=lambda index: not unweighed[index][3])
+        weighed = []
+        flagged: set[str] = set()
+        seen: set[tuple[str, str]] = set()
+        minor = Severity.ERROR if self.strict else Severity.WARNING
+        for index in order:
+            rule, pointer, origin, documented, drift = unweighed[index]
+            if (rule, pointer) in seen or (not documented and pointer in flagged):
+                continue
+            seen.add((rule, pointer))
+            if documented:
+                flagged.add(pointer)
+            weighed.append((rule, pointer, Severity.ERROR if documented else minor, origin, drift, index))
+        return weighed
+
+    # --- shapes, without messages -----------------------------------------------------------------------------
+
+    def shape(self, value: Any) -> Shape:
+        """The outcome and groups of a body `quick` has just rejected, as findings() would give them."""
+        if self.walker is None:
+            return shape_of(self.findings(value, checked=True))
+        assert self.rules is not None and self.rules_quick is not None and self.probes is not None
+        probe = self._probe
+        if probe is not None and probe.holds(value):
+            return probe.shape  # type: ignore[no-any-return]
+        unweighed: list[Unweighed] = []
+        errors = []
+        if not self.rules_quick(value):
+            for error in self.rules.errors(value):
+                found = stubs_cached(self.rules, error, value)
+                errors.append((error, found))
+                unweighed += [(rule, pointer, origin, _documented(origin), False) for rule, pointer, origin in found]
+        drift = self.walker.stubs(value)
+        unweighed += [(rule, pointer, origin, False, _documented(origin)) for (rule, pointer, origin), _ in drift]
+        key = tuple(unweighed)
+        shape = self._shapes.get(key)
+        if shape is None:
+            if len(self._shapes) >= _CACHED:
+                self._shapes.clear()
+            shape = self._shapes[key] = self._shape(unweighed)
+        self._probe = self.probes.learn(value, errors, [mend for _, mend in drift], shape) or self._probe
+        return shape
+
+    def _shape(self, unweighed: list[Unweighed]) -> Shape:
+        weighed = sorted(self._weigh(unweighed), key=lambda w: (w[2] is not Severity.ERROR, w[1], w[0]))
+        groups = tuple(
+            (rule, pointer, severity, f"drift; {origin.label}" if drift else origin.label)
+            for rule, pointer, severity, origin, drift, _ in weighed
+        )
+        outcome = Outcome.VIOLATING if any(group[2] is Severity.ERROR for group in groups) else Outcome.CONFORMING
+        return Shape(outcome, groups)
+
+
+def shape_of(findings: list[Finding]) -> Shape:
+    """The shape of findings already made."""
+    outcome = Outcome.VIOLATING if any(f.severity is Severity.ERROR for f in findings) else Outcome.CONFORMING
+    return Shape(outcome, tuple(finding.group for finding in findings))
+
+
+def _documented(origin: Provenance) -> bool:
+    return origin.kind != "inferred"
+
+
+def _stripping_is_local(schema: Any, inside: bool = False) -> bool:
+    """Whether every inferred rule stands where removing it changes no other rule: not inside a condition, a
+    negation or an alternative. Then the default reading's errors are exactly the documented errors of the
+    contract as written, and the fast path may sort errors by provenance instead of running the default reading."""
+    if isinstance(schema, list):
+        return all(_stripping_is_local(value, inside) for value in schema)
+    if not isinstance(schema, dict):
+        return True
+    if inside:
+        for keyword in schema.get(provenance.EXTENSION, {}):
+            found = provenance.of(schema, keyword)
+            if found is not None and found.kind == "inferred":
+                return False
+    return all(_stripping_is_local(value, inside or key in _NON_LOCAL) for key, value in schema.items())

@@ -1,0 +1,237 @@
+"""Drift without a validation pass: the fields and enumeration values the closed reading adds to the open one.
+
+The strict reading closes the contract: `additionalProperties: false` on every documented object, and enumerations
+without their `UnlistedValue` alternative. What only that closing rejects is drift. A drift storm (every line carries a
+new field) would otherwise cost a second validation, and its errors carry the whole object back from the engine;
+this walk reads the same closed schema once, at start-up, into a tree of objects and enumerations, and follows a body
+down it. It reports exactly what the closed schema's errors would explain (same rule, pointer, message, provenance);
+the tests hold the two equal. Schemas it does not model (arrays, open alternatives, rules that refer to components)
+give no walk, and the checker then takes its full path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..contract import JsonObject, json_pointer, provenance
+from ..contract.provenance import RULE_BODIES, Provenance
+from .explain import UNSTATED, Explained, Stub, undocumented_message, unlisted_message
+from .probe import Mend
+
+# Keywords a node may hold for the walk to model it; anything else that applies to nested values makes it give up.
+_ANNOTATIONS = frozenset({"description", "title", "examples", "example", "$comment", "format", "$schema", "$id"})
+_SCALAR_RULES = frozenset(
+    {"type", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "const",
+     "multipleOf", "required", "minProperties", "maxProperties"}
+)  # fmt: skip
+
+
+class Unmodelled(Exception):
+    """The schema uses a construct the walk does not follow."""
+
+
+@dataclass
+class _Node:
+    """What the closed reading says of one place of a body: its documented fields, or its listed values."""
+
+    fields: dict[str, _Node] = field(default_factory=dict)
+    closed: Provenance | None = None  # set when undocumented fields are drift here
+    listed: list[str] | None = None
+    listed_provenance: Provenance = UNSTATED
+
+
+@dataclass
+class _Place:
+    """An object the walk looks at: its path, its documented fields when it is closed, and its enumerated fields."""
+
+    path: tuple[str, ...]
+    documented: frozenset[str] | None  # None: open, undocumented fields are no drift here
+    closed: Provenance
+    listed: list[tuple[str, frozenset[str], list[str], Provenance]]
+
+
+class DriftWalker:
+    """Follows a body down the closed schema and explains its drift.
+
+    The tree is flattened at start-up into the objects it holds, each with its path, its documented fields and its
+    enumerated fields, so that a body costs a few dictionary lookups and a set test per object, with no recursion.
+    Explanations are remembered per place, field and value: a storm of one drift builds one."""
+
+    def __init__(self, root: _Node) -> None:
+        if root.listed is not None:
+            raise Unmodelled("an enumerated body")
+        self.places: list[_Place] = []
+        self._flatten(root, ())
+        self._explained: dict[tuple[Any, ...], Explained] = {}
+        self._stubs: dict[tuple[Any, ...], Stub] = {}
+
+    def _flatten(self, node: _Node, path: tuple[str, ...]) -> None:
+        documented = frozenset(node.fields) if node.closed is not None else None
+        listed = [
+            (key, frozenset(child.listed), child.listed, child.listed_provenance)
+            for key, child in node.fields.items()
+            if child.listed is not None
+        ]
+        if documented is not None or listed:
+            self.places.append(_Place(path, documented, node.closed or UNSTATED, listed))
+        for key, child in node.fields.items():
+            if child.listed is None:
+                self._flatten(child, (*path, key))
+
+    @classmethod
+    def build(cls, closed: JsonObject) -> DriftWalker | None:
+        """The walk of a bundled schema in its strict (closed) reading; None when it uses a construct not modelled."""
+        defs = closed.get("$defs", {})
+        try:
+            _check_rule_bodies(closed)
+            return cls(_node(closed, defs, frozenset()))
+        except Unmodelled:
+            return None
+
+    def findings(self, body: Any) -> list[Explained]:
+        """The drift of a body, as the closed schema's errors would explain it."""
+        found: list[Explained] = []
+        for place in self.places:
+            value = body
+            for key in place.path:
+                value = value.get(key) if type(value) is dict else None
+            if type(value) is not dict:
+                continue
+            documented = place.documented
+            if documented is not None and not documented.issuperset(value):
+                found += [self._undocumented(place, key) for key in value if key not in documented]
+            for key, allowed, listed, origin in place.listed:
+                if key in value:
+                    item = value[key]
+                    if not (type(item) is str and item in allowed):
+                        found.append(self._unlisted(place, key, item, listed, origin))
+        return found
+
+    def stubs(self, body: Any) -> list[tuple[Stub, Mend | None]]:
+        """The same as findings() but for the messages (cheaper on values never seen), each with how a probe would
+        mend it: drop the field, or list the value; ("same", ...) for a value of another type, which the type error
+        at the same place accounts for."""
+        found: list[tuple[Stub, Mend | None]] = []
+        for place in self.places:
+            value = body
+            for key in place.path:
+                value = value.get(key) if type(value) is dict else None
+            if type(value) is not dict:
+                continue
+            documented = place.documented
+            if documented is not None and not documented.issuperset(value):
+                found += [
+                    (self._stub(place, key, None), ("drop", place.path, key)) for key in value if key not in documented
+                ]
+            for key, allowed, listed, origin in place.listed:
+                if key in value:
+                    item = value[key]
+                    if not (type(item) is str and item in allowed):
+                        mend = (
+                            ("listed", place.path, key, allowed, listed[0])
+                            if type(item) is str
+                            else ("same", place.path, key)
+                        )
+                        found.append((self._stub(place, key, origin), mend))
+        return found
+
+    def _stub(self, place: _Place, key: str, listed: Provenance | None) -> Stub:
+        memo = (place.path, key)
+        found = self._stubs.get(memo)
+        if found is None:
+            if len(self._stubs) >= _REMEMBERED:
+                self._stubs.clear()
+            rule = "undocumented-field" if listed is None else "schema.enum"
+            found = self._stubs[memo] = (rule, json_pointer((*place.path, key)), listed or place.closed)
+        return found
+
+    def _undocumented(self, place: _Place, key: str) -> Explained:
+        memo = (place.path, key)
+        found = self._explained.get(memo)
+        if found is None:
+            found = self._remember(memo, Explained("undocumented-field", json_pointer((*place.path, key)),
+                                                   undocumented_message(key), place.closed))  # fmt: skip
+        return found
+
+    def _unlisted(self, place: _Place, key: str, value: Any, listed: list[str], origin: Provenance) -> Explained:
+        memo = (place.path, key, type(value), value) if isinstance(value, str | int | float | bool) else None
+        found = self._explained.get(memo) if memo else None
+        if found is None:
+            explained = Explained(
+                "schema.enum", json_pointer((*place.path, key)), unlisted_message(value, key, listed), origin
+            )
+            found = self._remember(memo, explained) if memo else explained
+        return found
+
+    def _remember(self, memo: tuple[Any, ...], explained: Explained) -> Explained:
+        if len(self._explained) >= _REMEMBERED:
+            self._explained.clear()
+        self._explained[memo] = explained
+        return explained
+
+
+_REMEMBERED = 10_000
+
+
+def _check_rule_bodies(schema: Any, inside: bool = False) -> None:
+    """A rule's body (`if`, `then`, `else`, `not`) stays open in the closed reading; one that refers to a component
+    could reach a closed object the walk would miss."""
+    if isinstance(schema, dict):
+        if inside and "$ref" in schema:
+            raise Unmodelled("a rule refers to a component")
+        for key, value in schema.items():
+            if key != "$defs":
+                _check_rule_bodies(value, inside or key in RULE_BODIES)
+    elif isinstance(schema, list):
+        for value in schema:
+            _check_rule_bodies(value, inside)
+
+
+def _node(schema: Any, defs: JsonObject, seen: frozenset[str]) -> _Node:
+    """The walk's node for a schema: its `$ref` followed, its single-member `allOf`s (closed enumerations) merged,
+    its conditional rules left to the validator."""
+    node = _Node()
+    if not isinstance(schema, dict):
+        return node
+    for key, value in schema.items():
+        if key.startswith("x-") or key in _ANNOTATIONS or key in _SCALAR_RULES or key in RULE_BODIES:
+            continue
+        if key == "$ref":
+            name = value.rsplit("/", 1)[1]
+            if not value.startswith("#/$defs/") or name in seen:
+                raise Unmodelled(f"reference {value}")
+            _merge(node, _node(defs[name], defs, seen | {name}))
+        elif key == "allOf":
+            for member in value:
+                if isinstance(member, dict) and "if" in member:
+                    continue  # a conditional rule: its body is open
+                _merge(node, _node(member, defs, seen))
+        elif key == "properties":
+            for name, sub in value.items():
+                node.fields[name] = _node(sub, defs, seen)
+        elif key == "additionalProperties":
+            if value is not False:
+                raise Unmodelled("additionalProperties other than false")
+            node.closed = provenance.of(schema, "properties") or UNSTATED
+        elif key == "enum":
+            if not all(isinstance(member, str) for member in value):
+                raise Unmodelled("an enumeration of other than strings")
+            node.listed, node.listed_provenance = list(value), provenance.of(schema, "enum") or UNSTATED
+        elif key == "$defs":
+            continue
+        else:
+            raise Unmodelled(f"keyword {key}")
+    return node
+
+
+def _merge(into: _Node, other: _Node) -> None:
+    if other.listed is not None:
+        if into.listed is not None or into.fields:
+            raise Unmodelled("an enumeration beside other rules")
+        into.listed, into.listed_provenance = other.listed, other.listed_provenance
+    for name, child in other.fields.items():
+        if name in into.fields:
+            raise Unmodelled(f"field {name} described twice")
+        into.fields[name] = child
+    into.closed = into.closed or other.closed

@@ -1,0 +1,290 @@
+"""Probes: a failure shape, recognised again in the next body without an error pass or a walk.
+
+On a bad day every line breaks the same rule the same way: `create_time` written as a string (with another value
+each time), or a new field in every task. Collecting errors costs several times a validation; a probe costs one.
+A probe remembers how to mend a body of a known shape, place by place:
+- `set`: a value of the wrong JSON type at a place gets a good value of the right type;
+- `drop`: an undocumented field is taken out;
+- `listed`: an unlisted enumeration value gets a listed one.
+On the next body the quick check rejects, it checks that each place holds what it mends (a value of that kind, that
+field, an unlisted string), mends the body for the time of one quick check, and puts it back. If the mended body
+passes, the body's failures were exactly those, so its findings have the remembered shape.
+
+That holds when what the probe changes can change no other rule's verdict, and when every rule at a place fails the
+same way for every value the probe accepts there. The maker checks it on the schema before it makes a probe:
+- the route from the body to a `set` place runs through `properties` only (no alternative, negation or condition on
+  the way); there the value's JSON type is none of the declared types, and no other keyword reads a value of that
+  type (no pattern for a string, no bound for a number, no enum or const outside alternatives of other types);
+- no conditional rule reads a place, or anything under it, or a field's value over it with a keyword that looks
+  inside; fields are dropped only from objects no conditional rule reads the field names of;
+- the drift the walk reports (undocumented fields, unlisted values) is exactly what `drop` and `listed` mend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..contract import JsonObject
+from ..contract.provenance import RULE_BODIES
+from .schemas import SchemaError
+
+_SCALARS = (str, int, float, bool, type(None))
+_JSON_TYPES: dict[type, tuple[str, ...]] = {
+    str: ("string",),
+    int: ("integer", "number"),
+    float: ("number",),
+    bool: ("boolean",),
+    type(None): ("null",),
+}
+# Keywords that read a value of a JSON type (beside `type` itself).
+_READS = {
+    "string": {"pattern", "minLength", "maxLength", "contentEncoding", "contentMediaType"},
+    "number": {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"},
+}  # `format` is an annotation in every reading of the contract (JSON Schema 2020-12's default)
+_READS_ANY = {"enum", "const", "not", "if", "oneOf", "allOf", "$ref", "properties", "items", "required"}
+_ANNOTATIONS = {"description", "title", "examples", "example", "$comment", "default", "deprecated", "format"}
+Place = tuple[tuple[str, ...], str]  # the path of the object holding the value, and the value's field
+# A way to mend one place: ("set", holder path, field, kind, good value), ("drop", holder path, field),
+# ("listed", holder path, field, the listed values, a listed value).
+Mend = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A remembered failure shape and how to recognise it."""
+
+    mends: tuple[Mend, ...]
+    shape: Any
+    quick: Callable[[Any], bool]
+
+    def holds(self, body: Any) -> bool:
+        """Whether a body (rejected by the quick check) has exactly this failure shape. The body is mended for the
+        time of one quick check and put back (a dropped field comes back last among its object's fields)."""
+        undo: list[tuple[dict[str, Any], str, Any]] = []
+        try:
+            for mend in self.mends:
+                holder = body
+                for key in mend[1]:
+                    holder = holder.get(key) if type(holder) is dict else None
+                field = mend[2]
+                if type(holder) is not dict or field not in holder:
+                    return False
+                value = holder[field]
+                how = mend[0]
+                if how == "set":
+                    if type(value) is not mend[3]:
+                        return False
+                    undo.append((holder, field, value))
+                    holder[field] = mend[4]
+                elif how == "drop":
+                    undo.append((holder, field, value))
+                    del holder[field]
+                else:
+                    if type(value) is not str or value in mend[3]:
+                        return False
+                    undo.append((holder, field, value))
+                    holder[field] = mend[4]
+            return self.quick(body)
+        finally:
+            for holder, field, value in reversed(undo):
+                holder[field] = value
+
+
+class ProbeMaker:
+    """Makes probes for one body schema (the contract as written, every rule, open)."""
+
+    def __init__(self, schema: JsonObject, quick: Callable[[Any], bool]) -> None:
+        self.schema = schema
+        self.quick = quick
+        self._good: dict[tuple[Place, type], Any] = {}
+        self._conditioned = _conditioned_paths(schema)
+
+    def learn(
+        self,
+        body: Any,
+        errors: Sequence[tuple[SchemaError, Sequence[tuple[Any, ...]]]],
+        drift: Sequence[Mend | None],
+        shape: Any,
+    ) -> Probe | None:
+        """A probe for the shape of `body`: `errors` with the findings each gave, `drift` as the walk's mends (None
+        for a drift no mend covers). None when a failure is one a probe cannot check."""
+        mends: list[Mend] = []
+        for error, found in errors:
+            path, kind = error.path, type(error.instance)
+            if len(found) != 1 or found[0][0] != "schema.type" or kind not in _SCALARS:
+                return None
+            if not path or not all(type(part) is str for part in path):
+                return None
+            place: Place = (tuple(str(part) for part in path[:-1]), str(path[-1]))
+            good = self._good_value(place, kind)
+            if good is _NONE:
+                return None
+            mends.append(("set", place[0], place[1], kind, good))
+        mended = {(mend[1], mend[2]) for mend in mends}
+        for mend in drift:
+            if mend is None:
+                return None
+            if mend[0] == "same":  # a value of another type: the `set` at the same place must account for it
+                if (mend[1], mend[2]) not in mended:
+                    return None
+                continue
+            if _conditioned((*mend[1], mend[2]), self._conditioned):
+                return None
+            if mend[0] == "drop" and _keys_read(mend[1], self._conditioned):
+                return None
+            mends.append(mend)
+        if not mends:
+            return None
+        probe = Probe(tuple(mends), shape, self.quick)
+        return probe if probe.holds(body) else None
+
+    def _good_value(self, place: Place, kind: type) -> Any:
+        key = (place, kind)
+        if key not in self._good:
+            self._good[key] = self._find_good(place, kind)
+        return self._good[key]
+
+    def _find_good(self, place: Place, kind: type) -> Any:
+        path = (*place[0], place[1])
+        if _conditioned(path, self._conditioned):
+            return _NONE
+        node: Any = self.schema
+        for key in path:
+            node = self._resolve(node)
+            if (
+                node is None
+                or set(node) & {"anyOf", "oneOf", "not", "if"}
+                or ("allOf" in node and not _only_rules(node["allOf"]))
+            ):
+                return _NONE
+            node = node.get("properties", {}).get(key)
+            if node is None:
+                return _NONE
+        return self._candidate(self._resolve(node), kind)
+
+    def _resolve(self, node: Any) -> dict[str, Any] | None:
+        """A schema node with its `$ref` followed (into the components it was bundled with)."""
+        seen = 0
+        while isinstance(node, dict) and "$ref" in node:
+            ref = node["$ref"]
+            if not isinstance(ref, str) or not ref.startswith("#/$defs/") or seen > 16:
+                return None
+            rest = {key: value for key, value in node.items() if key != "$ref"}
+            node = {**self.schema["$defs"][ref.rsplit("/", 1)[1]], **rest}
+            seen += 1
+        return node if isinstance(node, dict) else None
+
+    def _candidate(self, node: dict[str, Any] | None, kind: type) -> Any:
+        """A good value for the node, when a value of `kind` fails it by its type alone; else _NONE."""
+        if node is None:
+            return _NONE
+        wrong = _JSON_TYPES[kind]
+        if "anyOf" in node:
+            alternatives = [self._resolve(alternative) for alternative in node["anyOf"]]
+            if any(alt is None or set(alt) - _ANNOTATIONS - {"type", "enum"} - _extension(alt) for alt in alternatives):
+                return _NONE
+            if any(not _declared(alt) or set(_declared(alt)) & set(wrong) for alt in alternatives if alt):
+                return _NONE
+            rest = set(node) - {"anyOf"} - _ANNOTATIONS - _extension(node)
+            first = alternatives[0] or {}
+            good = first["enum"][0] if first.get("enum") else _default_of(_declared(first)[0], first)
+            return good if not rest else _NONE
+        declared = _declared(node)
+        if not declared or set(declared) & set(wrong):
+            return _NONE
+        reads = _READS_ANY | {keyword for json_type in wrong for keyword in _READS.get(json_type, ())}
+        if "integer" in wrong:
+            reads |= _READS["number"]
+        if set(node) & reads:
+            return _NONE
+        return _default_of(declared[0], node)
+
+
+_NONE: Any = object()
+
+
+def _extension(node: dict[str, Any]) -> set[str]:
+    return {key for key in node if key.startswith("x-")}
+
+
+def _declared(node: dict[str, Any]) -> list[str]:
+    types = node.get("type")
+    return [types] if isinstance(types, str) else list(types) if isinstance(types, list) else []
+
+
+def _default_of(json_type: str, node: dict[str, Any]) -> Any:
+    """A value of a type that the node's rules accept: the smallest one its bounds allow."""
+    if json_type in ("integer", "number"):
+        low = node.get("minimum", node.get("exclusiveMinimum", -1) + 1 if "exclusiveMinimum" in node else 0)
+        return int(low) if json_type == "integer" else float(low)
+    return {"string": "", "boolean": False, "null": None}.get(json_type, _NONE)
+
+
+def _only_rules(members: list[Any]) -> bool:
+    """Whether an allOf holds conditional rules only (which the conditioned paths account for)."""
+    return all(isinstance(member, dict) and "if" in member for member in members)
+
+
+# Keywords with which a rule reads more of an object or array than its type, size and field names.
+_DEEP = frozenset(
+    {"const", "enum", "items", "prefixItems", "contains", "patternProperties", "additionalProperties",
+     "unevaluatedProperties", "unevaluatedItems", "dependentSchemas", "if", "$ref"}
+)  # fmt: skip
+# Keywords with which a rule reads an object's field names.
+_KEYS = frozenset({"propertyNames", "minProperties", "maxProperties", "dependentRequired", "patternProperties",
+                   "additionalProperties", "unevaluatedProperties"})  # fmt: skip
+Read = tuple[tuple[str, ...], bool, bool]  # a path a rule reads, whether deep, whether it reads field names
+
+
+def _conditioned_paths(schema: JsonObject) -> list[Read]:
+    """Every path a conditional rule reads (`if`, `then`, `else` of the body's objects), whether it reads the values
+    under it (deep) or only the value's type, size and field names, and whether it reads the field names: a value
+    the rule reads may change its verdict."""
+    defs = schema.get("$defs", {})
+    found: list[Read] = []
+
+    def touched(node: Any, path: tuple[str, ...]) -> None:
+        # A boolean schema reads the value too (its presence); `properties` and the applicators are followed below.
+        keys = set(node) if isinstance(node, dict) else set()
+        found.append((path, bool(_DEEP & keys), bool(_KEYS & keys)))
+        if not isinstance(node, dict):
+            return
+        for name in node.get("required", []):
+            found.append(((*path, name), False, False))
+        for name, sub in node.get("properties", {}).items():
+            touched(sub, (*path, name))
+        for key in ("allOf", "anyOf", "oneOf"):
+            for sub in node.get(key, []):
+                touched(sub, path)
+        if "not" in node:
+            touched(node["not"], path)
+
+    def walk(node: Any, path: tuple[str, ...], seen: frozenset[str]) -> None:
+        if not isinstance(node, dict):
+            return
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/") and ref not in seen:
+            walk(defs.get(ref.rsplit("/", 1)[1]), path, seen | {ref})
+        for member in node.get("allOf", []):
+            if isinstance(member, dict) and "if" in member:
+                for key in RULE_BODIES & set(member):
+                    touched(member[key], path)
+            else:
+                walk(member, path, seen)
+        for name, sub in node.get("properties", {}).items():
+            walk(sub, (*path, name), seen)
+
+    walk(schema, (), frozenset())
+    return found
+
+
+def _conditioned(path: tuple[str, ...], conditioned: list[Read]) -> bool:
+    """Whether a conditional rule reads the value at `path`: at it, under it, or over it with a deep keyword."""
+    return any(read[: len(path)] == path or (deep and path[: len(read)] == read) for read, deep, _ in conditioned)
+
+
+def _keys_read(path: tuple[str, ...], conditioned: list[Read]) -> bool:
+    """Whether a conditional rule reads the field names of the object at `path`."""
+    return any(read == path and keys for read, _, keys in conditioned)
