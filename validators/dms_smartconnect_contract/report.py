@@ -9,7 +9,6 @@ not grow with the input.
 from __future__ import annotations
 
 import os
-import tempfile
 from typing import Any, TextIO
 
 import orjson
@@ -152,6 +151,8 @@ class JunitReporter(Reporter):
 
     def __init__(self, out: TextIO) -> None:
         super().__init__(out)
+        import tempfile  # here: only this report needs it
+
         self.cases = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in finish()
 
     def add_result(self, result: Result) -> None:

@@ -8,7 +8,6 @@ the unit comes back as a Tally; a chunk's lines are renumbered here, once the li
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -107,6 +106,8 @@ def judge_all(
         for unit in chain([first], [second] if second is not None else [], units):
             yield numbering.place(unit, _judge(checker, unit, detail))
         return
+    import multiprocessing  # here: a run of one unit of work never starts a pool
+
     global _worker
     forking = "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if forking else "spawn")

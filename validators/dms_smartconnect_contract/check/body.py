@@ -19,6 +19,7 @@ one failure costs about two quick checks a line.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from ..contract import JsonObject, default_reading, flatten_schema, provenance, strict_reading
@@ -50,11 +51,10 @@ class BodyRules:
 
     def __init__(self, schema: JsonObject, engine: Engine, *, strict: bool) -> None:
         closed = strict_reading(schema)
+        self.schema, self.closed_schema, self.engine = schema, closed, engine
         self.strict = strict
         # Everything, closed and flattened: when it passes there is nothing to report, in either mode.
         self.quick = SchemaValidator(flatten_schema(closed), engine).is_valid
-        self.default = SchemaValidator(default_reading(schema), engine)
-        self.closed = SchemaValidator(closed, engine)
         walker = DriftWalker.build(closed) if engine == "fast" and _stripping_is_local(schema) else None
         self.walker = walker
         self.rules = SchemaValidator(schema, engine) if walker else None  # every rule, open: no drift errors
@@ -62,6 +62,16 @@ class BodyRules:
         self.probes = ProbeMaker(schema, self.quick) if walker else None
         self._probe: Probe | None = None
         self._shapes: dict[tuple[Unweighed, ...], Shape] = {}
+
+    @cached_property
+    def default(self) -> SchemaValidator:
+        """The default reading, for the full path (compiled when first needed: the fast path does without)."""
+        return SchemaValidator(default_reading(self.schema), self.engine)
+
+    @cached_property
+    def closed(self) -> SchemaValidator:
+        """The strict reading, for the full path."""
+        return SchemaValidator(self.closed_schema, self.engine)
 
     # --- findings, with their messages ------------------------------------------------------------------------
 

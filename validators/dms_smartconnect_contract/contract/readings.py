@@ -184,6 +184,21 @@ def _merge_conditions(members: list[Any]) -> list[Any]:
     return merged
 
 
+def _trim_condition(member: Any, required: Any) -> Any:
+    """A rule's condition without the fields its object requires anyway: an object that lacks one fails whatever the
+    rule says, one that has it meets that part of the condition. (For yes/no answers only.)"""
+    if not (isinstance(member, dict) and isinstance(required, list) and isinstance(member.get("if"), dict)):
+        return member
+    condition = member["if"]
+    if not isinstance(condition.get("required"), list):
+        return member
+    left = [name for name in condition["required"] if name not in required]
+    trimmed = {key: value for key, value in condition.items() if key != "required"}
+    if left:
+        trimmed["required"] = left
+    return {**member, "if": trimmed}
+
+
 def flatten_schema(schema: JsonObject) -> JsonObject:
     """The same verdicts in fewer steps: `$ref`s to `$defs` inlined, annotations and extensions dropped, and
     single-member `allOf`s merged into their parent. For is_valid only (schema paths change); the contract's schemas
@@ -206,7 +221,9 @@ def flatten_schema(schema: JsonObject) -> JsonObject:
                 out.setdefault(key, value)
         members = out.get("allOf")
         if isinstance(members, list):
-            out["allOf"] = members = _merge_conditions(members)
+            out["allOf"] = members = [
+                _trim_condition(member, out.get("required")) for member in _merge_conditions(members)
+            ]
         only = members[0] if isinstance(members, list) and len(members) == 1 else None
         if isinstance(only, dict) and not set(only) & (set(out) - {"allOf"}):
             del out["allOf"]
