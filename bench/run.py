@@ -64,16 +64,31 @@ class Row:
     summary: str = ""
 
 
-def measure(command: list[str], repeat: int, ok: tuple[int, ...] = (0, 1)) -> tuple[float, float, str]:
-    """The fastest of `repeat` runs (seconds), the largest peak (MB), and the last line the command printed."""
-    best, peak, last = float("inf"), 0.0, ""
+def measure_once(command: list[str], ok: tuple[int, ...] = (0, 1)) -> tuple[float, float, str]:
+    """Seconds and peak (MB) of one run of a command, and the last line it printed."""
+    out = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True)
+    result = json.loads(out.stdout)
+    if result["code"] not in ok:
+        raise SystemExit(f"{' '.join(command[:6])} ... exited {result['code']}:\n{result['stderr']}")
+    return result["seconds"], result["peak"] / 1e6, result["last"]
+
+
+def measure_all(
+    commands: dict[str, tuple[list[str], tuple[int, ...]]], repeat: int
+) -> dict[str, tuple[float, float, str]]:
+    """Each command run `repeat` times, in turns (so that a machine slowing down for a while weighs on every one
+    alike): the fastest run, the largest peak and the last line printed, by name."""
+    best: dict[str, tuple[float, float, str]] = {}
     for _ in range(repeat):
-        out = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True)
-        result = json.loads(out.stdout)
-        if result["code"] not in ok:
-            raise SystemExit(f"{' '.join(command[:6])} ... exited {result['code']}:\n{result['stderr']}")
-        best, peak, last = min(best, result["seconds"]), max(peak, result["peak"] / 1e6), result["last"]
-    return best, peak, last
+        for name, (command, ok) in commands.items():
+            seconds, peak, last = measure_once(command, ok)
+            previous = best.get(name)
+            best[name] = (
+                min(seconds, previous[0]) if previous else seconds,
+                max(peak, previous[1] if previous else 0),
+                last,
+            )
+    return best
 
 
 def redocly() -> list[str] | None:
@@ -90,33 +105,44 @@ def redocly() -> list[str] | None:
     return [node, str(cli)] if node and cli.exists() else None
 
 
-def jsonl_rows(name: str, path: Path, lines: int, repeat: int, cores: int) -> list[Row]:
-    floor, floor_peak, _ = measure([sys.executable, "-c", FLOOR_JSONL, str(path)], repeat, ok=(0,))
-    rows = [Row(name, "floor", "floor: orjson.loads per line, one process", lines, floor, floor_peak, 1.0)]
-    return rows + ours(name, path, lines, floor, repeat, cores)
-
-
-def ours(name: str, path: Path, items: int, floor: float, repeat: int, cores: int) -> list[Row]:
-    rows = []
-    for kind, label, extra in (
-        ("default", f"validate, default --jobs ({cores} cores)", []),
-        ("jobs1", "validate --jobs 1", ["--jobs", "1"]),
-    ):
-        seconds, peak, last = measure([*CLI, "validate", *extra, str(path)], repeat)
-        rows.append(Row(name, kind, label, items, seconds, peak, floor / seconds, last))
-    return rows
-
-
-def har_rows(name: str, path: Path, entries: int, repeat: int, cores: int, contract: Path) -> list[Row]:
-    floor, floor_peak, _ = measure([sys.executable, "-c", FLOOR_HAR, str(path)], repeat, ok=(0,))
-    rows = [Row(name, "floor", "floor: ijson entry stream, one process", entries, floor, floor_peak, 1.0)]
-    rows += ours(name, path, entries, floor, repeat, cores)
-    peer = redocly()
+def rows_for(name: str, path: Path, items: int, floor: str, floor_label: str, repeat: int, cores: int,
+             peer: list[str] | None = None) -> list[Row]:  # fmt: skip
+    """The floor, our runs (default jobs and one job) and the peer on one input, measured in turns."""
+    commands = {
+        "floor": ([sys.executable, "-c", floor, str(path)], (0,)),
+        "default": ([*CLI, "validate", str(path)], (0, 1)),
+        "jobs1": ([*CLI, "validate", "--jobs", "1", str(path)], (0, 1)),
+    }
     if peer is not None:
-        mine = rows[1].seconds
-        command = [*peer, "drift", str(path), "--api", str(contract), "--server", SERVER, "--max-findings", "10"]
-        seconds, peak, last = measure(command, repeat)
-        rows.append(Row(name, "peer", f"peer: redocly drift ({REDOCLY})", entries, seconds, peak, seconds / mine, last))
+        commands["peer"] = (peer, (0, 1))
+    best = measure_all(commands, repeat)
+    floor_seconds = best["floor"][0]
+    labels = {
+        "floor": floor_label,
+        "default": f"validate, default --jobs ({cores} cores)",
+        "jobs1": "validate --jobs 1",
+        "peer": f"peer: redocly drift ({REDOCLY})",
+    }
+    rows = []
+    for kind, (seconds, peak, last) in best.items():
+        if kind == "floor":
+            ratio = 1.0
+        elif kind == "peer":
+            ratio = seconds / best["default"][0]  # how many times faster we are
+        else:
+            ratio = floor_seconds / seconds
+        rows.append(
+            Row(
+                name,
+                kind,
+                labels[kind],
+                items,
+                seconds,
+                peak,
+                ratio,
+                last if kind != "floor" and kind != "peer" else "",
+            )
+        )
     return rows
 
 
@@ -169,18 +195,26 @@ def main() -> int:
         for name, mix, lines in jsonl:
             path = folder / f"{mix.replace(' ', '-').replace('%', '')}.jsonl"
             make_jsonl(path, int(lines * scale), rng, mix)
-            rows += jsonl_rows(name, path, int(lines * scale), repeat, cores)
+            rows += rows_for(
+                name, path, int(lines * scale), FLOOR_JSONL, "floor: orjson.loads per line, one process", repeat, cores
+            )
             path.unlink()
         contract = ROOT / "openapi.yaml"
         har = folder / "capture.har"
         entries = make_har(har, rng, entries=int(50_000 * scale))
         size = har.stat().st_size / 1e6
-        rows += har_rows("HAR", har, entries, repeat, cores, contract)
+        peer = redocly()
+        drift = (
+            [*peer, "drift", str(har), "--api", str(contract), "--server", SERVER, "--max-findings", "10"]
+            if peer
+            else None
+        )
+        rows += rows_for("HAR", har, entries, FLOOR_HAR, "floor: ijson entry stream, one process", repeat, cores, drift)
         har.unlink()
         big = folder / "large.har"
         big_entries = make_har(big, rng, megabytes=max(1, int(326 * scale)))
         big_size = big.stat().st_size / 1e6
-        seconds, peak, last = measure([*CLI, "validate", str(big)], repeat=1)
+        seconds, peak, last = measure_once([*CLI, "validate", str(big)])
         label = f"validate, default --jobs ({cores} cores)"
         rows.append(Row("HAR large", "default", label, big_entries, seconds, peak, 0.0, last))
     print(f"cores: {cores} ({platform.machine()}, Python {platform.python_version()}); repeat {repeat}, fastest counts")

@@ -82,6 +82,15 @@ class Unreadable:
     message: str
 
 
+@dataclass(slots=True)
+class HarEntry:
+    """One entry of a HAR file as parsed, made into an exchange where it is judged (in a worker, when there are
+    some: the reading process only parses)."""
+
+    location: str
+    entry: Any
+
+
 HAR_ENTRY = "#/log/entries/"
 
 
@@ -96,5 +105,5 @@ def source_of(location: str) -> str:
     return location.split(HAR_ENTRY, 1)[0]
 
 
-Single = Exchange | JsonlLine | Skipped | Unreadable  # one item, one Result
+Single = Exchange | JsonlLine | HarEntry | Skipped | Unreadable  # one item, one Result
 Item = Single | JsonlChunk

@@ -9,13 +9,13 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import ijson
 
-from .exchange import NOT_PARSED, Exchange, Item, JsonlChunk, Single, Skipped, Unreadable, har_location
+from .exchange import NOT_PARSED, Exchange, HarEntry, Item, JsonlChunk, Single, Skipped, Unreadable, har_location
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 HAR_SUFFIXES = {".har"}
@@ -125,7 +125,7 @@ class Reader:
             try:
                 for index, entry in enumerate(ijson.items(handle, "log.entries.item", use_float=True)):
                     self.bytes_read = max(self.bytes_read, handle.tell())
-                    yield har_entry(har_location(str(path), index), entry)
+                    yield HarEntry(har_location(str(path), index), entry)
             except (ijson.JSONError, ValueError, UnicodeDecodeError) as exc:
                 where = har_location(str(path), index + 1)
                 yield Unreadable(where, f"HAR is malformed or truncated here: {_parse_error(exc)}")
@@ -170,8 +170,10 @@ def _har_shape_problem(path: Path) -> str | None:
     return "not a HAR file: no log.entries array" if seen_log else "not a HAR file: no top-level 'log' object"
 
 
-def har_entry(location: str, entry: Any) -> Single:
-    """An exchange from one HAR entry (request method and URL, response status, headers, content)."""
+def har_entry(location: str, entry: Any, skip: Callable[[str | None, str | None], str | None] | None = None) -> Single:
+    """An exchange from one HAR entry (request method and URL, response status, headers, content). `skip` says, from
+    the request's method and URL, why an entry is not the operation: such an entry is skipped before its headers and
+    body are decoded."""
     if not isinstance(entry, dict) or not isinstance(entry.get("response"), dict):
         return Unreadable(location, "entry has no response object")
     request: dict[str, Any] = entry["request"] if isinstance(entry.get("request"), dict) else {}
@@ -181,6 +183,10 @@ def har_entry(location: str, entry: Any) -> Single:
         return Unreadable(location, "response.status is not a number")
     if status == 0:
         return Skipped(location, "no response recorded (status 0)")
+    method, url = _text(request.get("method")), _text(request.get("url"))
+    reason = skip(method, url) if skip else None
+    if reason:
+        return Skipped(location, reason)
     headers: dict[str, str] = {}
     for header in response.get("headers") or []:
         if isinstance(header, dict) and isinstance(header.get("name"), str):
@@ -196,8 +202,8 @@ def har_entry(location: str, entry: Any) -> Single:
         _text(content_type),
         headers,
         body,
-        method=_text(request.get("method")),
-        url=_text(request.get("url")),
+        method=method,
+        url=url,
         body_error=body_error,
     )
 

@@ -14,13 +14,15 @@ from collections.abc import Iterable, Iterator
 from itertools import chain
 from typing import Any
 
+import orjson
+
 from .check import Checker
 from .check.chunks import judge_chunk
 from .contract import JsonObject
-from .exchange import Item, JsonlChunk, Single
+from .exchange import HarEntry, Item, JsonlChunk, Single
 from .findings import Tally
 
-BATCH = 500  # items other than JSONL chunks per unit of work
+BATCH = 100  # items other than JSONL chunks per unit of work (a HAR entry is parsed whole: a few kilobytes)
 Unit = JsonlChunk | list[Single]
 _worker: tuple[Checker, bool] | None = None  # the checker of a worker process, and whether items are kept
 
@@ -47,9 +49,18 @@ def _judge(checker: Checker, unit: Unit, detail: bool) -> tuple[Tally, int]:
     return tally, 0
 
 
-def _judge_in_worker(unit: Unit) -> tuple[Tally, int]:
+def _judge_in_worker(unit: Unit | list[Any]) -> tuple[Tally, int]:
     assert _worker is not None
+    if isinstance(unit, list):
+        unit = [HarEntry(item[1], orjson.loads(item[2])) if type(item) is tuple else item for item in unit]
     return _judge(_worker[0], unit, _worker[1])
+
+
+def _for_worker(unit: Unit) -> Unit | list[Any]:
+    """A unit as it crosses to a worker: HAR entries as JSON text, which pickles far cheaper than nested objects."""
+    if isinstance(unit, JsonlChunk):
+        return unit
+    return [("har", item.location, orjson.dumps(item.entry)) if isinstance(item, HarEntry) else item for item in unit]
 
 
 def _units(items: Iterable[Item]) -> Iterator[Unit]:
@@ -102,7 +113,9 @@ def judge_all(
     checker = Checker(document, **options)
     # What exists now (the compiled contract) lives as long as the run: keep the collector from rescanning it.
     gc.freeze()
-    if jobs <= 1 or second is None:
+    # The reading process parses HAR files itself: beside it, one worker fewer keeps every core busy and none shared.
+    workers = jobs if isinstance(first, JsonlChunk) else jobs - 1
+    if workers < 1 or second is None:
         for unit in chain([first], [second] if second is not None else [], units):
             yield numbering.place(unit, _judge(checker, unit, detail))
         return
@@ -114,13 +127,13 @@ def judge_all(
     if forking:
         _worker = (checker, detail)  # the forked workers inherit it, compiled
     initargs = (None if forking else document, options, detail)
-    with context.Pool(jobs, initializer=_start_worker, initargs=initargs) as pool:
+    with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
         pending: deque[tuple[JsonlChunk | None, Any]] = deque()
         for unit in chain([first, second], units):
             # A chunk is a byte range the worker reads itself; a batch travels whole, and only a chunk stays here.
             kept = unit if isinstance(unit, JsonlChunk) else None
-            pending.append((kept, pool.apply_async(_judge_in_worker, (unit,))))
-            if len(pending) >= 2 * jobs:
+            pending.append((kept, pool.apply_async(_judge_in_worker, (_for_worker(unit),))))
+            if len(pending) >= 2 * workers:
                 done, handle = pending.popleft()
                 yield numbering.place(done, handle.get())
         while pending:

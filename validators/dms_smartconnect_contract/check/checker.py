@@ -11,9 +11,9 @@ import orjson
 
 from ..contract import JsonObject, Operation, default_reading, find_operation, provenance, strict_reading
 from ..contract.provenance import Provenance
-from ..exchange import NOT_PARSED, Exchange, JsonlLine, Single, Skipped, Unreadable
+from ..exchange import NOT_PARSED, Exchange, HarEntry, JsonlLine, Single, Skipped, Unreadable
 from ..findings import NOT_RECORDED, TOOLKIT_LIMIT, Finding, Outcome, Result, Severity, outcome_of
-from ..readers import exchange_record, is_exchange_record
+from ..readers import exchange_record, har_entry, is_exchange_record
 from ..redact import preview
 from .body import BodyRules
 from .explain import UNSTATED, rule_provenance
@@ -100,7 +100,13 @@ class Checker:
             return Result(item.location, Outcome.UNREADABLE, reason=item.message)
         if isinstance(item, JsonlLine):
             return self.judge_jsonl(item.location, item.raw)
-        reason = self.skip_reason(item)
+        if isinstance(item, HarEntry):
+            made = har_entry(item.location, item.entry, self.skip_request)
+            return self.judge(made) if not isinstance(made, Exchange) else self._judge_exchange(made, checked=True)
+        return self._judge_exchange(item)
+
+    def _judge_exchange(self, item: Exchange, checked: bool = False) -> Result:
+        reason = None if checked else self.skip_reason(item)
         if reason:
             return Result(item.location, Outcome.SKIPPED, reason=reason)
         if item.body_error:
@@ -127,12 +133,16 @@ class Checker:
 
     def skip_reason(self, exchange: Exchange) -> str | None:
         """Why an exchange is not this operation, or None when it is."""
-        if exchange.method is not None and exchange.method.upper() != self.operation.method:
+        return self.skip_request(exchange.method, exchange.url)
+
+    def skip_request(self, method: str | None, url: str | None) -> str | None:
+        """Why a request (method and URL, either unknown) is not this operation, or None when it may be."""
+        if method is not None and method.upper() != self.operation.method:
             return "not this operation: other method"
-        if exchange.url is None:
+        if url is None:
             return None
         try:
-            parts = urlsplit(exchange.url)
+            parts = urlsplit(url)
         except ValueError:
             return "not this operation: unparsable URL"
         if self.host and (parts.hostname or "") != self.host:
