@@ -217,3 +217,123 @@ def _checkers(document: JsonObject, strict: bool) -> tuple[Checker, Checker]:
     if strict not in _CHECKERS:
         _CHECKERS[strict] = (Checker(document, strict=strict), Checker(document, strict=strict, engine="full"))
     return _CHECKERS[strict]
+
+
+# --- HAR files read in ranges give the streaming parser's report ---------------------------------------------------
+
+
+def _har_text(bodies: list[Any], layout: str) -> str:
+    entries = [
+        {"startedDateTime": "2026-11-20T08:00:00.000Z", "request": {"method": "GET", "url": URL if i % 4 else URL + "/x",
+         "headers": [{"name": "X-Auth-Token", "value": "t" * 40}]}, "response": {"status": 200,
+         "headers": [{"name": k, "value": v} for k, v in HEADERS.items()],
+         "content": {"mimeType": "application/json", "text": json.dumps(body)}}}
+        for i, body in enumerate(bodies)
+    ]  # fmt: skip
+    document = {"log": {"version": "1.2", "creator": {"name": "t", "version": "1"}, "pages": [], "entries": entries}}
+    if layout == "one a line, commas first":
+        lines = ",".join(json.dumps(entry) + "\n" for entry in entries)
+        return '{"log": {"version": "1.2", "pages": [], "entries": [\n' + lines + "]}}\n"
+    if layout == "pretty, two spaces":
+        return json.dumps(document, indent=2)
+    if layout == "pretty, tabs, CRLF":
+        return json.dumps(document, indent="\t").replace("\n", "\r\n")
+    return json.dumps(document)  # minified: no layout, streamed
+
+
+HAR_LAYOUTS = ["one a line, commas first", "pretty, two spaces", "pretty, tabs, CRLF", "minified"]
+HAR_DAMAGE = {
+    "intact": lambda text: text,
+    "truncated": lambda text: text[: len(text) * 2 // 3],
+    "a comma lost": lambda text: _at_a_boundary(text, lambda sep: sep.replace(",", "", 1)),
+    "a comma too many": lambda text: _at_a_boundary(text, lambda sep: sep.replace(",", ",,", 1)),
+    "garbage inside": lambda text: text[: len(text) // 2] + "@@" + text[len(text) // 2 :],
+    "keys after the entries": lambda text: text.rstrip()[:-1].rstrip()[:-1] + '], "comment": "x"}}',
+}
+
+
+def _at_a_boundary(text: str, change: Any) -> str:
+    """The text with the separator between two entries about half-way changed."""
+    import re
+
+    found = list(re.finditer(r"\}\s*,\s*\{", text))
+    if not found:
+        return text
+    match = found[len(found) // 2]
+    return text[: match.start()] + change(match.group()) + text[match.end() :]
+
+
+@pytest.mark.parametrize("damage", list(HAR_DAMAGE))
+@pytest.mark.parametrize("layout", HAR_LAYOUTS)
+def test_har_ranges_give_the_streaming_report(
+    document: JsonObject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str, damage: str
+) -> None:
+    from dms_smartconnect_contract import har
+
+    har_file = tmp_path / "capture.har"
+    har_file.write_text(HAR_DAMAGE[damage](_har_text(_bodies(document, 120, 17, 2), layout)))
+    monkeypatch.setattr(har, "CHUNK_BYTES", 2048)  # many ranges
+    found = har.layout(har_file)
+    if layout == "minified":
+        assert found is None
+    elif damage in ("intact", "a comma lost", "a comma too many", "garbage inside"):
+        assert found is not None and len(har.ranges(har_file, found)) > 10
+    reports = {}
+    for jobs in ("1", "2"):
+        for fmt in ("text", "json"):
+            reports[jobs, fmt] = run("validate", "--format", fmt, "--jobs", jobs, str(har_file))
+    monkeypatch.setattr(har, "layout", lambda path: None)  # the streaming parser alone
+    for fmt in ("text", "json"):
+        streamed = run("validate", "--format", fmt, "--jobs", "1", str(har_file))
+        for jobs in ("1", "2"):
+            assert (reports[jobs, fmt].code, reports[jobs, fmt].out) == (streamed.code, streamed.out), (jobs, fmt)
+
+
+@pytest.mark.parametrize("layout", HAR_LAYOUTS[:3])
+@pytest.mark.parametrize("change", [",", ",,"], ids=["comma lost", "comma doubled"])
+def test_a_comma_wrong_exactly_between_two_ranges_is_found(
+    document: JsonObject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str, change: str
+) -> None:
+    """Each range parses alone; only the join between them shows the file is not JSON: the streaming parser's
+    report, which says where it breaks."""
+    from dms_smartconnect_contract import har
+
+    monkeypatch.setattr(har, "CHUNK_BYTES", 2048)
+    har_file = tmp_path / "capture.har"
+    text = _har_text(_bodies(document, 60, 19, 1), layout).encode()
+    har_file.write_bytes(text)
+    found = har.layout(har_file)
+    assert found is not None
+    cut = har.ranges(har_file, found)[3][0]  # the newline that starts the fourth range
+    comma = text.rindex(b",", 0, cut + 8)  # the comma between the entries there (before or after the newline)
+    damaged = text[:comma] + (b"" if change == "," else b",,") + text[comma + 1 :]
+    har_file.write_bytes(damaged)
+    found = har.layout(har_file)
+    assert found is not None
+    pieces = [har.parse_range(str(har_file), start, end) for start, end in har.ranges(har_file, found)]
+    # A lost comma leaves every range parsing on its own; a doubled one spoils the range it stands in.
+    assert all(piece is not None for piece in pieces) == (change == ",")
+    ranged = run("validate", "--format", "json", str(har_file))
+    monkeypatch.setattr(har, "layout", lambda path: None)
+    streamed = run("validate", "--format", "json", str(har_file))
+    assert (ranged.code, ranged.out) == (streamed.code, streamed.out)
+    assert "HAR is malformed or truncated here" in ranged.out
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_har_given_twice_is_read_twice(
+    document: JsonObject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    from dms_smartconnect_contract import har
+
+    monkeypatch.setattr(har, "CHUNK_BYTES", 2048)
+    intact, truncated = tmp_path / "intact.har", tmp_path / "truncated.har"
+    text = _har_text(_bodies(document, 40, 23, 1), "one a line, commas first")
+    intact.write_text(text)
+    truncated.write_text(text[: len(text) // 2])
+    paths = [str(truncated), str(intact), str(truncated), str(intact)]
+    ranged = run("validate", "--format", "json", "--jobs", jobs, *paths)
+    monkeypatch.setattr(har, "layout", lambda path: None)
+    streamed = run("validate", "--format", "json", "--jobs", jobs, *paths)
+    assert (ranged.code, ranged.out) == (streamed.code, streamed.out)
+    assert ranged.json()["summary"]["total"] > 2 * 40

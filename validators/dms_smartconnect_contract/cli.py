@@ -111,7 +111,7 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
         Progress(sys.stderr, lambda: reader.bytes_read, size) if progress_wanted(sys.stderr, args.quiet) else None
     )
     try:
-        for tally in judge_all(reader.items(args.paths), document, options, jobs, reporter.detail):
+        for tally in judge_all(reader.items(args.paths), document, options, jobs, reporter.detail, reader.har_stream):
             total.merge(tally)
             reporter.add(tally)
             if progress:

@@ -91,6 +91,19 @@ class HarEntry:
     entry: Any
 
 
+@dataclass(slots=True)
+class HarChunk:
+    """A byte range of a HAR file's entries array, cut at entry boundaries (see har.py): whoever judges it reads and
+    parses it; the runner numbers its entries, and reads the rest of the file with the streaming parser when a range
+    does not parse."""
+
+    path: str
+    start: int
+    end: int
+    first: bool  # the range starts the array
+    last: bool  # the range ends the array
+
+
 HAR_ENTRY = "#/log/entries/"
 
 
@@ -106,4 +119,4 @@ def source_of(location: str) -> str:
 
 
 Single = Exchange | JsonlLine | HarEntry | Skipped | Unreadable  # one item, one Result
-Item = Single | JsonlChunk
+Item = Single | JsonlChunk | HarChunk

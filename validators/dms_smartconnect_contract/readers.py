@@ -15,7 +15,19 @@ from typing import Any
 
 import ijson
 
-from .exchange import NOT_PARSED, Exchange, HarEntry, Item, JsonlChunk, Single, Skipped, Unreadable, har_location
+from . import har
+from .exchange import (
+    NOT_PARSED,
+    Exchange,
+    HarChunk,
+    HarEntry,
+    Item,
+    JsonlChunk,
+    Single,
+    Skipped,
+    Unreadable,
+    har_location,
+)
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 HAR_SUFFIXES = {".har"}
@@ -115,17 +127,30 @@ class Reader:
             return bool(_HAR_START.match(handle.read(4096)))
 
     def har_items(self, path: Path) -> Iterator[Item]:
-        """One item per entry of a HAR 1.2 file, streamed; a file that is no HAR is one unreadable item."""
+        """The entries of a HAR 1.2 file: byte ranges for the judging processes to parse where the layout allows
+        (see har.py), else one item per entry, streamed; a file that is no HAR is one unreadable item."""
         problem = _har_shape_problem(path)
         if problem:
             yield Unreadable(str(path), problem)
             return
+        found = har.layout(path)
+        if found is None:
+            yield from self.har_stream(path)
+            return
+        cuts = har.ranges(path, found)
+        for index, (start, end) in enumerate(cuts):
+            self.bytes_read += end - start
+            yield HarChunk(str(path), start, end, first=index == 0, last=index == len(cuts) - 1)
+
+    def har_stream(self, path: Path, skip: int = 0) -> Iterator[Single]:
+        """One item per entry, streamed with ijson, from entry `skip` on: an unreadable item where the file breaks."""
         index = -1
         with path.open("rb") as handle:
             try:
                 for index, entry in enumerate(ijson.items(handle, "log.entries.item", use_float=True)):
                     self.bytes_read = max(self.bytes_read, handle.tell())
-                    yield HarEntry(har_location(str(path), index), entry)
+                    if index >= skip:
+                        yield HarEntry(har_location(str(path), index), entry)
             except (ijson.JSONError, ValueError, UnicodeDecodeError) as exc:
                 where = har_location(str(path), index + 1)
                 yield Unreadable(where, f"HAR is malformed or truncated here: {_parse_error(exc)}")

@@ -1,8 +1,10 @@
 """Judge a stream of items in this process or over worker processes: units of work in, one Tally per unit out, in
 input order.
 
-A unit is a JSONL chunk (a byte range the worker reads itself) or a batch of other items. Whatever path judged it,
-the unit comes back as a Tally; a chunk's lines are renumbered here, once the lines before it are counted.
+A unit is a JSONL chunk or a HAR range (byte ranges the worker reads itself), or a batch of other items. Whatever
+path judged it, the unit comes back as a Tally; a range's lines or entries are renumbered here, once those before it
+are counted. A HAR range that does not parse, or whose commas do not join it to the range before, hands the rest of
+its file to the streaming parser, here.
 """
 
 from __future__ import annotations
@@ -10,20 +12,26 @@ from __future__ import annotations
 import gc
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
+from pathlib import Path
 from typing import Any
 
 import orjson
 
 from .check import Checker
-from .check.chunks import judge_chunk
+from .check.chunks import judge_chunk, judge_har_chunk
 from .contract import JsonObject
-from .exchange import HarEntry, Item, JsonlChunk, Single
+from .exchange import HAR_ENTRY, HarChunk, HarEntry, Item, JsonlChunk, Single
 from .findings import Tally
+from .har import Parsed
 
 BATCH = 100  # items other than JSONL chunks per unit of work (a HAR entry is parsed whole: a few kilobytes)
-Unit = JsonlChunk | list[Single]
+Unit = JsonlChunk | HarChunk | list[Single]
+# A unit judged: its tally, its count of lines or entries, and for a HAR range how its text began and ended; None
+# for a HAR range that did not parse.
+Judged = tuple[Tally, int, Parsed | None] | None
+Stream = Callable[[Path, int], Iterable[Single]]  # the streaming parser of a HAR, from an entry on
 _worker: tuple[Checker, bool] | None = None  # the checker of a worker process, and whether items are kept
 
 
@@ -39,17 +47,19 @@ def _start_worker(document: JsonObject | None, options: dict[str, Any], detail: 
         _worker = (Checker(document, **options), detail)
 
 
-def _judge(checker: Checker, unit: Unit, detail: bool) -> tuple[Tally, int]:
-    """A unit's tally, and for a JSONL chunk how many lines it holds (0 for a batch)."""
+def _judge(checker: Checker, unit: Unit, detail: bool) -> Judged:
     if isinstance(unit, JsonlChunk):
-        return judge_chunk(checker, unit, detail)
+        tally, lines = judge_chunk(checker, unit, detail)
+        return tally, lines, None
+    if isinstance(unit, HarChunk):
+        return judge_har_chunk(checker, unit, detail)
     tally = Tally(detail=detail)
     for item in unit:
         tally.add(checker.judge(item))
-    return tally, 0
+    return tally, 0, None
 
 
-def _judge_in_worker(unit: Unit | list[Any]) -> tuple[Tally, int]:
+def _judge_in_worker(unit: Unit | list[Any]) -> Judged:
     assert _worker is not None
     if isinstance(unit, list):
         unit = [HarEntry(item[1], orjson.loads(item[2])) if type(item) is tuple else item for item in unit]
@@ -58,7 +68,7 @@ def _judge_in_worker(unit: Unit | list[Any]) -> tuple[Tally, int]:
 
 def _for_worker(unit: Unit) -> Unit | list[Any]:
     """A unit as it crosses to a worker: HAR entries as JSON text, which pickles far cheaper than nested objects."""
-    if isinstance(unit, JsonlChunk):
+    if not isinstance(unit, list):
         return unit
     return [("har", item.location, orjson.dumps(item.entry)) if isinstance(item, HarEntry) else item for item in unit]
 
@@ -66,7 +76,7 @@ def _for_worker(unit: Unit) -> Unit | list[Any]:
 def _units(items: Iterable[Item]) -> Iterator[Unit]:
     batch: list[Single] = []
     for item in items:
-        if isinstance(item, JsonlChunk):
+        if isinstance(item, JsonlChunk | HarChunk):
             if batch:
                 yield batch
                 batch = []
@@ -80,44 +90,104 @@ def _units(items: Iterable[Item]) -> Iterator[Unit]:
         yield batch
 
 
-class _Numbering:
-    """Renumbers a chunk's lines after those of the chunks before it in the same file."""
+def _renumber(tally: Tally, prefix: str, before: int) -> None:
+    if before:
+        tally.relocate(lambda location: f"{prefix}{int(location[len(prefix) :]) + before}")
 
-    def __init__(self) -> None:
-        self.lines: dict[str, int] = {}
 
-    def place(self, unit: Unit | None, judged: tuple[Tally, int]) -> Tally:
-        tally, lines = judged
-        if not isinstance(unit, JsonlChunk):
-            return tally
-        # A chunk at offset 0 starts a file (again: the same file may be given twice).
-        before = self.lines.get(unit.path, 0) if unit.start else 0
-        self.lines[unit.path] = before + lines
-        if before:
-            prefix = f"{unit.path}:"
-            tally.relocate(lambda location: f"{prefix}{int(location[len(prefix) :]) + before}")
-        return tally
+class _Placer:
+    """Puts judged units in place: renumbers ranges after what came before them in their file, and hands a HAR file
+    to the streaming parser from the first range that does not join."""
+
+    def __init__(self, checker: Checker, detail: bool, stream: Stream | None) -> None:
+        self.checker, self.detail, self.stream = checker, detail, stream
+        self.lines: dict[str, int] = {}  # JSONL lines counted so far, by file
+        self.entries: dict[str, int] = {}  # HAR entries counted so far, by file
+        self.trailing: dict[str, bool] = {}  # whether the last HAR range of a file ended with a comma
+        self.streamed: set[str] = set()  # HAR files handed to the streaming parser
+
+    def wanted(self, unit: Unit) -> bool:
+        """Whether a unit still needs judging (not a range of a file already handed to the streaming parser); for
+        units judged in order only."""
+        return not (isinstance(unit, HarChunk) and not unit.first and unit.path in self.streamed)
+
+    def place(self, unit: Unit | None, judged: Judged) -> Iterator[Tally]:
+        if isinstance(unit, JsonlChunk):
+            assert judged is not None
+            tally, lines, _ = judged
+            # A chunk at offset 0 starts a file (again: the same file may be given twice).
+            before = self.lines.get(unit.path, 0) if unit.start else 0
+            self.lines[unit.path] = before + lines
+            _renumber(tally, f"{unit.path}:", before)
+            yield tally
+        elif isinstance(unit, HarChunk):
+            yield from self._place_har(unit, judged)
+        else:
+            assert judged is not None
+            yield judged[0]
+
+    def _place_har(self, unit: HarChunk, judged: Judged) -> Iterator[Tally]:
+        if unit.first:
+            self.streamed.discard(unit.path)  # the same file given again is read again
+        elif unit.path in self.streamed:
+            return
+        before = 0 if unit.first else self.entries.get(unit.path, 0)
+        if judged is None or not self._joins(unit, judged[2]):
+            self.streamed.add(unit.path)
+            yield from self._streamed(Path(unit.path), before)
+            return
+        tally, entries, parsed = judged
+        assert parsed is not None
+        self.entries[unit.path] = before + entries
+        self.trailing[unit.path] = parsed.trailing_comma
+        _renumber(tally, f"{unit.path}{HAR_ENTRY}", before)
+        yield tally
+
+    def _joins(self, unit: HarChunk, parsed: Parsed | None) -> bool:
+        """Whether a range's commas join it to the one before: exactly one comma between two ranges, none at the
+        ends of the array."""
+        if parsed is None:
+            return False
+        if unit.last and parsed.trailing_comma:
+            return False
+        if unit.first:
+            return not parsed.leading_comma
+        return parsed.leading_comma != self.trailing.get(unit.path, False)
+
+    def _streamed(self, path: Path, before: int) -> Iterator[Tally]:
+        assert self.stream is not None, "HAR ranges come from a reader, which streams them too"
+        for batch in _units(self.stream(path, before)):
+            judged = _judge(self.checker, batch, self.detail)
+            assert judged is not None
+            yield judged[0]
 
 
 def judge_all(
-    items: Iterable[Item], document: JsonObject, options: dict[str, Any], jobs: int, detail: bool = False
+    items: Iterable[Item],
+    document: JsonObject,
+    options: dict[str, Any],
+    jobs: int,
+    detail: bool = False,
+    stream: Stream | None = None,
 ) -> Iterator[Tally]:
     """One Tally per unit of work, in input order. With jobs > 1 and more than one unit, units go to a pool of worker
-    processes, at most 2 * jobs in flight, so that a fast reader cannot pile a capture up in memory."""
+    processes, at most 2 * workers in flight, so that a fast reader cannot pile a capture up in memory. `stream`
+    reads a HAR file with the streaming parser, from an entry on, for a file whose ranges do not join."""
     units = _units(items)
     first = next(units, None)
     second = next(units, None)
     if first is None:
         return
-    numbering = _Numbering()
     checker = Checker(document, **options)
+    placer = _Placer(checker, detail, stream)
     # What exists now (the compiled contract) lives as long as the run: keep the collector from rescanning it.
     gc.freeze()
-    # The reading process parses HAR files itself: beside it, one worker fewer keeps every core busy and none shared.
-    workers = jobs if isinstance(first, JsonlChunk) else jobs - 1
+    # A process that parses HAR entries itself keeps one worker fewer beside it, so that no core is shared.
+    workers = jobs if isinstance(first, JsonlChunk | HarChunk) else jobs - 1
     if workers < 1 or second is None:
         for unit in chain([first], [second] if second is not None else [], units):
-            yield numbering.place(unit, _judge(checker, unit, detail))
+            if placer.wanted(unit):
+                yield from placer.place(unit, _judge(checker, unit, detail))
         return
     import multiprocessing  # here: a run of one unit of work never starts a pool
 
@@ -128,14 +198,14 @@ def judge_all(
         _worker = (checker, detail)  # the forked workers inherit it, compiled
     initargs = (None if forking else document, options, detail)
     with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
-        pending: deque[tuple[JsonlChunk | None, Any]] = deque()
+        pending: deque[tuple[Unit | None, Any]] = deque()
         for unit in chain([first, second], units):
-            # A chunk is a byte range the worker reads itself; a batch travels whole, and only a chunk stays here.
-            kept = unit if isinstance(unit, JsonlChunk) else None
+            # A range is read by the worker itself; a batch travels whole, and only a range stays here.
+            kept = None if isinstance(unit, list) else unit
             pending.append((kept, pool.apply_async(_judge_in_worker, (_for_worker(unit),))))
             if len(pending) >= 2 * workers:
                 done, handle = pending.popleft()
-                yield numbering.place(done, handle.get())
+                yield from placer.place(done, handle.get())
         while pending:
             done, handle = pending.popleft()
-            yield numbering.place(done, handle.get())
+            yield from placer.place(done, handle.get())

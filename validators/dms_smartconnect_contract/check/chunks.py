@@ -13,7 +13,8 @@ from functools import partial
 
 import orjson
 
-from ..exchange import JsonlChunk
+from .. import har
+from ..exchange import HarChunk, HarEntry, JsonlChunk, har_location
 from ..findings import Outcome, Result, Tally, outcome_of
 from ..readers import is_exchange_record
 from .checker import Checker
@@ -60,3 +61,17 @@ def judge_chunk(checker: Checker, chunk: JsonlChunk, detail: bool) -> tuple[Tall
         tally.add_shape(f"{path}:{number}", shape.outcome, shape.groups, make, path)
     tally.conforming += conforming
     return tally, len(lines)
+
+
+def judge_har_chunk(checker: Checker, chunk: HarChunk, detail: bool) -> tuple[Tally, int, har.Parsed] | None:
+    """The tally of a HAR range's entries, numbered from 0 within it, how many there are, and how its text began
+    and ended (the runner checks the commas between ranges); None when the range does not parse."""
+    parsed = har.parse_range(chunk.path, chunk.start, chunk.end)
+    if parsed is None:
+        return None
+    tally = Tally(detail=detail)
+    for index, entry in enumerate(parsed.entries):
+        tally.add(checker.judge(HarEntry(har_location(chunk.path, index), entry)))
+    count = len(parsed.entries)
+    parsed.entries.clear()  # the tally is what travels back
+    return tally, count, parsed
