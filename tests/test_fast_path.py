@@ -277,7 +277,7 @@ def test_har_ranges_give_the_streaming_report(
     if layout == "minified":
         assert found is None
     elif damage in ("intact", "a comma lost", "a comma too many", "garbage inside"):
-        assert found is not None and len(har.ranges(har_file, found)) > 10
+        assert found is not None and len(list(har.ranges(har_file, found))) > 10
     reports = {}
     for jobs in ("1", "2"):
         for fmt in ("text", "json"):
@@ -304,7 +304,7 @@ def test_a_comma_wrong_exactly_between_two_ranges_is_found(
     har_file.write_bytes(text)
     found = har.layout(har_file)
     assert found is not None
-    cut = har.ranges(har_file, found)[3][0]  # the newline that starts the fourth range
+    cut = list(har.ranges(har_file, found))[3][0]  # the newline that starts the fourth range
     comma = text.rindex(b",", 0, cut + 8)  # the comma between the entries there (before or after the newline)
     damaged = text[:comma] + (b"" if change == "," else b",,") + text[comma + 1 :]
     har_file.write_bytes(damaged)

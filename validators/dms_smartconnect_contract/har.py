@@ -15,14 +15,17 @@ truncated file), are read by the streaming parser instead, which says where it b
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
 HEAD_BYTES = 1 << 20  # the entries array must start within this much of the file
 CHUNK_BYTES = 1 << 20
+WINDOW_BYTES = 1 << 16  # how much is read at a time to find a boundary
+_OVERLAP = 256  # a boundary's bytes (a newline, an indentation, an opening) fit in this
 # The structural tokens of JSON text: strings (with their escapes) and punctuation.
 _TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[{}\[\]:,]')
 _TAIL = re.compile(rb"\]\s*\}\s*\}\s*\Z")
@@ -58,8 +61,8 @@ def layout(path: Path) -> HarLayout | None:
         return None  # no entries, or not an object first: the streaming parser says what there is
     line_start = head.rfind(b"\n", start, opening)
     indent = head[line_start + 1 : opening]
-    if line_start < 0 or indent.strip():
-        return None  # the first entry does not start a line: no boundary to look for
+    if line_start < 0 or indent.strip() or len(indent) > _OVERLAP // 2:
+        return None  # the first entry does not start a line (or far in): no boundary to look for
     boundary = re.compile(rb"\n" + re.escape(indent) + rb"(?:,[ \t\r]*)?\{")
     return HarLayout(start, end, boundary)
 
@@ -98,20 +101,33 @@ def _entries_start(head: bytes) -> int | None:
     return None
 
 
-def ranges(path: Path, found: HarLayout) -> list[tuple[int, int]]:
-    """Byte ranges of about CHUNK_BYTES, cut at entry boundaries (each range starts at one, or at the array)."""
-    cuts = [found.start]
+def ranges(path: Path, found: HarLayout) -> Iterator[tuple[int, int]]:
+    """Byte ranges of about CHUNK_BYTES, cut at entry boundaries (each range starts at one, or at the array), found
+    as they are needed: a look a little past each megabyte, not a read of the file."""
+    start = found.start
     with path.open("rb") as handle:
-        position = found.start + CHUNK_BYTES
-        while position < found.end:
-            handle.seek(position)
-            window = handle.read(CHUNK_BYTES)
-            match = found.boundary.search(window)
-            if match is None or position + match.start() >= found.end:
-                break
-            cuts.append(position + match.start())
-            position = cuts[-1] + CHUNK_BYTES
-    return list(zip(cuts, [*cuts[1:], found.end], strict=True))
+        while True:
+            cut = _boundary(handle, found, start + CHUNK_BYTES)
+            yield start, cut if cut is not None else found.end
+            if cut is None:
+                return
+            start = cut
+
+
+def _boundary(handle: BinaryIO, found: HarLayout, position: int) -> int | None:
+    """The first entry boundary at or after `position` and before the array's end, or None."""
+    window = WINDOW_BYTES
+    while position < found.end:
+        handle.seek(position)
+        # A window overlaps the next by a line's start, so that a boundary across two windows is still seen.
+        text = handle.read(window)
+        match = found.boundary.search(text)
+        if match is not None:
+            return position + match.start() if position + match.start() < found.end else None
+        if len(text) < window:
+            return None
+        position += window - _OVERLAP
+    return None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import base64
 import binascii
 import re
 from collections.abc import Callable, Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -138,9 +139,15 @@ class Reader:
             yield from self.har_stream(path)
             return
         cuts = har.ranges(path, found)
-        for index, (start, end) in enumerate(cuts):
+        ahead = next(cuts)
+        first = True
+        for following in chain(cuts, [None]):
+            start, end = ahead
             self.bytes_read += end - start
-            yield HarChunk(str(path), start, end, first=index == 0, last=index == len(cuts) - 1)
+            yield HarChunk(str(path), start, end, first=first, last=following is None)
+            if following is None:
+                return
+            ahead, first = following, False
 
     def har_stream(self, path: Path, skip: int = 0) -> Iterator[Single]:
         """One item per entry, streamed with ijson, from entry `skip` on: an unreadable item where the file breaks."""

@@ -184,7 +184,7 @@ def judge_all(
     gc.freeze()
     # A process that parses HAR entries itself keeps one worker fewer beside it, so that no core is shared.
     workers = jobs if isinstance(first, JsonlChunk | HarChunk) else jobs - 1
-    if workers < 1 or second is None:
+    if jobs <= 1 or workers < 1 or second is None:
         for unit in chain([first], [second] if second is not None else [], units):
             if placer.wanted(unit):
                 yield from placer.place(unit, _judge(checker, unit, detail))

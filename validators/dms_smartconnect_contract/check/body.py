@@ -60,7 +60,7 @@ class BodyRules:
         self.rules = SchemaValidator(schema, engine) if walker else None  # every rule, open: no drift errors
         self.rules_quick = SchemaValidator(flatten_schema(schema), engine).is_valid if walker else None
         self.probes = ProbeMaker(schema, self.quick) if walker else None
-        self._probe: Probe | None = None
+        self.probe: Probe | None = None  # the last failure shape met, and how to recognise it
         self._shapes: dict[tuple[Unweighed, ...], Shape] = {}
 
     @cached_property
@@ -142,7 +142,7 @@ class BodyRules:
         if self.walker is None:
             return shape_of(self.findings(value, checked=True))
         assert self.rules is not None and self.rules_quick is not None and self.probes is not None
-        probe = self._probe
+        probe = self.probe
         if probe is not None and probe.holds(value):
             return probe.shape  # type: ignore[no-any-return]
         unweighed: list[Unweighed] = []
@@ -160,7 +160,7 @@ class BodyRules:
             if len(self._shapes) >= _CACHED:
                 self._shapes.clear()
             shape = self._shapes[key] = self._shape(unweighed)
-        self._probe = self.probes.learn(value, errors, [mend for _, mend in drift], shape) or self._probe
+        self.probe = self.probes.learn(value, errors, [mend for _, mend in drift], shape) or self.probe
         return shape
 
     def _shape(self, unweighed: list[Unweighed]) -> Shape:

@@ -60,8 +60,10 @@ class Probe:
     quick: Callable[[Any], bool]
 
     def holds(self, body: Any) -> bool:
-        """Whether a body (rejected by the quick check) has exactly this failure shape. The body is mended for the
-        time of one quick check and put back (a dropped field comes back last among its object's fields)."""
+        """Whether a body has exactly this failure shape. The body is mended for the time of one quick check and put
+        back (a dropped field comes back last among its object's fields). Each mend first checks that its place holds
+        what it mends (a value of the wrong type, an undocumented field, an unlisted value), so a body a probe holds
+        for always breaks the strict reading: no need to ask the quick check about it first."""
         undo: list[tuple[dict[str, Any], str, Any]] = []
         try:
             for mend in self.mends:
