@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python scripts/compile_bytecode.py
 	touch $(STAMP)
 
 node_modules/.installed: package.json package-lock.json
@@ -53,6 +54,7 @@ serve: $(STAMP)
 
 ## Throughput and memory against floors measured in the same run (see bench/run.py).
 bench: $(STAMP)
+	$(BIN)/python scripts/compile_bytecode.py
 	$(BIN)/python bench/run.py
 
 clean:

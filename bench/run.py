@@ -7,8 +7,10 @@ For each input the table gives the floor, our runs and the peer, as whole proces
   (npm `@redocly/cli`, installed here by the bench into bench/.peers/), run on the same file and contract;
 - a large HAR (326 MB): peak memory, which must stay flat.
 Our runs print the default text report (grouped findings, to /dev/null), with the default `--jobs` (all cores) and
-with `--jobs 1`. Every process runs --repeat times (3) and the fastest run counts; its peak resident memory is the
-largest of any one process of the run (worker processes included). The ratio is floor time / our time.
+with `--jobs 1`. Every command of an input runs --repeat times (5), in turns with the others; the table gives the
+median time, and the median of the ratios taken turn by turn (floor time / our time of the same turn), since a
+shared machine's speed swings from minute to minute; peak resident memory is the largest of any one process of a
+run (worker processes included).
 
 Prints one table and writes the same as JSON (--json, default out/bench.json), with the cores it ran on.
 `python bench/run.py --scale 0.1` for a quick look at a tenth of the sizes.
@@ -22,6 +24,7 @@ import os
 import platform
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,7 +37,7 @@ from inputs import SERVER, make_har, make_jsonl
 ROOT = Path(__file__).resolve().parents[1]
 PEERS = ROOT / "bench" / ".peers"
 REDOCLY = "@redocly/cli@2.77.0"
-REPEAT = 3
+REPEAT = 5
 
 # One child process measured by another: wall time around it, and the largest resident set of its process tree.
 MEASURE = """
@@ -75,20 +78,14 @@ def measure_once(command: list[str], ok: tuple[int, ...] = (0, 1)) -> tuple[floa
 
 def measure_all(
     commands: dict[str, tuple[list[str], tuple[int, ...]]], repeat: int
-) -> dict[str, tuple[float, float, str]]:
-    """Each command run `repeat` times, in turns (so that a machine slowing down for a while weighs on every one
-    alike): the fastest run, the largest peak and the last line printed, by name."""
-    best: dict[str, tuple[float, float, str]] = {}
+) -> dict[str, list[tuple[float, float, str]]]:
+    """Each command run `repeat` times, in turns: every turn runs each command once, so that a machine slowing down
+    for a while weighs on every one alike. The samples of each command, in turn order, by name."""
+    samples: dict[str, list[tuple[float, float, str]]] = {name: [] for name in commands}
     for _ in range(repeat):
         for name, (command, ok) in commands.items():
-            seconds, peak, last = measure_once(command, ok)
-            previous = best.get(name)
-            best[name] = (
-                min(seconds, previous[0]) if previous else seconds,
-                max(peak, previous[1] if previous else 0),
-                last,
-            )
-    return best
+            samples[name].append(measure_once(command, ok))
+    return samples
 
 
 def redocly() -> list[str] | None:
@@ -115,8 +112,7 @@ def rows_for(name: str, path: Path, items: int, floor: str, floor_label: str, re
     }
     if peer is not None:
         commands["peer"] = (peer, (0, 1))
-    best = measure_all(commands, repeat)
-    floor_seconds = best["floor"][0]
+    samples = measure_all(commands, repeat)
     labels = {
         "floor": floor_label,
         "default": f"validate, default --jobs ({cores} cores)",
@@ -124,25 +120,18 @@ def rows_for(name: str, path: Path, items: int, floor: str, floor_label: str, re
         "peer": f"peer: redocly drift ({REDOCLY})",
     }
     rows = []
-    for kind, (seconds, peak, last) in best.items():
+    for kind, runs in samples.items():
+        # Ratios are taken turn by turn (each run against the floor, or ours, of the same turn), then the median.
         if kind == "floor":
-            ratio = 1.0
+            ratios = [1.0]
         elif kind == "peer":
-            ratio = seconds / best["default"][0]  # how many times faster we are
+            ratios = [peer[0] / ours[0] for peer, ours in zip(runs, samples["default"], strict=True)]
         else:
-            ratio = floor_seconds / seconds
-        rows.append(
-            Row(
-                name,
-                kind,
-                labels[kind],
-                items,
-                seconds,
-                peak,
-                ratio,
-                last if kind != "floor" and kind != "peer" else "",
-            )
-        )
+            ratios = [floor[0] / mine[0] for floor, mine in zip(samples["floor"], runs, strict=True)]
+        seconds = statistics.median(run[0] for run in runs)
+        peak = max(run[1] for run in runs)
+        last = runs[-1][2] if kind in ("default", "jobs1") else ""
+        rows.append(Row(name, kind, labels[kind], items, seconds, peak, statistics.median(ratios), last))
     return rows
 
 
@@ -176,7 +165,7 @@ def check_targets(rows: list[Row]) -> list[dict[str, object]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every input size (0.1: a quick look)")
-    parser.add_argument("--repeat", type=int, default=REPEAT, help="runs per measurement; the fastest counts")
+    parser.add_argument("--repeat", type=int, default=REPEAT, help="runs per command, in turns; medians count")
     parser.add_argument("--json", type=Path, default=ROOT / "out" / "bench.json", help="where to write the results")
     args = parser.parse_args()
     repeat, scale = max(1, args.repeat), args.scale
@@ -217,14 +206,16 @@ def main() -> int:
         seconds, peak, last = measure_once([*CLI, "validate", str(big)])
         label = f"validate, default --jobs ({cores} cores)"
         rows.append(Row("HAR large", "default", label, big_entries, seconds, peak, 0.0, last))
-    print(f"cores: {cores} ({platform.machine()}, Python {platform.python_version()}); repeat {repeat}, fastest counts")
+    print(f"cores: {cores} ({platform.machine()}, Python {platform.python_version()}); {repeat} runs each, medians")
     print(f"HAR: {entries:,} entries, {size:.0f} MB; large HAR: {big_entries:,} entries, {big_size:.0f} MB")
     print(f"{'input':<26} {'run':<44} {'items':>8} {'seconds':>8} {'items/s':>9} {'peak MB':>8} {'ratio':>6}")
     for row in rows:
         ratio = f"{row.ratio:6.2f}" if row.ratio else "     -"
         print(f"{row.input:<26} {row.run:<44} {row.items:>8,} {row.seconds:8.2f} {row.items / row.seconds:9,.0f} "
               f"{row.peak_mb:8.0f} {ratio}")  # fmt: skip
-    print("ratio: floor time / ours (for the peer: its time / ours, how many times faster we are)")
+    print(
+        "ratio: median of floor time / ours, turn by turn (for the peer: its time / ours, how many times faster we are)"
+    )
     targets = check_targets(rows)
     for target in targets:
         print(f"target {target['input']}: {target['target']}: {'met' if target['met'] else 'NOT met'}")

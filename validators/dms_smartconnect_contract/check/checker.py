@@ -58,22 +58,35 @@ class Checker:
         rules = self.operation.extensions
         self._statuses = provenance.of(rules, "responses") or UNSTATED
         self._content = provenance.of(rules, "content") or UNSTATED
-        self._bodies: dict[tuple[str, str], BodyRules] = {}
+        self._engine = engine
+        # Compiled when first needed (a log of bare bodies never meets an error status), and once for every status
+        # that shares a schema (the error statuses share one body and one header schema).
+        self._bodies: dict[tuple[str, str], BodyRules | None] = {}
         self._headers: dict[str, list[_Header]] = {}
-        # The error statuses share one body schema and one header schema: each is compiled once.
-        compiled: dict[bytes, Any] = {}
+        self._compiled: dict[bytes, Any] = {}
 
-        def once(schema: JsonObject, make: Any) -> Any:
-            key = orjson.dumps(schema, option=orjson.OPT_SORT_KEYS)
-            if key not in compiled:
-                compiled[key] = make(schema)
-            return compiled[key]
+    def _once(self, schema: JsonObject, make: Any) -> Any:
+        key = orjson.dumps(schema, option=orjson.OPT_SORT_KEYS)
+        if key not in self._compiled:
+            self._compiled[key] = make(schema)
+        return self._compiled[key]
 
-        for status, response in self.operation.responses.items():
-            for media_type, schema in response.media_types.items():
-                self._bodies[status, media_type] = once(schema, lambda s: BodyRules(s, engine, strict=strict))
+    def body_rules(self, status: str, media_type: str) -> BodyRules | None:
+        """The rules of the body documented for a status and media type, or None when there is none."""
+        key = (status, media_type)
+        if key not in self._bodies:
+            response = self.operation.responses.get(status)
+            schema = response.media_types.get(media_type) if response else None
+            engine, strict = self._engine, self.strict
+            self._bodies[key] = self._once(schema, lambda s: BodyRules(s, engine, strict=strict)) if schema else None
+        return self._bodies[key]
+
+    def header_rules(self, status: str) -> list[_Header]:
+        """The documented response headers of a status, compiled."""
+        if status not in self._headers:
+            engine = self._engine
             self._headers[status] = [
-                once(
+                self._once(
                     spec["schema"],
                     lambda s, spec=spec: _Header(
                         spec["name"],
@@ -82,13 +95,14 @@ class Checker:
                         SchemaValidator(strict_reading(s), engine),
                     ),
                 )
-                for spec in response.headers.values()
+                for spec in self.operation.responses[status].headers.values()
             ]
+        return self._headers[status]
 
     def bare_body_rules(self) -> BodyRules | None:
         """The rules of a bare body (no status or media type recorded: the defaults), or None when the contract has
         no body for them."""
-        return self._bodies.get((str(self.default_status), self.default_content_type.split(";")[0].lower()))
+        return self.body_rules(str(self.default_status), self.default_content_type.split(";")[0].lower())
 
     # --- items -------------------------------------------------------------------------------------------------
 
@@ -172,7 +186,7 @@ class Checker:
             add("status.undocumented", f"status {status} is not documented (documented: {documented})", self._statuses)
             return findings
         if exchange.headers is not None:
-            for header in self._headers[status]:
+            for header in self.header_rules(status):
                 value = exchange.headers.get(header.name.lower())
                 if value is None:
                     if header.required is not None:
@@ -188,7 +202,7 @@ class Checker:
         if exchange.body is None and exchange.parsed is NOT_PARSED:
             add("body.not-recorded", "the capture holds no body for this response", NOT_RECORDED, Severity.WARNING)
             return findings
-        body = self._bodies.get((status, media_type))
+        body = self.body_rules(status, media_type)
         if body is None:
             documented = ", ".join(response.media_types)
             if media_type:
