@@ -20,9 +20,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dms_smartconnect_contract.check import Checker
+from dms_smartconnect_contract.check import Checker, probe
 from dms_smartconnect_contract.check.body import shape_of
+from dms_smartconnect_contract.check.chunks import judge_chunk
 from dms_smartconnect_contract.contract import JsonObject
+from dms_smartconnect_contract.exchange import JsonlChunk
+from dms_smartconnect_contract.findings import Tally
 
 from clirunner import run
 from conftest import response_examples
@@ -31,7 +34,7 @@ URL = "https://dms.cn-north-4.myhuaweicloud.com/v2/a4a5d4098fb4474fa22cd05f897d6
 HEADERS = {"Content-Type": "application/json", "X-Request-Id": "0c8e1d4b7a2f4e6b9d3c5a1f8e7b6d2c"}
 
 # Ways to break a body, each a function of (body, random): every rule kind, drift, nulls and wrong types.
-WRONG = [12345, "12345", True, None, 2.5, [], {}]
+WRONG = [12345, "12345", True, None, 2.5, 2.0, [], {}]  # copied when used: a later break may write into one
 
 
 def _set(path: tuple[str, ...], value: Any) -> Any:
@@ -63,7 +66,7 @@ FIELDS = [
     ("sink_task", "deliver_time_interval"), ("sink_task", "partition_format"), ("sink_task", "store_keys"),
 ]  # fmt: skip
 BREAKS = (
-    [_set(path, lambda rng: rng.choice(WRONG)) for path in FIELDS]  # wrong types and nulls
+    [_set(path, lambda rng: copy.deepcopy(rng.choice(WRONG))) for path in FIELDS]  # wrong types and nulls
     + [_set(path, lambda rng: f"value-{rng.randrange(5)}") for path in FIELDS]  # strings: enum drift, patterns
     + [_set(path, lambda rng: rng.randrange(-2, 2)) for path in FIELDS]  # small numbers: bounds
     + [_drop(path) for path in FIELDS]  # required fields, presence rules
@@ -206,6 +209,76 @@ def test_every_body_gets_the_same_findings_and_shape_on_every_path(
         assert fast_body.findings(copy.deepcopy(body)) == findings
         if not fast_body.quick(body):
             assert fast_body.shape(body) == shape_of(findings)
+
+
+@pytest.mark.parametrize("storm", ["wrong type", "float", "new field", "unlisted value"])
+@pytest.mark.parametrize("guarded", [False, True], ids=["plain", "guarded"])
+def test_a_probe_holds_exactly_where_the_findings_say(storm: str, guarded: bool) -> None:
+    """A storm long enough for the probe to take its relaxed reading, with bodies in it that look like the storm at
+    its places but are not, and a body of another shape after which the probe is learnt again (and mends before it
+    relaxes): the fast path's tally equals the item-by-item one, group by group. Guarded, the contract has rules a
+    mend could hide (an object's size, a string's length), and the probe must not hide them."""
+    letters = {"anyOf": [{"$ref": "#/components/schemas/Letter"}, {"$ref": "#/components/schemas/UnlistedValue"}]}
+    schema = {
+        "type": "object",
+        "required": ["n", "s"],
+        "properties": {"n": {"type": "integer"}, "s": letters, "t": {"type": "string"}},
+    }
+    if guarded:
+        schema["maxProperties"] = 3
+        letters["maxLength"] = 5
+    # The storm's body, bodies that look like it at its places but are not, and one of another shape.
+    storms = {
+        "wrong type": ({"n": "1", "s": "a"}, [{"n": "1", "s": "a", "t": 1}, {"n": "1"}], {"n": 1, "s": "c"}),
+        "float": ({"n": 1.5, "s": "a"}, [{"n": 2.0, "s": "a"}, {"n": 2.5, "s": "a", "t": 1}], {"n": "1", "s": "a"}),
+        "new field": ({"n": 1, "s": "a", "u": 1}, [{"n": 1, "s": "a", "t": "x", "u": 1}, {"n": 1.5, "s": "a", "u": 1}],
+                      {"n": 1, "s": "a", "v": 1}),
+        "unlisted value": ({"n": 1, "s": "c"}, [{"n": 1, "s": "toolong"}, {"n": 1, "s": ["a"]}], {"n": "1", "s": "c"}),
+    }  # fmt: skip
+    storm_body, odd, other = storms[storm]
+    bodies = [storm_body] * (probe.RELAX_AFTER + 4) + odd + [other] + [storm_body] * 3 + odd
+    document = _one_body_document(schema)
+    lines = [orjson.dumps(body) + b"\n" for body in bodies]
+    fast = judge_chunk(Checker(document), JsonlChunk("log.jsonl", lines), detail=False)[0]
+    one_by_one = Tally()
+    checker = Checker(document, engine="full")
+    for number, line in enumerate(lines, start=1):
+        one_by_one.add(checker.judge_jsonl(f"log.jsonl:{number}", line.strip()), "log.jsonl")
+    assert (fast.conforming, fast.violating) == (one_by_one.conforming, one_by_one.violating)
+    assert {key: (group.count, group.samples) for key, group in fast.groups.items()} == {
+        key: (group.count, group.samples) for key, group in one_by_one.groups.items()
+    }
+    body_rules = Checker(document).bare_body_rules()
+    assert body_rules is not None
+    for body in [storm_body] * (probe.RELAX_AFTER + 1):
+        body_rules.shape(copy.deepcopy(body))
+    # No probe for a float (2.0 is an integer), nor for a mend a guard reads.
+    relaxes = storm != "float" and not (guarded and storm in ("new field", "unlisted value"))
+    found = body_rules.probe
+    assert (found is not None and found._relaxed is not None) == relaxes
+
+
+def _one_body_document(schema: JsonObject) -> JsonObject:
+    """A contract whose one operation answers 200 with `schema`, for bare JSONL bodies, with an enumeration written
+    as the contract writes them."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/v2/{project_id}/instances/{instance_id}/connector/tasks/{task_id}": {
+                "get": {
+                    "operationId": "ShowConnectorTask",
+                    "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}},
+                }
+            }
+        },
+        "components": {
+            "schemas": {
+                "Letter": {"type": "string", "enum": ["a", "b"]},
+                "UnlistedValue": {"type": "string"},
+            }
+        },
+    }
 
 
 _CHECKERS: dict[bool, tuple[Checker, Checker]] = {}

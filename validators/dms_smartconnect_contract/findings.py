@@ -190,6 +190,25 @@ class Tally:
             if len(found.samples) < SAMPLES:
                 found.samples.append(location)
 
+    def add_run(self, outcome: Outcome, groups: tuple[GroupKey, ...], count: int, samples: list[str],
+                findings: Callable[[], list[Finding]]) -> None:  # fmt: skip
+        """Count `count` items in a row whose findings have the same groups: `samples` are the locations of the first
+        of them (up to SAMPLES), `findings()` makes the first one's findings (as add_shape)."""
+        self.add_shape(samples[0], outcome, groups, findings)
+        rest = count - 1
+        if rest <= 0:
+            return
+        if outcome is Outcome.CONFORMING:
+            self.conforming += rest
+        else:
+            self.violating += rest
+        for key in groups:
+            found = self.groups[key]
+            found.count += rest
+            room = SAMPLES - len(found.samples)
+            if room > 0:
+                found.samples.extend(samples[1 : 1 + room])
+
     def group(self, location: str, findings: list[Finding]) -> None:
         """Count an item's findings into their groups."""
         groups = self.groups

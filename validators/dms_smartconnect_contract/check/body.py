@@ -54,12 +54,17 @@ class BodyRules:
         self.schema, self.closed_schema, self.engine = schema, closed, engine
         self.strict = strict
         # Everything, closed and flattened: when it passes there is nothing to report, in either mode.
-        self.quick = SchemaValidator(flatten_schema(closed), engine).is_valid
+        flat = flatten_schema(closed)
+        self.quick = SchemaValidator(flat, engine).is_valid
         walker = DriftWalker.build(closed) if engine == "fast" and _stripping_is_local(schema) else None
         self.walker = walker
         self.rules = SchemaValidator(schema, engine) if walker else None  # every rule, open: no drift errors
         self.rules_quick = SchemaValidator(flatten_schema(schema), engine).is_valid if walker else None
-        self.probes = ProbeMaker(schema, self.quick) if walker else None
+        self.probes = (
+            ProbeMaker(schema, self.quick, flat, lambda relaxed: SchemaValidator(relaxed, engine).is_valid)
+            if walker
+            else None
+        )
         self.probe: Probe | None = None  # the last failure shape met, and how to recognise it
         self._shapes: dict[tuple[Unweighed, ...], Shape] = {}
 
@@ -99,10 +104,12 @@ class BodyRules:
         explained: list[tuple[Explained, bool, bool]] = []
         if not self.rules_quick(value):  # a drift storm breaks no rule: no error pass
             for error in self.rules.errors(value):
-                explained += [
-                    (found, _documented(found.provenance), False) for found in explain_cached(self.rules, error, value)
-                ]
-        explained += [(found, False, _documented(found.provenance)) for found in self.walker.findings(value)]
+                drifts = error.keyword in DRIFT_KEYWORDS
+                for found in explain_cached(self.rules, error, value):
+                    documented = _documented(found.provenance)
+                    explained.append((found, documented, drifts and not documented))
+        # What only the closing rejects is drift, whatever the closed rule's provenance (as on the full path).
+        explained += [(found, False, True) for found in self.walker.findings(value)]
         return self._findings(explained)
 
     def _findings(self, explained: list[tuple[Explained, bool, bool]]) -> list[Finding]:
@@ -137,13 +144,14 @@ class BodyRules:
 
     # --- shapes, without messages -----------------------------------------------------------------------------
 
-    def shape(self, value: Any) -> Shape:
-        """The outcome and groups of a body `quick` has just rejected, as findings() would give them."""
+    def shape(self, value: Any, probed: bool = False) -> Shape:
+        """The outcome and groups of a body `quick` has just rejected, as findings() would give them. `probed`: the
+        caller has just seen the probe not hold for it."""
         if self.walker is None:
             return shape_of(self.findings(value, checked=True))
         assert self.rules is not None and self.rules_quick is not None and self.probes is not None
         probe = self.probe
-        if probe is not None and probe.holds(value):
+        if not probed and probe is not None and probe.holds(value):
             return probe.shape  # type: ignore[no-any-return]
         unweighed: list[Unweighed] = []
         errors = []
@@ -151,9 +159,12 @@ class BodyRules:
             for error in self.rules.errors(value):
                 found = stubs_cached(self.rules, error, value)
                 errors.append((error, found))
-                unweighed += [(rule, pointer, origin, _documented(origin), False) for rule, pointer, origin in found]
+                drifts = error.keyword in DRIFT_KEYWORDS
+                for rule, pointer, origin in found:
+                    documented = _documented(origin)
+                    unweighed.append((rule, pointer, origin, documented, drifts and not documented))
         drift = self.walker.stubs(value)
-        unweighed += [(rule, pointer, origin, False, _documented(origin)) for (rule, pointer, origin), _ in drift]
+        unweighed += [(rule, pointer, origin, False, True) for (rule, pointer, origin), _ in drift]
         key = tuple(unweighed)
         shape = self._shapes.get(key)
         if shape is None:

@@ -10,14 +10,17 @@ item. So a line counts here exactly as the Result the checker gives it alone, wh
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 import orjson
 
 from .. import har
 from ..exchange import HarChunk, HarEntry, JsonlChunk, har_location
-from ..findings import Outcome, Result, Tally, outcome_of
+from ..findings import SAMPLES, Outcome, Result, Tally, outcome_of
 from ..readers import is_exchange_record
+from .body import BodyRules
 from .checker import Checker
+from .probe import Probe
 
 
 def judge_chunk(checker: Checker, chunk: JsonlChunk, detail: bool) -> tuple[Tally, int]:
@@ -28,46 +31,96 @@ def judge_chunk(checker: Checker, chunk: JsonlChunk, detail: bool) -> tuple[Tall
     loads, limit, path = orjson.loads, checker.max_body_size, chunk.path
     lines = chunk.read_lines()
     conforming = 0
+    run = _Run(tally, body)
+    storm = False  # the last line that failed the quick check was held by the probe: the probe goes first
     for number, raw in enumerate(lines, start=1):
         if quick is None or len(raw) > limit:
             if raw.strip():
+                run.end()
                 tally.add(checker.judge_jsonl(f"{path}:{number}", raw.strip()), path)
             continue
         try:
             value = loads(raw)
         except orjson.JSONDecodeError:
             if raw.strip():  # blank lines are no items
+                run.end()
                 tally.add(checker.judge_jsonl(f"{path}:{number}", raw.strip()), path)
             continue
         # A record is never a bare body; a task body's status is a string, which spares the call.
         if type(value) is dict and type(value.get("status")) is int and is_exchange_record(value):
+            run.end()
             tally.add(checker.judge_line(f"{path}:{number}", raw, value), path)
             continue
+        assert body is not None
         try:
-            # On a bad day the last failure shape comes again: a probe that holds settles the line with one check
-            # (a body its probe holds for breaks the contract there, so it would not pass the quick check).
-            probe = None if detail else body.probe  # type: ignore[union-attr]
-            if probe is not None and probe.holds(value):
-                tally.add_shape(f"{path}:{number}", probe.shape.outcome, probe.shape.groups,
-                                partial(body.findings, value, True), path)  # type: ignore[union-attr]  # fmt: skip
-                continue
-            if quick(value):
-                conforming += 1
-                if detail:
-                    tally.items.append(Result(f"{path}:{number}", Outcome.CONFORMING))
-                continue
             if detail:
-                findings = body.findings(value, checked=True)  # type: ignore[union-attr]
-                tally.add(Result(f"{path}:{number}", outcome_of(findings), findings), path)
+                if quick(value):
+                    conforming += 1
+                    tally.items.append(Result(f"{path}:{number}", Outcome.CONFORMING))
+                else:
+                    findings = body.findings(value, checked=True)
+                    tally.add(Result(f"{path}:{number}", outcome_of(findings), findings), path)
                 continue
-            shape = body.shape(value)  # type: ignore[union-attr]
+            # A probe that holds settles a line with one check: the body breaks the contract there (so it would
+            # not pass the quick check), and the same way as the body the probe was learnt from.
+            probe = body.probe
+            if storm:
+                if probe.holds(value):  # type: ignore[union-attr]  # a storm has a probe
+                    run.add(probe, value, path, number)  # type: ignore[arg-type]
+                    continue
+                storm = False
+                if quick(value):
+                    conforming += 1
+                    continue
+            else:
+                if quick(value):
+                    conforming += 1
+                    continue
+                if probe is not None and probe.holds(value):
+                    storm = True
+                    run.add(probe, value, path, number)
+                    continue
+            shape = body.shape(value, probed=True)
         except (ValueError, RecursionError):  # too deep for the fast engine: the checker reports it
+            run.end()
             tally.add(checker.judge_line(f"{path}:{number}", raw, value), path)
             continue
-        make = partial(body.findings, value, True)  # type: ignore[union-attr]
-        tally.add_shape(f"{path}:{number}", shape.outcome, shape.groups, make, path)
+        run.end()
+        tally.add_shape(f"{path}:{number}", shape.outcome, shape.groups, partial(body.findings, value, True), path)
+    run.end()
     tally.conforming += conforming
     return tally, len(lines)
+
+
+class _Run:
+    """Lines in a row that one probe held for (conforming lines between them aside, which no group sees): counted
+    into the tally at once when the run ends, which must be before anything else is added to it."""
+
+    __slots__ = ("body", "count", "first", "probe", "samples", "tally")
+
+    def __init__(self, tally: Tally, body: BodyRules | None) -> None:
+        self.tally, self.body = tally, body
+        self.probe: Probe | None = None
+        self.first: Any = None  # the run's first body, whose findings open its groups if they are new
+        self.count = 0
+        self.samples: list[str] = []
+
+    def add(self, probe: Probe, value: Any, path: str, number: int) -> None:
+        if probe is not self.probe:
+            self.end()
+            self.probe, self.first = probe, value
+        self.count += 1
+        if len(self.samples) < SAMPLES:
+            self.samples.append(f"{path}:{number}")
+
+    def end(self) -> None:
+        if self.probe is None:
+            return
+        assert self.body is not None
+        shape = self.probe.shape
+        findings = partial(self.body.findings, self.first, True)
+        self.tally.add_run(shape.outcome, shape.groups, self.count, self.samples, findings)
+        self.probe, self.first, self.count, self.samples = None, None, 0, []
 
 
 def judge_har_chunk(checker: Checker, chunk: HarChunk, detail: bool) -> tuple[Tally, int, har.Parsed] | None:

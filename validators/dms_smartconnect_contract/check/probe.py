@@ -18,12 +18,17 @@ same way for every value the probe accepts there. The maker checks it on the sch
 - no conditional rule reads a place, or anything under it, or a field's value over it with a keyword that looks
   inside; fields are dropped only from objects no conditional rule reads the field names of;
 - the drift the walk reports (undocumented fields, unlisted values) is exactly what `drop` and `listed` mend.
+
+A probe that keeps holding (a storm) stops mending: it checks its places as before and then validates the body once
+against the strict reading relaxed at those places (an undocumented field admitted, any value where a wrong type was
+set, any string where an unlisted value was listed), compiled once per set of places. That reading accepts the body
+exactly when the mended body passes the strict one, and reads what mending would hide (an object's size, a pattern
+of field names, a string's other rules), so it is the stricter of the two where they could differ.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ..contract import JsonObject
@@ -51,19 +56,35 @@ Place = tuple[tuple[str, ...], str]  # the path of the object holding the value,
 Mend = tuple[Any, ...]
 
 
-@dataclass(frozen=True)
+RELAX_AFTER = 16  # holds before a probe compiles its relaxed reading (about a millisecond)
+
+
 class Probe:
     """A remembered failure shape and how to recognise it."""
 
-    mends: tuple[Mend, ...]
-    shape: Any
-    quick: Callable[[Any], bool]
+    __slots__ = ("_hits", "_relax", "_relaxed", "mends", "quick", "shape")
+
+    def __init__(
+        self,
+        mends: tuple[Mend, ...],
+        shape: Any,
+        quick: Callable[[Any], bool],
+        relax: Callable[[tuple[Mend, ...]], Callable[[Any], bool] | None] | None = None,
+    ) -> None:
+        self.mends, self.shape, self.quick = mends, shape, quick
+        self._relax = relax
+        self._hits = 0
+        self._relaxed: Callable[[Any], bool] | None = None
 
     def holds(self, body: Any) -> bool:
-        """Whether a body has exactly this failure shape. The body is mended for the time of one quick check and put
-        back (a dropped field comes back last among its object's fields). Each mend first checks that its place holds
-        what it mends (a value of the wrong type, an undocumented field, an unlisted value), so a body a probe holds
-        for always breaks the strict reading: no need to ask the quick check about it first."""
+        """Whether a body has exactly this failure shape. Each place must hold what its mend mends (a value of the
+        wrong type, an undocumented field, an unlisted value), so a body a probe holds for always breaks the strict
+        reading: no need to ask the quick check about it first. Then the body is mended for the time of one quick
+        check and put back (a dropped field comes back last among its object's fields), or, once the probe has held
+        often, checked against the relaxed reading as it is."""
+        relaxed = self._relaxed
+        if relaxed is not None:
+            return self._fits(body) and relaxed(body)
         undo: list[tuple[dict[str, Any], str, Any]] = []
         try:
             for mend in self.mends:
@@ -88,20 +109,55 @@ class Probe:
                         return False
                     undo.append((holder, field, value))
                     holder[field] = mend[4]
-            return self.quick(body)
+            held = self.quick(body)
         finally:
             for holder, field, value in reversed(undo):
                 holder[field] = value
+        if held and self._relax is not None:
+            self._hits += 1
+            if self._hits >= RELAX_AFTER:
+                self._relaxed = self._relax(self.mends)
+                self._relax = None  # compiled, or not possible: asked once
+        return held
+
+    def _fits(self, body: Any) -> bool:
+        """Whether each place holds what its mend mends (the checks of holds(), without mending)."""
+        for mend in self.mends:
+            holder = body
+            for key in mend[1]:
+                holder = holder.get(key) if type(holder) is dict else None
+            if type(holder) is not dict:
+                return False
+            value = holder.get(mend[2], _ABSENT)
+            if value is _ABSENT:
+                return False
+            how = mend[0]
+            if how == "set":
+                if type(value) is not mend[3]:
+                    return False
+            elif how == "listed" and (type(value) is not str or value in mend[3]):
+                return False
+        return True
 
 
 class ProbeMaker:
     """Makes probes for one body schema (the contract as written, every rule, open)."""
 
-    def __init__(self, schema: JsonObject, quick: Callable[[Any], bool]) -> None:
+    def __init__(
+        self,
+        schema: JsonObject,
+        quick: Callable[[Any], bool],
+        closed: JsonObject,
+        compile_: Callable[[JsonObject], Callable[[Any], bool]],
+    ) -> None:
+        """`schema`: the contract as written; `quick` checks the strict reading, `closed` is that reading flattened
+        (as `quick` checks it) and `compile_` compiles a relaxed copy of it."""
         self.schema = schema
         self.quick = quick
+        self.closed, self.compile = closed, compile_
         self._good: dict[tuple[Place, type], Any] = {}
         self._conditioned = _conditioned_paths(schema)
+        self._relaxed: dict[tuple[tuple[Any, ...], ...], Callable[[Any], bool] | None] = {}
 
     def learn(
         self,
@@ -137,10 +193,21 @@ class ProbeMaker:
             if mend[0] == "drop" and _keys_read(mend[1], self._conditioned):
                 return None
             mends.append(mend)
-        if not mends:
+        if not mends or not all(_plain(self.closed, mend) for mend in mends):
             return None
-        probe = Probe(tuple(mends), shape, self.quick)
+        probe = Probe(tuple(mends), shape, self.quick, self.relaxed)
         return probe if probe.holds(body) else None
+
+    def relaxed(self, mends: tuple[Mend, ...]) -> Callable[[Any], bool] | None:
+        """The check of the strict reading relaxed at the places of `mends` (see the module's note), compiled once per
+        set of places; None where a place is not found where the mend expects it."""
+        key = tuple(mend[:3] for mend in mends)
+        if key not in self._relaxed:
+            if len(self._relaxed) >= _CACHED:
+                self._relaxed.clear()
+            schema = _relax(self.closed, mends)
+            self._relaxed[key] = self.compile(schema) if schema is not None else None
+        return self._relaxed[key]
 
     def _good_value(self, place: Place, kind: type) -> Any:
         key = (place, kind)
@@ -187,14 +254,14 @@ class ProbeMaker:
             alternatives = [self._resolve(alternative) for alternative in node["anyOf"]]
             if any(alt is None or set(alt) - _ANNOTATIONS - {"type", "enum"} - _extension(alt) for alt in alternatives):
                 return _NONE
-            if any(not _declared(alt) or set(_declared(alt)) & set(wrong) for alt in alternatives if alt):
+            if any(not _declared(alt) or _may_accept(_declared(alt), kind) for alt in alternatives if alt):
                 return _NONE
             rest = set(node) - {"anyOf"} - _ANNOTATIONS - _extension(node)
             first = alternatives[0] or {}
             good = first["enum"][0] if first.get("enum") else _default_of(_declared(first)[0], first)
             return good if not rest else _NONE
         declared = _declared(node)
-        if not declared or set(declared) & set(wrong):
+        if not declared or _may_accept(declared, kind):
             return _NONE
         reads = _READS_ANY | {keyword for json_type in wrong for keyword in _READS.get(json_type, ())}
         if "integer" in wrong:
@@ -205,10 +272,72 @@ class ProbeMaker:
 
 
 _NONE: Any = object()
+_ABSENT: Any = object()
+_CACHED = 256  # relaxed readings kept; the cache starts over when full
+
+
+# Keywords of an object that read a field's value by its name, and those that read its size or field names: mending
+# a field of it could hide what they say of the body as it is.
+_BY_NAME = frozenset({"patternProperties", "dependentSchemas", "unevaluatedProperties"})
+_BY_PRESENCE = _BY_NAME | {"minProperties", "maxProperties", "propertyNames", "dependentRequired"}
+_STRING_RULE_FREE = frozenset({"type", "enum"})
+
+
+def _plain(closed: JsonObject, mend: Mend) -> bool:
+    """Whether mending the place (in the flattened strict reading) hides nothing else the reading says of the body:
+    no keyword of its object reads the field by its name (or, to drop it, the object's size or names), and a value
+    put in the list was read by the list alone."""
+    holder: Any = closed
+    for key in mend[1]:
+        holder = holder.get("properties", {}).get(key) if isinstance(holder, dict) else None
+    if not isinstance(holder, dict) or set(holder) & (_BY_PRESENCE if mend[0] == "drop" else _BY_NAME):
+        return False
+    if mend[0] != "listed":
+        return True
+    rule = holder.get("properties", {}).get(mend[2])
+    return isinstance(rule, dict) and not set(rule) - _STRING_RULE_FREE
+
+
+def _relax(closed: JsonObject, mends: tuple[Mend, ...]) -> JsonObject | None:
+    """A copy of the flattened strict reading (nodes copied along the routes only) that admits each undocumented
+    field, any value where a wrong type was set, and any string where an unlisted value was listed."""
+    root = dict(closed)
+    for mend in mends:
+        node = root
+        for key in mend[1]:
+            below = node.get("properties")
+            if not isinstance(below, dict) or not isinstance(below.get(key), dict):
+                return None
+            below = node["properties"] = dict(below)
+            node = below[key] = dict(below[key])
+        fields = node.get("properties", {})
+        if not isinstance(fields, dict):
+            return None
+        fields = node["properties"] = dict(fields)
+        field, rule = mend[2], fields.get(mend[2])
+        if mend[0] == "drop":
+            if rule is not None:
+                return None
+            fields[field] = True
+        elif mend[0] == "set":
+            if rule is None:
+                return None
+            fields[field] = True
+        else:
+            if not isinstance(rule, dict) or "enum" not in rule:
+                return None
+            fields[field] = {keyword: value for keyword, value in rule.items() if keyword != "enum"}
+    return root
 
 
 def _extension(node: dict[str, Any]) -> set[str]:
     return {key for key in node if key.startswith("x-")}
+
+
+def _may_accept(declared: list[str], kind: type) -> bool:
+    """Whether a value of `kind` may have one of the declared types (2.0 is an integer: a float's type alone does not
+    tell)."""
+    return bool(set(declared) & set(_JSON_TYPES[kind])) or (kind is float and "integer" in declared)
 
 
 def _declared(node: dict[str, Any]) -> list[str]:
