@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -249,9 +250,20 @@ def _checker(document: JsonObject, cases: list[Case], strict: bool, engine: str)
     return verdicts
 
 
-def _export(cases: list[Case], suffix: str) -> Verdicts:
+def _readme_ecma_validator() -> Any:
+    """The validator class the README's python-jsonschema recipe builds (patterns read as ECMA 262), run as written."""
+    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    recipe = [block for block in blocks if "ECMAValidator =" in block]
+    assert len(recipe) == 1, "the README shows one python-jsonschema recipe that builds ECMAValidator"
+    scope: dict[str, Any] = {}
+    exec(recipe[0], scope)
+    return scope["ECMAValidator"]
+
+
+def _export(cases: list[Case], suffix: str, validator: Any = None) -> Verdicts:
+    validator = validator or _readme_ecma_validator()
     validators = {
-        name: jsonschema.Draft202012Validator(json.loads((SCHEMAS / f"{name}{suffix}.schema.json").read_text()))
+        name: validator(json.loads((SCHEMAS / f"{name}{suffix}.schema.json").read_text()))
         for name in ("ShowConnectorTaskResponse", "ErrorResponse")
     }
     return {case.name: "conforming" if validators[case.schema].is_valid(case.body) else "violating" for case in cases}
@@ -360,6 +372,18 @@ def test_every_engine_gives_the_corpus_verdicts(
     assert wrong == {}, (
         f"{reading} disagrees with the {expected_reading} reading on {len(wrong)} of {len(cases)} bodies"
     )
+
+
+def test_plain_python_jsonschema_differs_only_where_the_readme_says(cases: list[Case]) -> None:
+    """Without the README's recipe python-jsonschema reads `$` as Python does: it accepts a final newline the
+    contract's ECMA 262 patterns refuse, and nothing else differs. The exports use no other regex keyword."""
+    for path in SCHEMAS.glob("*.schema.json"):
+        assert '"patternProperties"' not in path.read_text(), path.name
+    for suffix, reading in (("", "default"), (".strict", "strict")):
+        plain = _export(cases, suffix, jsonschema.Draft202012Validator)
+        differ = {case.name for case in cases if plain[case.name] != case.expect[reading]}
+        newline = {case.name for case in cases if "newline" in case.name and case.expect[reading] == "violating"}
+        assert newline and differ == newline, reading
 
 
 def test_the_models_give_the_tolerant_verdicts(cases: list[Case], tmp_path: Path) -> None:

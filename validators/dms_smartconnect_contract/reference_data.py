@@ -4,8 +4,8 @@ import re
 
 DEFAULT_PROJECT_ID = "a4a5d4098fb4474fa22cd05f897d6b99"
 DEFAULT_INSTANCE_ID = "59f6d088-2b1e-4c55-9a43-5d3c2f1e0a77"
-PROJECT_ID = re.compile(r"^[0-9a-f]{32}$")
-UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+PROJECT_ID = re.compile(r"\A[0-9a-f]{32}\Z")  # \Z: `$` would also match before a final newline
+UUID = re.compile(r"\A[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 FAULTS = {
     "wrong-type": "create_time sent as a string",
     "missing-field": "the required id left out",

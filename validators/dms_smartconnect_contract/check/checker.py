@@ -237,4 +237,4 @@ def _path_pattern(template: str) -> re.Pattern[str]:
     pattern = "".join(
         "[^/]+" if part.startswith("{") else re.escape(part) for part in re.split(r"(\{[^}]+\})", template)
     )
-    return re.compile(f"(?:^|/){pattern.lstrip('/')}/?$")
+    return re.compile(f"(?:^|/){pattern.lstrip('/')}/?\\Z")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 from ..contract import JsonObject
@@ -21,6 +22,26 @@ class SchemaError:
     path: tuple[str | int, ...]  # into the instance
     schema_path: tuple[str | int, ...]  # into the bundled schema; "$ref" steps are followed
     instance: Any
+
+
+@lru_cache(maxsize=1)
+def ecma_validator() -> Any:
+    """python-jsonschema's Draft 2020-12 validator with `pattern` read as ECMA 262, as JSON Schema specifies.
+
+    Python's `re` lets `$` match before a final newline (and `.`, `\\d`, `\\w` differ); jsonschema-rs and Ajv follow
+    ECMA 262, so the reference engine must too. `regress` is an ECMA 262 regex engine.
+    """
+    import jsonschema
+    import regress
+    from jsonschema.exceptions import ValidationError
+
+    compiled = lru_cache(maxsize=None)(regress.Regex)
+
+    def pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+        if validator.is_type(instance, "string") and compiled(pattern).find(instance) is None:
+            yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+    return jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": pattern})  # type: ignore[no-untyped-call]
 
 
 class SchemaValidator:
@@ -41,9 +62,7 @@ class SchemaValidator:
             self._rs = jsonschema_rs.validator_for(schema)
             self.is_valid: Callable[[Any], bool] = self._rs.is_valid
         else:
-            import jsonschema
-
-            self._py = jsonschema.Draft202012Validator(schema)
+            self._py = ecma_validator()(schema)
             self.is_valid = self._py.is_valid
 
     def errors(self, instance: Any) -> Iterator[SchemaError]:
