@@ -169,6 +169,24 @@ def test_chunk_fast_path_agrees_with_judging_each_line(document: JsonObject, cap
     assert tally.total == len(expected) and tally.conforming  # the bulk path did decide some lines
 
 
+def test_flattening_keeps_a_keyword_beside_a_reference() -> None:
+    """Beside `$ref`, a keyword the target also has applies as well as the target's (JSON Schema 2020-12)."""
+    import jsonschema_rs
+
+    from dms_smartconnect_contract.contract import flatten_schema
+
+    schema = {
+        "$defs": {"Name": {"type": "string", "maxLength": 3, "allOf": [{"pattern": "^a"}]}},
+        "type": "object",
+        "properties": {"name": {"$ref": "#/$defs/Name", "maxLength": 5, "allOf": [{"pattern": "c$"}]}},
+    }
+    flat = flatten_schema(schema)
+    assert "$ref" not in json.dumps(flat)
+    full, quick = jsonschema_rs.validator_for(schema), jsonschema_rs.validator_for(flat)
+    for name in ("abc", "ac", "abbc", "abcd", "bc", "ab", 5):
+        assert quick.is_valid({"name": name}) == full.is_valid({"name": name}), name
+
+
 def test_flattened_schema_gives_the_closed_schema_verdicts(document: JsonObject) -> None:
     """The JSONL fast path validates against the closed schema flattened; it must accept exactly what it accepts."""
     import jsonschema_rs

@@ -217,8 +217,12 @@ def flatten_schema(schema: JsonObject) -> JsonObject:
         }
         ref = out.pop("$ref", None)
         if isinstance(ref, str) and ref.startswith("#/$defs/"):
-            for key, value in flat(defs[ref[len("#/$defs/") :]]).items():
-                out.setdefault(key, value)
+            target = flat(defs[ref[len("#/$defs/") :]])
+            # Both apply: a keyword beside the reference joins the target's as another member of `allOf`.
+            clash = {key: target.pop(key) for key in list(target) if key in out}
+            out.update(target)
+            if clash:
+                out["allOf"] = [*out.get("allOf", []), clash]
         members = out.get("allOf")
         if isinstance(members, list):
             out["allOf"] = members = [
