@@ -104,6 +104,17 @@ class HarChunk:
     last: bool  # the range ends the array
 
 
+@dataclass(slots=True)
+class CaptureFile:
+    """A whole capture file judged as one unit by whoever takes it: a compressed file, which cannot be cut into
+    byte ranges, is decompressed as it is read there. `kind` is "JSONL", "HAR" or "body"; its items are numbered
+    within the file, as in an uncompressed one."""
+
+    path: str
+    kind: str
+    compression: str | None
+
+
 HAR_ENTRY = "#/log/entries/"
 
 
@@ -119,4 +130,4 @@ def source_of(location: str) -> str:
 
 
 Single = Exchange | JsonlLine | HarEntry | Skipped | Unreadable  # one item, one Result
-Item = Single | JsonlChunk | HarChunk
+Item = Single | JsonlChunk | HarChunk | CaptureFile

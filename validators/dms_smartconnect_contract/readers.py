@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 import re
 from collections.abc import Callable, Iterator
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import ijson
 
 from . import har
 from .exchange import (
     NOT_PARSED,
+    CaptureFile,
     Exchange,
     HarChunk,
     HarEntry,
@@ -29,6 +31,7 @@ from .exchange import (
     Unreadable,
     har_location,
 )
+from .sources import BLOCK, decompression_errors, open_stream, split_name, where_broken
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 HAR_SUFFIXES = {".har"}
@@ -68,11 +71,13 @@ class Reader:
         for path in paths:
             if path.is_dir():
                 for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                    suffix = child.suffix.lower()
+                    suffix, compression = split_name(child.name)
                     if suffix in JSONL_SUFFIXES | HAR_SUFFIXES | BODY_SUFFIXES:
                         yield from self.file_items(child)
                     else:
-                        yield Skipped(str(child), f"not a capture file ({suffix or 'no extension'})")
+                        found = child.suffix.lower() if compression else suffix
+                        kind = f"{suffix or 'no extension'} compressed" if compression else found or "no extension"
+                        yield Skipped(str(child), f"not a capture file ({kind})")
             else:
                 yield from self.file_items(path)
 
@@ -80,8 +85,19 @@ class Reader:
         """The items of one file, by its kind: HAR, JSONL, or a single body.
 
         A JSONL file with no lines holds no item. A body file or a HAR that is empty (nothing but white space) holds
-        no JSON document: it is one unreadable item, whatever its name."""
-        suffix = path.suffix.lower()
+        no JSON document: it is one unreadable item, whatever its name. A compressed file (by its last suffix) is
+        one unit of work, its kind said by the suffix before: it is decompressed where it is judged."""
+        suffix, compression = split_name(path.name)
+        if compression is not None:
+            kind = "JSONL" if suffix in JSONL_SUFFIXES else "HAR" if suffix in HAR_SUFFIXES else "body"
+            self.files[str(path)] = kind
+            try:
+                self.bytes_read += path.stat().st_size
+            except OSError as exc:
+                yield Unreadable(str(path), f"cannot be read: {exc.strerror or exc}")
+                return
+            yield CaptureFile(str(path), kind, compression)
+            return
         try:
             if suffix in JSONL_SUFFIXES:
                 self.files[str(path)] = "JSONL"
@@ -151,16 +167,95 @@ class Reader:
 
     def har_stream(self, path: Path, skip: int = 0) -> Iterator[Single]:
         """One item per entry, streamed with ijson, from entry `skip` on: an unreadable item where the file breaks."""
-        index = -1
         with path.open("rb") as handle:
+            for item in har_entries(str(path), handle, None, skip):
+                self.bytes_read = max(self.bytes_read, handle.tell())
+                yield item
+
+
+def har_entries(name: str, raw: IO[bytes], compression: str | None, skip: int = 0) -> Iterator[Single]:
+    """The entries of a HAR read from `raw` (decompressed as it is read), from entry `skip` on, with ijson: an
+    unreadable item where the text or the compressed stream breaks."""
+    index = -1
+    broken = decompression_errors() if compression else ()
+    try:
+        for index, entry in enumerate(ijson.items(open_stream(raw, compression), "log.entries.item", use_float=True)):
+            if index >= skip:
+                yield HarEntry(har_location(name, index), entry)
+    except (ijson.JSONError, ValueError, UnicodeDecodeError) as exc:
+        yield Unreadable(har_location(name, index + 1), f"HAR is malformed or truncated here: {_parse_error(exc)}")
+    except broken as exc:
+        assert compression is not None
+        yield Unreadable(har_location(name, index + 1), where_broken(raw, compression, exc))
+
+
+class Broken(Exception):
+    """A compressed stream that breaks while it is read; the message says where and why."""
+
+
+def line_blocks(path: str, compression: str | None) -> Iterator[list[bytes]]:
+    """The lines of a JSONL file (ends kept), a list per block of about a megabyte, decompressed as they are read;
+    raises Broken where the stream breaks, once every whole line before the break has been given."""
+    broken = decompression_errors() if compression else ()
+    with open(path, "rb") as raw:
+        stream = open_stream(raw, compression)
+        rest, pieces, size = b"", [], 0
+        while True:
+            error = None
             try:
-                for index, entry in enumerate(ijson.items(handle, "log.entries.item", use_float=True)):
-                    self.bytes_read = max(self.bytes_read, handle.tell())
-                    if index >= skip:
-                        yield HarEntry(har_location(str(path), index), entry)
-            except (ijson.JSONError, ValueError, UnicodeDecodeError) as exc:
-                where = har_location(str(path), index + 1)
-                yield Unreadable(where, f"HAR is malformed or truncated here: {_parse_error(exc)}")
+                piece = stream.read1(BLOCK)  # what one read of the file gives: nothing decompressed is lost
+            except broken as exc:
+                piece, error = b"", exc
+            pieces.append(piece)
+            size += len(piece)
+            if size >= BLOCK or not piece:
+                lines = (rest + b"".join(pieces)).splitlines(keepends=True)
+                pieces, size = [], 0
+                # A block may end inside a line (or between its CR and LF): that part waits for the next one.
+                rest = lines.pop() if lines and not lines[-1].endswith(b"\n") and (piece or error) else b""
+                if lines:
+                    yield lines
+            if error is not None:
+                assert compression is not None
+                raise Broken(where_broken(raw, compression, error)) from error
+            if not piece:
+                return
+
+
+def capture_file_items(unit: CaptureFile, status: int, content_type: str, max_body_size: int) -> Iterator[Single]:
+    """The items of a compressed HAR or body file, read where it is judged (JSONL goes by line_blocks)."""
+    name, compression = unit.path, unit.compression
+    try:
+        with open(name, "rb") as raw:
+            head, problem = _head(raw, compression)
+        if problem:
+            yield Unreadable(name, problem)
+            return
+        if not head.strip() and unit.kind in ("HAR", "body"):
+            yield Unreadable(name, _EMPTY.format(kind=unit.kind))
+            return
+        if unit.kind == "body":
+            with open(name, "rb") as raw:
+                body = open_stream(raw, compression).read(max_body_size + 1)
+            yield Exchange(name, status, content_type, None, body)
+            return
+        with open(name, "rb") as raw:
+            shape = _har_shape_problem_of(open_stream(raw, compression))
+        if shape:
+            yield Unreadable(name, shape)
+            return
+        with open(name, "rb") as raw:
+            yield from har_entries(name, raw, compression)
+    except OSError as exc:
+        yield Unreadable(name, f"cannot be read: {exc.strerror or exc}")
+
+
+def _head(raw: IO[bytes], compression: str | None) -> tuple[bytes, str | None]:
+    """The first bytes of a decompressed file (up to _BLANK_LIMIT), or why they cannot be read."""
+    try:
+        return open_stream(raw, compression).read(_BLANK_LIMIT), None
+    except decompression_errors() as exc:
+        return b"", where_broken(raw, compression or "", exc)
 
 
 _BLANK_LIMIT = 1 << 16
@@ -185,20 +280,27 @@ def _parse_error(exc: Exception) -> str:
 
 def _har_shape_problem(path: Path) -> str | None:
     """Why a file is not a HAR (no top-level object with log.entries), or None. Reads only up to log.entries."""
-    seen_log = False
     with path.open("rb") as handle:
-        try:
-            for prefix, event, value in ijson.parse(handle):
-                if prefix == "" and event == "start_map":
-                    continue
-                if prefix == "" and event == "map_key":
-                    seen_log = seen_log or value == "log"
-                elif prefix == "log.entries" and event == "start_array":
-                    return None
-                elif prefix == "" and event != "end_map":
-                    return "not a HAR file: the top level is not an object"
-        except (ijson.JSONError, ValueError, UnicodeDecodeError) as exc:
-            return f"not a HAR file: not JSON ({_parse_error(exc)})"
+        return _har_shape_problem_of(handle)
+
+
+def _har_shape_problem_of(handle: IO[bytes] | io.BufferedIOBase) -> str | None:
+    """The same, of a stream (a broken compressed stream surfaces later, where its entries are read)."""
+    seen_log = False
+    try:
+        for prefix, event, value in ijson.parse(handle):
+            if prefix == "" and event == "start_map":
+                continue
+            if prefix == "" and event == "map_key":
+                seen_log = seen_log or value == "log"
+            elif prefix == "log.entries" and event == "start_array":
+                return None
+            elif prefix == "" and event != "end_map":
+                return "not a HAR file: the top level is not an object"
+    except (ijson.JSONError, ValueError, UnicodeDecodeError) as exc:
+        return f"not a HAR file: not JSON ({_parse_error(exc)})"
+    except decompression_errors():
+        return None
     return "not a HAR file: no log.entries array" if seen_log else "not a HAR file: no top-level 'log' object"
 
 

@@ -1,9 +1,9 @@
 """Judge a stream of items in this process or over worker processes: units of work in, one Tally per unit out, in
 input order.
 
-A unit is a JSONL chunk or a HAR range (byte ranges the worker reads itself), or a batch of other items. Whatever
-path judged it, the unit comes back as a Tally; a range's lines or entries are renumbered here, once those before it
-are counted. A HAR range that does not parse, or whose commas do not join it to the range before, hands the rest of
+A unit is a JSONL chunk or a HAR range (byte ranges the worker reads itself), a compressed capture file (read
+whole by the worker, as a stream), or a batch of other items. Whatever path judged it, the unit comes back as a
+Tally; a range's lines or entries are renumbered here, once those before it are counted. A HAR range that does not parse, or whose commas do not join it to the range before, hands the rest of
 its file to the streaming parser, here.
 """
 
@@ -20,14 +20,14 @@ from typing import Any
 import orjson
 
 from .check import Checker
-from .check.chunks import judge_chunk, judge_har_chunk
+from .check.chunks import judge_capture_file, judge_chunk, judge_har_chunk
 from .contract import JsonObject
-from .exchange import HAR_ENTRY, HarChunk, HarEntry, Item, JsonlChunk, Single
+from .exchange import HAR_ENTRY, CaptureFile, HarChunk, HarEntry, Item, JsonlChunk, Single
 from .findings import Tally
 from .har import Parsed
 
 BATCH = 100  # items other than JSONL chunks per unit of work (a HAR entry is parsed whole: a few kilobytes)
-Unit = JsonlChunk | HarChunk | list[Single]
+Unit = JsonlChunk | HarChunk | CaptureFile | list[Single]
 # A unit judged: its tally, its count of lines or entries, and for a HAR range how its text began and ended; None
 # for a HAR range that did not parse.
 Judged = tuple[Tally, int, Parsed | None] | None
@@ -53,6 +53,9 @@ def _judge(checker: Checker, unit: Unit, detail: bool) -> Judged:
         return tally, lines, None
     if isinstance(unit, HarChunk):
         return judge_har_chunk(checker, unit, detail)
+    if isinstance(unit, CaptureFile):
+        tally, count = judge_capture_file(checker, unit, detail)
+        return tally, count, None
     tally = Tally(detail=detail)
     for item in unit:
         tally.add(checker.judge(item))
@@ -76,7 +79,7 @@ def _for_worker(unit: Unit) -> Unit | list[Any]:
 def _units(items: Iterable[Item]) -> Iterator[Unit]:
     batch: list[Single] = []
     for item in items:
-        if isinstance(item, JsonlChunk | HarChunk):
+        if isinstance(item, JsonlChunk | HarChunk | CaptureFile):
             if batch:
                 yield batch
                 batch = []
@@ -183,7 +186,7 @@ def judge_all(
     # What exists now (the compiled contract) lives as long as the run: keep the collector from rescanning it.
     gc.freeze()
     # A process that parses HAR entries itself keeps one worker fewer beside it, so that no core is shared.
-    workers = jobs if isinstance(first, JsonlChunk | HarChunk) else jobs - 1
+    workers = jobs if isinstance(first, JsonlChunk | HarChunk | CaptureFile) else jobs - 1
     if jobs <= 1 or workers < 1 or second is None:
         for unit in chain([first], [second] if second is not None else [], units):
             if placer.wanted(unit):

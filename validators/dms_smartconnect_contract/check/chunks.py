@@ -15,9 +15,9 @@ from typing import Any
 import orjson
 
 from .. import har
-from ..exchange import HarChunk, HarEntry, JsonlChunk, har_location
+from ..exchange import CaptureFile, HarChunk, HarEntry, JsonlChunk, har_location
 from ..findings import SAMPLES, Outcome, Result, Tally, outcome_of
-from ..readers import is_exchange_record
+from ..readers import Broken, capture_file_items, is_exchange_record, line_blocks
 from .body import BodyRules
 from .checker import Checker
 from .probe import Probe
@@ -135,3 +135,41 @@ def judge_har_chunk(checker: Checker, chunk: HarChunk, detail: bool) -> tuple[Ta
     count = len(parsed.entries)
     parsed.entries.clear()  # the tally is what travels back
     return tally, count, parsed
+
+
+def judge_capture_file(checker: Checker, unit: CaptureFile, detail: bool) -> tuple[Tally, int]:
+    """The tally of a whole capture file read as a stream (a compressed one), its items numbered within the file,
+    and how many lines or entries it holds. Where the stream breaks, the items before are judged and the break is
+    one unreadable item, named by the line or entry where it happened."""
+    tally = Tally(detail=detail)
+    if unit.kind != "JSONL":
+        count = 0
+        for item in capture_file_items(unit, checker.default_status, checker.default_content_type,
+                                       checker.max_body_size):  # fmt: skip
+            tally.add(checker.judge(item))
+            count += 1
+        return tally, count
+    before = 0
+    try:
+        for lines in line_blocks(unit.path, unit.compression):
+            part, count = judge_chunk(checker, JsonlChunk(unit.path, lines), detail)
+            if before:
+                part.relocate(partial(_line_after, f"{unit.path}:", before))
+            merge_in_order(tally, part)
+            before += count
+    except Broken as exc:
+        tally.add(Result(f"{unit.path}:{before + 1}", Outcome.UNREADABLE, reason=str(exc)), unit.path)
+    except OSError as exc:
+        tally.add(Result(f"{unit.path}:{before + 1}", Outcome.UNREADABLE, reason=f"cannot be read: {exc}"), unit.path)
+    return tally, before
+
+
+def _line_after(prefix: str, before: int, location: str) -> str:
+    return f"{prefix}{int(location[len(prefix) :]) + before}"
+
+
+def merge_in_order(tally: Tally, later: Tally) -> None:
+    """Add a later part of the same unit: counts and groups as Tally.merge, and the items a detailed report lists."""
+    tally.merge(later)
+    if tally.detail:
+        tally.items.extend(later.items)
