@@ -18,6 +18,7 @@ from .progress import Progress, progress_wanted, total_size
 from .readers import InputError, Reader
 from .report import make_reporter, summary_line
 from .runner import judge_all, usable_cores
+from .sources import is_url, storage_options
 from .verdict import validate_verdict
 
 
@@ -78,6 +79,11 @@ def cmd_rules(args: argparse.Namespace) -> ExitCode:
     return ExitCode.OK
 
 
+def _input_path(text: str) -> Path | str:
+    """A local path, or a URL kept as given."""
+    return text if is_url(text) else Path(text)
+
+
 def cmd_validate(args: argparse.Namespace) -> ExitCode:
     """Judge recorded responses and captures against the contract and report the findings."""
     try:
@@ -85,12 +91,18 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
         find_operation(document)
     except ContractError as exc:
         return _error("the contract cannot be used", str(exc), "Pass an OpenAPI 3.1 file with --contract.")
-    reader = Reader(status=args.status, content_type=args.content_type, max_body_size=args.max_body_size)
+    try:
+        storage = storage_options(args.storage_option, args.paths)
+    except ValueError as exc:
+        return _error("a storage option is not KEY=VALUE", str(exc), "Write --storage-option key=value.")
+    reader = Reader(
+        status=args.status, content_type=args.content_type, max_body_size=args.max_body_size, storage=storage
+    )
     try:
         reader.check_paths(args.paths)
     except InputError as exc:
-        return _error("an input cannot be read", str(exc), "Check the path; nothing was validated.")
-    size = total_size(args.paths)
+        return _error("an input cannot be read", str(exc), "Check the path or URL; nothing was validated.")
+    size = total_size([path for path in args.paths if isinstance(path, Path)]) + reader.remote_bytes()
     jobs = args.jobs if args.jobs > 0 else usable_cores()
     options = {
         "strict": args.strict,
@@ -235,9 +247,18 @@ def build_parser() -> argparse.ArgumentParser:
         "validate",
         help="check recorded responses and captures (body files, folders, JSONL, HAR) against the contract",
         description="Check recorded responses against the contract. PATH is a body file (*.json), a JSONL log "
-        "(*.jsonl, *.ndjson), a HAR capture (*.har), or a folder of them (walked recursively).",
+        "(*.jsonl, *.ndjson), a HAR capture (*.har), any of them compressed (.gz, .zst, .bz2, .xz), or a folder of "
+        "them (walked recursively); or a URL of one or of a prefix (s3://bucket/prefix/, file://, memory://).",
     )
-    validate.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    validate.add_argument("paths", nargs="+", type=_input_path, metavar="PATH")
+    validate.add_argument(
+        "--storage-option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an fsspec storage option for URLs (repeatable), e.g. endpoint_url=https://obs.REGION.myhuaweicloud.com;"
+        " credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+    )
     validate.add_argument(
         "--strict", action="store_true", help="undocumented fields and unknown enum values are errors"
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -106,13 +106,14 @@ class HarChunk:
 
 @dataclass(slots=True)
 class CaptureFile:
-    """A whole capture file judged as one unit by whoever takes it: a compressed file, which cannot be cut into
-    byte ranges, is decompressed as it is read there. `kind` is "JSONL", "HAR" or "body"; its items are numbered
+    """A whole capture file judged as one unit by whoever takes it, reading it as a stream: a compressed file (it
+    cannot be cut into byte ranges) or a file behind a URL. `kind` is "JSONL", "HAR" or "body"; its items are numbered
     within the file, as in an uncompressed one."""
 
-    path: str
+    path: str  # a local path or a URL
     kind: str
     compression: str | None
+    options: dict[str, Any] | None = field(default=None, repr=False)  # storage options of a URL: may hold secrets
 
 
 HAR_ENTRY = "#/log/entries/"

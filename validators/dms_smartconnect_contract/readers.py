@@ -31,7 +31,18 @@ from .exchange import (
     Unreadable,
     har_location,
 )
-from .sources import BLOCK, decompression_errors, open_stream, split_name, where_broken
+from .sources import (
+    BLOCK,
+    SourceError,
+    decompression_errors,
+    is_url,
+    list_url,
+    open_raw,
+    open_stream,
+    scrub,
+    split_name,
+    where_broken,
+)
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 HAR_SUFFIXES = {".har"}
@@ -47,16 +58,33 @@ class InputError(Exception):
 class Reader:
     """Reads inputs into items, with the defaults for bare bodies."""
 
-    def __init__(self, *, status: int = 200, content_type: str = "application/json", max_body_size: int) -> None:
+    def __init__(
+        self,
+        *,
+        status: int = 200,
+        content_type: str = "application/json",
+        max_body_size: int,
+        storage: dict[str, Any] | None = None,
+    ) -> None:
+        self.storage = storage or {}  # fsspec storage options for URLs: may hold secrets, never shown
+        self._listed: dict[str, list[tuple[str, int]]] = {}  # the files under each URL, listed once
         self.status = status
         self.content_type = content_type
         self.max_body_size = max_body_size
         self.bytes_read = 0  # for progress display
         self.files: dict[str, str] = {}  # every capture file read, and its kind: to explain a run that judged nothing
 
-    def check_paths(self, paths: list[Path]) -> None:
-        """Fail early, before any output, on a path that does not exist or cannot be opened."""
-        for path in paths:
+    def check_paths(self, paths: list[Path | str]) -> None:
+        """Fail early, before any output, on a path that does not exist or cannot be opened, or a URL that cannot
+        be listed."""
+        for given in paths:
+            if is_url(str(given)):
+                try:
+                    self._listed[str(given)] = list_url(str(given), self.storage)
+                except SourceError as exc:
+                    raise InputError(str(exc)) from exc
+                continue
+            path = Path(given)
             if not path.exists():
                 raise InputError(f"{path}: no such file or folder")
             if path.is_file():
@@ -66,9 +94,17 @@ class Reader:
                 except OSError as exc:
                     raise InputError(f"{path}: cannot be opened ({exc.strerror})") from exc
 
-    def items(self, paths: list[Path]) -> Iterator[Item]:
+    def remote_bytes(self) -> int:
+        """The size of every file under the URLs checked."""
+        return sum(size for files in self._listed.values() for _, size in files)
+
+    def items(self, paths: list[Path | str]) -> Iterator[Item]:
         """Every item of every path, folders walked recursively in name order."""
-        for path in paths:
+        for given in paths:
+            if is_url(str(given)):
+                yield from self.url_items(str(given))
+                continue
+            path = Path(given)
             if path.is_dir():
                 for child in sorted(p for p in path.rglob("*") if p.is_file()):
                     suffix, compression = split_name(child.name)
@@ -114,6 +150,37 @@ class Reader:
                 yield self.body_item(path)
         except OSError as exc:
             yield Unreadable(str(path), f"cannot be read: {exc.strerror or exc}")
+
+    def url_items(self, url: str) -> Iterator[Item]:
+        """The files under a URL, each one unit of work read by whoever judges it: captures by their names, and a
+        file named alone taken as a body (or a HAR, as its first bytes say)."""
+        files = self._listed.get(url)
+        if files is None:
+            files = self._listed[url] = list_url(url, self.storage)
+        for name, size in files:
+            suffix, compression = split_name(name)
+            if suffix in JSONL_SUFFIXES:
+                kind = "JSONL"
+            elif suffix in HAR_SUFFIXES:
+                kind = "HAR"
+            elif suffix in BODY_SUFFIXES or name == url:
+                kind = "body"
+            else:
+                found = f"{suffix or 'no extension'} compressed" if compression else suffix or "no extension"
+                yield Skipped(name, f"not a capture file ({found})")
+                continue
+            if kind == "body" and compression is None and suffix not in BODY_SUFFIXES:
+                kind = "HAR" if self._url_looks_like_har(name) else "body"
+            self.files[name] = kind
+            self.bytes_read += size
+            yield CaptureFile(name, kind, compression, self.storage)
+
+    def _url_looks_like_har(self, name: str) -> bool:
+        try:
+            with open_raw(name, self.storage) as handle:
+                return bool(_HAR_START.match(handle.read(4096)))
+        except Exception:  # unreadable: judged as a body, and its reading says why
+            return False
 
     def body_item(self, path: Path) -> Exchange | Unreadable:
         """A file holding one response body, taken with the default status and media type."""
@@ -193,11 +260,11 @@ class Broken(Exception):
     """A compressed stream that breaks while it is read; the message says where and why."""
 
 
-def line_blocks(path: str, compression: str | None) -> Iterator[list[bytes]]:
+def line_blocks(path: str, compression: str | None, options: dict[str, Any] | None = None) -> Iterator[list[bytes]]:
     """The lines of a JSONL file (ends kept), a list per block of about a megabyte, decompressed as they are read;
     raises Broken where the stream breaks, once every whole line before the break has been given."""
     broken = decompression_errors() if compression else ()
-    with open(path, "rb") as raw:
+    with open_raw(path, options) as raw:
         stream = open_stream(raw, compression)
         rest, pieces, size = b"", [], 0
         while True:
@@ -226,7 +293,7 @@ def capture_file_items(unit: CaptureFile, status: int, content_type: str, max_bo
     """The items of a compressed HAR or body file, read where it is judged (JSONL goes by line_blocks)."""
     name, compression = unit.path, unit.compression
     try:
-        with open(name, "rb") as raw:
+        with open_raw(name, unit.options) as raw:
             head, problem = _head(raw, compression)
         if problem:
             yield Unreadable(name, problem)
@@ -235,19 +302,27 @@ def capture_file_items(unit: CaptureFile, status: int, content_type: str, max_bo
             yield Unreadable(name, _EMPTY.format(kind=unit.kind))
             return
         if unit.kind == "body":
-            with open(name, "rb") as raw:
+            with open_raw(name, unit.options) as raw:
                 body = open_stream(raw, compression).read(max_body_size + 1)
             yield Exchange(name, status, content_type, None, body)
             return
-        with open(name, "rb") as raw:
+        with open_raw(name, unit.options) as raw:
             shape = _har_shape_problem_of(open_stream(raw, compression))
         if shape:
             yield Unreadable(name, shape)
             return
-        with open(name, "rb") as raw:
+        with open_raw(name, unit.options) as raw:
             yield from har_entries(name, raw, compression)
-    except OSError as exc:
-        yield Unreadable(name, f"cannot be read: {exc.strerror or exc}")
+    except Exception as exc:
+        yield Unreadable(name, read_failure(name, exc, unit.options))
+
+
+def read_failure(name: str, exc: Exception, options: dict[str, Any] | None) -> str:
+    """Why a file could not be read, scrubbed of secrets; re-raises what is no reading failure of a local file."""
+    if not is_url(name) and not isinstance(exc, OSError):
+        raise exc
+    detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else " ".join(str(exc).split())
+    return f"cannot be read: {scrub(detail or type(exc).__name__, options)}"
 
 
 def _head(raw: IO[bytes], compression: str | None) -> tuple[bytes, str | None]:

@@ -17,7 +17,7 @@ import orjson
 from .. import har
 from ..exchange import CaptureFile, HarChunk, HarEntry, JsonlChunk, har_location
 from ..findings import SAMPLES, Outcome, Result, Tally, outcome_of
-from ..readers import Broken, capture_file_items, is_exchange_record, line_blocks
+from ..readers import Broken, capture_file_items, is_exchange_record, line_blocks, read_failure
 from .body import BodyRules
 from .checker import Checker
 from .probe import Probe
@@ -150,17 +150,24 @@ def judge_capture_file(checker: Checker, unit: CaptureFile, detail: bool) -> tup
             count += 1
         return tally, count
     before = 0
-    try:
-        for lines in line_blocks(unit.path, unit.compression):
-            part, count = judge_chunk(checker, JsonlChunk(unit.path, lines), detail)
-            if before:
-                part.relocate(partial(_line_after, f"{unit.path}:", before))
-            merge_in_order(tally, part)
-            before += count
-    except Broken as exc:
-        tally.add(Result(f"{unit.path}:{before + 1}", Outcome.UNREADABLE, reason=str(exc)), unit.path)
-    except OSError as exc:
-        tally.add(Result(f"{unit.path}:{before + 1}", Outcome.UNREADABLE, reason=f"cannot be read: {exc}"), unit.path)
+    blocks = line_blocks(unit.path, unit.compression, unit.options)
+    while True:
+        try:
+            lines = next(blocks, None)
+        except Broken as exc:
+            tally.add(Result(f"{unit.path}:{before + 1}", Outcome.UNREADABLE, reason=str(exc)), unit.path)
+            break
+        except Exception as exc:  # a local file's OSError, or any failure of a URL's filesystem
+            reason = read_failure(unit.path, exc, unit.options)
+            tally.add(Result(f"{unit.path}:{before + 1}", Outcome.UNREADABLE, reason=reason), unit.path)
+            break
+        if lines is None:
+            break
+        part, count = judge_chunk(checker, JsonlChunk(unit.path, lines), detail)
+        if before:
+            part.relocate(partial(_line_after, f"{unit.path}:", before))
+        merge_in_order(tally, part)
+        before += count
     return tally, before
 
 
