@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections import Counter
@@ -11,13 +12,14 @@ from pathlib import Path
 
 from . import __version__
 from .check import DEFAULT_MAX_BODY_SIZE
+from .cluster import ClusterError, connect
 from .contract import ContractError, find_operation, read_document
 from .exitcodes import ExitCode
 from .findings import Tally
 from .progress import Progress, progress_wanted, total_size
 from .readers import InputError, Reader
 from .report import make_reporter, summary_line
-from .runner import judge_all, usable_cores
+from .runner import judge_all, judge_on_cluster, usable_cores
 from .sources import is_url, storage_options
 from .verdict import validate_verdict
 
@@ -96,7 +98,11 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
     except ValueError as exc:
         return _error("a storage option is not KEY=VALUE", str(exc), "Write --storage-option key=value.")
     reader = Reader(
-        status=args.status, content_type=args.content_type, max_body_size=args.max_body_size, storage=storage
+        status=args.status,
+        content_type=args.content_type,
+        max_body_size=args.max_body_size,
+        storage=storage,
+        whole_files=bool(args.scheduler),
     )
     try:
         reader.check_paths(args.paths)
@@ -122,15 +128,25 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
     progress = (
         Progress(sys.stderr, lambda: reader.bytes_read, size) if progress_wanted(sys.stderr, args.quiet) else None
     )
-    try:
-        for tally in judge_all(reader.items(args.paths), document, options, jobs, reporter.detail, reader.har_stream):
-            total.merge(tally)
-            reporter.add(tally)
+    with contextlib.ExitStack() as stack:
+        if args.scheduler:
+            try:
+                client = stack.enter_context(connect(args.scheduler, jobs))
+            except ClusterError as exc:
+                return _error("the cluster cannot be used", str(exc), "Nothing was validated.")
+            tallies = judge_on_cluster(reader.items(args.paths), document, options, client, reporter.detail,
+                                       reader.har_stream)  # fmt: skip
+        else:
+            tallies = judge_all(reader.items(args.paths), document, options, jobs, reporter.detail, reader.har_stream)
+        try:
+            for tally in tallies:
+                total.merge(tally)
+                reporter.add(tally)
+                if progress:
+                    progress.tick(tally.total)
+        finally:
             if progress:
-                progress.tick(tally.total)
-    finally:
-        if progress:
-            progress.close()
+                progress.close()
     filters = [f"--host {args.host}"] if args.host else []
     verdict = validate_verdict(total, args.paths, reader.files, allow_empty=args.allow_empty, filters=filters)
     reporter.finish(total, verdict)
@@ -251,6 +267,12 @@ def build_parser() -> argparse.ArgumentParser:
         "them (walked recursively); or a URL of one or of a prefix (s3://bucket/prefix/, file://, memory://).",
     )
     validate.add_argument("paths", nargs="+", type=_input_path, metavar="PATH")
+    validate.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="judge on a Dask cluster: its scheduler (tcp://host:8786), or 'local' to start one here with --jobs "
+        "workers; the workers read the inputs themselves (shared or object storage). Needs the dask extra",
+    )
     validate.add_argument(
         "--storage-option",
         action="append",

@@ -65,7 +65,11 @@ class Reader:
         content_type: str = "application/json",
         max_body_size: int,
         storage: dict[str, Any] | None = None,
+        whole_files: bool = False,
     ) -> None:
+        # Read no capture bytes here: body files and HAR files without ranges become whole-file units, which
+        # whoever judges them reads (a cluster's workers: paths and URLs travel, not bytes).
+        self.whole_files = whole_files
         self.storage = storage or {}  # fsspec storage options for URLs: may hold secrets, never shown
         self._listed: dict[str, list[tuple[str, int]]] = {}  # the files under each URL, listed once
         self.status = status
@@ -147,7 +151,7 @@ class Reader:
                     yield from self.har_items(path)
             else:
                 self.files[str(path)] = "body"
-                yield self.body_item(path)
+                yield CaptureFile(str(path), "body", None) if self.whole_files else self.body_item(path)
         except OSError as exc:
             yield Unreadable(str(path), f"cannot be read: {exc.strerror or exc}")
 
@@ -219,7 +223,11 @@ class Reader:
             return
         found = har.layout(path)
         if found is None:
-            yield from self.har_stream(path)
+            if self.whole_files:
+                self.bytes_read += path.stat().st_size
+                yield CaptureFile(str(path), "HAR", None)
+            else:
+                yield from self.har_stream(path)
             return
         cuts = har.ranges(path, found)
         ahead = next(cuts)

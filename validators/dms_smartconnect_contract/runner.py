@@ -212,3 +212,51 @@ def judge_all(
         while pending:
             done, handle = pending.popleft()
             yield from placer.place(done, handle.get())
+
+
+# --- a Dask cluster: the same units, judged on its workers, placed and reduced here ------------------------------
+
+_cluster_checkers: dict[tuple[str, str], Checker] = {}  # on a Dask worker: compiled once per contract and options
+
+
+def judge_remote(unit: Unit | list[Any], contract: bytes, key: str, options: dict[str, Any], detail: bool) -> Judged:
+    """A unit judged on a Dask worker (a task): the checker is compiled on the worker's first task and kept."""
+    cache_key = (key, orjson.dumps(options, option=orjson.OPT_SORT_KEYS).decode())
+    checker = _cluster_checkers.get(cache_key)
+    if checker is None:
+        checker = _cluster_checkers[cache_key] = Checker(orjson.loads(contract), **options)
+    if isinstance(unit, list):
+        unit = [HarEntry(item[1], orjson.loads(item[2])) if type(item) is tuple else item for item in unit]
+    return _judge(checker, unit, detail)
+
+
+def judge_on_cluster(
+    items: Iterable[Item],
+    document: JsonObject,
+    options: dict[str, Any],
+    client: Any,
+    detail: bool = False,
+    stream: Stream | None = None,
+) -> Iterator[Tally]:
+    """One Tally per unit of work, in input order, judged as tasks on a Dask cluster (`client`): the units and the
+    placing are those of a local run, so the report is the same. Ranges and files travel as paths or URLs that the
+    workers read themselves; at most four tasks per worker thread are in flight."""
+    import hashlib
+
+    checker = Checker(document, **options)  # here only for a HAR file handed to the streaming parser
+    placer = _Placer(checker, detail, stream)
+    contract = orjson.dumps(document)
+    key = hashlib.sha256(contract).hexdigest()
+    shared = client.scatter(contract, broadcast=True)
+    window = 4 * max(1, sum(client.nthreads().values()))
+    pending: deque[tuple[Unit | None, Any]] = deque()
+    for unit in _units(items):
+        kept = None if isinstance(unit, list) else unit
+        future = client.submit(judge_remote, _for_worker(unit), shared, key, options, detail, pure=False)
+        pending.append((kept, future))
+        if len(pending) >= window:
+            done, handle = pending.popleft()
+            yield from placer.place(done, handle.result())
+    while pending:
+        done, handle = pending.popleft()
+        yield from placer.place(done, handle.result())
