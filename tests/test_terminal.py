@@ -40,10 +40,10 @@ def test_progress_only_on_an_interactive_terminal(
 
 def test_progress_line_shows_share_and_count() -> None:
     stream = Terminal()
-    progress = Progress(stream, lambda: 50, 100)
+    progress = Progress(stream, lambda: 50, 100, lambda: 3)
     progress.last = progress.started - 1  # as if the last redraw were a second ago
     progress.tick(2000)
-    assert "50%" in stream.getvalue() and "2,000 items" in stream.getvalue()
+    assert "50%" in stream.getvalue() and "3 files 2,000 items" in stream.getvalue()
     progress.close()
     assert stream.getvalue().endswith("\r")
 

@@ -126,7 +126,9 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
     reporter = make_reporter(args.format, out, verbosity=verbosity)
     total = Tally()
     progress = (
-        Progress(sys.stderr, lambda: reader.bytes_read, size) if progress_wanted(sys.stderr, args.quiet) else None
+        Progress(sys.stderr, lambda: reader.bytes_read, size, lambda: len(reader.files))
+        if progress_wanted(sys.stderr, args.quiet)
+        else None
     )
     with contextlib.ExitStack() as stack:
         if args.scheduler:
@@ -284,7 +286,12 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "--strict", action="store_true", help="undocumented fields and unknown enum values are errors"
     )
-    validate.add_argument("--format", choices=["text", "json", "junit"], default="text", help="report format")
+    validate.add_argument(
+        "--format",
+        choices=["text", "json", "jsonl", "junit"],
+        default="text",
+        help="report format (jsonl: a line per result as it comes, then the groups and the summary)",
+    )
     validate.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of standard output")
     validate.add_argument("--status", type=int, default=200, help="status of bare bodies (default: 200)")
     validate.add_argument(

@@ -14,11 +14,14 @@ def progress_wanted(stream: TextIO, quiet: bool) -> bool:
 
 
 class Progress:
-    """Redraws at most five times a second: items done, bytes read, rate."""
+    """Redraws at most five times a second: files opened, items done, bytes read, rate (local and cluster runs)."""
 
-    def __init__(self, stream: TextIO, bytes_read: Callable[[], int], total_bytes: int) -> None:
+    def __init__(
+        self, stream: TextIO, bytes_read: Callable[[], int], total_bytes: int, files: Callable[[], int] = lambda: 0
+    ) -> None:
         self.stream = stream
         self.bytes_read = bytes_read
+        self.files = files
         self.total_bytes = max(total_bytes, 1)
         self.started = self.last = time.monotonic()
         self.items = 0
@@ -33,7 +36,9 @@ class Progress:
         share = min(done / self.total_bytes, 1.0)
         bar = "#" * int(share * 20)
         rate = done / max(now - self.started, 1e-6) / 1e6
-        self.stream.write(f"\r[{bar:<20}] {share:4.0%} {self.items:,} items {rate:.1f} MB/s")
+        files = self.files()
+        shown = f"{files:,} files " if files else ""
+        self.stream.write(f"\r[{bar:<20}] {share:4.0%} {shown}{self.items:,} items {rate:.1f} MB/s")
         self.stream.flush()
 
     def close(self) -> None:

@@ -3,6 +3,8 @@ not grow with the input.
 
 - text: findings grouped by rule and JSON pointer, with counts and sample locations, then one summary line;
 - json: the shape described by `report.schema.json` beside this file, results streamed as they come;
+- jsonl: one JSON object a line, as `report-jsonl.schema.json` describes: a line per result as it comes, then a
+  line per findings group and one for the summary (for runs too large for one JSON document);
 - junit: one test case per judged (or unreadable) exchange, for CI dashboards.
 """
 
@@ -130,6 +132,35 @@ class JsonReporter(Reporter):
         self.out.write("\n]," + orjson.dumps(tail, option=orjson.OPT_INDENT_2).decode()[1:] + "\n")
 
 
+class JsonlReporter(JsonReporter):
+    """One object a line: `{"type": "result", ...}` per judged or unreadable item as it comes, then
+    `{"type": "group", ...}` per findings group and a last `{"type": "summary", ...}`."""
+
+    def __init__(self, out: TextIO) -> None:
+        Reporter.__init__(self, out)
+
+    def add_result(self, result: Result) -> None:
+        record: dict[str, object] = {"type": "result", "location": result.location, "outcome": result.outcome.value}
+        record["violations"] = [finding.as_dict() for finding in result.findings]
+        if result.reason:
+            record["reason"] = result.reason
+        self.out.write(orjson.dumps(record).decode() + "\n")
+
+    def finish(self, total: Tally, verdict: RunVerdict) -> None:
+        write = self.out.write
+        for group in total.groups.values():
+            first = group.first.as_dict()
+            record = {"type": "group", "rule": first["rule"], "pointer": first["pointer"]}
+            record.update(severity=first["severity"], count=group.count, samples=group.samples, first=first)
+            write(orjson.dumps(record).decode() + "\n")
+        tail: dict[str, object] = {"type": "summary", **total.as_dict(), "skipped_reasons": total.skipped_reasons}
+        tail["exit_code"] = int(verdict.exit_code)
+        if verdict.reason:
+            tail["reason"] = verdict.reason
+            tail["details"] = verdict.details
+        write(orjson.dumps(tail).decode() + "\n")
+
+
 def escape(text: str) -> str:
     """XML character data."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -190,9 +221,11 @@ class JunitReporter(Reporter):
 
 
 def make_reporter(name: str, out: TextIO, *, verbosity: int = 0, color: bool | None = None) -> Reporter:
-    """The renderer called `name` (text, json or junit) writing to `out`."""
+    """The renderer called `name` (text, json, jsonl or junit) writing to `out`."""
     if name == "json":
         return JsonReporter(out)
+    if name == "jsonl":
+        return JsonlReporter(out)
     if name == "junit":
         return JunitReporter(out)
     if color is None:
