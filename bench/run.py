@@ -5,7 +5,10 @@ For each input the table gives the floor, our runs and the peer, as whole proces
   `orjson.loads` of every line and nothing else;
 - HAR (50 000 entries): the floor is one process streaming the entries with ijson; the peer is Redocly CLI's `drift`
   (npm `@redocly/cli`, installed here by the bench into bench/.peers/), run on the same file and contract;
+- a gzip JSONL shard: the floor is one process reading it through gzip and parsing every line;
 - a large HAR (326 MB): peak memory, which must stay flat.
+On the 300k-line capture, a local Dask cluster (`--scheduler local`) of one and of two workers is measured too, its
+ratio taken against our local run (local time / cluster time).
 Our runs print the default text report (grouped findings, to /dev/null), with the default `--jobs` (all cores) and
 with `--jobs 1`. Every command of an input runs --repeat times (5), in turns with the others; the table gives the
 median time, and the median of the ratios taken turn by turn (floor time / our time of the same turn), since a
@@ -19,6 +22,7 @@ Prints one table and writes the same as JSON (--json, default out/bench.json), w
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import platform
@@ -52,18 +56,19 @@ print(json.dumps({"seconds": seconds, "peak": peak, "code": done.returncode, "la
 """
 CLI = [sys.executable, "-c", "import sys\nfrom dms_smartconnect_contract.cli import main\nsys.exit(main(sys.argv[1:]))"]
 FLOOR_JSONL = "import orjson, sys\nfor line in open(sys.argv[1], 'rb'):\n    orjson.loads(line)\n"
+FLOOR_GZIP = "import gzip, orjson, sys\nfor line in gzip.open(sys.argv[1], 'rb'):\n    orjson.loads(line)\n"
 FLOOR_HAR = "import ijson, sys\nfor entry in ijson.items(open(sys.argv[1], 'rb'), 'log.entries.item', use_float=True):\n    pass\n"
 
 
 @dataclass
 class Row:
     input: str
-    kind: str  # floor, default (all cores), jobs1, peer
+    kind: str  # floor, default (all cores), jobs1, peer, cluster1, cluster2
     run: str
     items: int
     seconds: float
     peak_mb: float
-    ratio: float  # floor time / this time (1.0 for the floor itself); for the peer: its time / ours
+    ratio: float  # floor time / this time (1.0 for the floor itself); peer: its time / ours; cluster: ours / its
     summary: str = ""
 
 
@@ -103,8 +108,9 @@ def redocly() -> list[str] | None:
 
 
 def rows_for(name: str, path: Path, items: int, floor: str, floor_label: str, repeat: int, cores: int,
-             peer: list[str] | None = None) -> list[Row]:  # fmt: skip
-    """The floor, our runs (default jobs and one job) and the peer on one input, measured in turns."""
+             peer: list[str] | None = None, cluster: bool = False) -> list[Row]:  # fmt: skip
+    """The floor, our runs (default jobs and one job), the peer, and with `cluster` a local Dask cluster of one and
+    of two workers, on one input, measured in turns."""
     commands = {
         "floor": ([sys.executable, "-c", floor, str(path)], (0,)),
         "default": ([*CLI, "validate", str(path)], (0, 1)),
@@ -112,25 +118,34 @@ def rows_for(name: str, path: Path, items: int, floor: str, floor_label: str, re
     }
     if peer is not None:
         commands["peer"] = (peer, (0, 1))
+    if cluster:
+        for workers in (1, 2):
+            command = [*CLI, "validate", "--scheduler", "local", "--jobs", str(workers), str(path)]
+            commands[f"cluster{workers}"] = (command, (0, 1))
     samples = measure_all(commands, repeat)
     labels = {
         "floor": floor_label,
         "default": f"validate, default --jobs ({cores} cores)",
         "jobs1": "validate --jobs 1",
         "peer": f"peer: redocly drift ({REDOCLY})",
+        "cluster1": "validate --scheduler local, 1 worker",
+        "cluster2": "validate --scheduler local, 2 workers",
     }
     rows = []
     for kind, runs in samples.items():
         # Ratios are taken turn by turn (each run against the floor, or ours, of the same turn), then the median.
         if kind == "floor":
             ratios = [1.0]
-        elif kind == "peer":
-            ratios = [peer[0] / ours[0] for peer, ours in zip(runs, samples["default"], strict=True)]
+        elif kind == "peer" or kind.startswith("cluster"):
+            # The peer against ours (how many times faster we are); a cluster against the local run.
+            ratios = [other[0] / ours[0] for other, ours in zip(runs, samples["default"], strict=True)]
+            if kind.startswith("cluster"):
+                ratios = [1 / ratio for ratio in ratios]
         else:
             ratios = [floor[0] / mine[0] for floor, mine in zip(samples["floor"], runs, strict=True)]
         seconds = statistics.median(run[0] for run in runs)
         peak = max(run[1] for run in runs)
-        last = runs[-1][2] if kind in ("default", "jobs1") else ""
+        last = runs[-1][2] if kind in ("default", "jobs1") or kind.startswith("cluster") else ""
         rows.append(Row(name, kind, labels[kind], items, seconds, peak, statistics.median(ratios), last))
     return rows
 
@@ -184,10 +199,19 @@ def main() -> int:
         for name, mix, lines in jsonl:
             path = folder / f"{mix.replace(' ', '-').replace('%', '')}.jsonl"
             make_jsonl(path, int(lines * scale), rng, mix)
-            rows += rows_for(
-                name, path, int(lines * scale), FLOOR_JSONL, "floor: orjson.loads per line, one process", repeat, cores
-            )
+            rows += rows_for(name, path, int(lines * scale), FLOOR_JSONL, "floor: orjson.loads per line, one process",
+                             repeat, cores, cluster=mix == "10% violating")  # fmt: skip
             path.unlink()
+        # A gateway's shard: gzip JSONL, one file (a compressed file is one unit of work: one process reads it).
+        shard = folder / "shard.jsonl"
+        make_jsonl(shard, int(100_000 * scale), rng, "realistic")
+        packed = folder / "shard.jsonl.gz"
+        with gzip.open(packed, "wb", compresslevel=6) as handle:
+            handle.write(shard.read_bytes())
+        shard.unlink()
+        rows += rows_for("JSONL gzip shard", packed, int(100_000 * scale), FLOOR_GZIP,
+                         "floor: gzip stream + orjson.loads per line", repeat, cores)  # fmt: skip
+        packed.unlink()
         contract = ROOT / "openapi.yaml"
         har = folder / "capture.har"
         entries = make_har(har, rng, entries=int(50_000 * scale))
@@ -220,7 +244,7 @@ def main() -> int:
     for target in targets:
         print(f"target {target['input']}: {target['target']}: {'met' if target['met'] else 'NOT met'}")
     for row in rows:
-        if row.summary and row.kind in ("default", "jobs1"):
+        if row.summary and (row.kind in ("default", "jobs1") or row.kind.startswith("cluster")):
             print(f"counts {row.input}, {row.run}: {row.summary}")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     record = {
