@@ -103,17 +103,27 @@ def capture(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def _units(capture: Path, task_mb: int) -> int:
+    """How many units of work (tasks) a cluster run of the capture makes."""
+    from dms_smartconnect_contract.readers import Reader
+    from dms_smartconnect_contract.runner import _units as units
+
+    reader = Reader(max_body_size=1 << 24, whole_files=True, chunk_bytes=task_mb << 20)
+    return len(list(units(reader.items([capture]))))
+
+
 def test_the_cluster_gives_the_report_of_a_local_run(cluster: Cluster, capture: Path) -> None:
     before = cluster.executed()
-    for fmt in ("json", "text"):
+    for fmt, task_mb in (("json", "1"), ("text", "16")):  # many ranges of a.jsonl, then the cluster's default
         local = run("validate", "--format", fmt, str(capture))
-        remote = run("validate", "--format", fmt, "--scheduler", cluster.address, str(capture))
+        remote = run("validate", "--format", fmt, "--scheduler", cluster.address, "--task-mb", task_mb, str(capture))
         assert remote.code == local.code == 1
         assert remote.out == local.out
     after = cluster.executed()
     ran = {name: after[name] - before.get(name, 0) for name in after}
     assert len(ran) == 2 and all(count > 0 for count in ran.values()), ran
-    assert sum(ran.values()) >= 2 * 8  # two runs of at least 8 units: ranges of a.jsonl, shards, HARs, the body
+    assert sum(ran.values()) == _units(capture, 1) + _units(capture, 16)  # every unit a task, each run once
+    assert _units(capture, 1) > _units(capture, 16) >= 6
 
 
 def test_a_worker_killed_mid_run_changes_nothing(cluster: Cluster, capture: Path, tmp_path: Path) -> None:
@@ -167,3 +177,13 @@ def test_without_the_dask_extra_the_run_says_what_to_install(capture: Path) -> N
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "pip install 'dms-smartconnect-contract[dask]'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_task_size_changes_no_finding(capture: Path) -> None:
+    """Ranges of 1 MB (local default), 2 MB and 16 MB (cluster default) cut the same file into other units: the
+    report is the same, line numbers included."""
+    reports = {
+        size: run("validate", "--format", "json", "--task-mb", size, str(capture)).out for size in ["1", "2", "16"]
+    }
+    assert reports["1"] == reports["2"] == reports["16"]
+    assert json.loads(reports["1"])["summary"]["total"] > 12000

@@ -17,7 +17,7 @@ from .contract import ContractError, find_operation, read_document
 from .exitcodes import ExitCode
 from .findings import Tally
 from .progress import Progress, progress_wanted, total_size
-from .readers import InputError, Reader
+from .readers import CLUSTER_CHUNK_BYTES, JSONL_CHUNK_BYTES, InputError, Reader
 from .report import make_reporter, summary_line
 from .runner import judge_all, judge_on_cluster, usable_cores
 from .sources import is_url, storage_options
@@ -103,6 +103,11 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
         max_body_size=args.max_body_size,
         storage=storage,
         whole_files=bool(args.scheduler),
+        chunk_bytes=args.task_mb << 20
+        if args.task_mb
+        else CLUSTER_CHUNK_BYTES
+        if args.scheduler
+        else JSONL_CHUNK_BYTES,
     )
     try:
         reader.check_paths(args.paths)
@@ -274,6 +279,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help="judge on a Dask cluster: its scheduler (tcp://host:8786), or 'local' to start one here with --jobs "
         "workers; the workers read the inputs themselves (shared or object storage). Needs the dask extra",
+    )
+    validate.add_argument(
+        "--task-mb",
+        type=_positive_int,
+        default=0,
+        metavar="MB",
+        help="megabytes of a JSONL file per unit of work (default: 1, and 16 on a cluster)",
     )
     validate.add_argument(
         "--storage-option",

@@ -47,7 +47,8 @@ from .sources import (
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 HAR_SUFFIXES = {".har"}
 BODY_SUFFIXES = {".json"}
-JSONL_CHUNK_BYTES = 1 << 20
+JSONL_CHUNK_BYTES = 1 << 20  # a JSONL range judged locally
+CLUSTER_CHUNK_BYTES = 1 << 24  # on a cluster: fewer, larger tasks, as a task costs the scheduler time
 _HAR_START = re.compile(rb'^\s*\{\s*"log"\s*:')
 
 
@@ -66,7 +67,9 @@ class Reader:
         max_body_size: int,
         storage: dict[str, Any] | None = None,
         whole_files: bool = False,
+        chunk_bytes: int = JSONL_CHUNK_BYTES,
     ) -> None:
+        self.chunk_bytes = chunk_bytes  # the size of a JSONL byte range
         # Read no capture bytes here: body files and HAR files without ranges become whole-file units, which
         # whoever judges them reads (a cluster's workers: paths and URLs travel, not bytes).
         self.whole_files = whole_files
@@ -197,13 +200,13 @@ class Reader:
         return Exchange(str(path), self.status, self.content_type, None, body)
 
     def jsonl_items(self, path: Path) -> Iterator[Item]:
-        """Byte ranges of about a megabyte of whole lines. Only the boundaries are found here (a seek and one line
+        """Byte ranges of about `chunk_bytes` (a megabyte) of whole lines. Only the boundaries are found here (a seek and one line
         read per chunk): whoever judges a chunk reads and parses it, and the runner numbers its lines."""
         size = path.stat().st_size
         with path.open("rb") as handle:
             start = 0
             while start < size:
-                handle.seek(start + JSONL_CHUNK_BYTES)
+                handle.seek(start + self.chunk_bytes)
                 handle.readline()  # finish the last line
                 end = min(handle.tell(), size)
                 self.bytes_read += end - start

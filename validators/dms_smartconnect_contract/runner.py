@@ -225,6 +225,7 @@ def judge_remote(unit: Unit | list[Any], contract: bytes, key: str, options: dic
     checker = _cluster_checkers.get(cache_key)
     if checker is None:
         checker = _cluster_checkers[cache_key] = Checker(orjson.loads(contract), **options)
+        gc.freeze()  # as in a local worker: the compiled contract lives as long as the worker
     if isinstance(unit, list):
         unit = [HarEntry(item[1], orjson.loads(item[2])) if type(item) is tuple else item for item in unit]
     return _judge(checker, unit, detail)
@@ -248,7 +249,7 @@ def judge_on_cluster(
     contract = orjson.dumps(document)
     key = hashlib.sha256(contract).hexdigest()
     shared = client.scatter(contract, broadcast=True)
-    window = 4 * max(1, sum(client.nthreads().values()))
+    window = 16 * max(1, sum(client.nthreads().values()))
     pending: deque[tuple[Unit | None, Any]] = deque()
     for unit in _units(items):
         kept = None if isinstance(unit, list) else unit
