@@ -64,9 +64,14 @@ def _judge(checker: Checker, unit: Unit, detail: bool) -> Judged:
 
 def _judge_in_worker(unit: Unit | list[Any]) -> Judged:
     assert _worker is not None
+    return _judge(_worker[0], _from_worker(unit), _worker[1])
+
+
+def _from_worker(unit: Unit | list[Any]) -> Unit:
+    """A unit as _for_worker sent it, made whole again."""
     if isinstance(unit, list):
-        unit = [HarEntry(item[1], orjson.loads(item[2])) if type(item) is tuple else item for item in unit]
-    return _judge(_worker[0], unit, _worker[1])
+        return [HarEntry(item[1], orjson.loads(item[2])) if type(item) is tuple else item for item in unit]
+    return unit
 
 
 def _for_worker(unit: Unit) -> Unit | list[Any]:
@@ -201,17 +206,25 @@ def judge_all(
         _worker = (checker, detail)  # the forked workers inherit it, compiled
     initargs = (None if forking else document, options, detail)
     with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
-        pending: deque[tuple[Unit | None, Any]] = deque()
-        for unit in chain([first, second], units):
-            # A range is read by the worker itself; a batch travels whole, and only a range stays here.
-            kept = None if isinstance(unit, list) else unit
-            pending.append((kept, pool.apply_async(_judge_in_worker, (_for_worker(unit),))))
-            if len(pending) >= 2 * workers:
-                done, handle = pending.popleft()
-                yield from placer.place(done, handle.get())
-        while pending:
-            done, handle = pending.popleft()
-            yield from placer.place(done, handle.get())
+        submit = lambda unit: pool.apply_async(_judge_in_worker, (unit,)).get  # noqa: E731
+        yield from _in_order(chain([first, second], units), submit, 2 * workers, placer)
+
+
+def _in_order(
+    units: Iterable[Unit], submit: Callable[[Unit | list[Any]], Callable[[], Judged]], window: int, placer: _Placer
+) -> Iterator[Tally]:
+    """Units handed to `submit` (which returns how to wait for the result), at most `window` in flight, their
+    results placed in input order. A range is read by whoever judges it; a batch travels whole, and only a range's
+    description stays here."""
+    pending: deque[tuple[Unit | None, Callable[[], Judged]]] = deque()
+    for unit in units:
+        pending.append((None if isinstance(unit, list) else unit, submit(_for_worker(unit))))
+        if len(pending) >= window:
+            done, result = pending.popleft()
+            yield from placer.place(done, result())
+    while pending:
+        done, result = pending.popleft()
+        yield from placer.place(done, result())
 
 
 # --- a Dask cluster: the same units, judged on its workers, placed and reduced here ------------------------------
@@ -226,9 +239,7 @@ def judge_remote(unit: Unit | list[Any], contract: bytes, key: str, options: dic
     if checker is None:
         checker = _cluster_checkers[cache_key] = Checker(orjson.loads(contract), **options)
         gc.freeze()  # as in a local worker: the compiled contract lives as long as the worker
-    if isinstance(unit, list):
-        unit = [HarEntry(item[1], orjson.loads(item[2])) if type(item) is tuple else item for item in unit]
-    return _judge(checker, unit, detail)
+    return _judge(checker, _from_worker(unit), detail)
 
 
 def judge_on_cluster(
@@ -241,7 +252,7 @@ def judge_on_cluster(
 ) -> Iterator[Tally]:
     """One Tally per unit of work, in input order, judged as tasks on a Dask cluster (`client`): the units and the
     placing are those of a local run, so the report is the same. Ranges and files travel as paths or URLs that the
-    workers read themselves; at most four tasks per worker thread are in flight."""
+    workers read themselves; at most sixteen tasks per worker thread are in flight."""
     import hashlib
 
     checker = Checker(document, **options)  # here only for a HAR file handed to the streaming parser
@@ -250,14 +261,11 @@ def judge_on_cluster(
     key = hashlib.sha256(contract).hexdigest()
     shared = client.scatter(contract, broadcast=True)
     window = 16 * max(1, sum(client.nthreads().values()))
-    pending: deque[tuple[Unit | None, Any]] = deque()
-    for unit in _units(items):
-        kept = None if isinstance(unit, list) else unit
-        future = client.submit(judge_remote, _for_worker(unit), shared, key, options, detail, pure=False)
-        pending.append((kept, future))
-        if len(pending) >= window:
-            done, handle = pending.popleft()
-            yield from placer.place(done, handle.result())
-    while pending:
-        done, handle = pending.popleft()
-        yield from placer.place(done, handle.result())
+
+    def submit(unit: Unit | list[Any]) -> Callable[[], Judged]:
+        result: Callable[[], Judged] = client.submit(
+            judge_remote, unit, shared, key, options, detail, pure=False
+        ).result
+        return result
+
+    yield from _in_order(_units(items), submit, window, placer)

@@ -11,6 +11,7 @@ give no walk, and the checker then takes its full path.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,15 +90,19 @@ class DriftWalker:
         except Unmodelled:
             return None
 
-    def findings(self, body: Any) -> list[Explained]:
-        """The drift of a body, as the closed schema's errors would explain it."""
-        found: list[Explained] = []
+    def _objects(self, body: Any) -> Iterator[tuple[_Place, dict[str, Any]]]:
+        """Each place the walk looks at, with the object the body holds there (places it holds none are passed)."""
         for place in self.places:
             value = body
             for key in place.path:
                 value = value.get(key) if type(value) is dict else None
-            if type(value) is not dict:
-                continue
+            if type(value) is dict:
+                yield place, value
+
+    def findings(self, body: Any) -> list[Explained]:
+        """The drift of a body, as the closed schema's errors would explain it."""
+        found: list[Explained] = []
+        for place, value in self._objects(body):
             documented = place.documented
             if documented is not None and not documented.issuperset(value):
                 found += [self._undocumented(place, key) for key in value if key not in documented]
@@ -113,12 +118,7 @@ class DriftWalker:
         mend it: drop the field, or list the value; ("same", ...) for a value of another type, which the type error
         at the same place accounts for."""
         found: list[tuple[Stub, Mend | None]] = []
-        for place in self.places:
-            value = body
-            for key in place.path:
-                value = value.get(key) if type(value) is dict else None
-            if type(value) is not dict:
-                continue
+        for place, value in self._objects(body):
             documented = place.documented
             if documented is not None and not documented.issuperset(value):
                 found += [
