@@ -171,8 +171,25 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
     return verdict.exit_code
 
 
+def _missing(extra: str, *modules: str) -> str | None:
+    """The one line to show when a command's extra is not installed (None when it is)."""
+    import importlib.util
+
+    for module in modules:
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):  # a module blocked or broken counts as missing
+            found = False
+        if not found:
+            return f"{module} is not installed: pip install 'dms-smartconnect-contract[{extra}]'"
+    return None
+
+
 def cmd_serve(args: argparse.Namespace) -> ExitCode:
     """Run the reference server."""
+    missing = _missing("server", "starlette", "uvicorn")
+    if missing:
+        return _error("serve needs the server extra", missing, "Install it and run the command again.")
     from .reference_data import DEFAULT_PROJECT_ID
     from .server import (
         DataError,
@@ -206,6 +223,9 @@ def cmd_serve(args: argparse.Namespace) -> ExitCode:
 
 def cmd_contract(args: argparse.Namespace) -> ExitCode:
     """Run the contract tests against a server and report them."""
+    missing = _missing("contract", "schemathesis", "hypothesis")
+    if missing:
+        return _error("contract needs the contract extra", missing, "Install it and run the command again.")
     from .contract_run import ContractRun, Target, unproven
     from .report import render_contract_junit, render_contract_text
 
@@ -239,9 +259,20 @@ def cmd_contract(args: argparse.Namespace) -> ExitCode:
 
 
 def _positive_int(text: str) -> int:
-    value = int(text)
+    """A count that may be 0 (the default: chosen for you)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"{text} is negative")
+    return value
+
+
+def _at_least_one(text: str) -> int:
+    value = _positive_int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not at least 1")
     return value
 
 
@@ -364,7 +395,9 @@ def build_parser() -> argparse.ArgumentParser:
     contract.add_argument("--task-id", help="a task that exists (default: SMARTCONNECT_TASK_ID)")
     contract.add_argument("--token", help="IAM token (prefer SMARTCONNECT_TOKEN: flags show in process lists)")
     contract.add_argument("--junit", type=Path, help="also write a JUnit XML report to FILE")
-    contract.add_argument("--max-examples", type=int, default=25, help="generated requests per kind (default 25)")
+    contract.add_argument(
+        "--max-examples", type=_at_least_one, default=25, help="generated requests per kind (default 25)"
+    )
     contract.set_defaults(func=cmd_contract)
     return parser
 
