@@ -223,9 +223,9 @@ def cmd_serve(args: argparse.Namespace) -> ExitCode:
 
 def cmd_contract(args: argparse.Namespace) -> ExitCode:
     """Run the contract tests against a server and report them."""
-    missing = _missing("contract", "schemathesis", "hypothesis")
-    if missing:
-        return _error("contract needs the contract extra", missing, "Install it and run the command again.")
+    extra = _missing("contract", "schemathesis", "hypothesis")
+    if extra:
+        return _error("contract needs the contract extra", extra, "Install it and run the command again.")
     from .contract_run import ContractRun, Target, unproven
     from .report import render_contract_junit, render_contract_text
 
