@@ -331,9 +331,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument(
         "--format",
-        choices=["text", "json", "jsonl", "junit"],
+        choices=["text", "json", "jsonl", "junit", "sarif", "github"],
         default="text",
-        help="report format (jsonl: a line per result as it comes, then the groups and the summary)",
+        help="report format (jsonl: a line per result as it comes, then the groups and the summary; sarif: SARIF "
+        "2.1.0; github: GitHub Actions annotations)",
     )
     validate.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of standard output")
     validate.add_argument("--status", type=int, default=200, help="status of bare bodies (default: 200)")

@@ -5,7 +5,8 @@ not grow with the input.
 - json: the shape described by `report.schema.json` beside this file, results streamed as they come;
 - jsonl: one JSON object a line, as `report-jsonl.schema.json` describes: a line per result as it comes, then a
   line per findings group and one for the summary (for runs too large for one JSON document);
-- junit: one test case per judged (or unreadable) exchange, for CI dashboards.
+- junit: one test case per judged (or unreadable) exchange, for CI dashboards;
+- sarif and github: see ci_reports.py.
 """
 
 from __future__ import annotations
@@ -221,13 +222,17 @@ class JunitReporter(Reporter):
 
 
 def make_reporter(name: str, out: TextIO, *, verbosity: int = 0, color: bool | None = None) -> Reporter:
-    """The renderer called `name` (text, json, jsonl or junit) writing to `out`."""
+    """The renderer called `name` (text, json, jsonl, junit, sarif or github) writing to `out`."""
     if name == "json":
         return JsonReporter(out)
     if name == "jsonl":
         return JsonlReporter(out)
     if name == "junit":
         return JunitReporter(out)
+    if name in ("sarif", "github"):
+        from .ci_reports import GithubReporter, SarifReporter
+
+        return SarifReporter(out) if name == "sarif" else GithubReporter(out)
     if color is None:
         color = out.isatty() and "NO_COLOR" not in os.environ
     return TextReporter(out, verbosity=verbosity, color=color)
