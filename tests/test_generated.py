@@ -128,3 +128,24 @@ def test_json_schema_file_judges_the_examples(document: JsonObject, reading: str
     # A missing ID breaks only an inferred rule: the default reading lets it pass, the strict one does not.
     without_id = {key: value for key, value in response_examples(document)["obsSink"].items() if key != "id"}
     assert validator.is_valid(without_id) is (reading == "")
+
+
+def test_field_descriptions_reach_pydantic(document: JsonObject) -> None:
+    """Every property the contract describes carries its description on the model field, so that
+    model_json_schema() and IDEs show it."""
+    import dms_smartconnect_models as models
+
+    schemas = document["components"]["schemas"]
+    checked = 0
+    for name, schema in schemas.items():
+        model = getattr(models, name, None)
+        if model is None or not hasattr(model, "model_fields"):
+            continue
+        for field, spec in schema.get("properties", {}).items():
+            if "description" in spec:
+                assert model.model_fields[field].description == " ".join(spec["description"].split()), (name, field)
+                checked += 1
+        shown = model.model_json_schema()["properties"]
+        assert all("description" in shown[field] for field, spec in schema.get("properties", {}).items()
+                   if "description" in spec)  # fmt: skip
+    assert checked >= 30

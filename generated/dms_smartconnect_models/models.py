@@ -18,18 +18,15 @@ class ErrorResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    error_code: StrictStr | None = None
-    """
-    Error code, for example DMS.00404022 or APIGW.0301.
-    """
-    error_msg: StrictStr | None = None
-    """
-    Error message.
-    """
-    request_id: StrictStr | None = None
-    """
-    ID of the request (gateway-level errors only).
-    """
+    error_code: Annotated[
+        StrictStr | None,
+        Field(description="Error code, for example DMS.00404022 or APIGW.0301."),
+    ] = None
+    error_msg: Annotated[StrictStr | None, Field(description="Error message.")] = None
+    request_id: Annotated[
+        StrictStr | None,
+        Field(description="ID of the request (gateway-level errors only)."),
+    ] = None
 
 
 class TaskStatus(str, Enum):
@@ -140,80 +137,107 @@ class SmartConnectTaskRespSourceConfig(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    current_cluster_name: StrictStr | None = None
-    """
-    Current Kafka instance name. (Displayed only when the source type is Kafka.)
-    """
-    cluster_name: StrictStr | None = None
-    """
-    Target Kafka instance name. (Displayed only when the source type is Kafka.)
-    """
-    user_name: StrictStr | None = None
-    """
-    Username of the target Kafka instance. (Displayed only when the source type is Kafka.)
-    """
+    current_cluster_name: Annotated[
+        StrictStr | None,
+        Field(
+            description="Current Kafka instance name. (Displayed only when the source type is Kafka.)"
+        ),
+    ] = None
+    cluster_name: Annotated[
+        StrictStr | None,
+        Field(
+            description="Target Kafka instance name. (Displayed only when the source type is Kafka.)"
+        ),
+    ] = None
+    user_name: Annotated[
+        StrictStr | None,
+        Field(
+            description="Username of the target Kafka instance. (Displayed only when the source type is Kafka.)"
+        ),
+    ] = None
     sasl_mechanism: Annotated[
-        SaslMechanism | StrictStr | None, Field(union_mode="left_to_right")
+        SaslMechanism | StrictStr | None,
+        Field(
+            description="Target Kafka authentication mode. (Displayed only when the source type is Kafka.)",
+            union_mode="left_to_right",
+        ),
     ] = None
-    """
-    Target Kafka authentication mode. (Displayed only when the source type is Kafka.)
-    """
-    instance_id: StrictStr | None = None
-    """
-    Target Kafka instance ID. Empty when the source is given by its bootstrap servers. (Displayed only when the source type is Kafka.)
-    """
-    bootstrap_servers: StrictStr | None = None
-    """
-    Target Kafka instance address. (Displayed only when the source type is Kafka.)
-    """
+    instance_id: Annotated[
+        StrictStr | None,
+        Field(
+            description="Target Kafka instance ID. Empty when the source is given by its bootstrap servers. (Displayed only when the source type is Kafka.)"
+        ),
+    ] = None
+    bootstrap_servers: Annotated[
+        StrictStr | None,
+        Field(
+            description="Target Kafka instance address. (Displayed only when the source type is Kafka.)"
+        ),
+    ] = None
     security_protocol: Annotated[
-        SecurityProtocol | StrictStr | None, Field(union_mode="left_to_right")
+        SecurityProtocol | StrictStr | None,
+        Field(
+            description="Target Kafka authentication. (Displayed only when the source type is Kafka.)",
+            union_mode="left_to_right",
+        ),
     ] = None
-    """
-    Target Kafka authentication. (Displayed only when the source type is Kafka.)
-    """
     direction: Annotated[
-        SyncDirection | StrictStr | None, Field(union_mode="left_to_right")
+        SyncDirection | StrictStr | None,
+        Field(
+            description="Sync direction. (Displayed only when the source type is Kafka.)",
+            union_mode="left_to_right",
+        ),
     ] = None
-    """
-    Sync direction. (Displayed only when the source type is Kafka.)
-    """
-    sync_consumer_offsets_enabled: StrictBool | None = None
-    """
-    Indicates whether to sync the consumption progress. (Displayed only when the source type is Kafka.)
-    """
-    replication_factor: JsonInt | None = None
-    """
-    Number of replicas. (Displayed only when the source type is Kafka.)
-    """
-    task_num: JsonInt | None = None
-    """
-    Number of tasks. (Displayed only when the source type is Kafka.)
-    """
-    rename_topic_enabled: StrictBool | None = None
-    """
-    Indicates whether to rename a topic. (Displayed only when the source type is Kafka.)
-    """
-    provenance_header_enabled: StrictBool | None = None
-    """
-    Indicates whether to add the source header. (Displayed only when the source type is Kafka.)
-    """
+    sync_consumer_offsets_enabled: Annotated[
+        StrictBool | None,
+        Field(
+            description="Indicates whether to sync the consumption progress. (Displayed only when the source type is Kafka.)"
+        ),
+    ] = None
+    replication_factor: Annotated[
+        JsonInt | None,
+        Field(
+            description="Number of replicas. (Displayed only when the source type is Kafka.)"
+        ),
+    ] = None
+    task_num: Annotated[
+        JsonInt | None,
+        Field(
+            description="Number of tasks. (Displayed only when the source type is Kafka.)"
+        ),
+    ] = None
+    rename_topic_enabled: Annotated[
+        StrictBool | None,
+        Field(
+            description="Indicates whether to rename a topic. (Displayed only when the source type is Kafka.)"
+        ),
+    ] = None
+    provenance_header_enabled: Annotated[
+        StrictBool | None,
+        Field(
+            description="Indicates whether to add the source header. (Displayed only when the source type is Kafka.)"
+        ),
+    ] = None
     consumer_strategy: Annotated[
-        ConsumerStrategy | StrictStr | None, Field(union_mode="left_to_right")
+        ConsumerStrategy | StrictStr | None,
+        Field(
+            description="Start offset. latest: Obtain the latest data; earliest: Obtain the earliest data. (Displayed only when the source type is Kafka.)",
+            union_mode="left_to_right",
+        ),
     ] = None
-    """
-    Start offset. latest: Obtain the latest data; earliest: Obtain the earliest data. (Displayed only when the source type is Kafka.)
-    """
     compression_type: Annotated[
-        CompressionType | StrictStr | None, Field(union_mode="left_to_right")
+        CompressionType | StrictStr | None,
+        Field(
+            description="Compression algorithm. (Displayed only when the source type is Kafka.)",
+            union_mode="left_to_right",
+        ),
     ] = None
-    """
-    Compression algorithm. (Displayed only when the source type is Kafka.)
-    """
-    topics_mapping: StrictStr | None = None
-    """
-    Topic mapping, written `source:target,source2:target2`; empty when topics keep their names. (Displayed only when the source type is Kafka.)
-    """
+    topics_mapping: Annotated[
+        StrictStr | None,
+        Field(
+            description="Topic mapping, written `source:target,source2:target2`; empty when topics keep their names. (Displayed only when the source type is Kafka.)"
+        ),
+    ] = None
 
 
 class SmartConnectTaskRespSinkConfig(BaseModel):
@@ -225,75 +249,96 @@ class SmartConnectTaskRespSinkConfig(BaseModel):
         extra="allow",
     )
     consumer_strategy: Annotated[
-        ConsumerStrategy | StrictStr | None, Field(union_mode="left_to_right")
+        ConsumerStrategy | StrictStr | None,
+        Field(
+            description="Start offset. latest: Obtain the latest data; earliest: Obtain the earliest data. (Displayed only when the target type is OBS.)",
+            union_mode="left_to_right",
+        ),
     ] = None
-    """
-    Start offset. latest: Obtain the latest data; earliest: Obtain the earliest data. (Displayed only when the target type is OBS.)
-    """
     destination_file_type: Annotated[
-        DestinationFileType | StrictStr | None, Field(union_mode="left_to_right")
+        DestinationFileType | StrictStr | None,
+        Field(
+            description="Dump file format. Only TEXT is supported. (Displayed only when the target type is OBS.)",
+            union_mode="left_to_right",
+        ),
     ] = None
-    """
-    Dump file format. Only TEXT is supported. (Displayed only when the target type is OBS.)
-    """
-    deliver_time_interval: JsonInt | None = None
-    """
-    Dumping period (s). (Displayed only when the target type is OBS.)
-    """
-    obs_bucket_name: StrictStr | None = None
-    """
-    Dumping address. (Displayed only when the target type is OBS.)
-    """
-    obs_path: StrictStr | None = None
-    """
-    Dump directory. (Displayed only when the target type is OBS.)
-    """
+    deliver_time_interval: Annotated[
+        JsonInt | None,
+        Field(
+            description="Dumping period (s). (Displayed only when the target type is OBS.)"
+        ),
+    ] = None
+    obs_bucket_name: Annotated[
+        StrictStr | None,
+        Field(
+            description="Dumping address. (Displayed only when the target type is OBS.)"
+        ),
+    ] = None
+    obs_path: Annotated[
+        StrictStr | None,
+        Field(
+            description="Dump directory. (Displayed only when the target type is OBS.)"
+        ),
+    ] = None
     partition_format: Annotated[
-        PartitionFormat | StrictStr | None, Field(union_mode="left_to_right")
+        PartitionFormat | StrictStr | None,
+        Field(
+            description="Time directory format. (Displayed only when the target type is OBS.)",
+            union_mode="left_to_right",
+        ),
     ] = None
-    """
-    Time directory format. (Displayed only when the target type is OBS.)
-    """
-    record_delimiter: StrictStr | None = None
-    """
-    Line break. (Displayed only when the target type is OBS.)
-    """
-    store_keys: StrictBool | None = None
-    """
-    Storage key. (Displayed only when the target type is OBS.)
-    """
-    obs_part_size: JsonInt | None = None
-    """
-    Size (in bytes) of each file to be uploaded. The default value is 5242880. (Displayed only when the target type is OBS.)
-    """
-    flush_size: JsonInt | None = None
-    """
-    flush_size. (Displayed only when the target type is OBS.)
-    """
-    timezone: StrictStr | None = None
-    """
-    Time zone. (Displayed only when the target type is OBS.)
-    """
-    schema_generator_class: StrictStr | None = None
-    """
-    schema_generator class. The default value is io.confluent.connect.storage.hive.schema.DefaultSchemaGenerator. (Displayed only when the target type is OBS.)
-    """
-    partitioner_class: StrictStr | None = None
-    """
-    partitioner class. The default value is io.confluent.connect.storage.partitioner.TimeBasedPartitioner. (Displayed only when the target type is OBS.)
-    """
-    value_converter: StrictStr | None = None
-    """
-    value_converter. The default value is org.apache.kafka.connect.converters.ByteArrayConverter. (Displayed only when the target type is OBS.)
-    """
-    key_converter: StrictStr | None = None
-    """
-    key_converter. The default value is org.apache.kafka.connect.converters.ByteArrayConverter. (Displayed only when the target type is OBS.)
-    """
-    kv_delimiter: StrictStr | None = None
-    """
-    kv_delimiter. The default value is :. (Displayed only when the target type is OBS.)
-    """
+    record_delimiter: Annotated[
+        StrictStr | None,
+        Field(description="Line break. (Displayed only when the target type is OBS.)"),
+    ] = None
+    store_keys: Annotated[
+        StrictBool | None,
+        Field(description="Storage key. (Displayed only when the target type is OBS.)"),
+    ] = None
+    obs_part_size: Annotated[
+        JsonInt | None,
+        Field(
+            description="Size (in bytes) of each file to be uploaded. The default value is 5242880. (Displayed only when the target type is OBS.)"
+        ),
+    ] = None
+    flush_size: Annotated[
+        JsonInt | None,
+        Field(description="flush_size. (Displayed only when the target type is OBS.)"),
+    ] = None
+    timezone: Annotated[
+        StrictStr | None,
+        Field(description="Time zone. (Displayed only when the target type is OBS.)"),
+    ] = None
+    schema_generator_class: Annotated[
+        StrictStr | None,
+        Field(
+            description="schema_generator class. The default value is io.confluent.connect.storage.hive.schema.DefaultSchemaGenerator. (Displayed only when the target type is OBS.)"
+        ),
+    ] = None
+    partitioner_class: Annotated[
+        StrictStr | None,
+        Field(
+            description="partitioner class. The default value is io.confluent.connect.storage.partitioner.TimeBasedPartitioner. (Displayed only when the target type is OBS.)"
+        ),
+    ] = None
+    value_converter: Annotated[
+        StrictStr | None,
+        Field(
+            description="value_converter. The default value is org.apache.kafka.connect.converters.ByteArrayConverter. (Displayed only when the target type is OBS.)"
+        ),
+    ] = None
+    key_converter: Annotated[
+        StrictStr | None,
+        Field(
+            description="key_converter. The default value is org.apache.kafka.connect.converters.ByteArrayConverter. (Displayed only when the target type is OBS.)"
+        ),
+    ] = None
+    kv_delimiter: Annotated[
+        StrictStr | None,
+        Field(
+            description="kv_delimiter. The default value is :. (Displayed only when the target type is OBS.)"
+        ),
+    ] = None
 
 
 class ShowConnectorTaskResponse(BaseModel):
@@ -304,49 +349,48 @@ class ShowConnectorTaskResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    task_name: StrictStr | None = None
-    """
-    Smart Connect task name.
-    """
-    topics: StrictStr | None = None
-    """
-    Topic of a Smart Connect task.
-    """
-    topics_regex: StrictStr | None = None
-    """
-    Regular expression of the topic of a Smart Connect task.
-    """
+    task_name: Annotated[
+        StrictStr | None, Field(description="Smart Connect task name.")
+    ] = None
+    topics: Annotated[
+        StrictStr | None, Field(description="Topic of a Smart Connect task.")
+    ] = None
+    topics_regex: Annotated[
+        StrictStr | None,
+        Field(description="Regular expression of the topic of a Smart Connect task."),
+    ] = None
     source_type: Annotated[
-        SourceType | StrictStr | None, Field(union_mode="left_to_right")
+        SourceType | StrictStr | None,
+        Field(
+            description="Source type of a Smart Connect task.",
+            union_mode="left_to_right",
+        ),
     ] = None
-    """
-    Source type of a Smart Connect task.
-    """
-    source_task: SmartConnectTaskRespSourceConfig | None = None
-    """
-    Source configuration of a Smart Connect task.
-    """
+    source_task: Annotated[
+        SmartConnectTaskRespSourceConfig | None,
+        Field(description="Source configuration of a Smart Connect task."),
+    ] = None
     sink_type: Annotated[
-        SinkType | StrictStr | None, Field(union_mode="left_to_right")
+        SinkType | StrictStr | None,
+        Field(
+            description="Target type of a Smart Connect task.",
+            union_mode="left_to_right",
+        ),
     ] = None
-    """
-    Target type of a Smart Connect task.
-    """
-    sink_task: SmartConnectTaskRespSinkConfig | None = None
-    """
-    Target type of a Smart Connect task.
-    """
-    id: StrictStr | None = None
-    """
-    ID of a Smart Connect task.
-    """
+    sink_task: Annotated[
+        SmartConnectTaskRespSinkConfig | None,
+        Field(description="Target type of a Smart Connect task."),
+    ] = None
+    id: Annotated[
+        StrictStr | None, Field(description="ID of a Smart Connect task.")
+    ] = None
     status: Annotated[
-        TaskStatus | StrictStr | None, Field(union_mode="left_to_right")
+        TaskStatus | StrictStr | None,
+        Field(description="Smart Connect task status.", union_mode="left_to_right"),
     ] = None
-    """
-    Smart Connect task status.
-    """
-    create_time: JsonInt | None = None
-    """
-    Time when the Smart Connect task was created, in milliseconds since the Unix epoch. A value below 10^12 would be seconds.
-    """
+    create_time: Annotated[
+        JsonInt | None,
+        Field(
+            description="Time when the Smart Connect task was created, in milliseconds since the Unix epoch. A value below 10^12 would be seconds."
+        ),
+    ] = None
