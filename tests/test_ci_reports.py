@@ -133,3 +133,14 @@ def test_the_pre_commit_hook_runs_validate_on_capture_files(tmp_path: Path) -> N
     staged = [str(SAMPLES / "service-log.jsonl")]
     result = subprocess.run([sys.executable, "-c", cli, *args, *staged], capture_output=True, text=True, timeout=60)
     assert result.returncode == 1 and "item(s)" in result.stdout  # the sample holds violations: the commit stops
+
+
+def test_junit_stays_well_formed_with_any_character_in_a_name(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ElementTree
+
+    odd = tmp_path / 'log "quoted" <&>\x01\x1b.jsonl'
+    odd.write_text('{"status": 3}\n{broken\n')
+    result = run("validate", "--format", "junit", str(odd))
+    root = ElementTree.fromstring(result.out)  # raises on a character XML cannot hold
+    names = [case.get("name") for case in root.iter("testcase")]
+    assert len(names) == 2 and all(name and 'log "quoted" <&>\ufffd\ufffd.jsonl' in name for name in names)

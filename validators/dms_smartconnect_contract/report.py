@@ -12,7 +12,9 @@ not grow with the input.
 from __future__ import annotations
 
 import os
+import re
 from typing import Any, TextIO
+from xml.sax import saxutils
 
 import orjson
 
@@ -162,14 +164,18 @@ class JsonlReporter(JsonReporter):
         write(orjson.dumps(tail).decode() + "\n")
 
 
+# Characters XML 1.0 cannot hold at all, even as references: shown as U+FFFD.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def escape(text: str) -> str:
-    """XML character data."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """XML character data (xml.sax.saxutils), without the characters XML 1.0 forbids."""
+    return saxutils.escape(_NOT_XML.sub("\ufffd", text))
 
 
 def quoteattr(text: str) -> str:
-    """An XML attribute value, quotes included (line breaks kept as character references)."""
-    return '"' + escape(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;") + '"'
+    """An XML attribute value, quotes included; line breaks and tabs kept as character references."""
+    return saxutils.quoteattr(_NOT_XML.sub("\ufffd", text), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
 
 def run_error_case(kind: str, reason: str, details: list[str]) -> str:

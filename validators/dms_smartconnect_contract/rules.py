@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .contract import JsonObject, resolve
+from .contract import JsonObject, at_pointer, resolve
 from .contract.provenance import Constraint, Provenance, iter_constraints
 
 _PLACES = (
@@ -87,11 +87,7 @@ def collect(document: JsonObject) -> list[Rule]:
 
 
 def _node(document: JsonObject, pointer: str) -> Any:
-    node: Any = document
-    for part in pointer.split("/")[1:]:
-        part = part.replace("~1", "/").replace("~0", "~")
-        node = node[int(part)] if isinstance(node, list) else node[part]
-    return node
+    return at_pointer(document, pointer)
 
 
 def _cell(text: str) -> str:

@@ -9,6 +9,7 @@ from .document import (
     JsonObject,
     Operation,
     ResponseSpec,
+    at_pointer,
     bundle_schema,
     escape,
     find_operation,
@@ -16,6 +17,7 @@ from .document import (
     packaged_contract_path,
     read_document,
     resolve,
+    unescape,
 )
 from .readings import (
     close_schema,
@@ -35,6 +37,7 @@ __all__ = [
     "JsonObject",
     "Operation",
     "ResponseSpec",
+    "at_pointer",
     "bundle_schema",
     "close_schema",
     "default_reading",
@@ -47,5 +50,6 @@ __all__ = [
     "resolve",
     "strict_reading",
     "tolerant_document",
+    "unescape",
     "without_extensions",
 ]

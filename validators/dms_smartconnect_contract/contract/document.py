@@ -68,6 +68,20 @@ def json_pointer(tokens: Iterable[str | int]) -> str:
     return "".join("/" + escape(token) for token in tokens)
 
 
+def unescape(token: str) -> str:
+    """One reference token of a JSON pointer, read back (RFC 6901: `~1` before `~0`)."""
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def at_pointer(document: Any, pointer: str) -> Any:
+    """The node a JSON pointer names (`/a/0/b~1c`), array indexes included; KeyError or IndexError if none."""
+    node = document
+    for token in pointer.split("/")[1:] if pointer else []:
+        part = unescape(token)
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    return node
+
+
 def resolve(document: JsonObject, node: Any) -> Any:
     """Follow a local `$ref` (to any depth) and return the node it points at."""
     seen: set[str] = set()
@@ -76,9 +90,7 @@ def resolve(document: JsonObject, node: Any) -> Any:
         if not isinstance(ref, str) or not ref.startswith("#/") or ref in seen:
             raise ContractError(f"unsupported or circular $ref {ref!r}")
         seen.add(ref)
-        node = document
-        for part in ref[2:].split("/"):
-            node = node[part.replace("~1", "/").replace("~0", "~")]
+        node = at_pointer(document, ref[1:])
     return node
 
 
