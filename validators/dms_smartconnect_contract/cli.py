@@ -122,6 +122,7 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
         "default_status": args.status,
         "default_content_type": args.content_type,
         "host": args.host,
+        "coverage": args.coverage,
     }
     try:
         out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
@@ -154,6 +155,10 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
         finally:
             if progress:
                 progress.close()
+    if args.coverage:
+        from .contract_coverage import Coverage, Plan
+
+        reporter.coverage = (total.coverage or Coverage()).report(Plan.of(document))
     filters = [f"--host {args.host}"] if args.host else []
     verdict = validate_verdict(total, args.paths, reader.files, allow_empty=args.allow_empty, filters=filters)
     reporter.finish(total, verdict)
@@ -305,6 +310,12 @@ def build_parser() -> argparse.ArgumentParser:
         "them (walked recursively); or a URL of one or of a prefix (s3://bucket/prefix/, file://, memory://).",
     )
     validate.add_argument("paths", nargs="+", type=_input_path, metavar="PATH")
+    validate.add_argument(
+        "--coverage",
+        action="store_true",
+        help="say which parts of the contract the judged traffic exercised: statuses, fields present, absent or "
+        "null, enumeration values, conditional branches (every line is then judged in full)",
+    )
     validate.add_argument(
         "--scheduler",
         metavar="ADDRESS",

@@ -141,6 +141,7 @@ class Tally:
     groups: dict[GroupKey, Group] = field(default_factory=dict)
     unreadable_items: list[Result] = field(default_factory=list)
     items: list[Result] = field(default_factory=list)
+    coverage: Any = None  # contract_coverage.Coverage with --coverage: what the traffic exercised
 
     @property
     def total(self) -> int:
@@ -242,6 +243,10 @@ class Tally:
                 found.samples.extend(group.samples[: SAMPLES - len(found.samples)])
         room = UNREADABLE_KEPT - len(self.unreadable_items)
         self.unreadable_items.extend(other.unreadable_items[: max(room, 0)])
+        if other.coverage is not None:
+            if self.coverage is None:
+                self.coverage = type(other.coverage)()
+            self.coverage.merge(other.coverage)
 
     def relocate(self, rename: Callable[[str], str]) -> None:
         """Rewrite every location it holds (samples, kept items): a JSONL chunk numbers its lines from 1 until the

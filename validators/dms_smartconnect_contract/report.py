@@ -28,6 +28,7 @@ class Reporter:
     """The interface of every renderer. `detail`: whether it lists items, so that tallies must keep them."""
 
     detail = True
+    coverage: dict[str, Any] | None = None  # with --coverage: what the traffic exercised (contract_coverage)
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
@@ -84,6 +85,10 @@ class TextReporter(Reporter):
             if self.verbosity > 0:
                 for reason, count in sorted(total.skipped_reasons.items()):
                     write(f"skipped {count}: {reason}\n")
+        if self.coverage is not None:
+            from .contract_coverage import render_text
+
+            write("\n".join(render_text(self.coverage)) + "\n")
         # A run-level failure (nothing judged) is the command's error message, on standard error.
         write(summary_line(total) + "\n")
 
@@ -127,6 +132,8 @@ class JsonReporter(Reporter):
 
     def finish(self, total: Tally, verdict: RunVerdict) -> None:
         tail: dict[str, object] = {"summary": total.as_dict(), "skipped_reasons": total.skipped_reasons}
+        if self.coverage is not None:
+            tail["coverage"] = self.coverage
         tail["exit_code"] = int(verdict.exit_code)
         if verdict.reason:
             tail["reason"] = verdict.reason
@@ -156,6 +163,8 @@ class JsonlReporter(JsonReporter):
             record = {"type": "group", "rule": first["rule"], "pointer": first["pointer"]}
             record.update(severity=first["severity"], count=group.count, samples=group.samples, first=first)
             write(orjson.dumps(record).decode() + "\n")
+        if self.coverage is not None:
+            write(orjson.dumps({"type": "coverage", **self.coverage}).decode() + "\n")
         tail: dict[str, object] = {"type": "summary", **total.as_dict(), "skipped_reasons": total.skipped_reasons}
         tail["exit_code"] = int(verdict.exit_code)
         if verdict.reason:

@@ -48,6 +48,13 @@ def _start_worker(document: JsonObject | None, options: dict[str, Any], detail: 
 
 
 def _judge(checker: Checker, unit: Unit, detail: bool) -> Judged:
+    judged = _judge_unit(checker, unit, detail)
+    if judged is not None and checker.coverage is not None:
+        judged[0].coverage = checker.take_coverage()
+    return judged
+
+
+def _judge_unit(checker: Checker, unit: Unit, detail: bool) -> Judged:
     if isinstance(unit, JsonlChunk):
         tally, lines = judge_chunk(checker, unit, detail)
         return tally, lines, None

@@ -11,6 +11,7 @@ import orjson
 
 from ..contract import JsonObject, Operation, default_reading, find_operation, provenance, strict_reading
 from ..contract.provenance import Provenance
+from ..contract_coverage import Coverage, Plan
 from ..exchange import NOT_PARSED, Exchange, HarEntry, JsonlLine, Single, Skipped, Unreadable
 from ..findings import NOT_RECORDED, TOOLKIT_LIMIT, Finding, Outcome, Result, Severity, outcome_of
 from ..readers import exchange_record, har_entry, is_exchange_record
@@ -47,8 +48,12 @@ class Checker:
         default_status: int = 200,
         default_content_type: str = "application/json",
         host: str | None = None,
+        coverage: bool = False,
     ) -> None:
         self.operation: Operation = find_operation(document)
+        # What the traffic exercised (validate --coverage): counted here, taken into each unit's tally.
+        self.plan: Plan | None = Plan.of(document) if coverage else None
+        self.coverage: Coverage | None = Coverage() if coverage else None
         self.max_body_size = max_body_size
         self.default_status = default_status
         self.default_content_type = default_content_type
@@ -128,6 +133,13 @@ class Checker:
         findings = self.check(item)
         return Result(item.location, outcome_of(findings), findings)
 
+    def take_coverage(self) -> Coverage | None:
+        """What was counted since the last call (None without --coverage)."""
+        if self.coverage is None:
+            return None
+        taken, self.coverage = self.coverage, Coverage()
+        return taken
+
     def judge_jsonl(self, location: str, raw: bytes) -> Result:
         """One line of a JSONL log: unreadable when over the size limit or not JSON, else judge_line()."""
         if len(raw) > self.max_body_size:
@@ -180,6 +192,8 @@ class Checker:
             findings.append(Finding(rule, "", message, weight, basis))
 
         status = str(exchange.status)
+        if self.coverage is not None:
+            self.coverage.status(status)
         response = self.operation.responses.get(status)
         if response is None:
             documented = ", ".join(self.operation.responses)
@@ -223,6 +237,9 @@ class Checker:
             except orjson.JSONDecodeError as exc:
                 add("body.unreadable", f"body is not JSON: {exc}", self._content)
                 return findings
+        if self.coverage is not None:
+            assert self.plan is not None
+            self.coverage.body(self.plan, status, instance)
         try:
             findings.extend(body.findings(instance))
         except (ValueError, RecursionError) as exc:

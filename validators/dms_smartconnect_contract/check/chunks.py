@@ -27,7 +27,8 @@ def judge_chunk(checker: Checker, chunk: JsonlChunk, detail: bool) -> tuple[Tall
     """The tally of a chunk's lines, numbered from 1 within it, and how many lines it holds (blank ones too)."""
     tally = Tally(detail=detail)
     body = checker.bare_body_rules()
-    quick = body.quick if body is not None else None
+    # Counting coverage takes every line through the checker, which counts what it judges.
+    quick = body.quick if body is not None and checker.coverage is None else None
     loads, limit, path = orjson.loads, checker.max_body_size, chunk.path
     lines = chunk.read_lines()
     conforming = 0

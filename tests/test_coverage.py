@@ -1,0 +1,92 @@
+"""validate --coverage: what the judged traffic exercised of the contract, counted exactly, the same at any number
+of jobs, and in every report that carries it."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from clirunner import run
+from conftest import ROOT, response_examples
+
+sys.path.insert(0, str(ROOT / "bench"))
+from inputs import make_jsonl
+
+PACKAGE = ROOT / "validators" / "dms_smartconnect_contract"
+
+
+@pytest.fixture
+def traffic(document: dict, tmp_path: Path) -> tuple[Path, list[dict]]:
+    """Known traffic: Kafka tasks in three statuses, two OBS tasks, a task with a status the contract does not list,
+    a 404 error record and a record of an undocumented status; the log and its 200 bodies."""
+    examples = response_examples(document)
+    kafka, obs = examples["kafkaReplicatorSource"], examples["obsSink"]
+    bodies = [dict(copy.deepcopy(kafka), status=status) for status in ("RUNNING", "PAUSED", "PAUSED")]
+    bodies += [copy.deepcopy(obs), copy.deepcopy(obs)]
+    bodies.append(dict(copy.deepcopy(kafka), status="DELETING"))
+    lines = [json.dumps(body) for body in bodies]
+    lines.append(json.dumps({"status": 404, "body": {"error_code": "DMS.00404022", "error_msg": "gone"}}))
+    lines.append(json.dumps({"status": 418, "body": {}}))
+    path = tmp_path / "traffic.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    return path, bodies
+
+
+def test_coverage_counts_what_the_traffic_holds(traffic: tuple[Path, list[dict]]) -> None:
+    capture, bodies = traffic
+    report = run("validate", "--format", "json", "--coverage", str(capture)).json()
+    jsonschema.Draft202012Validator(json.loads((PACKAGE / "report.schema.json").read_text())).validate(report)
+    coverage = report["coverage"]
+    assert coverage["statuses"] == {"200": 6, "400": 0, "401": 0, "403": 0, "404": 1, "500": 0}
+    assert coverage["undocumented_statuses"] == {"418": 1}
+    body = coverage["bodies"]["200"]
+    listed = ("CREATING", "PAUSED", "RESTARTING", "RUNNING", "WAITING")
+    assert body["values"]["/status"]["listed"] == {s: sum(b["status"] == s for b in bodies) for s in listed}
+    assert body["values"]["/status"]["unlisted"] == {"count": 1, "samples": {"DELETING": 1}}
+    for kind in ("KAFKA_REPLICATOR_SOURCE", "NONE"):
+        assert body["branches"][f"source_type = {kind}"] == sum(b["source_type"] == kind for b in bodies)
+    assert body["branches"]["topics absent"] == sum("topics" not in b for b in bodies)
+    for name in ("id", "topics", "sink_task"):
+        expected = {
+            "present": sum(b.get(name) is not None for b in bodies),
+            "absent": sum(name not in b for b in bodies),
+            "null": sum(name in b and b[name] is None for b in bodies),
+        }
+        assert body["fields"][f"/{name}"] == expected, name
+    # A field of a nested object counts only where the object is there.
+    holders = [b["source_task"] for b in bodies if isinstance(b.get("source_task"), dict)]
+    inner = body["fields"]["/source_task/instance_id"]
+    assert inner["present"] + inner["absent"] + inner["null"] == len(holders) > 0
+    assert coverage["bodies"]["404"]["fields"]["/error_code"] == {"present": 1, "absent": 0, "null": 0}
+    text = run("validate", "--coverage", str(capture)).out
+    assert "coverage of the contract by the judged traffic:" in text
+    assert "never seen: 400, 401, 403, 500" in text and "undocumented statuses seen: 418 x1" in text
+    assert "unlisted at /status: 1 ('DELETING' x1)" in text
+
+
+def test_coverage_is_the_same_at_any_number_of_jobs(tmp_path: Path) -> None:
+    log = tmp_path / "big.jsonl"
+    make_jsonl(log, 6000, random.Random(4), "realistic")  # several megabytes: several units of work
+    one = run("validate", "--format", "json", "--coverage", "--jobs", "1", "--task-mb", "1", str(log)).json()
+    two = run("validate", "--format", "json", "--coverage", "--jobs", "2", "--task-mb", "1", str(log)).json()
+    assert one["coverage"] == two["coverage"] and one["coverage"]["statuses"]["200"] == 6000
+    assert one["summary"] == run("validate", "--format", "json", str(log)).json()["summary"]
+
+
+def test_the_jsonl_report_carries_coverage_in_a_line_of_its_own(traffic: tuple[Path, list[dict]]) -> None:
+    capture = traffic[0]
+    schema = json.loads((PACKAGE / "report-jsonl.schema.json").read_text())
+    lines = [
+        json.loads(line) for line in run("validate", "--format", "jsonl", "--coverage", str(capture)).out.splitlines()
+    ]
+    for line in lines:
+        jsonschema.Draft202012Validator(schema).validate(line)
+    kinds = [line["type"] for line in lines]
+    assert kinds[-2:] == ["coverage", "summary"]
+    assert lines[-2]["statuses"]["200"] == 6
