@@ -65,6 +65,10 @@ def test_sarif_is_valid_and_has_a_result_per_finding_and_unreadable_item(tmp_pat
         got.append((found["ruleId"], location, found["level"], provenance))
     assert got == expected
     assert {"item.unreadable", "schema.type", "undocumented-field"} <= set(rules)
+    kinds = {rule["id"]: rule["properties"]["provenance"] for rule in sarif_run["tool"]["driver"]["rules"]}
+    for rule, _, _, provenance in expected:
+        if provenance is not None:
+            assert provenance["kind"] in kinds[rule], rule
     assert sarif_run["invocations"] == [{"executionSuccessful": True, "exitCode": 1}]
     assert sarif_run["properties"]["summary"] == report["summary"]
 

@@ -62,6 +62,7 @@ class SarifReporter(Reporter):
         super().__init__(out)
         self.first = True
         self.rules: dict[str, int] = {}  # rule id -> index in the driver's rules
+        self.kinds: dict[str, set[str]] = {}  # rule id -> the provenance kinds of the contract rules it was met for
         out.write(f'{{"$schema": "{SARIF_SCHEMA}", "version": "2.1.0", "runs": [{{"results": [')
 
     def _index(self, rule: str) -> int:
@@ -74,6 +75,7 @@ class SarifReporter(Reporter):
             self._write(UNREADABLE_RULE, "error", result.reason or "unreadable", result.location, {})
             return
         for finding in result.findings:
+            self.kinds.setdefault(finding.rule, set()).add(finding.provenance.kind)
             self._write(finding.rule, _level(finding), finding.message, result.location, _properties(finding))
 
     def _write(self, rule: str, level: str, message: str, location: str, properties: dict[str, Any]) -> None:
@@ -104,6 +106,9 @@ class SarifReporter(Reporter):
                 "name": rule,
                 "shortDescription": {"text": help_text(rule)},
                 "help": {"text": f"{help_text(rule)}. {see}."},
+                # Where the contract rules it stands for come from: documented by a source, inferred, or a limit of
+                # this toolkit; each result says which, with its sources or evidence.
+                "properties": {"provenance": sorted(self.kinds.get(rule, {"toolkit"}))},
             }
             for rule in self.rules
         ]
