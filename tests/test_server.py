@@ -127,6 +127,21 @@ def test_no_secret_in_the_server_log(caplog: pytest.LogCaptureFixture) -> None:
         assert secret not in caplog.text
 
 
+def test_the_log_is_one_printable_line_per_request_with_its_id(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="smartconnect_contract.server")
+    app = make_app()
+    hostile = ["%00", "%1b%5b31m", "%0d%0aFORGED%20200", "%e2%80%a8", "%c2%85"]
+    answers = [get(app, TASK_PATH + SEED_TASK + tail, AUTH) for tail in hostile]
+    records = [record for record in caplog.records if record.name == "smartconnect_contract.server"]
+    assert len(records) == len(hostile)
+    for record, answer in zip(records, answers, strict=True):
+        line = record.getMessage()
+        assert line.isprintable() and "\n" not in line and "\x00" not in line, repr(line)
+        assert line.endswith(f"request-id={answer.headers['x-request-id']}")
+    assert "\\x00" in records[0].getMessage() and "\\x1b[31m" in records[1].getMessage()
+    assert "\\u2028" in records[3].getMessage() and "\\x85" in records[4].getMessage()
+
+
 def test_tasks_load_from_recorded_bodies(tmp_path: Path) -> None:
     body = json.loads((ROOT / "tests" / "exchanges" / "conforming" / "unmasked-ids.json").read_text())
     (tmp_path / "tasks.jsonl").write_text(json.dumps(dict(body, id="11111111-2222-4333-8444-555555555555")) + "\n")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import hmac
 import logging
+import re
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -186,9 +187,21 @@ def create_app(config: ServerConfig) -> Starlette:
     return Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found})
 
 
+# Characters a log line must not hold as they are: C0 and C1 controls, DEL, and the Unicode line separators.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """`text` with every control character written as an escape (`\\x00`, `\\x1b`, `\\u2028`): one log line stays
+    one line, and a terminal shows it as it is."""
+    return _UNPRINTABLE.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def _logged(request: Request, response: Response) -> Response:
-    # The path only: query strings and headers may carry credentials.
-    log.info("%s %s -> %s", request.method, request.url.path, response.status_code)
+    # One line per request, with its request id; the path only: query strings and headers may carry credentials.
+    request_id = response.headers.get("x-request-id", "-")
+    path = printable(request.url.path)
+    log.info("%s %s -> %s request-id=%s", printable(request.method), path, response.status_code, request_id)
     return response
 
 
