@@ -33,6 +33,7 @@ class Exchange:
     url: str | None = None
     parsed: Any = NOT_PARSED  # the body already decoded by the reader
     body_error: str | None = None  # why the recorded body could not be recovered (bad base64, ...)
+    secrets: tuple[str, ...] = ()  # the capture's own credentials for this exchange: masked wherever they recur
 
 
 @dataclass(slots=True)

@@ -15,6 +15,7 @@ from typing import Any
 
 from .contract.provenance import Provenance
 from .exchange import source_of
+from .redact import mask
 
 
 class Severity(str, Enum):
@@ -103,6 +104,10 @@ class Result:
     outcome: Outcome
     findings: list[Finding] = field(default_factory=list)
     reason: str = ""  # why an item was skipped or could not be read
+
+    def __post_init__(self) -> None:
+        if self.reason:  # a parser's message may quote the capture: no credential-shaped value is repeated
+            self.reason = mask(self.reason)
 
 
 def outcome_of(findings: list[Finding]) -> Outcome:

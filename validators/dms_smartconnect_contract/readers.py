@@ -31,6 +31,7 @@ from .exchange import (
     Unreadable,
     har_location,
 )
+from .redact import is_secret_name
 from .sources import (
     BLOCK,
     SourceError,
@@ -390,6 +391,21 @@ def _har_shape_problem_of(handle: IO[bytes] | io.BufferedIOBase) -> str | None:
     return "not a HAR file: no log.entries array" if seen_log else "not a HAR file: no top-level 'log' object"
 
 
+def _credentials(*groups: Any) -> tuple[str, ...]:
+    """The values of credential-named headers and cookies in HAR name/value lists or record header objects."""
+    found: list[str] = []
+    for group in groups:
+        pairs = group.items() if isinstance(group, dict) else (
+            (item.get("name"), item.get("value")) for item in group or [] if isinstance(item, dict)
+        )  # fmt: skip
+        for name, value in pairs:
+            if isinstance(name, str) and isinstance(value, str) and is_secret_name(name) and len(value) >= 6:
+                found.append(value)
+                # A signed Authorization header: its parts are credentials of their own.
+                found += [part.split("=", 1)[1] for part in re.split(r"[ ,]+", value) if "=" in part]
+    return tuple(sorted({value for value in found if len(value) >= 6}, key=len, reverse=True))
+
+
 def har_entry(location: str, entry: Any, skip: Callable[[str | None, str | None], str | None] | None = None) -> Single:
     """An exchange from one HAR entry (request method and URL, response status, headers, content). `skip` says, from
     the request's method and URL, why an entry is not the operation: such an entry is skipped before its headers and
@@ -407,6 +423,7 @@ def har_entry(location: str, entry: Any, skip: Callable[[str | None, str | None]
     reason = skip(method, url) if skip else None
     if reason:
         return Skipped(location, reason)
+    secrets = _credentials(request.get("headers"), response.get("headers"), request.get("cookies"))
     headers: dict[str, str] = {}
     for header in response.get("headers") or []:
         if isinstance(header, dict) and isinstance(header.get("name"), str):
@@ -425,6 +442,7 @@ def har_entry(location: str, entry: Any, skip: Callable[[str | None, str | None]
         method=method,
         url=url,
         body_error=body_error,
+        secrets=secrets,
     )
 
 
@@ -484,4 +502,5 @@ def exchange_record(location: str, record: dict[str, Any], default_content_type:
         url=_text(record.get("url")),
         parsed=parsed,
         body_error=body_error,
+        secrets=_credentials(record.get("headers"), record.get("request_headers")),
     )

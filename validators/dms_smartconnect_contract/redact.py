@@ -16,7 +16,55 @@ _SECRET_NAME = re.compile(
     re.IGNORECASE,
 )
 REDACTED = "<redacted>"
+MASKED = "[masked]"  # a credential found by its shape: written so that no report format needs to escape it
 PREVIEW_LIMIT = 60
+
+# Values that look like credentials, wherever they appear (a body field of any name, a bare-string body, a message):
+_CREDENTIALS = re.compile(
+    r"MII[A-Za-z0-9+/_=-]{60,}"  # an IAM token (a base64 PKCS#7 blob)
+    r"|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"  # a JWT
+    r"|(?<=Signature=)[0-9a-fA-F]{32,}"  # the signature of an Authorization header (SDK-HMAC-SHA256, AWS4)
+    r"|(?<=Access=)[A-Za-z0-9]{16,}"  # the access key an Authorization header names
+    r"|(?<=Credential=)[A-Za-z0-9]{16,}"
+    r"|(?<![A-Za-z0-9])(?=[A-Z0-9]*[A-Z])(?=[A-Z0-9]*[0-9])[A-Z0-9]{20}(?![A-Za-z0-9])"  # an access key (AK)
+    # a secret key (SK): 40 letters and digits, upper and lower case and digits mixed
+    r"|(?<![A-Za-z0-9/+])(?=[A-Za-z0-9]*[a-z])(?=[A-Za-z0-9]*[A-Z])(?=[A-Za-z0-9]*[0-9])[A-Za-z0-9]{40}(?![A-Za-z0-9/+])"
+)
+
+
+# Runs of the characters credentials are made of, long enough to be one: only these are looked at closely.
+_CANDIDATE = re.compile(r"[A-Za-z0-9+/=_.~-]{16,}")
+_SCHEMES = re.compile(r"(?i)\b(bearer|basic) [A-Za-z0-9+/._~=-]{16,}")  # bearer and basic credentials
+
+
+def _mask_run(found: re.Match[str]) -> str:
+    return _CREDENTIALS.sub(MASKED, found.group())
+
+
+def mask(text: str) -> str:
+    """`text` with every value shaped like a credential replaced by [masked]. IDs (UUIDs, hex project IDs), hosts,
+    error codes and timestamps do not have these shapes and stay readable."""
+    if not text:
+        return text
+    text = _CANDIDATE.sub(_mask_run, text)
+    return _SCHEMES.sub(lambda found: f"{found.group(1)} {MASKED}", text) if " " in text else text
+
+
+def mask_values(text: str, secrets: tuple[str, ...]) -> str:
+    """`text` with these values (an exchange's own credentials) and credential-shaped ones masked: a value whole, or
+    its start of 6 characters or more where a shortened preview cut it."""
+    for secret in secrets:
+        if len(secret) < 6:
+            continue
+        text = text.replace(secret, MASKED)
+        start = text.find(secret[:6])
+        while start >= 0:
+            end = start + 6
+            while end < len(text) and end - start < len(secret) and text[end] == secret[end - start]:
+                end += 1
+            text = text[:start] + MASKED + text[end:]
+            start = text.find(secret[:6], start + len(MASKED))
+    return mask(text)
 
 
 @lru_cache(maxsize=4096)
@@ -46,6 +94,7 @@ def preview(value: Any, name: str = "") -> str:
         text = orjson.dumps(value).decode()
     except (TypeError, orjson.JSONEncodeError):
         text = repr(value)
+    text = mask(text)  # before shortening: a cut credential would no longer look like one
     if len(text) > PREVIEW_LIMIT:
         text = text[: PREVIEW_LIMIT - 3] + "..."
     return text

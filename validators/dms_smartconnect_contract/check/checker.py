@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,7 +15,7 @@ from ..contract_coverage import Coverage, Plan
 from ..exchange import NOT_PARSED, Exchange, HarEntry, JsonlLine, Single, Skipped, Unreadable
 from ..findings import NOT_RECORDED, TOOLKIT_LIMIT, Finding, Outcome, Result, Severity, outcome_of
 from ..readers import exchange_record, har_entry, is_exchange_record
-from ..redact import preview
+from ..redact import mask_values, preview
 from .body import BodyRules
 from .explain import UNSTATED, rule_provenance
 from .schemas import Engine, SchemaValidator
@@ -131,6 +131,13 @@ class Checker:
         if item.body_error:
             return Result(item.location, Outcome.UNREADABLE, reason=item.body_error)
         findings = self.check(item)
+        if item.secrets:  # the capture's own credentials, wherever a message would repeat them
+            findings = [
+                replace(finding, message=mask_values(finding.message, item.secrets))
+                if any(secret[:6] in finding.message for secret in item.secrets)
+                else finding
+                for finding in findings
+            ]
         return Result(item.location, outcome_of(findings), findings)
 
     def take_coverage(self) -> Coverage | None:
