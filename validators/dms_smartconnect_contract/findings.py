@@ -262,6 +262,12 @@ class Tally:
         for result in {id(result): result for result in (*self.unreadable_items, *self.items)}.values():
             result.location = rename(result.location)
 
+    def renumber(self, prefix: str, before: int) -> None:
+        """Number the items after `before` others: `prefix` + N becomes `prefix` + (N + before) (a JSONL range's lines
+        or a HAR range's entries, numbered from 1 or 0 where they were judged)."""
+        if before:
+            self.relocate(lambda location: f"{prefix}{int(location[len(prefix) :]) + before}")
+
     def as_dict(self) -> dict[str, int]:
         return {
             "total": self.total,

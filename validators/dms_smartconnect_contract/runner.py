@@ -105,11 +105,6 @@ def _units(items: Iterable[Item]) -> Iterator[Unit]:
         yield batch
 
 
-def _renumber(tally: Tally, prefix: str, before: int) -> None:
-    if before:
-        tally.relocate(lambda location: f"{prefix}{int(location[len(prefix) :]) + before}")
-
-
 class _Placer:
     """Puts judged units in place: renumbers ranges after what came before them in their file, and hands a HAR file
     to the streaming parser from the first range that does not join."""
@@ -133,7 +128,7 @@ class _Placer:
             # A chunk at offset 0 starts a file (again: the same file may be given twice).
             before = self.lines.get(unit.path, 0) if unit.start else 0
             self.lines[unit.path] = before + lines
-            _renumber(tally, f"{unit.path}:", before)
+            tally.renumber(f"{unit.path}:", before)
             yield tally
         elif isinstance(unit, HarChunk):
             yield from self._place_har(unit, judged)
@@ -155,7 +150,7 @@ class _Placer:
         assert parsed is not None
         self.entries[unit.path] = before + entries
         self.trailing[unit.path] = parsed.trailing_comma
-        _renumber(tally, f"{unit.path}{HAR_ENTRY}", before)
+        tally.renumber(f"{unit.path}{HAR_ENTRY}", before)
         yield tally
 
     def _joins(self, unit: HarChunk, parsed: Parsed | None) -> bool:

@@ -165,15 +165,10 @@ def judge_capture_file(checker: Checker, unit: CaptureFile, detail: bool) -> tup
         if lines is None:
             break
         part, count = judge_chunk(checker, JsonlChunk(unit.path, lines), detail)
-        if before:
-            part.relocate(partial(_line_after, f"{unit.path}:", before))
+        part.renumber(f"{unit.path}:", before)
         merge_in_order(tally, part)
         before += count
     return tally, before
-
-
-def _line_after(prefix: str, before: int, location: str) -> str:
-    return f"{prefix}{int(location[len(prefix) :]) + before}"
 
 
 def merge_in_order(tally: Tally, later: Tally) -> None:
