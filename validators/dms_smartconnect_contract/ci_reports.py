@@ -20,7 +20,7 @@ import orjson
 from . import __version__
 from .exchange import HAR_ENTRY
 from .findings import RULES, Finding, Outcome, Result, Severity, Tally
-from .report import Reporter, summary_line
+from .report import Reporter, ordered_groups, summary_line
 from .sources import split_name
 from .verdict import RunVerdict
 
@@ -167,8 +167,7 @@ class GithubReporter(Reporter):
 
     def finish(self, total: Tally, verdict: RunVerdict) -> None:
         write = self.out.write
-        ordered = sorted(total.groups.items(), key=lambda kv: (kv[0][2] is not Severity.ERROR, -kv[1].count, kv[0]))
-        for (rule, pointer, severity, basis), group in ordered:
+        for (rule, pointer, severity, basis), group in ordered_groups(total):
             where = pointer or "(exchange)"
             others = group.samples[1:]
             more = group.count - len(group.samples)

@@ -18,7 +18,7 @@ from xml.sax import saxutils
 
 import orjson
 
-from .findings import Finding, Outcome, Result, Severity, Tally
+from .findings import Finding, Group, GroupKey, Outcome, Result, Severity, Tally
 from .verdict import RunVerdict
 
 SAMPLES = 3
@@ -69,8 +69,7 @@ class TextReporter(Reporter):
     def finish(self, total: Tally, verdict: RunVerdict) -> None:
         write = self.out.write
         if self.verbosity >= 0:
-            ordered = sorted(total.groups.items(), key=lambda kv: (kv[0][2] is not Severity.ERROR, -kv[1].count, kv[0]))
-            for (rule, pointer, severity, basis), group in ordered:
+            for (rule, pointer, severity, basis), group in ordered_groups(total):
                 where = pointer or "(exchange)"
                 write(f"{self._label(severity)} {rule} at {where}: {group.count} time(s) [{basis}]\n")
                 write(f"    {group.first.message}\n")
@@ -91,6 +90,23 @@ class TextReporter(Reporter):
             write("\n".join(render_text(self.coverage)) + "\n")
         # A run-level failure (nothing judged) is the command's error message, on standard error.
         write(summary_line(total) + "\n")
+
+
+def ordered_groups(total: Tally) -> list[tuple[GroupKey, Group]]:
+    """A run's findings groups as reports list them: errors first, then the most frequent."""
+    return sorted(total.groups.items(), key=lambda kv: (kv[0][2] is not Severity.ERROR, -kv[1].count, kv[0]))
+
+
+def result_record(result: Result) -> dict[str, object]:
+    """One judged or unreadable item as the JSON reports give it."""
+    record: dict[str, object] = {
+        "location": result.location,
+        "outcome": result.outcome.value,
+        "violations": [finding.as_dict() for finding in result.findings],
+    }
+    if result.reason:
+        record["reason"] = result.reason
+    return record
 
 
 def _line(finding: Finding) -> str:
@@ -120,14 +136,7 @@ class JsonReporter(Reporter):
         out.write('{"results": [')
 
     def add_result(self, result: Result) -> None:
-        record: dict[str, object] = {
-            "location": result.location,
-            "outcome": result.outcome.value,
-            "violations": [finding.as_dict() for finding in result.findings],
-        }
-        if result.reason:
-            record["reason"] = result.reason
-        self.out.write(("\n  " if self.first else ",\n  ") + orjson.dumps(record).decode())
+        self.out.write(("\n  " if self.first else ",\n  ") + orjson.dumps(result_record(result)).decode())
         self.first = False
 
     def finish(self, total: Tally, verdict: RunVerdict) -> None:
@@ -150,11 +159,7 @@ class JsonlReporter(JsonReporter):
         Reporter.__init__(self, out)
 
     def add_result(self, result: Result) -> None:
-        record: dict[str, object] = {"type": "result", "location": result.location, "outcome": result.outcome.value}
-        record["violations"] = [finding.as_dict() for finding in result.findings]
-        if result.reason:
-            record["reason"] = result.reason
-        self.out.write(orjson.dumps(record).decode() + "\n")
+        self.out.write(orjson.dumps({"type": "result", **result_record(result)}).decode() + "\n")
 
     def finish(self, total: Tally, verdict: RunVerdict) -> None:
         write = self.out.write
