@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -51,6 +52,20 @@ BODY_SUFFIXES = {".json"}
 JSONL_CHUNK_BYTES = 1 << 20  # a JSONL range judged locally
 CLUSTER_CHUNK_BYTES = 1 << 24  # on a cluster: fewer, larger tasks, as a task costs the scheduler time
 _HAR_START = re.compile(rb'^\s*\{\s*"log"\s*:')
+
+
+def _kind(suffix: str) -> str | None:
+    """The kind of capture a name's suffix says (after any compression suffix), or None."""
+    if suffix in JSONL_SUFFIXES:
+        return "JSONL"
+    if suffix in HAR_SUFFIXES:
+        return "HAR"
+    return "body" if suffix in BODY_SUFFIXES else None
+
+
+def _not_a_capture(suffix: str, compression: str | None) -> str:
+    """Why a file found in a folder or under a prefix is skipped."""
+    return f"not a capture file ({suffix or 'no extension'}{' compressed' if compression else ''})"
 
 
 class InputError(Exception):
@@ -116,12 +131,10 @@ class Reader:
             if path.is_dir():
                 for child in sorted(p for p in path.rglob("*") if p.is_file()):
                     suffix, compression = split_name(child.name)
-                    if suffix in JSONL_SUFFIXES | HAR_SUFFIXES | BODY_SUFFIXES:
+                    if _kind(suffix) is not None:
                         yield from self.file_items(child)
                     else:
-                        found = child.suffix.lower() if compression else suffix
-                        kind = f"{suffix or 'no extension'} compressed" if compression else found or "no extension"
-                        yield Skipped(str(child), f"not a capture file ({kind})")
+                        yield Skipped(str(child), _not_a_capture(suffix, compression))
             else:
                 yield from self.file_items(path)
 
@@ -133,7 +146,7 @@ class Reader:
         one unit of work, its kind said by the suffix before: it is decompressed where it is judged."""
         suffix, compression = split_name(path.name)
         if compression is not None:
-            kind = "JSONL" if suffix in JSONL_SUFFIXES else "HAR" if suffix in HAR_SUFFIXES else "body"
+            kind = _kind(suffix) or "body"
             self.files[str(path)] = kind
             try:
                 self.bytes_read += path.stat().st_size
@@ -147,7 +160,7 @@ class Reader:
                 self.files[str(path)] = "JSONL"
                 yield from self.jsonl_items(path)
                 return
-            if suffix in HAR_SUFFIXES or self._looks_like_har(path):
+            if suffix in HAR_SUFFIXES or self._looks_like_har(str(path)):
                 self.files[str(path)] = "HAR"
                 if _is_blank(path):
                     yield Unreadable(str(path), _EMPTY.format(kind="HAR"))
@@ -167,28 +180,18 @@ class Reader:
             files = self._listed[url] = list_url(url, self.storage)
         for name, size in files:
             suffix, compression = split_name(name)
-            if suffix in JSONL_SUFFIXES:
-                kind = "JSONL"
-            elif suffix in HAR_SUFFIXES:
-                kind = "HAR"
-            elif suffix in BODY_SUFFIXES or name == url:
-                kind = "body"
-            else:
-                found = f"{suffix or 'no extension'} compressed" if compression else suffix or "no extension"
-                yield Skipped(name, f"not a capture file ({found})")
+            kind = _kind(suffix)
+            if kind is None and name != url:
+                yield Skipped(name, _not_a_capture(suffix, compression))
                 continue
-            if kind == "body" and compression is None and suffix not in BODY_SUFFIXES:
-                kind = "HAR" if self._url_looks_like_har(name) else "body"
+            if kind is None:  # a file named alone: a body, or a HAR as its first bytes say
+                kind = "body"
+                # Unreadable: judged as a body, and its reading says why.
+                with contextlib.suppress(Exception):
+                    kind = "HAR" if compression is None and self._looks_like_har(name) else "body"
             self.files[name] = kind
             self.bytes_read += size
             yield CaptureFile(name, kind, compression, self.storage)
-
-    def _url_looks_like_har(self, name: str) -> bool:
-        try:
-            with open_raw(name, self.storage) as handle:
-                return bool(_HAR_START.match(handle.read(4096)))
-        except Exception:  # unreadable: judged as a body, and its reading says why
-            return False
 
     def body_item(self, path: Path) -> Exchange | Unreadable:
         """A file holding one response body, taken with the default status and media type."""
@@ -214,8 +217,9 @@ class Reader:
                 yield JsonlChunk(str(path), None, start, end)
                 start = end
 
-    def _looks_like_har(self, path: Path) -> bool:
-        with path.open("rb") as handle:
+    def _looks_like_har(self, name: str) -> bool:
+        """Whether a file of another name starts as a HAR does (`{"log":`)."""
+        with open_raw(name, self.storage) as handle:
             return bool(_HAR_START.match(handle.read(4096)))
 
     def har_items(self, path: Path) -> Iterator[Item]:
