@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from . import __version__, install_line
 from .check import DEFAULT_MAX_BODY_SIZE
 from .cluster import ClusterError, connect
 from .contract import ContractError, find_operation, read_document
@@ -186,7 +186,7 @@ def _missing(extra: str, *modules: str) -> str | None:
         except (ImportError, ValueError):  # a module blocked or broken counts as missing
             found = False
         if not found:
-            return f"{module} is not installed: pip install 'dms-smartconnect-contract[{extra}]'"
+            return f"{module} is not installed: {install_line(extra)}"
     return None
 
 

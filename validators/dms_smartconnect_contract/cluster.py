@@ -7,7 +7,7 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-INSTALL = "pip install 'dms-smartconnect-contract[dask]'"
+from . import install_line
 
 
 class ClusterError(Exception):
@@ -21,7 +21,7 @@ def connect(scheduler: str, jobs: int) -> Iterator[Any]:
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:
-        raise ClusterError(f"--scheduler needs Dask distributed: {INSTALL}") from exc
+        raise ClusterError(f"--scheduler needs Dask distributed: {install_line('dask')}") from exc
     # Dask's own logs would interleave with the report: only its errors are shown.
     for name in ("distributed", "distributed.worker", "distributed.scheduler", "distributed.nanny"):
         logging.getLogger(name).setLevel(logging.ERROR)

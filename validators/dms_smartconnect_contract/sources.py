@@ -22,6 +22,8 @@ import zlib
 from pathlib import PurePath
 from typing import IO, Any
 
+from . import install_line
+
 COMPRESSIONS = {".gz": "gzip", ".zst": "zstd", ".bz2": "bz2", ".xz": "xz"}
 BLOCK = 1 << 20  # bytes of decompressed text read at a time
 
@@ -64,7 +66,7 @@ def list_url(url: str, options: dict[str, Any]) -> list[tuple[str, int]]:
     except ImportError as exc:
         protocol = url.split("://", 1)[0].lower()
         extra = EXTRAS.get(protocol)
-        hint = f"pip install 'dms-smartconnect-contract[{extra}]'" if extra else f"a filesystem for {protocol}://"
+        hint = install_line(extra) if extra else f"a filesystem for {protocol}://"
         raise SourceError(f"{url}: reading {protocol}:// needs {hint}") from exc
     except FileNotFoundError:
         pass
