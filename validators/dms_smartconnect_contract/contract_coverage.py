@@ -146,9 +146,7 @@ class Coverage:
                     self.values.setdefault(key, Counter())[item] += 1
                 else:
                     self.unlisted_counts[key] += 1
-                    kept = self.unlisted.setdefault(key, Counter())
-                    if item in kept or len(kept) < UNLISTED_KEPT:
-                        kept[item] += 1
+                    _keep(self.unlisted.setdefault(key, Counter()), item, 1)
         for label, holds in plan.branches.get(status, ()):
             try:
                 if holds(value):
@@ -167,8 +165,7 @@ class Coverage:
         for key, seen in other.unlisted.items():
             kept = self.unlisted.setdefault(key, Counter())
             for item, count in seen.items():
-                if item in kept or len(kept) < UNLISTED_KEPT:
-                    kept[item] += count
+                _keep(kept, item, count)
         self.unlisted_counts.update(other.unlisted_counts)
         self.branches.update(other.branches)
 
@@ -192,6 +189,12 @@ class Coverage:
             branches = {label: self.branches.get((status, label), 0) for label, _ in plan.branches.get(status, ())}
             bodies[status] = {"fields": fields, "values": values, "branches": branches}
         return {"statuses": statuses, "undocumented_statuses": undocumented, "bodies": bodies}
+
+
+def _keep(kept: Counter[str], item: str, count: int) -> None:
+    """Count a sample value: one already kept, or a new one while there is room."""
+    if item in kept or len(kept) < UNLISTED_KEPT:
+        kept[item] += count
 
 
 def render_text(report: dict[str, Any]) -> list[str]:

@@ -14,6 +14,7 @@ from enum import Enum
 from typing import Any
 
 from .contract.provenance import Provenance
+from .contract_coverage import Coverage
 from .exchange import source_of
 from .redact import mask
 
@@ -146,7 +147,7 @@ class Tally:
     groups: dict[GroupKey, Group] = field(default_factory=dict)
     unreadable_items: list[Result] = field(default_factory=list)
     items: list[Result] = field(default_factory=list)
-    coverage: Any = None  # contract_coverage.Coverage with --coverage: what the traffic exercised
+    coverage: Coverage | None = None  # with --coverage: what the traffic exercised
 
     @property
     def total(self) -> int:
@@ -250,7 +251,7 @@ class Tally:
         self.unreadable_items.extend(other.unreadable_items[: max(room, 0)])
         if other.coverage is not None:
             if self.coverage is None:
-                self.coverage = type(other.coverage)()
+                self.coverage = Coverage()
             self.coverage.merge(other.coverage)
 
     def relocate(self, rename: Callable[[str], str]) -> None:
