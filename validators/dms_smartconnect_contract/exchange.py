@@ -33,7 +33,9 @@ class Exchange:
     url: str | None = None
     parsed: Any = NOT_PARSED  # the body already decoded by the reader
     body_error: str | None = None  # why the recorded body could not be recovered (bad base64, ...)
-    secrets: tuple[str, ...] = ()  # the capture's own credentials for this exchange: masked wherever they recur
+    # Where the capture's own credentials for this exchange are (header and cookie lists), read only when a finding
+    # could repeat one of them: masked wherever they recur.
+    credentials: tuple[Any, ...] = ()
 
 
 @dataclass(slots=True)

@@ -395,7 +395,7 @@ def _har_shape_problem_of(handle: IO[bytes] | io.BufferedIOBase) -> str | None:
     return "not a HAR file: no log.entries array" if seen_log else "not a HAR file: no top-level 'log' object"
 
 
-def _credentials(*groups: Any) -> tuple[str, ...]:
+def credentials(*groups: Any) -> tuple[str, ...]:
     """The values of credential-named headers and cookies in HAR name/value lists or record header objects."""
     found: list[str] = []
     for group in groups:
@@ -427,7 +427,6 @@ def har_entry(location: str, entry: Any, skip: Callable[[str | None, str | None]
     reason = skip(method, url) if skip else None
     if reason:
         return Skipped(location, reason)
-    secrets = _credentials(request.get("headers"), response.get("headers"), request.get("cookies"))
     headers: dict[str, str] = {}
     for header in response.get("headers") or []:
         if isinstance(header, dict) and isinstance(header.get("name"), str):
@@ -446,7 +445,7 @@ def har_entry(location: str, entry: Any, skip: Callable[[str | None, str | None]
         method=method,
         url=url,
         body_error=body_error,
-        secrets=secrets,
+        credentials=(request.get("headers"), response.get("headers"), request.get("cookies")),
     )
 
 
@@ -506,5 +505,5 @@ def exchange_record(location: str, record: dict[str, Any], default_content_type:
         url=_text(record.get("url")),
         parsed=parsed,
         body_error=body_error,
-        secrets=_credentials(record.get("headers"), record.get("request_headers")),
+        credentials=(record.get("headers"), record.get("request_headers")),
     )

@@ -14,7 +14,7 @@ from ..contract.provenance import Provenance
 from ..contract_coverage import Coverage, Plan
 from ..exchange import NOT_PARSED, Exchange, HarEntry, JsonlLine, Single, Skipped, Unreadable
 from ..findings import NOT_RECORDED, TOOLKIT_LIMIT, Finding, Outcome, Result, Severity, outcome_of
-from ..readers import exchange_record, har_entry, is_exchange_record
+from ..readers import credentials, exchange_record, har_entry, is_exchange_record
 from ..redact import mask_values, preview
 from .body import BodyRules
 from .explain import UNSTATED, rule_provenance
@@ -131,10 +131,11 @@ class Checker:
         if item.body_error:
             return Result(item.location, Outcome.UNREADABLE, reason=item.body_error)
         findings = self.check(item)
-        if item.secrets:  # the capture's own credentials, wherever a message would repeat them
+        secrets = credentials(*item.credentials) if findings and item.credentials else ()
+        if secrets:  # the capture's own credentials, wherever a message would repeat them
             findings = [
-                replace(finding, message=mask_values(finding.message, item.secrets))
-                if any(secret[:6] in finding.message for secret in item.secrets)
+                replace(finding, message=mask_values(finding.message, secrets))
+                if any(secret[:6] in finding.message for secret in secrets)
                 else finding
                 for finding in findings
             ]
