@@ -107,7 +107,9 @@ class Result:
     reason: str = ""  # why an item was skipped or could not be read
 
     def __post_init__(self) -> None:
-        if self.reason:  # a parser's message may quote the capture: no credential-shaped value is repeated
+        # Why an item could not be read may quote the capture (a parser's message): no credential-shaped value is
+        # repeated. Skip reasons are this toolkit's own words, and there is one per skipped entry: left as they are.
+        if self.reason and self.outcome is Outcome.UNREADABLE:
             self.reason = mask(self.reason)
 
 
