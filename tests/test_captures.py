@@ -145,9 +145,11 @@ def test_bad_input_is_counted_and_named(tmp_path: Path) -> None:
     assert rules["truncated.json"] == ["body.unreadable"]
     assert rules["latin1.json"] == ["body.unreadable"]
     assert "UTF-8" in results["latin1.json"]["violations"][0]["message"]
-    assert rules["deep.json"] == ["body.unreadable"]
-    assert "nested too deeply" in results["deep.json"]["violations"][0]["message"]
-    assert rules["huge.json"] == ["body.too-large"]
+    # Limits of this toolkit are no verdict on the contract: the item is unreadable, with the limit's rule id.
+    assert (results["deep.json"]["outcome"], results["deep.json"]["rule"]) == ("unreadable", "limit.depth")
+    assert "nested too deeply" in results["deep.json"]["reason"]
+    assert (results["huge.json"]["outcome"], results["huge.json"]["rule"]) == ("unreadable", "limit.body-bytes")
+    assert "more than 16777216 bytes" in results["huge.json"]["reason"]
     assert results["not-a-har.har"]["outcome"] == "unreadable"
     assert "not a HAR file" in results["json-but-no-har.har"]["reason"]
     assert results["truncated.har#/log/entries/2"]["outcome"] == "unreadable"
@@ -160,11 +162,12 @@ def test_bad_input_is_counted_and_named(tmp_path: Path) -> None:
     assert len(paths) == 10
 
 
-def test_deeper_nesting_than_the_parser_allows_is_a_finding(tmp_path: Path) -> None:
+def test_deeper_nesting_than_the_parser_allows_is_unreadable_at_a_limit(tmp_path: Path) -> None:
     deep = tmp_path / "deeper.json"
     deep.write_bytes(b'{"a":' * 5000 + b"1" + b"}" * 5000)
     report = run("validate", "--format", "json", str(deep)).json()
-    assert report["results"][0]["violations"][0]["rule"] == "body.unreadable"
+    assert report["results"][0]["rule"] == "limit.depth"
+    assert report["summary"]["unreadable"] == 1 and report["exit_code"] == 1
 
 
 # --- exit codes and options ---------------------------------------------------------------------------------

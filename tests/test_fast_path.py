@@ -116,7 +116,19 @@ def _storms(document: JsonObject) -> dict[str, list[Any]]:
         "enum-drift": every(_set(("status",), lambda r: f"STATE_{r.randrange(4)}")),
         "mixed": _bodies(document, 300, 11, 3),
         "many-breaks": _bodies(document, 150, 13, 6),
+        "countless": [_crowd(body, rng) for body in _bodies(document, 60, 17, 4)],
     }
+
+
+def _crowd(body: Any, rng: random.Random) -> Any:
+    """A body with many new fields, at the top and one level down (more findings than a small --max-findings)."""
+    if isinstance(body, dict):
+        for _ in range(rng.randrange(0, 40)):
+            body[f"extra_{rng.randrange(10**6)}"] = rng.choice(WRONG[:3])
+        if isinstance(body.get("source_task"), dict):
+            for _ in range(rng.randrange(0, 10)):
+                body["source_task"][f"x~/{rng.randrange(100)}"] = 1  # a name a pointer must escape
+    return body
 
 
 def _write(folder: Path, name: str, bodies: list[Any]) -> list[Path]:
@@ -169,6 +181,43 @@ def test_fast_path_reports_equal_the_full_paths(
         assert (reports[engine].code, reports[engine].out) == (fast.code, fast.out), engine
 
 
+@pytest.mark.parametrize("strict", [False, True], ids=["default", "strict"])
+@pytest.mark.parametrize("fmt", ["text", "json", "junit"])
+def test_the_findings_kept_per_body_are_the_same_on_every_path(
+    storm_inputs: dict[str, list[Path]], strict: bool, fmt: str
+) -> None:
+    """--max-findings keeps the first findings of a body in report order on every path, and one limit.findings
+    warning counts the rest: the fast path (walk, shapes) cuts where the full paths cut."""
+    paths = [str(path) for path in storm_inputs["countless"]]
+    options = ["--format", fmt, *(["--strict"] if strict else []), "--jobs", "1", "--max-findings", "5"]
+    reports = {
+        engine: run("validate", "--engine", engine, *options, *paths) for engine in ("fast", "full", "reference")
+    }
+    fast = reports["fast"]
+    assert fast.code in (0, 1) and "limit.findings" in fast.out
+    for engine in ("full", "reference"):
+        assert (reports[engine].code, reports[engine].out) == (fast.code, fast.out), engine
+
+
+def test_a_body_of_countless_findings_keeps_the_first_and_counts_the_rest(
+    storm_inputs: dict[str, list[Path]],
+) -> None:
+    report = run("validate", "--format", "json", "--max-findings", "5", str(storm_inputs["countless"][0])).json()
+    uncut = run("validate", "--format", "json", "--max-findings", "1000", str(storm_inputs["countless"][0])).json()
+    cut_any = False
+    for result, whole in zip(report["results"], uncut["results"], strict=True):
+        assert result["outcome"] == whole["outcome"]  # errors come first: the cut never changes an outcome
+        kept, every = result["violations"], whole["violations"]
+        if len(every) <= 5:
+            assert kept == every
+            continue
+        cut_any = True
+        limit = [finding for finding in kept if finding["rule"] == "limit.findings"]
+        assert len(limit) == 1 and f"{len(every) - 5} more finding(s) not kept" in limit[0]["message"]
+        assert [finding for finding in kept if finding["rule"] != "limit.findings"] == every[:5]
+    assert cut_any
+
+
 @pytest.mark.parametrize("storm", ["drift", "violate", "mixed"])
 def test_worker_processes_give_the_same_report(storm_inputs: dict[str, list[Path]], storm: str) -> None:
     paths = [str(path) for path in storm_inputs[storm]]
@@ -195,13 +244,16 @@ def test_the_storms_are_what_they_say(storm_inputs: dict[str, list[Path]]) -> No
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-@given(seed=st.integers(0, 2**32 - 1), breaks=st.integers(0, 8), strict=st.booleans())
+@given(
+    seed=st.integers(0, 2**32 - 1), breaks=st.integers(0, 8), strict=st.booleans(), most=st.sampled_from([100, 2])
+)
 def test_every_body_gets_the_same_findings_and_shape_on_every_path(
-    document: JsonObject, seed: int, breaks: int, strict: bool
+    document: JsonObject, seed: int, breaks: int, strict: bool, most: int
 ) -> None:
     """Bodies broken at random, in any number of ways: the fast path's findings equal the full path's, and the
-    shape a counting report uses (with its probes, learnt from the bodies before) equals the findings' shape."""
-    fast, full = _checkers(document, strict)
+    shape a counting report uses (with its probes, learnt from the bodies before) equals the findings' shape; also
+    when only two findings a body are kept."""
+    fast, full = _checkers(document, strict, most)
     fast_body, full_body = fast.bare_body_rules(), full.bare_body_rules()
     assert fast_body is not None and full_body is not None
     for body in _bodies(document, 20, seed, breaks):
@@ -281,15 +333,18 @@ def _one_body_document(schema: JsonObject) -> JsonObject:
     }
 
 
-_CHECKERS: dict[bool, tuple[Checker, Checker]] = {}
+_CHECKERS: dict[tuple[bool, int], tuple[Checker, Checker]] = {}
 
 
-def _checkers(document: JsonObject, strict: bool) -> tuple[Checker, Checker]:
+def _checkers(document: JsonObject, strict: bool, most: int = 100) -> tuple[Checker, Checker]:
     """One pair of checkers per mode for the whole property test: probes learnt from earlier bodies must hold on
     later ones too."""
-    if strict not in _CHECKERS:
-        _CHECKERS[strict] = (Checker(document, strict=strict), Checker(document, strict=strict, engine="full"))
-    return _CHECKERS[strict]
+    if (strict, most) not in _CHECKERS:
+        _CHECKERS[strict, most] = (
+            Checker(document, strict=strict, max_findings=most),
+            Checker(document, strict=strict, engine="full", max_findings=most),
+        )
+    return _CHECKERS[strict, most]
 
 
 # --- HAR files read in ranges give the streaming parser's report ---------------------------------------------------

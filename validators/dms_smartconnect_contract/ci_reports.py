@@ -19,14 +19,13 @@ import orjson
 
 from . import __version__
 from .exchange import HAR_ENTRY
-from .findings import RULES, Finding, Outcome, Result, Severity, Tally
+from .findings import LIMITS, RULES, UNREADABLE_RULE, Finding, Outcome, Result, Severity, Tally
 from .report import Reporter, ordered_groups, summary_line
 from .sources import split_name
 from .verdict import RunVerdict
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://support.huaweicloud.com/intl/en-us/api-kafka/ShowConnectorTask.html"
-UNREADABLE_RULE = "item.unreadable"
 _LINE = re.compile(r":(\d+)$")
 
 
@@ -36,6 +35,8 @@ def help_text(rule: str) -> str:
         return "an item of the capture could not be read (malformed, truncated or not an exchange)"
     if rule in RULES:
         return RULES[rule]
+    if rule in LIMITS:
+        return f"a limit of this toolkit: {LIMITS[rule]}"
     if rule.startswith("schema."):
         return f"a value breaks the contract's `{rule.split('.', 1)[1]}` rule"
     return rule
@@ -72,7 +73,7 @@ class SarifReporter(Reporter):
 
     def add_result(self, result: Result) -> None:
         if result.outcome is Outcome.UNREADABLE:
-            self._write(UNREADABLE_RULE, "error", result.reason or "unreadable", result.location, {})
+            self._write(result.rule or UNREADABLE_RULE, "error", result.reason or "unreadable", result.location, {})
             return
         for finding in result.findings:
             self.kinds.setdefault(finding.rule, set()).add(finding.provenance.kind)
@@ -176,7 +177,7 @@ class GithubReporter(Reporter):
             command = "error" if severity is Severity.ERROR else "warning"
             write(_command(command, group.samples[0], f"{rule} at {where}", text))
         for result in total.unreadable_items:
-            write(_command("error", result.location, "unreadable", result.reason))
+            write(_command("error", result.location, result.rule or "unreadable", result.reason))
         if total.unreadable > len(total.unreadable_items):
             write(
                 f"::error title=unreadable::{total.unreadable - len(total.unreadable_items)} more unreadable item(s)\n"

@@ -15,7 +15,7 @@ from .check import DEFAULT_MAX_BODY_SIZE
 from .cluster import ClusterError, connect
 from .contract import ContractError, find_operation, read_document
 from .exitcodes import ExitCode
-from .findings import Tally
+from .findings import MAX_FINDINGS, Tally
 from .progress import Progress, progress_wanted, total_size
 from .readers import CLUSTER_CHUNK_BYTES, JSONL_CHUNK_BYTES, InputError, Reader
 from .report import make_reporter, summary_line
@@ -119,6 +119,7 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
         "strict": args.strict,
         "engine": args.engine,
         "max_body_size": args.max_body_size,
+        "max_findings": args.max_findings,
         "default_status": args.status,
         "default_content_type": args.content_type,
         "host": args.host,
@@ -361,7 +362,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="worker processes (default 0: one per core, when the input holds more than one unit of work)",
     )
     validate.add_argument(
-        "--max-body-size", type=_positive_int, default=DEFAULT_MAX_BODY_SIZE, help="bytes; larger bodies are findings"
+        "--max-body-bytes",
+        "--max-body-size",
+        dest="max_body_size",
+        type=_positive_int,
+        default=DEFAULT_MAX_BODY_SIZE,
+        help="a larger body, or JSONL line, is counted unreadable (limit.body-bytes, limit.line-bytes) and read no "
+        "further (default: 16 MiB)",
+    )
+    validate.add_argument(
+        "--max-findings",
+        type=_at_least_one,
+        default=MAX_FINDINGS,
+        help=f"findings kept per body; a limit.findings warning counts the rest (default: {MAX_FINDINGS})",
     )
     validate.add_argument(
         "--engine",

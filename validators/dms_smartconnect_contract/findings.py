@@ -42,15 +42,35 @@ RULES = {
     "header.missing": "a documented response header is absent",
     "header.schema": "a response header does not match its schema",
     "body.unreadable": "the body is not a JSON document",
-    "body.too-large": "the body is larger than --max-body-size",
+    "limit.findings": "an exchange had more findings than --max-findings; the rest are counted, not kept",
     "body.not-recorded": "the capture holds no body for the response",
     "undocumented-field": "a field the contract does not document (drift)",
     "schema.enum": "a value outside the documented enumeration (drift when the field is open)",
     "schema.conditional": "a conditional rule of the contract is broken",
 }
 
+# The limits of this toolkit: an item over one is counted unreadable with the limit's rule id, never judged.
+LIMITS = {
+    "limit.body-bytes": "a body larger than --max-body-bytes (default 16 MiB), read no further than the limit",
+    "limit.line-bytes": "a JSONL line larger than --max-body-bytes, read no further than the limit",
+    "limit.depth": "JSON nested deeper than 1024 levels",
+    "limit.number": "a number beyond the range of a double (such as 1e400), which no reading can compare",
+}
+UNREADABLE_RULE = "item.unreadable"  # the rule id of any other unreadable item
+
+
+def decode_limit(message: str) -> str:
+    """The limit a JSON parser's message names ("" for JSON that is broken): depth and numbers beyond a double are
+    limits of the readers, the rest is no JSON."""
+    if message.startswith("depth limit exceeded") or "recursion" in message:
+        return "limit.depth"
+    if message.startswith("number is infinity"):
+        return "limit.number"
+    return ""
+
+
 # Findings about the capture or this toolkit's limits rather than a rule of the contract.
-TOOLKIT_LIMIT = Provenance("toolkit", evidence="a limit of this toolkit (--max-body-size), not a rule of the contract")
+FINDINGS_LIMIT = Provenance("toolkit", evidence="a limit of this toolkit (--max-findings), not a rule of the contract")
 NOT_RECORDED = Provenance("toolkit", evidence="the capture holds no body: nothing of the contract could be checked")
 
 
@@ -96,6 +116,17 @@ class Finding:
 
 GroupKey = tuple[str, str, Severity, str]
 
+MAX_FINDINGS = 100  # findings kept per body (--max-findings): a hostile body could otherwise hold one per byte
+
+
+def findings_limit(more: int, kept: int) -> Finding:
+    """The finding that closes a body's findings when more than `kept` were found: how many more there were."""
+    message = f"{more} more finding(s) not kept (--max-findings {kept})"
+    return Finding("limit.findings", "", message, Severity.WARNING, FINDINGS_LIMIT)
+
+
+LIMIT_GROUP: GroupKey = ("limit.findings", "", Severity.WARNING, FINDINGS_LIMIT.label)
+
 
 @dataclass(slots=True)
 class Result:
@@ -105,6 +136,7 @@ class Result:
     outcome: Outcome
     findings: list[Finding] = field(default_factory=list)
     reason: str = ""  # why an item was skipped or could not be read
+    rule: str = ""  # for an unreadable item over a limit of this toolkit: the limit's rule id (see LIMITS)
 
     def __post_init__(self) -> None:
         # Why an item could not be read may quote the capture (a parser's message): no credential-shaped value is

@@ -18,7 +18,7 @@ from xml.sax import saxutils
 
 import orjson
 
-from .findings import Finding, Group, GroupKey, Outcome, Result, Severity, Tally
+from .findings import UNREADABLE_RULE, Finding, Group, GroupKey, Outcome, Result, Severity, Tally
 from .verdict import RunVerdict
 
 SAMPLES = 3
@@ -78,7 +78,8 @@ class TextReporter(Reporter):
                 more = f" and {group.count - len(group.samples)} more" if group.count > len(group.samples) else ""
                 write(f"    e.g. {', '.join(group.samples)}{more}\n")
             for result in total.unreadable_items:
-                write(f"{_color(self.color, '35', 'unreadable')} {result.location}: {result.reason}\n")
+                rule = f" [{result.rule}]" if result.rule else ""
+                write(f"{_color(self.color, '35', 'unreadable')} {result.location}: {result.reason}{rule}\n")
             if total.unreadable > len(total.unreadable_items):
                 write(f"    and {total.unreadable - len(total.unreadable_items)} more unreadable item(s)\n")
             if self.verbosity > 0:
@@ -106,6 +107,8 @@ def result_record(result: Result) -> dict[str, object]:
     }
     if result.reason:
         record["reason"] = result.reason
+    if result.outcome is Outcome.UNREADABLE:
+        record["rule"] = result.rule or UNREADABLE_RULE
     return record
 
 
@@ -214,7 +217,7 @@ class JunitReporter(Reporter):
         errors = [f for f in result.findings if f.severity is Severity.ERROR]
         warnings = [f for f in result.findings if f.severity is Severity.WARNING]
         if result.outcome is Outcome.UNREADABLE:
-            write(f'<error type="unreadable" message={quoteattr(result.reason)}/>')
+            write(f'<error type="{result.rule or "unreadable"}" message={quoteattr(result.reason)}/>')
         elif errors:
             text = "\n".join(_detail(f) for f in errors)
             write(

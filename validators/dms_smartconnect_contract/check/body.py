@@ -18,15 +18,16 @@ one failure costs about two quick checks a line.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from ..contract import JsonObject, default_reading, flatten_schema, provenance, strict_reading
 from ..contract.provenance import Provenance
-from ..findings import Finding, GroupKey, Outcome, Severity
+from ..findings import LIMIT_GROUP, MAX_FINDINGS, Finding, GroupKey, Outcome, Severity, findings_limit
 from .drift import DriftWalker
-from .explain import DRIFT_KEYWORDS, Explained, explain, explain_cached, stubs_cached
+from .explain import DRIFT_KEYWORDS, Explained, Stub, explain, explain_cached, stubs_cached
 from .probe import Probe, ProbeMaker
 from .schemas import Engine, SchemaValidator
 
@@ -49,10 +50,11 @@ class Shape:
 class BodyRules:
     """One documented body (a status and a media type) compiled for every reading the verdict needs."""
 
-    def __init__(self, schema: JsonObject, engine: Engine, *, strict: bool) -> None:
+    def __init__(self, schema: JsonObject, engine: Engine, *, strict: bool, max_findings: int = MAX_FINDINGS) -> None:
         closed = strict_reading(schema)
         self.schema, self.closed_schema, self.engine = schema, closed, engine
         self.strict = strict
+        self.max_findings = max_findings
         # Everything, closed and flattened: when it passes there is nothing to report, in either mode.
         flat = flatten_schema(closed)
         self.quick = SchemaValidator(flat, engine).is_valid
@@ -67,6 +69,7 @@ class BodyRules:
         )
         self.probe: Probe | None = None  # the last failure shape met, and how to recognise it
         self._shapes: dict[tuple[Unweighed, ...], Shape] = {}
+        self._made: tuple[Any, list[Finding]] | None = None  # the last body of countless findings, and its findings
 
     @cached_property
     def default(self) -> SchemaValidator:
@@ -85,6 +88,9 @@ class BodyRules:
         `checked`: the caller has just seen `quick` reject it."""
         if not checked and self.quick(value):
             return []
+        made = self._made
+        if made is not None and made[0] is value:
+            return made[1]
         return self.fast_findings(value) if self.walker else self.full_findings(value)
 
     def full_findings(self, value: Any) -> list[Finding]:
@@ -96,50 +102,77 @@ class BodyRules:
             for error in validator.errors(value)
             for found in explain(validator, error, value)
         ]
-        return self._findings(explained)
+        return self._explained(explained)
 
-    def fast_findings(self, value: Any) -> list[Finding]:
-        """The fast path: the broken rules from one pass over the open contract, the drift from the walk."""
+    def fast_findings(self, value: Any, drift: list[Stub] | None = None) -> list[Finding]:
+        """The fast path: the broken rules from one pass over the open contract, the drift from the walk (whose
+        messages are made only for the findings kept)."""
         assert self.rules is not None and self.rules_quick is not None and self.walker is not None
-        explained: list[tuple[Explained, bool, bool]] = []
+        unweighed: list[Unweighed] = []
+        messages: list[Any] = []
         if not self.rules_quick(value):  # a drift storm breaks no rule: no error pass
             for error in self.rules.errors(value):
                 drifts = error.keyword in DRIFT_KEYWORDS
                 for found in explain_cached(self.rules, error, value):
                     documented = _documented(found.provenance)
-                    explained.append((found, documented, drifts and not documented))
+                    unweighed.append((found.rule, found.pointer, found.provenance, documented, drifts and not documented))
+                    messages.append(found.message)
         # What only the closing rejects is drift, whatever the closed rule's provenance (as on the full path).
-        explained += [(found, False, True) for found in self.walker.findings(value)]
-        return self._findings(explained)
+        walker = self.walker
+        if drift is None:
+            drift = walker.drift(value)
+        unweighed += [(rule, pointer, origin, False, True) for rule, pointer, origin in drift]
+        messages += [None] * len(drift)
 
-    def _findings(self, explained: list[tuple[Explained, bool, bool]]) -> list[Finding]:
+        def message(index: int) -> str:
+            found = messages[index]
+            return found if found is not None else walker.message(unweighed[index][0], unweighed[index][1], value)
+
+        return self._findings(unweighed, message)
+
+    def _explained(self, explained: list[tuple[Explained, bool, bool]]) -> list[Finding]:
         unweighed = [
             (found.rule, found.pointer, found.provenance, documented, drift) for found, documented, drift in explained
         ]
+        return self._findings(unweighed, lambda index: explained[index][0].message)
+
+    def _findings(self, unweighed: list[Unweighed], message: Callable[[int], str]) -> list[Finding]:
+        """The findings kept, in report order: at most `max_findings`, then one `limit.findings` saying how many
+        more there were. After weighing, no two findings share a rule and a pointer, so the order is settled
+        before any message is made, and messages are made only for the findings kept."""
+        weighed = sorted(self._weigh(unweighed), key=lambda w: (w[2] is not Severity.ERROR, w[1], w[0]))
+        kept = weighed[: self.max_findings]
         findings = [
-            Finding(rule, pointer, explained[index][0].message, severity, origin, drift)
-            for rule, pointer, severity, origin, drift, index in self._weigh(unweighed)
+            Finding(rule, pointer, message(index), severity, origin, drift)
+            for rule, pointer, severity, origin, drift, index in kept
         ]
-        findings.sort(key=lambda finding: finding.order)
+        if len(weighed) > len(kept):
+            findings.append(findings_limit(len(weighed) - len(kept), self.max_findings))
         return findings
 
     def _weigh(self, unweighed: list[Unweighed]) -> list[tuple[str, str, Severity, Provenance, bool, int]]:
         """What stays of the findings, with their weight: what the default reading rejects is an error; the rest
         (inferred rules, drift) is a warning unless strict, and is dropped where the default reading already flagged
         the place. Documented findings come first, so that they flag their places before the rest is weighed."""
-        order = sorted(range(len(unweighed)), key=lambda index: not unweighed[index][3])
+        documented_first = [index for index, found in enumerate(unweighed) if found[3]]
+        order = documented_first + [index for index, found in enumerate(unweighed) if not found[3]]
         weighed = []
         flagged: set[str] = set()
-        seen: set[tuple[str, str]] = set()
-        minor = Severity.ERROR if self.strict else Severity.WARNING
+        seen: set[str] = set()  # rule and pointer, as one string: a body may hold countless findings
+        add, error, minor = weighed.append, Severity.ERROR, Severity.ERROR if self.strict else Severity.WARNING
         for index in order:
             rule, pointer, origin, documented, drift = unweighed[index]
-            if (rule, pointer) in seen or (not documented and pointer in flagged):
+            key = rule + " " + pointer
+            if key in seen:
                 continue
-            seen.add((rule, pointer))
             if documented:
                 flagged.add(pointer)
-            weighed.append((rule, pointer, Severity.ERROR if documented else minor, origin, drift, index))
+                add((rule, pointer, error, origin, drift, index))
+            elif pointer not in flagged:
+                add((rule, pointer, minor, origin, drift, index))
+            else:
+                continue
+            seen.add(key)
         return weighed
 
     # --- shapes, without messages -----------------------------------------------------------------------------
@@ -153,33 +186,41 @@ class BodyRules:
         probe = self.probe
         if not probed and probe is not None and probe.holds(value):
             return probe.shape  # type: ignore[no-any-return]
+        drift = self.walker.drift(value)
+        if len(drift) > self.max_findings:
+            # A body of countless new fields: its shape is not met again, and its findings (which open its groups)
+            # cost as much as its shape. Made once, and kept for the findings() call that follows.
+            found = self.fast_findings(value, drift)
+            self._made = (value, found)
+            return shape_of(found)
         unweighed: list[Unweighed] = []
         errors = []
         if not self.rules_quick(value):
             for error in self.rules.errors(value):
-                found = stubs_cached(self.rules, error, value)
-                errors.append((error, found))
+                found_stubs = stubs_cached(self.rules, error, value)
+                errors.append((error, found_stubs))
                 drifts = error.keyword in DRIFT_KEYWORDS
-                for rule, pointer, origin in found:
+                for rule, pointer, origin in found_stubs:
                     documented = _documented(origin)
                     unweighed.append((rule, pointer, origin, documented, drifts and not documented))
-        drift = self.walker.stubs(value)
-        unweighed += [(rule, pointer, origin, False, True) for (rule, pointer, origin), _ in drift]
+        unweighed += [(rule, pointer, origin, False, True) for rule, pointer, origin in drift]
         key = tuple(unweighed)
         shape = self._shapes.get(key)
         if shape is None:
             if len(self._shapes) >= _CACHED:
                 self._shapes.clear()
             shape = self._shapes[key] = self._shape(unweighed)
-        self.probe = self.probes.learn(value, errors, [mend for _, mend in drift], shape) or self.probe
+        self.probe = self.probes.learn(value, errors, self.walker.mends(value), shape) or self.probe
         return shape
 
     def _shape(self, unweighed: list[Unweighed]) -> Shape:
         weighed = sorted(self._weigh(unweighed), key=lambda w: (w[2] is not Severity.ERROR, w[1], w[0]))
         groups = tuple(
             (rule, pointer, severity, f"drift; {origin.label}" if drift else origin.label)
-            for rule, pointer, severity, origin, drift, _ in weighed
+            for rule, pointer, severity, origin, drift, _ in weighed[: self.max_findings]
         )
+        if len(weighed) > self.max_findings:
+            groups += (LIMIT_GROUP,)
         outcome = Outcome.VIOLATING if any(group[2] is Severity.ERROR for group in groups) else Outcome.CONFORMING
         return Shape(outcome, groups)
 

@@ -13,7 +13,7 @@ from ..contract import JsonObject, Operation, default_reading, find_operation, p
 from ..contract.provenance import Provenance
 from ..contract_coverage import Coverage, Plan
 from ..exchange import NOT_PARSED, Exchange, HarEntry, JsonlLine, Single, Skipped, Unreadable
-from ..findings import NOT_RECORDED, TOOLKIT_LIMIT, Finding, Outcome, Result, Severity, outcome_of
+from ..findings import MAX_FINDINGS, NOT_RECORDED, Finding, Outcome, Result, Severity, decode_limit, outcome_of
 from ..readers import credentials, exchange_record, har_entry, is_exchange_record
 from ..redact import mask_values, preview
 from .body import BodyRules
@@ -45,6 +45,7 @@ class Checker:
         strict: bool = False,
         engine: Engine = "fast",
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+        max_findings: int = MAX_FINDINGS,
         default_status: int = 200,
         default_content_type: str = "application/json",
         host: str | None = None,
@@ -55,6 +56,7 @@ class Checker:
         self.plan: Plan | None = Plan.of(document) if coverage else None
         self.coverage: Coverage | None = Coverage() if coverage else None
         self.max_body_size = max_body_size
+        self.max_findings = max_findings
         self.default_status = default_status
         self.default_content_type = default_content_type
         self.host = host.lower() if host else None
@@ -82,8 +84,10 @@ class Checker:
         if key not in self._bodies:
             response = self.operation.responses.get(status)
             schema = response.media_types.get(media_type) if response else None
-            engine, strict = self._engine, self.strict
-            self._bodies[key] = self._once(schema, lambda s: BodyRules(s, engine, strict=strict)) if schema else None
+            engine, strict, most = self._engine, self.strict, self.max_findings
+            self._bodies[key] = (
+                self._once(schema, lambda s: BodyRules(s, engine, strict=strict, max_findings=most)) if schema else None
+            )
         return self._bodies[key]
 
     def header_rules(self, status: str) -> list[_Header]:
@@ -130,7 +134,10 @@ class Checker:
             return Result(item.location, Outcome.SKIPPED, reason=reason)
         if item.body_error:
             return Result(item.location, Outcome.UNREADABLE, reason=item.body_error)
-        findings = self.check(item)
+        try:
+            findings = self.check(item)
+        except OverLimit as over:
+            return Result(item.location, Outcome.UNREADABLE, reason=over.reason, rule=over.rule)
         secrets = credentials(*item.credentials) if findings and item.credentials else ()
         if secrets:  # the capture's own credentials, wherever a message would repeat them
             findings = [
@@ -151,11 +158,15 @@ class Checker:
     def judge_jsonl(self, location: str, raw: bytes) -> Result:
         """One line of a JSONL log: unreadable when over the size limit or not JSON, else judge_line()."""
         if len(raw) > self.max_body_size:
-            return Result(location, Outcome.UNREADABLE, reason=f"line of {len(raw)} bytes is over --max-body-size")
+            size = getattr(raw, "size", len(raw))  # a line cut at the limit by its reader knows its length
+            reason = f"line of {size} bytes is over --max-body-bytes ({self.max_body_size})"
+            return Result(location, Outcome.UNREADABLE, reason=reason, rule="limit.line-bytes")
         try:
             value = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
-            return Result(location, Outcome.UNREADABLE, reason=f"line is not JSON: {exc}")
+            rule = decode_limit(str(exc))
+            reason = f"line is over a limit of the reader: {exc}" if rule else f"line is not JSON: {exc}"
+            return Result(location, Outcome.UNREADABLE, reason=reason, rule=rule)
         return self.judge_line(location, raw, value)
 
     def judge_line(self, location: str, raw: bytes, value: Any) -> Result:
@@ -237,12 +248,16 @@ class Checker:
         if instance is NOT_PARSED:
             assert exchange.body is not None
             if len(exchange.body) > self.max_body_size:
-                message = f"body of {len(exchange.body)} bytes is over --max-body-size"
-                add("body.too-large", message, TOOLKIT_LIMIT, Severity.ERROR)
-                return findings
+                # A reader that stops one byte past the limit knows no more than that; one that cut it knows its size.
+                size = getattr(exchange.body, "size", len(exchange.body))
+                of = f"more than {self.max_body_size}" if size == self.max_body_size + 1 else str(size)
+                raise OverLimit("limit.body-bytes", f"body of {of} bytes is over --max-body-bytes ({self.max_body_size})")
             try:
                 instance = orjson.loads(exchange.body)
             except orjson.JSONDecodeError as exc:
+                rule = decode_limit(str(exc))
+                if rule:
+                    raise OverLimit(rule, f"body is over a limit of the reader: {exc}") from None
                 add("body.unreadable", f"body is not JSON: {exc}", self._content)
                 return findings
         if self.coverage is not None:
@@ -252,9 +267,17 @@ class Checker:
             findings.extend(body.findings(instance))
         except (ValueError, RecursionError) as exc:
             # jsonschema-rs refuses instances nested deeper than it can convert; no task body is that deep.
-            add("body.unreadable", f"body cannot be validated: {exc} (nested too deeply)", self._content)
+            raise OverLimit("limit.depth", f"body cannot be validated: {exc} (nested too deeply)") from None
         findings.sort(key=lambda finding: finding.order)
         return findings
+
+
+class OverLimit(Exception):
+    """An exchange over a limit of this toolkit: counted unreadable with the limit's rule id."""
+
+    def __init__(self, rule: str, reason: str) -> None:
+        super().__init__(reason)
+        self.rule, self.reason = rule, reason
 
 
 def _path_pattern(template: str) -> re.Pattern[str]:

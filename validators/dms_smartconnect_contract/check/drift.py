@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..contract import JsonObject, json_pointer, provenance
+from ..contract import JsonObject, escape, json_pointer, provenance, unescape
 from ..contract.provenance import RULE_BODIES, Provenance
-from .explain import UNSTATED, Explained, Stub, undocumented_message, unlisted_message
+from .explain import UNSTATED, Stub, undocumented_message, unlisted_message
 from .probe import Mend
 
 # Keywords a node may hold for the walk to model it; anything else that applies to nested values makes it give up.
@@ -50,6 +50,7 @@ class _Place:
     documented: frozenset[str] | None  # None: open, undocumented fields are no drift here
     closed: Provenance
     listed: list[tuple[str, frozenset[str], list[str], Provenance]]
+    pointer: str  # the place's JSON pointer, ending in "/"
 
 
 class DriftWalker:
@@ -57,15 +58,14 @@ class DriftWalker:
 
     The tree is flattened at start-up into the objects it holds, each with its path, its documented fields and its
     enumerated fields, so that a body costs a few dictionary lookups and a set test per object, with no recursion.
-    Explanations are remembered per place, field and value: a storm of one drift builds one."""
+    Messages are made apart (message()), only for the findings a report keeps."""
 
     def __init__(self, root: _Node) -> None:
         if root.listed is not None:
             raise Unmodelled("an enumerated body")
         self.places: list[_Place] = []
+        self._enumerated: dict[str, list[str]] = {}  # the pointer of each enumerated field: its listed values
         self._flatten(root, ())
-        self._explained: dict[tuple[Any, ...], Explained] = {}
-        self._stubs: dict[tuple[Any, ...], Stub] = {}
 
     def _flatten(self, node: _Node, path: tuple[str, ...]) -> None:
         documented = frozenset(node.fields) if node.closed is not None else None
@@ -75,7 +75,9 @@ class DriftWalker:
             if child.listed is not None
         ]
         if documented is not None or listed:
-            self.places.append(_Place(path, documented, node.closed or UNSTATED, listed))
+            self.places.append(_Place(path, documented, node.closed or UNSTATED, listed, json_pointer(path) + "/"))
+        for key, _, values, _ in listed:
+            self._enumerated[json_pointer((*path, key))] = values
         for key, child in node.fields.items():
             if child.listed is None:
                 self._flatten(child, (*path, key))
@@ -99,79 +101,51 @@ class DriftWalker:
             if type(value) is dict:
                 yield place, value
 
-    def findings(self, body: Any) -> list[Explained]:
-        """The drift of a body, as the closed schema's errors would explain it."""
-        found: list[Explained] = []
+    def drift(self, body: Any) -> list[Stub]:
+        """The drift of a body, as the closed schema's errors would explain it but for the messages (message() makes
+        one): a body with countless new fields costs one string and one tuple for each."""
+        found: list[Stub] = []
         for place, value in self._objects(body):
-            documented = place.documented
+            documented, prefix = place.documented, place.pointer
             if documented is not None and not documented.issuperset(value):
-                found += [self._undocumented(place, key) for key in value if key not in documented]
-            for key, allowed, listed, origin in place.listed:
+                origin = place.closed
+                found += [("undocumented-field", prefix + _token(key), origin) for key in value if key not in documented]
+            for key, allowed, _, origin in place.listed:
                 if key in value:
                     item = value[key]
                     if not (type(item) is str and item in allowed):
-                        found.append(self._unlisted(place, key, item, listed, origin))
+                        found.append(("schema.enum", prefix + _token(key), origin))
         return found
 
-    def stubs(self, body: Any) -> list[tuple[Stub, Mend | None]]:
-        """The same as findings() but for the messages (cheaper on values never seen), each with how a probe would
-        mend it: drop the field, or list the value; ("same", ...) for a value of another type, which the type error
-        at the same place accounts for."""
-        found: list[tuple[Stub, Mend | None]] = []
+    def mends(self, body: Any) -> list[Mend]:
+        """How a probe would mend each finding of drift(), in the same order: drop the field, or list the value;
+        ("same", ...) for a value of another type, which the type error at the same place accounts for."""
+        found: list[Mend] = []
         for place, value in self._objects(body):
-            documented = place.documented
+            documented, path = place.documented, place.path
             if documented is not None and not documented.issuperset(value):
-                found += [
-                    (self._stub(place, key, None), ("drop", place.path, key)) for key in value if key not in documented
-                ]
-            for key, allowed, listed, origin in place.listed:
+                found += [("drop", path, key) for key in value if key not in documented]
+            for key, allowed, listed, _ in place.listed:
                 if key in value:
                     item = value[key]
                     if not (type(item) is str and item in allowed):
-                        mend = (
-                            ("listed", place.path, key, allowed, listed[0])
-                            if type(item) is str
-                            else ("same", place.path, key)
-                        )
-                        found.append((self._stub(place, key, origin), mend))
+                        found.append(("listed", path, key, allowed, listed[0]) if type(item) is str else ("same", path, key))
         return found
 
-    def _stub(self, place: _Place, key: str, listed: Provenance | None) -> Stub:
-        memo = (place.path, key)
-        found = self._stubs.get(memo)
-        if found is None:
-            if len(self._stubs) >= _REMEMBERED:
-                self._stubs.clear()
-            rule = "undocumented-field" if listed is None else "schema.enum"
-            found = self._stubs[memo] = (rule, json_pointer((*place.path, key)), listed or place.closed)
-        return found
-
-    def _undocumented(self, place: _Place, key: str) -> Explained:
-        memo = (place.path, key)
-        found = self._explained.get(memo)
-        if found is None:
-            found = self._remember(memo, Explained("undocumented-field", json_pointer((*place.path, key)),
-                                                   undocumented_message(key), place.closed))  # fmt: skip
-        return found
-
-    def _unlisted(self, place: _Place, key: str, value: Any, listed: list[str], origin: Provenance) -> Explained:
-        memo = (place.path, key, type(value), value) if isinstance(value, str | int | float | bool) else None
-        found = self._explained.get(memo) if memo else None
-        if found is None:
-            explained = Explained(
-                "schema.enum", json_pointer((*place.path, key)), unlisted_message(value, key, listed), origin
-            )
-            found = self._remember(memo, explained) if memo else explained
-        return found
-
-    def _remember(self, memo: tuple[Any, ...], explained: Explained) -> Explained:
-        if len(self._explained) >= _REMEMBERED:
-            self._explained.clear()
-        self._explained[memo] = explained
-        return explained
+    def message(self, rule: str, pointer: str, body: Any) -> str:
+        """The message of a finding drift() gave for `body`."""
+        parts = [unescape(part) for part in pointer.split("/")[1:]]
+        if rule == "undocumented-field":
+            return undocumented_message(parts[-1])
+        value = body
+        for part in parts:
+            value = value[part]
+        return unlisted_message(value, parts[-1], self._enumerated[pointer])
 
 
-_REMEMBERED = 10_000
+def _token(key: str) -> str:
+    """A field name as a JSON pointer's token (most need no escaping)."""
+    return escape(key) if "~" in key or "/" in key else key
 
 
 def _check_rule_bodies(schema: Any, inside: bool = False) -> None:
