@@ -244,9 +244,7 @@ def test_the_storms_are_what_they_say(storm_inputs: dict[str, list[Path]]) -> No
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-@given(
-    seed=st.integers(0, 2**32 - 1), breaks=st.integers(0, 8), strict=st.booleans(), most=st.sampled_from([100, 2])
-)
+@given(seed=st.integers(0, 2**32 - 1), breaks=st.integers(0, 8), strict=st.booleans(), most=st.sampled_from([100, 2]))
 def test_every_body_gets_the_same_findings_and_shape_on_every_path(
     document: JsonObject, seed: int, breaks: int, strict: bool, most: int
 ) -> None:

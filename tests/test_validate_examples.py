@@ -95,7 +95,7 @@ def _all_bodies(document: JsonObject) -> list[tuple[str, Path | None, object]]:
         if path.name.endswith(".expected.json"):
             continue
         for item in reader.file_items(path):
-            lines = item.read_lines() if isinstance(item, JsonlChunk) else []
+            lines = item.read_lines(reader.max_body_size) if isinstance(item, JsonlChunk) else []
             for number, raw in enumerate(lines, start=1):
                 bodies.append((path.name, path, JsonlLine(f"{path}:{number}", raw.strip())))
             if not isinstance(item, JsonlChunk):

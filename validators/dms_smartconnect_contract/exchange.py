@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .lines import range_lines
+
 
 class _NotParsed:
     """Marks an exchange whose body the reader has not decoded (None is a valid decoded body)."""
@@ -61,12 +63,16 @@ class JsonlChunk:
     start: int = 0
     end: int = 0
 
-    def read_lines(self) -> list[bytes]:
+    def read_lines(self, limit: int) -> list[bytes]:
+        """The chunk's lines; a line over `limit` bytes is kept only as far as the limit (see lines.py)."""
         if self.lines is not None:
             return self.lines
         with open(self.path, "rb") as handle:
             handle.seek(self.start)
-            return handle.read(self.end - self.start).splitlines(keepends=True)
+            size = self.end - self.start
+            if size <= limit:  # no line of it can be over the limit
+                return handle.read(size).splitlines(keepends=True)
+            return range_lines(handle.read, size, limit + 2, 1 << 20)  # room for CR LF
 
 
 @dataclass(slots=True)

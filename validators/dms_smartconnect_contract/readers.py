@@ -32,6 +32,7 @@ from .exchange import (
     Unreadable,
     har_location,
 )
+from .lines import Lines, skip_line
 from .redact import is_secret_name
 from .sources import (
     BLOCK,
@@ -211,8 +212,8 @@ class Reader:
             start = 0
             while start < size:
                 handle.seek(start + self.chunk_bytes)
-                handle.readline()  # finish the last line
-                end = min(handle.tell(), size)
+                # Finish the last line, in pieces: a line of a gigabyte is never held whole.
+                end = min(start + self.chunk_bytes + skip_line(handle.read, BLOCK), size)
                 self.bytes_read += end - start
                 yield JsonlChunk(str(path), None, start, end)
                 start = end
@@ -276,13 +277,18 @@ class Broken(Exception):
     """A compressed stream that breaks while it is read; the message says where and why."""
 
 
-def line_blocks(path: str, compression: str | None, options: dict[str, Any] | None = None) -> Iterator[list[bytes]]:
+def line_blocks(
+    path: str, compression: str | None, options: dict[str, Any] | None = None, limit: int = 1 << 62
+) -> Iterator[list[bytes]]:
     """The lines of a JSONL file (ends kept), a list per block of about a megabyte, decompressed as they are read;
-    raises Broken where the stream breaks, once every whole line before the break has been given."""
+    a line over `limit` bytes is kept only as far as the limit (a LongLine). Raises Broken where the stream breaks,
+    once every whole line before the break has been given."""
     broken = decompression_errors() if compression else ()
     with open_raw(path, options) as raw:
         stream = open_stream(raw, compression)
-        rest, pieces, size = b"", [], 0
+        splitter = Lines(limit)
+        pieces: list[bytes] = []
+        size = 0
         while True:
             error = None
             try:
@@ -292,10 +298,10 @@ def line_blocks(path: str, compression: str | None, options: dict[str, Any] | No
             pieces.append(piece)
             size += len(piece)
             if size >= BLOCK or not piece:
-                lines = (rest + b"".join(pieces)).splitlines(keepends=True)
+                lines = splitter.feed_pieces(pieces)
                 pieces, size = [], 0
-                # A block may end inside a line (or between its CR and LF): that part waits for the next one.
-                rest = lines.pop() if lines and not lines[-1].endswith(b"\n") and (piece or error) else b""
+                if not piece and error is None:
+                    lines += splitter.feed(b"")  # the last line, which may end without a line break
                 if lines:
                     yield lines
             if error is not None:

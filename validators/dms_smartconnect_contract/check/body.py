@@ -115,7 +115,9 @@ class BodyRules:
                 drifts = error.keyword in DRIFT_KEYWORDS
                 for found in explain_cached(self.rules, error, value):
                     documented = _documented(found.provenance)
-                    unweighed.append((found.rule, found.pointer, found.provenance, documented, drifts and not documented))
+                    unweighed.append(
+                        (found.rule, found.pointer, found.provenance, documented, drifts and not documented)
+                    )
                     messages.append(found.message)
         # What only the closing rejects is drift, whatever the closed rule's provenance (as on the full path).
         walker = self.walker
@@ -156,7 +158,7 @@ class BodyRules:
         the place. Documented findings come first, so that they flag their places before the rest is weighed."""
         documented_first = [index for index, found in enumerate(unweighed) if found[3]]
         order = documented_first + [index for index, found in enumerate(unweighed) if not found[3]]
-        weighed = []
+        weighed: list[tuple[str, str, Severity, Provenance, bool, int]] = []
         flagged: set[str] = set()
         seen: set[str] = set()  # rule and pointer, as one string: a body may hold countless findings
         add, error, minor = weighed.append, Severity.ERROR, Severity.ERROR if self.strict else Severity.WARNING

@@ -251,7 +251,9 @@ class Checker:
                 # A reader that stops one byte past the limit knows no more than that; one that cut it knows its size.
                 size = getattr(exchange.body, "size", len(exchange.body))
                 of = f"more than {self.max_body_size}" if size == self.max_body_size + 1 else str(size)
-                raise OverLimit("limit.body-bytes", f"body of {of} bytes is over --max-body-bytes ({self.max_body_size})")
+                raise OverLimit(
+                    "limit.body-bytes", f"body of {of} bytes is over --max-body-bytes ({self.max_body_size})"
+                )
             try:
                 instance = orjson.loads(exchange.body)
             except orjson.JSONDecodeError as exc:

@@ -17,6 +17,7 @@ import orjson
 from .. import har
 from ..exchange import CaptureFile, HarChunk, HarEntry, JsonlChunk, har_location
 from ..findings import SAMPLES, Outcome, Result, Tally, outcome_of
+from ..lines import LongLine
 from ..readers import Broken, capture_file_items, is_exchange_record, line_blocks, read_failure
 from .body import BodyRules
 from .checker import Checker
@@ -30,7 +31,7 @@ def judge_chunk(checker: Checker, chunk: JsonlChunk, detail: bool) -> tuple[Tall
     # Counting coverage takes every line through the checker, which counts what it judges.
     quick = body.quick if body is not None and checker.coverage is None else None
     loads, limit, path = orjson.loads, checker.max_body_size, chunk.path
-    lines = chunk.read_lines()
+    lines = chunk.read_lines(limit)
     conforming = 0
     run = _Run(tally, body)
     storm = False  # the last line that failed the quick check was held by the probe: the probe goes first
@@ -38,7 +39,9 @@ def judge_chunk(checker: Checker, chunk: JsonlChunk, detail: bool) -> tuple[Tall
         if quick is None or len(raw) > limit:
             if raw.strip():
                 run.end()
-                tally.add(checker.judge_jsonl(f"{path}:{number}", raw.strip()), path)
+                # A line its reader cut at the limit is judged as it is: stripped, it would lose its length.
+                line = raw if type(raw) is LongLine else raw.strip()
+                tally.add(checker.judge_jsonl(f"{path}:{number}", line), path)
             continue
         try:
             value = loads(raw)
@@ -151,7 +154,7 @@ def judge_capture_file(checker: Checker, unit: CaptureFile, detail: bool) -> tup
             count += 1
         return tally, count
     before = 0
-    blocks = line_blocks(unit.path, unit.compression, unit.options)
+    blocks = line_blocks(unit.path, unit.compression, unit.options, checker.max_body_size + 2)  # room for CR LF
     while True:
         try:
             lines = next(blocks, None)

@@ -109,7 +109,9 @@ class DriftWalker:
             documented, prefix = place.documented, place.pointer
             if documented is not None and not documented.issuperset(value):
                 origin = place.closed
-                found += [("undocumented-field", prefix + _token(key), origin) for key in value if key not in documented]
+                found += [
+                    ("undocumented-field", prefix + _token(key), origin) for key in value if key not in documented
+                ]
             for key, allowed, _, origin in place.listed:
                 if key in value:
                     item = value[key]
@@ -129,7 +131,9 @@ class DriftWalker:
                 if key in value:
                     item = value[key]
                     if not (type(item) is str and item in allowed):
-                        found.append(("listed", path, key, allowed, listed[0]) if type(item) is str else ("same", path, key))
+                        found.append(
+                            ("listed", path, key, allowed, listed[0]) if type(item) is str else ("same", path, key)
+                        )
         return found
 
     def message(self, rule: str, pointer: str, body: Any) -> str:
