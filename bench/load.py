@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -56,9 +57,12 @@ def _kinds(task_ids: list[str]) -> list[tuple[str, str, str, dict[str, str]]]:
         ("hostile", "DELETE", BASE + task, good),
         ("hostile", "POST", BASE + task, {**good, "Content-Type": "application/json"}),
         ("hostile", "GET", "/v2/../../admin", good),
+        ("hostile", "GET", "/openapi.json", {}),
         ("hostile", "GET", BASE + task, {"X-Auth-Token": TOKEN, "X-Padding": "p" * 6000}),
-        ("hostile", "GET", BASE + "\u2028".encode().decode("latin-1"), good),
         ("hostile", "GET", BASE + "%ff%fe%fd", good),
+        # Not HTTP: bytes a request target may not hold. The HTTP parser answers 400 and closes the connection
+        # before any application sees the request, so this answer carries no request id (counted apart).
+        ("malformed", "GET", BASE + "\u2028".encode().decode("latin-1"), good),
     ]
 
 
@@ -67,7 +71,8 @@ class Stats:
     latencies: list[float] = field(default_factory=list)
     statuses: Counter[int] = field(default_factory=Counter)
     kinds: Counter[str] = field(default_factory=Counter)
-    missing_id: int = 0
+    by_kind: Counter[tuple[str, int]] = field(default_factory=Counter)
+    missing_id: Counter[str] = field(default_factory=Counter)  # by kind of request
     failed: list[str] = field(default_factory=list)  # connections that broke, and why
 
 
@@ -97,15 +102,15 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, dict[str, s
 async def _connection(
     port: int, plan: list[tuple[str, str, str, dict[str, str]]], stats: Stats, start: asyncio.Event
 ) -> None:
+    """Send a plan's requests on one keep-alive connection, opening a new one when the server closes it."""
     await start.wait()
+    host = f"127.0.0.1:{port}"
+    writer = None
     try:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    except OSError as exc:
-        stats.failed.append(f"connect: {exc}")
-        return
-    host = f"127.0.0.1:{port}"
-    try:
         for kind, method, target, headers in plan:
+            if writer.is_closing():
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
             began = time.perf_counter()
             writer.write(_request(method, target, headers, host))
             await writer.drain()
@@ -113,18 +118,18 @@ async def _connection(
             stats.latencies.append(time.perf_counter() - began)
             stats.statuses[status] += 1
             stats.kinds[kind] += 1
+            stats.by_kind[kind, status] += 1
             if "x-request-id" not in answer:
-                stats.missing_id += 1
+                stats.missing_id[kind] += 1
             if answer.get("connection", "").lower() == "close":
-                break
+                writer.close()
     except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
         stats.failed.append(f"{type(exc).__name__}: {exc}")
     finally:
-        writer.close()
-        try:
-            await writer.wait_closed()
-        except OSError:
-            pass
+        if writer is not None:
+            writer.close()
+            with contextlib.suppress(OSError):
+                await writer.wait_closed()
 
 
 async def _load(port: int, connections: int, requests: int, seed: int, deadline: float) -> tuple[Stats, float]:
@@ -137,7 +142,7 @@ async def _load(port: int, connections: int, requests: int, seed: int, deadline:
     await asyncio.sleep(0)
     began = time.perf_counter()
     start.set()
-    done, pending = await asyncio.wait(tasks, timeout=deadline)
+    _done, pending = await asyncio.wait(tasks, timeout=deadline)
     for task in pending:
         task.cancel()
     if pending:
@@ -202,8 +207,13 @@ def run(connections: int, requests: int, seed: int = 1, deadline: float = 120.0)
     checks = {
         "every request answered": answered == connections * requests and not stats.failed,
         "no 5xx": server_errors == 0,
-        "X-Request-Id on every response": stats.missing_id == 0 and answered > 0,
-        "one log line per request": len(lines) == answered,
+        "X-Request-Id on every response of the application": sum(stats.missing_id.values())
+        == stats.missing_id["malformed"]
+        and answered > 0,
+        "malformed HTTP answered 400 by the HTTP parser": all(
+            status == 400 for kind, status in stats.by_kind if kind == "malformed"
+        ),
+        "one log line per request of the application": len(lines) == answered - stats.kinds["malformed"],
         "log lines printable, no credential": all(line.isprintable() for line in lines)
         and TOKEN.encode() not in log_text,
     }
@@ -218,7 +228,7 @@ def run(connections: int, requests: int, seed: int = 1, deadline: float = 120.0)
         "statuses": dict(sorted(stats.statuses.items())),
         "kinds": dict(sorted(stats.kinds.items())),
         "server_errors": server_errors,
-        "missing_request_id": stats.missing_id,
+        "missing_request_id": dict(stats.missing_id),
         "failed": stats.failed[:5],
         "checks": checks,
         "ok": all(checks.values()),
@@ -237,7 +247,7 @@ def main() -> int:
         f"serve under load: {record['connections']} connections, {record['answered']}/{record['requests']} answered "
         f"in {record['seconds']} s: {record['rps']} req/s, p50 {record['p50_ms']} ms, p99 {record['p99_ms']} ms; "
         f"statuses {record['statuses']}; 5xx {record['server_errors']}; "
-        f"without X-Request-Id {record['missing_request_id']}"
+        f"without X-Request-Id {record['missing_request_id'] or 0}"
     )
     for check, passed in record["checks"].items():
         print(f"  {'ok  ' if passed else 'FAIL'} {check}")

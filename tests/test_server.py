@@ -142,6 +142,24 @@ def test_the_log_is_one_printable_line_per_request_with_its_id(caplog: pytest.Lo
     assert "\\u2028" in records[3].getMessage() and "\\x85" in records[4].getMessage()
 
 
+def test_every_response_has_a_request_id_and_a_log_line(caplog: pytest.LogCaptureFixture) -> None:
+    """Whatever answers (the operation, the contract, an unknown path, another method), the response carries an
+    X-Request-Id and the log one line with the same id."""
+    caplog.set_level(logging.INFO, logger="smartconnect_contract.server")
+    app = make_app()
+    answers = [
+        get(app, "/openapi.json"),
+        get(app, "/nothing/here"),
+        get(app, TASK_PATH + SEED_TASK, AUTH, method="DELETE"),
+        get(app, TASK_PATH + SEED_TASK, AUTH),
+    ]
+    records = [record.getMessage() for record in caplog.records if record.name == "smartconnect_contract.server"]
+    assert len(records) == len(answers)
+    for line, answer in zip(records, answers, strict=True):
+        assert answer.status_code < 500
+        assert line.endswith(f"request-id={answer.headers['x-request-id']}"), line
+
+
 def test_tasks_load_from_recorded_bodies(tmp_path: Path) -> None:
     body = json.loads((ROOT / "tests" / "exchanges" / "conforming" / "unmasked-ids.json").read_text())
     (tmp_path / "tasks.jsonl").write_text(json.dumps(dict(body, id="11111111-2222-4333-8444-555555555555")) + "\n")

@@ -16,12 +16,14 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
 from .contract import JsonObject, find_operation, read_document
 from .reference_data import DEFAULT_INSTANCE_ID, DEFAULT_PROJECT_ID, FAULTS, PROJECT_ID, UUID
@@ -134,7 +136,7 @@ def _faulty_body(body: JsonObject, fault: str | None) -> JsonObject:
     return body
 
 
-def create_app(config: ServerConfig) -> Starlette:
+def create_app(config: ServerConfig) -> ASGIApp:
     """The ASGI application for `config`; `/openapi.json` serves the packaged contract."""
     document = read_document()
     contract = orjson.dumps(document)
@@ -148,7 +150,7 @@ def create_app(config: ServerConfig) -> Starlette:
         if fault != "auth-ignored":
             denied = _authenticate(config, request, project_id, request_id)
             if denied is not None:
-                return _logged(request, denied)
+                return denied
         if not PROJECT_ID.match(project_id):
             answer = _error(400, "DMS.00400002", "Invalid project ID.", request_id)
         elif not UUID.match(instance_id):
@@ -169,11 +171,11 @@ def create_app(config: ServerConfig) -> Starlette:
             media_type = "text/plain" if fault == "wrong-media-type" else "application/json"
             headers = {"X-Request-Id": request_id} if request_id else {}
             answer = Response(orjson.dumps(_faulty_body(task, fault)), status, headers=headers, media_type=media_type)
-        return _logged(request, answer)
+        return answer
 
     async def not_found(request: Request, exc: Exception) -> Response:
         request_id = None if fault == "missing-request-id" else uuid.uuid4().hex
-        return _logged(request, _error(404, "DMS.00404001", "The URL does not exist.", request_id))
+        return _error(404, "DMS.00404001", "The URL does not exist.", request_id)
 
     async def openapi(request: Request) -> Response:
         return Response(contract, media_type="application/json")
@@ -184,7 +186,8 @@ def create_app(config: ServerConfig) -> Starlette:
         Route("/openapi.json", openapi, methods=["GET"]),
     ]
     # Like the API gateway, another method on the path is an API that does not exist.
-    return Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found})
+    app = Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found})
+    return _RequestLog(app, with_ids=fault != "missing-request-id")
 
 
 # Characters a log line must not hold as they are: C0 and C1 controls, DEL, and the Unicode line separators.
@@ -197,12 +200,33 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
 
 
-def _logged(request: Request, response: Response) -> Response:
-    # One line per request, with its request id; the path only: query strings and headers may carry credentials.
-    request_id = response.headers.get("x-request-id", "-")
-    path = printable(request.url.path)
-    log.info("%s %s -> %s request-id=%s", printable(request.method), path, response.status_code, request_id)
-    return response
+class _RequestLog:
+    """Around the application: every response gets an X-Request-Id (unless the fault under test removes them),
+    and every request one log line with its id. The line holds the method, the path and the status only, each
+    made printable: query strings and headers may carry credentials."""
+
+    def __init__(self, app: Any, with_ids: bool) -> None:
+        self.app, self.with_ids = app, with_ids
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_id(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                found = next((value for name, value in headers if name.lower() == b"x-request-id"), None)
+                if found is None and self.with_ids:
+                    found = uuid.uuid4().hex.encode()
+                    headers.append((b"x-request-id", found))
+                    message = {**message, "headers": headers}
+                request_id = found.decode("latin-1") if found is not None else "-"
+                path = printable(scope.get("path", ""))
+                log.info("%s %s -> %s request-id=%s", printable(scope["method"]), path, message["status"], request_id)
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
 
 
 def configured_credentials(
