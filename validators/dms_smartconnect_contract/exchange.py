@@ -22,6 +22,13 @@ class _NotParsed:
 NOT_PARSED: Any = _NotParsed()
 
 
+class Oversized(bytes):
+    """A body over the size limit that its reader did not build (see har.py): only that it is over is known."""
+
+
+OVERSIZED = Oversized()
+
+
 @dataclass(slots=True)
 class Exchange:
     """One recorded response (and the request line it answered), ready to be checked."""

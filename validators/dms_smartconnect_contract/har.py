@@ -14,7 +14,10 @@ truncated file), are read by the streaming parser instead, which says where it b
 
 from __future__ import annotations
 
+import codecs
+import mmap
 import re
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +31,7 @@ WINDOW_BYTES = 1 << 16  # how much is read at a time to find a boundary
 _OVERLAP = 256  # a boundary's bytes (a newline, an indentation, an opening) fit in this
 # The structural tokens of JSON text: strings (with their escapes) and punctuation.
 _TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[{}\[\]:,]')
+_FIRST_KEY = re.compile(rb'\{[ \t\r\n]*"([A-Za-z0-9_$.-]{1,64})"[ \t\r\n]*:')
 _TAIL = re.compile(rb"\]\s*\}\s*\}\s*\Z")
 
 
@@ -61,10 +65,17 @@ def layout(path: Path) -> HarLayout | None:
         return None  # no entries, or not an object first: the streaming parser says what there is
     line_start = head.rfind(b"\n", start, opening)
     indent = head[line_start + 1 : opening]
-    if line_start < 0 or indent.strip() or len(indent) > _OVERLAP // 2:
-        return None  # the first entry does not start a line (or far in): no boundary to look for
-    boundary = re.compile(rb"\n" + re.escape(indent) + rb"(?:,[ \t\r]*)?\{")
-    return HarLayout(start, end, boundary)
+    if line_start >= 0 and not indent.strip() and len(indent) <= _OVERLAP // 2:
+        boundary = re.compile(rb"\n" + re.escape(indent) + rb"(?:,[ \t\r]*)?\{")
+        return HarLayout(start, end, boundary)
+    # Entries on one line (minified): a boundary is the comma before an object whose first key is the first entry's.
+    # `,{"` is never inside a string (its quote would be escaped there); an inner object that opens with the same
+    # key makes a range that does not parse, which the runner joins with the next.
+    first_key = _FIRST_KEY.match(head, opening)
+    if first_key is None or len(first_key.group()) > _OVERLAP // 2:
+        return None
+    key = re.escape(first_key.group(1))
+    return HarLayout(start, end, re.compile(rb",[ \t\r\n]*(?=\{[ \t\r\n]*\"" + key + rb'"[ \t\r\n]*:)'))
 
 
 def _entries_start(head: bytes) -> int | None:
@@ -139,11 +150,28 @@ class Parsed:
     trailing_comma: bool
 
 
-def parse_range(path: str, start: int, end: int) -> Parsed | None:
-    """The entries in a byte range of a HAR, or None when the range is not a sequence of whole JSON values."""
+def parse_range(path: str, start: int, end: int, limit: int | None = None) -> Parsed | None:
+    """The entries in a byte range of a HAR, or None when the range is not a sequence of whole JSON values.
+
+    With a `limit` (--max-body-bytes), a range longer than it is read without building its strings over the limit:
+    each string whose value is over the limit in every reading (see `over_limit`) stands as OVER_LIMIT instead.
+    Such a string is only ever a body (the checker's verdict: limit.body-bytes); anywhere else, the range is read
+    again whole, so that the entry gets the verdict it would get anyway."""
     with open(path, "rb") as handle:
-        handle.seek(start)
-        text = handle.read(end - start).strip()
+        if limit is not None and end - start > limit:
+            text, cut = _without_long_strings(handle, start, end, limit)
+        else:
+            handle.seek(start)
+            text, cut = handle.read(end - start), False
+    parsed = _parse(text.strip())
+    if parsed is not None and cut and any(_cut_elsewhere(entry) for entry in parsed.entries):
+        with open(path, "rb") as handle:
+            handle.seek(start)
+            return _parse(handle.read(end - start).strip())
+    return parsed
+
+
+def _parse(text: bytes) -> Parsed | None:
     leading, trailing = text.startswith(b","), text.endswith(b",")
     text = text[1 if leading else 0 : -1 if trailing else None]
     try:
@@ -151,3 +179,86 @@ def parse_range(path: str, start: int, end: int) -> Parsed | None:
     except orjson.JSONDecodeError:
         return None
     return Parsed(entries, leading, trailing) if isinstance(entries, list) else None
+
+
+# --- strings over the body limit ----------------------------------------------------------------------------------
+
+# Then "1" when the string is base64 as well, "0" when it is not. The random part keeps a capture from forging it.
+OVER_LIMIT = f"\x00over-limit {secrets.token_hex(8)}:"
+_STRING = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"')
+BASE64 = re.compile(rb"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")  # RFC 4648, padded
+_NOT_BASE64 = re.compile(rb"[{}\[\]:, ]")  # characters no escape writes, and which base64 does not hold
+# What the readers may refuse in a string, or read otherwise: control characters, escapes that are not JSON's, and
+# surrogates. Over-cautious around escaped backslashes (`\\\\x` is found), which only means a whole read.
+_CONTROLS = bytes(range(0x20))
+_SUSPECT = re.compile(rb'\\(?:[^"\\/bfnrtu]|u(?:[dD][89a-fA-F]|(?![0-9a-fA-F]{4})))')
+_BLOCK = 1 << 20
+
+
+def _without_long_strings(handle: BinaryIO, start: int, end: int, limit: int) -> tuple[bytes, bool]:
+    """The range's text with every string over the limit (in every reading) written as OVER_LIMIT, and whether
+    any was. The file is mapped, not read: the long strings are never copied."""
+    with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        pieces: list[bytes] = []
+        at = start
+        for found in _STRING.finditer(mapped, start, end):
+            if found.end() - found.start() - 2 <= limit:
+                continue
+            marker = over_limit(mapped, found.start() + 1, found.end() - 1, limit)
+            if marker is not None:
+                pieces += [mapped[at : found.start()], orjson.dumps(marker)]
+                at = found.end()
+        if not pieces:
+            handle.seek(start)
+            return handle.read(end - start), False
+        pieces.append(mapped[at:end])
+        return b"".join(pieces), True
+
+
+def over_limit(text: Any, start: int, end: int, limit: int) -> str | None:
+    """OVER_LIMIT for the JSON string text[start:end] (its escaped content) when its value is certainly over `limit`
+    bytes both as text (UTF-8) and as base64 (when it is base64), else None: the caller then reads it whole.
+
+    Base64: its shape as written settles it (no escapes, an exact decoded length); a string of another shape is no
+    base64 when it holds a character that is neither base64 nor part of an escape (JSON text always does). Text:
+    escapes can only shorten it, by at most one byte per backslash and four more per `\\u`, which bounds its length
+    from below without decoding it; its bytes must be UTF-8, and no escape a surrogate (which readers may refuse)."""
+    length = end - start
+    if BASE64.fullmatch(text, start, end):
+        padding = text[end - 2 : end].count(b"=") if length else 0
+        return f"{OVER_LIMIT}1" if length // 4 * 3 - padding > limit else None
+    if not _NOT_BASE64.search(text, start, end):
+        return None  # no character that stays outside base64 once unescaped: it might be base64
+    shortest = length
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    for block_start in range(start, end, _BLOCK):
+        block = text[block_start : min(block_start + _BLOCK + 6, end)]  # overlapping: an escape across two
+        own = block[: min(_BLOCK, end - block_start)]
+        if _SUSPECT.search(block) or len(own.translate(None, _CONTROLS)) != len(own):
+            return None
+        # (4 more for a `\\u` across the blocks' border, which `own` does not count.)
+        shortest -= own.count(b"\\") + 4 * own.count(b"\\u") + 4
+        if not own.isascii():
+            try:
+                decoder.decode(own)
+            except UnicodeDecodeError:
+                return None
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return None
+    return f"{OVER_LIMIT}0" if shortest > limit else None
+
+
+def _cut_elsewhere(value: Any, where: tuple[str, ...] = ()) -> bool:
+    """Whether an entry holds OVER_LIMIT anywhere but in the bodies (response.content.text, request.postData.text)."""
+    if isinstance(value, str):
+        return value.startswith(OVER_LIMIT) and where not in _BODIES
+    if isinstance(value, dict):
+        return any(_cut_elsewhere(item, (*where, key)) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_cut_elsewhere(item, (*where, "*")) for item in value)
+    return False
+
+
+_BODIES = {("response", "content", "text"), ("request", "postData", "text")}

@@ -12,7 +12,7 @@ import orjson
 from ..contract import JsonObject, Operation, default_reading, find_operation, provenance, strict_reading
 from ..contract.provenance import Provenance
 from ..contract_coverage import Coverage, Plan
-from ..exchange import NOT_PARSED, Exchange, HarEntry, JsonlLine, Single, Skipped, Unreadable
+from ..exchange import NOT_PARSED, Exchange, HarEntry, JsonlLine, Oversized, Single, Skipped, Unreadable
 from ..findings import MAX_FINDINGS, NOT_RECORDED, Finding, Outcome, Result, Severity, decode_limit, outcome_of
 from ..readers import credentials, exchange_record, har_entry, is_exchange_record
 from ..redact import mask_values, preview
@@ -247,12 +247,10 @@ class Checker:
         instance = exchange.parsed
         if instance is NOT_PARSED:
             assert exchange.body is not None
-            if len(exchange.body) > self.max_body_size:
-                # A reader that stops one byte past the limit knows no more than that; one that cut it knows its size.
-                size = getattr(exchange.body, "size", len(exchange.body))
-                of = f"more than {self.max_body_size}" if size == self.max_body_size + 1 else str(size)
+            if len(exchange.body) > self.max_body_size or type(exchange.body) is Oversized:
+                # (Said without the size: a reader may stop one byte past the limit, or not build the body at all.)
                 raise OverLimit(
-                    "limit.body-bytes", f"body of {of} bytes is over --max-body-bytes ({self.max_body_size})"
+                    "limit.body-bytes", f"body of more than {self.max_body_size} bytes: over --max-body-bytes"
                 )
             try:
                 instance = orjson.loads(exchange.body)

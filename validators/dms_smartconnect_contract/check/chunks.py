@@ -130,7 +130,7 @@ class _Run:
 def judge_har_chunk(checker: Checker, chunk: HarChunk, detail: bool) -> tuple[Tally, int, har.Parsed] | None:
     """The tally of a HAR range's entries, numbered from 0 within it, how many there are, and how its text began
     and ended (the runner checks the commas between ranges); None when the range does not parse."""
-    parsed = har.parse_range(chunk.path, chunk.start, chunk.end)
+    parsed = har.parse_range(chunk.path, chunk.start, chunk.end, checker.max_body_size)
     if parsed is None:
         return None
     tally = Tally(detail=detail)
