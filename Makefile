@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install generate check lint-contract test demo serve bench clean
+.PHONY: install generate check lint-contract test fuzz demo serve bench clean
 
 install: $(STAMP)
 
@@ -37,6 +37,11 @@ check: $(STAMP) lint-contract
 
 test: $(STAMP) node_modules/.installed
 	$(BIN)/python -m pytest
+
+## Hostile captures at length: the fuzz properties of `make test`, with FUZZ_EXAMPLES cases each (default 3000).
+FUZZ_EXAMPLES ?= 3000
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz.py -p no:randomly --hypothesis-show-statistics
 
 ## The main job on bundled data: check the contract, validate the sample captures (findings expected: exit 1),
 ## then run the contract tests against the reference server over loopback HTTP.

@@ -119,3 +119,43 @@ def make_har(path: Path, rng: random.Random, *, entries: int = 0, megabytes: int
             count += 1
         handle.write("]}}\n")
     return count
+
+
+# --- hostile inputs: one item of extreme size or findings ------------------------------------------------------------
+
+
+def make_big_body_har(path: Path, megabytes: int, *, minified: bool) -> int:
+    """A HAR of three entries, the middle one with a JSON body of about `megabytes` (a task whose array of nested
+    JSON texts makes the escapes of a JSON body written inside a JSON string); returns the number of entries."""
+    kafka, _ = examples()
+    inner = json.dumps(kafka)
+    body = dict(kafka, blob=[inner] * max(1, megabytes * 1024 * 1024 // (len(inner) + 8)))
+    url = URL.format(i=INSTANCE, t=TASK)
+
+    def entry(text: str) -> Body:
+        return {"request": {"method": "GET", "url": url, "headers": []},
+                "response": {"status": 200, "headers": [{"name": "Content-Type", "value": "application/json"}],
+                             "content": {"mimeType": "application/json", "text": text}}}  # fmt: skip
+
+    document = {"log": {"version": "1.2", "creator": {"name": "bench", "version": "1"},
+                        "entries": [entry(inner), entry(json.dumps(body)), entry(inner)]}}  # fmt: skip
+    path.write_text(json.dumps(document, indent=None if minified else 2))
+    return 3
+
+
+def make_long_line(path: Path, megabytes: int) -> int:
+    """A JSONL log of three lines, the middle one a JSON value of `megabytes`; returns the number of lines."""
+    kafka, _ = examples()
+    good = json.dumps(kafka).encode()
+    with path.open("wb") as handle:
+        handle.write(good + b"\n" + b'{"note": "' + b"x" * (megabytes << 20) + b'"}\n' + good + b"\n")
+    return 3
+
+
+def make_countless_fields(path: Path, fields: int) -> int:
+    """One body file: the Kafka example with `fields` undocumented fields (as many drift findings)."""
+    kafka, _ = examples()
+    body = dict(kafka)
+    body.update((f"extra_{index:07d}", index) for index in range(fields))
+    path.write_text(json.dumps(body))
+    return 1

@@ -6,7 +6,11 @@ For each input the table gives the floor, our runs and the peer, as whole proces
 - HAR (50 000 entries): the floor is one process streaming the entries with ijson; the peer is Redocly CLI's `drift`
   (npm `@redocly/cli`, installed here by the bench into bench/.peers/), run on the same file and contract;
 - a gzip JSONL shard: the floor is one process reading it through gzip and parsing every line;
-- a large HAR (326 MB): peak memory, which must stay flat.
+- a large HAR (326 MB): peak memory, which must stay flat;
+- hostile items (a HAR entry with a 100 MB body, pretty and minified; a 200 MB JSONL line; a body of 200,000
+  undocumented fields): the floor is a whole-file `orjson.loads` (per line for JSONL); at most 10x its time, and
+  under 200 MB;
+- the reference server under load (bench/load.py): 1000 connections of valid, unauthorised and hostile requests.
 On the 300k-line capture, a local Dask cluster (`--scheduler local`) of one and of two workers is measured too, its
 ratio taken against our local run (local time / cluster time).
 Our runs print the default text report (grouped findings, to /dev/null), with the default `--jobs` (all cores) and
@@ -36,7 +40,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from inputs import SERVER, make_har, make_jsonl
+import load
+from inputs import SERVER, make_big_body_har, make_countless_fields, make_har, make_jsonl, make_long_line
 
 ROOT = Path(__file__).resolve().parents[1]
 PEERS = ROOT / "bench" / ".peers"
@@ -57,6 +62,7 @@ print(json.dumps({"seconds": seconds, "peak": peak, "code": done.returncode, "la
 CLI = [sys.executable, "-c", "import sys\nfrom dms_smartconnect_contract.cli import main\nsys.exit(main(sys.argv[1:]))"]
 FLOOR_JSONL = "import orjson, sys\nfor line in open(sys.argv[1], 'rb'):\n    orjson.loads(line)\n"
 FLOOR_GZIP = "import gzip, orjson, sys\nfor line in gzip.open(sys.argv[1], 'rb'):\n    orjson.loads(line)\n"
+FLOOR_WHOLE = "import orjson, sys\norjson.loads(open(sys.argv[1], 'rb').read())\n"
 FLOOR_HAR = "import ijson, sys\nfor entry in ijson.items(open(sys.argv[1], 'rb'), 'log.entries.item', use_float=True):\n    pass\n"
 
 
@@ -159,7 +165,32 @@ TARGETS = [
     ("HAR", "default", "ratio >= 0.6", lambda r: r.ratio >= 0.6),
     ("HAR", "peer", "peer time / ours >= 3", lambda r: r.ratio >= 3),
     ("HAR large", "default", "peak <= 40 MB", lambda r: r.peak_mb <= 40),
+    # Hostile items: at most 10x the floor's time (ratio >= 0.1), and under 200 MB.
+    *[
+        (name, "default", "ratio >= 0.1, peak <= 200 MB", lambda r: r.ratio >= 0.1 and r.peak_mb <= 200)
+        for name in ("HAR, 100 MB body", "HAR minified, 100 MB body", "JSONL, one 200 MB line")
+    ],
 ]
+
+
+def hostile_rows(folder: Path, scale: float, repeat: int, cores: int) -> list[Row]:
+    """One item of extreme size, or of countless findings, against a whole-file orjson parse of it."""
+    rows: list[Row] = []
+    inputs = [
+        ("HAR, 100 MB body", "body.har", lambda path: make_big_body_har(path, int(100 * scale) or 1, minified=False)),
+        ("HAR minified, 100 MB body", "minified.har",
+         lambda path: make_big_body_har(path, int(100 * scale) or 1, minified=True)),
+        ("JSONL, one 200 MB line", "line.jsonl", lambda path: make_long_line(path, int(200 * scale) or 1)),
+        ("body, 200k new fields", "fields.json", lambda path: make_countless_fields(path, int(200_000 * scale))),
+    ]  # fmt: skip
+    for name, file_name, make in inputs:
+        path = folder / file_name
+        items = make(path)
+        floor = FLOOR_JSONL if file_name.endswith(".jsonl") else FLOOR_WHOLE
+        label = "floor: orjson.loads per line" if file_name.endswith(".jsonl") else "floor: orjson.loads, whole file"
+        rows += [row for row in rows_for(name, path, items, floor, label, repeat, cores) if row.kind != "jobs1"]
+        path.unlink()
+    return rows
 
 
 def check_targets(rows: list[Row]) -> list[dict[str, object]]:
@@ -230,6 +261,11 @@ def main() -> int:
         seconds, peak, last = measure_once([*CLI, "validate", str(big)])
         label = f"validate, default --jobs ({cores} cores)"
         rows.append(Row("HAR large", "default", label, big_entries, seconds, peak, 0.0, last))
+        big.unlink()
+        rows += hostile_rows(folder, scale, min(repeat, 3), cores)
+    # The reference server under load: 1000 connections on loopback, a mix of valid, unauthorised and hostile
+    # requests (bench/load.py).
+    served = load.run(max(10, int(1000 * scale)), 5)
     print(f"cores: {cores} ({platform.machine()}, Python {platform.python_version()}); {repeat} runs each, medians")
     print(f"HAR: {entries:,} entries, {size:.0f} MB; large HAR: {big_entries:,} entries, {big_size:.0f} MB")
     print(f"{'input':<26} {'run':<44} {'items':>8} {'seconds':>8} {'items/s':>9} {'peak MB':>8} {'ratio':>6}")
@@ -240,7 +276,15 @@ def main() -> int:
     print(
         "ratio: median of floor time / ours, turn by turn (for the peer: its time / ours, how many times faster we are)"
     )
+    print(
+        f"serve under load: {served['connections']} connections, {served['answered']}/{served['requests']} answered, "
+        f"{served['rps']} req/s, p50 {served['p50_ms']} ms, p99 {served['p99_ms']} ms, statuses {served['statuses']}"
+    )
+    for check, passed in served["checks"].items():
+        print(f"  {'ok  ' if passed else 'FAIL'} {check}")
     targets = check_targets(rows)
+    targets += [{"input": "serve under load", "target": check, "met": passed, "measured": served["rps"]}
+                for check, passed in served["checks"].items()]  # fmt: skip
     for target in targets:
         print(f"target {target['input']}: {target['target']}: {'met' if target['met'] else 'NOT met'}")
     for row in rows:
@@ -256,6 +300,7 @@ def main() -> int:
         "scale": scale,
         "rows": [asdict(row) for row in rows],
         "targets": targets,
+        "load": served,
     }
     args.json.write_text(json.dumps(record, indent=2) + "\n")
     print(f"written to {args.json}")

@@ -96,6 +96,7 @@ class Unreadable:
 
     location: str
     message: str
+    rule: str = ""  # the limit it is over, when it is (see findings.LIMITS)
 
 
 @dataclass(slots=True)

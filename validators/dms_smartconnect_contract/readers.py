@@ -252,20 +252,24 @@ class Reader:
     def har_stream(self, path: Path, skip: int = 0) -> Iterator[Single]:
         """One item per entry, streamed with ijson, from entry `skip` on: an unreadable item where the file breaks."""
         with path.open("rb") as handle:
-            for item in har_entries(str(path), handle, None, skip):
+            for item in har_entries(str(path), handle, None, skip, self.max_body_size):
                 self.bytes_read = max(self.bytes_read, handle.tell())
                 yield item
 
 
-def har_entries(name: str, raw: IO[bytes], compression: str | None, skip: int = 0) -> Iterator[Single]:
+def har_entries(name: str, raw: IO[bytes], compression: str | None, skip: int = 0, limit: int = 0) -> Iterator[Single]:
     """The entries of a HAR read from `raw` (decompressed as it is read), from entry `skip` on, with ijson: an
     unreadable item where the text or the compressed stream breaks."""
     index = -1
     broken = decompression_errors() if compression else ()
+    most = max(STREAMED_STRING_BYTES, 2 * limit)
+    guarded = _Guard(open_stream(raw, compression), most)
     try:
-        for index, entry in enumerate(ijson.items(open_stream(raw, compression), "log.entries.item", use_float=True)):
+        for index, entry in enumerate(ijson.items(guarded, "log.entries.item", use_float=True)):
             if index >= skip:
                 yield HarEntry(har_location(name, index), entry)
+    except _TooLong:
+        yield Unreadable(har_location(name, index + 1), _TOO_LONG.format(most >> 20), rule="limit.body-bytes")
     except (ijson.JSONError, ValueError, UnicodeDecodeError) as exc:
         yield Unreadable(har_location(name, index + 1), f"HAR is malformed or truncated here: {_parse_error(exc)}")
     except broken as exc:
@@ -275,6 +279,71 @@ def har_entries(name: str, raw: IO[bytes], compression: str | None, skip: int = 
 
 class Broken(Exception):
     """A compressed stream that breaks while it is read; the message says where and why."""
+
+
+# The streaming parser (yajl) reads a string again from its start at every buffer it is given: its cost grows with
+# the square of the string's length. A streamed HAR stops where no string can have ended for this many bytes (or
+# twice --max-body-bytes, when that is more).
+STREAMED_STRING_BYTES = 32 << 20
+_TOO_LONG = (
+    "a string of more than {} MiB: a HAR read as a stream (compressed, remote, or not cut into ranges) is not read "
+    "past it; decompress it to have it read in ranges"
+)
+
+
+_SMALL_READ = 1 << 16
+_LONG_READ = 4 << 20
+
+
+class _TooLong(Exception):
+    """A streamed HAR holds a string longer than STREAMED_STRING_BYTES."""
+
+
+class _Guard:
+    """A stream that stops (raises _TooLong) where no JSON string can have ended for `most` bytes: no quote in that
+    many bytes but escaped ones (a long text or base64 body, as a string's content is)."""
+
+    def __init__(self, stream: Any, most: int) -> None:
+        self._stream, self._most = stream, most
+        self._since = 0  # bytes since the last quote that may end a string
+        self._last = b""
+        self._error: BaseException | None = None
+
+    def _read(self, size: int) -> bytes:
+        """Up to `size` bytes, read in small pieces: where the stream breaks, what came before is given first, and
+        the error is raised at the next read (so the entries before the break are judged)."""
+        if self._error is not None:
+            raise self._error
+        pieces: list[bytes] = []
+        wanted = size if size >= 0 else 1 << 62
+        while wanted > 0:
+            try:
+                piece: bytes = self._stream.read(min(_SMALL_READ, wanted))
+            except Exception as exc:  # any decompressor's error, or the file's
+                if not pieces:
+                    raise
+                self._error = exc
+                break
+            if not piece:
+                break
+            pieces.append(piece)
+            wanted -= len(piece)
+        return b"".join(pieces)
+
+    def read(self, size: int = -1) -> bytes:
+        # Inside what may be a long string, larger pieces: the parser reads the string again at each one.
+        piece = self._read(max(size, _LONG_READ) if self._since > _LONG_READ else size)
+        quotes = piece.count(b'"')
+        # (A quote escaped by the last byte of the piece before is escaped too.)
+        escaped = piece.count(b'\\"') + (self._last == b"\\" and piece[:1] == b'"')
+        if quotes != escaped:
+            self._since = len(piece) - piece.rfind(b'"') - 1
+        else:
+            self._since += len(piece)
+        self._last = piece[-1:] or self._last
+        if self._since > self._most:
+            raise _TooLong
+        return piece
 
 
 def line_blocks(
@@ -334,7 +403,7 @@ def capture_file_items(unit: CaptureFile, status: int, content_type: str, max_bo
             yield Unreadable(name, shape)
             return
         with open_raw(name, unit.options) as raw:
-            yield from har_entries(name, raw, compression)
+            yield from har_entries(name, raw, compression, limit=max_body_size)
     except Exception as exc:
         yield Unreadable(name, read_failure(name, exc, unit.options))
 
@@ -405,9 +474,12 @@ def credentials(*groups: Any) -> tuple[str, ...]:
     """The values of credential-named headers and cookies in HAR name/value lists or record header objects."""
     found: list[str] = []
     for group in groups:
-        pairs = group.items() if isinstance(group, dict) else (
-            (item.get("name"), item.get("value")) for item in group or [] if isinstance(item, dict)
-        )  # fmt: skip
+        if isinstance(group, dict):
+            pairs: Any = group.items()
+        elif isinstance(group, list):  # anything else a capture may hold there has no credentials to find
+            pairs = ((item.get("name"), item.get("value")) for item in group if isinstance(item, dict))
+        else:
+            continue
         for name, value in pairs:
             if isinstance(name, str) and isinstance(value, str) and is_secret_name(name) and len(value) >= 6:
                 found.append(value)
@@ -416,10 +488,15 @@ def credentials(*groups: Any) -> tuple[str, ...]:
     return tuple(sorted({value for value in found if len(value) >= 6}, key=len, reverse=True))
 
 
-def har_entry(location: str, entry: Any, skip: Callable[[str | None, str | None], str | None] | None = None) -> Single:
+def har_entry(
+    location: str,
+    entry: Any,
+    skip: Callable[[str | None, str | None], str | None] | None = None,
+    limit: int = 1 << 62,
+) -> Single:
     """An exchange from one HAR entry (request method and URL, response status, headers, content). `skip` says, from
     the request's method and URL, why an entry is not the operation: such an entry is skipped before its headers and
-    body are decoded."""
+    body are decoded. A body over `limit` bytes (--max-body-bytes) is not built: it is OVERSIZED."""
     if not isinstance(entry, dict) or not isinstance(entry.get("response"), dict):
         return Unreadable(location, "entry has no response object")
     request: dict[str, Any] = entry["request"] if isinstance(entry.get("request"), dict) else {}
@@ -433,14 +510,16 @@ def har_entry(location: str, entry: Any, skip: Callable[[str | None, str | None]
     reason = skip(method, url) if skip else None
     if reason:
         return Skipped(location, reason)
-    headers: dict[str, str] = {}
-    for header in response.get("headers") or []:
+    listed = response.get("headers")
+    found: dict[str, str] = {}
+    for header in listed if isinstance(listed, list) else []:
         if isinstance(header, dict) and isinstance(header.get("name"), str):
             name = header["name"].lower()
             value = str(header.get("value", ""))
-            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+            found[name] = f"{found[name]}, {value}" if name in found else value
+    headers = found if isinstance(listed, list) else None  # headers of another type: none recorded
     content = response.get("content") if isinstance(response.get("content"), dict) else {}
-    content_type = headers.get("content-type") or content.get("mimeType") or None
+    content_type = found.get("content-type") or content.get("mimeType") or None
     text, base64_encoded = _text(content.get("text")), content.get("encoding") == "base64"
     body: bytes | None
     body_error: str | None
@@ -451,7 +530,7 @@ def har_entry(location: str, entry: Any, skip: Callable[[str | None, str | None]
             else (OVERSIZED, None)
         )
     else:
-        body, body_error = _body(text, base64_encoded, "response.content.text")
+        body, body_error = _body(text, base64_encoded, "response.content.text", limit)
     return Exchange(
         location,
         status,
@@ -466,23 +545,30 @@ def har_entry(location: str, entry: Any, skip: Callable[[str | None, str | None]
 
 
 _NOT_BASE64 = "is not valid base64 (RFC 4648, padded)"
+_BASE64_TEXT = re.compile(har.BASE64.pattern.decode("ascii"))
 
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _body(text: str | None, base64_encoded: bool, where: str) -> tuple[bytes | None, str | None]:
-    """A recorded body as bytes, or why it cannot be recovered. No text: the body was not recorded."""
+def _body(
+    text: str | None, base64_encoded: bool, where: str, oversized_after: int = 1 << 62
+) -> tuple[bytes | None, str | None]:
+    """A recorded body as bytes, or why it cannot be recovered. No text: the body was not recorded. A body longer
+    than `oversized_after` bytes is not built (OVERSIZED): its text alone says it is over."""
     if text is None:
         return None, None
+    # RFC 4648 base64, padded: the shape the range reader tells by (har.BASE64), so both say the same.
+    if base64_encoded and not _BASE64_TEXT.fullmatch(text):
+        return None, f"{where} {_NOT_BASE64}"
+    # At least a byte a character as UTF-8; base64 of n characters is 3n/4 bytes, less its padding.
+    size = len(text) // 4 * 3 - text[-2:].count("=") if base64_encoded else len(text)
+    if size > oversized_after:
+        return OVERSIZED, None
     if not base64_encoded:
         return text.encode("utf-8", "surrogatepass"), None
-    # RFC 4648 base64, padded: the shape the range reader tells by (har.BASE64), so both say the same.
-    encoded = text.encode("utf-8", "surrogatepass")
-    if not har.BASE64.fullmatch(encoded):
-        return None, f"{where} {_NOT_BASE64}"
-    return base64.b64decode(encoded), None
+    return base64.b64decode(text), None
 
 
 # Keys that make a JSONL line an exchange record, beside an integer status: a recorded body, or a headers object.

@@ -26,9 +26,10 @@ _CREDENTIALS = re.compile(
     r"|(?<=Signature=)[0-9a-fA-F]{32,}"  # the signature of an Authorization header (SDK-HMAC-SHA256, AWS4)
     r"|(?<=Access=)[A-Za-z0-9]{16,}"  # the access key an Authorization header names
     r"|(?<=Credential=)[A-Za-z0-9]{16,}"
-    r"|(?<![A-Za-z0-9])(?=[A-Z0-9]*[A-Z])(?=[A-Z0-9]*[0-9])[A-Z0-9]{20}(?![A-Za-z0-9])"  # an access key (AK)
-    # a secret key (SK): 40 letters and digits, upper and lower case and digits mixed
-    r"|(?<![A-Za-z0-9/+])(?=[A-Za-z0-9]*[a-z])(?=[A-Za-z0-9]*[A-Z])(?=[A-Za-z0-9]*[0-9])[A-Za-z0-9]{40}(?![A-Za-z0-9/+])"
+    # an access key (AK): 20 capitals and digits, mixed (or more: one glued to other such characters is still one)
+    r"|(?<![A-Za-z0-9])(?=[A-Z0-9]*[A-Z])(?=[A-Z0-9]*[0-9])[A-Z0-9]{20,}(?![A-Za-z0-9])"
+    # a secret key (SK): 40 letters and digits (or more), upper and lower case and digits mixed
+    r"|(?<![A-Za-z0-9/+])(?=[A-Za-z0-9]*[a-z])(?=[A-Za-z0-9]*[A-Z])(?=[A-Za-z0-9]*[0-9])[A-Za-z0-9]{40,}(?![A-Za-z0-9/+])"
 )
 
 

@@ -120,11 +120,11 @@ class Checker:
         if isinstance(item, Skipped):
             return Result(item.location, Outcome.SKIPPED, reason=item.reason)
         if isinstance(item, Unreadable):
-            return Result(item.location, Outcome.UNREADABLE, reason=item.message)
+            return Result(item.location, Outcome.UNREADABLE, reason=item.message, rule=item.rule)
         if isinstance(item, JsonlLine):
             return self.judge_jsonl(item.location, item.raw)
         if isinstance(item, HarEntry):
-            made = har_entry(item.location, item.entry, self.skip_request)
+            made = har_entry(item.location, item.entry, self.skip_request, self.max_body_size)
             return self.judge(made) if not isinstance(made, Exchange) else self._judge_exchange(made, checked=True)
         return self._judge_exchange(item)
 

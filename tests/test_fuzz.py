@@ -1,0 +1,296 @@
+"""Fuzzing `validate` with hostile captures, as an attacker or a broken tool would write them.
+
+Hypothesis builds JSONL logs, HAR files and body files out of good exchanges and every kind of damage: wrong types
+at every level of a record and of a HAR (log, entries, entry, request, response, headers, content), truncation at
+any byte (inside a string, an escape, a number, a multi-byte character, between entries), foreign encodings
+(UTF-16, Latin-1, a byte order mark), control characters, deep nesting, bodies and lines over the limits, base64
+that is not, and credentials of every shape in every place. Each capture is judged in one report format, plain or
+compressed, in default or strict mode, with small limits so that they are met. Whatever the input:
+
+- no exception escapes, and nothing on standard error reads as a traceback;
+- the exit code is 0, 1, 2 or 5 (5: nothing was judged);
+- every item is counted once: `total = conforming + violating + skipped + unreadable`, and a JSONL log has as many
+  items as non-blank lines;
+- no credential put in the capture appears in any output;
+- each run stays within its cost: a few seconds, whatever the damage.
+
+`make test` runs 100 cases per property; `make fuzz` runs many more (FUZZ_EXAMPLES). Hypothesis keeps the failing
+cases it finds in .hypothesis/, and replays them first.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import json
+import os
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from clirunner import run
+from conftest import ROOT
+
+SEED = json.loads((ROOT / "tests" / "exchanges" / "conforming" / "unmasked-ids.json").read_text())
+URL = (
+    "https://dms.cn-north-4.myhuaweicloud.com/v2/a4a5d4098fb4474fa22cd05f897d6b99/instances/"
+    "59f6d088-2b1e-4c55-9a43-5d3c2f1e0a77/connector/tasks/194917d0-8c1b-4f1e-b3a2-6e0d9f4c2a15"
+)
+# Credentials of every shape the masking knows, and pieces of them a report must not show either.
+SECRETS = {
+    "MIIEvQYJKoZIhvcNAQEHoIIErjCCBKoCAQExDTALBglghkgBZQMEAgEwggLJBgkqhkiG9w0BBwGgggK6BIICtnsidG9r": [
+        "MIIEvQYJKoZIhvcNAQEHoIIErjCC"
+    ],
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJrYWZrYS1vcHMiLCJleHAiOjE3MDB9.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U": [
+        "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
+    ],
+    "HPUAZ7Q2XK4M9B1C3D5E": ["HPUAZ7Q2XK4M9B1C3D5E"],
+    "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY12": ["wJalrXUtnFEMIK7MDENGbPxRfiCYEX"],
+    "SDK-HMAC-SHA256 Access=HPUAZ7Q2XK4M9B1C3D5E, SignedHeaders=host;x-sdk-date, "
+    "Signature=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08": ["9f86d081884c7d659a2f"],
+}
+FORMATS = ["text", "json", "jsonl", "junit", "sarif", "github"]
+LIMIT = 4096  # --max-body-bytes for the fuzz runs: small, so that generated inputs meet it
+SECONDS = 20.0  # a generous bound for one run on a slow shared machine; a stall is minutes
+
+# Cases per property: 100 in `make test` (a few seconds each), FUZZ_EXAMPLES in `make fuzz`.
+FUZZ = settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "100")),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    print_blob=True,
+)
+
+# --- values -------------------------------------------------------------------------------------------------------
+
+_secret = st.sampled_from(sorted(SECRETS))
+_scalar = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=20),
+    _secret,
+)
+_wrong = st.one_of(_scalar, st.lists(_scalar, max_size=3), st.dictionaries(st.text(max_size=5), _scalar, max_size=3))
+
+
+@st.composite
+def _body(draw: st.DrawFn) -> Any:
+    """A task body: the seed, broken in a few places (wrong types, new fields, secrets), or anything at all."""
+    kind = draw(st.sampled_from(["seed", "broken", "wrong", "deep", "big"]))
+    if kind == "seed":
+        return dict(SEED)
+    if kind == "wrong":
+        return draw(_wrong)
+    if kind == "deep":
+        depth = draw(st.integers(1, 3000))
+        return json.loads("[" * depth + "]" * depth) if depth < 900 else {"deep": depth}  # text made below
+    if kind == "big":
+        return dict(SEED, note="x" * draw(st.integers(LIMIT - 50, LIMIT * 3)))
+    body = dict(SEED)
+    for key in draw(st.lists(st.sampled_from([*SEED, "extra", "config"]), max_size=5)):
+        body[key] = draw(_wrong)
+    return body
+
+
+@st.composite
+def _record(draw: st.DrawFn) -> Any:
+    """A JSONL exchange record, with any of its parts of a wrong type."""
+    record: dict[str, Any] = {
+        "status": draw(st.one_of(st.sampled_from([200, 200, 404, 500, 0, 202]), _wrong)),
+        "method": draw(st.one_of(st.just("GET"), _wrong)),
+        "url": draw(st.one_of(st.just(URL), st.just(URL + "?token=" + draw(_secret)), _wrong)),
+        "headers": draw(
+            st.one_of(
+                st.just({"Content-Type": "application/json", "X-Request-Id": "0" * 32}),
+                st.just({"Content-Type": "application/json", "X-Auth-Token": draw(_secret)}),
+                _wrong,
+            )
+        ),
+    }
+    where = draw(st.sampled_from(["body", "body_text", "body_base64", "none"]))
+    if where == "body":
+        record["body"] = draw(_body())
+    elif where == "body_text":
+        record["body_text"] = draw(st.one_of(st.just(json.dumps(SEED)), st.text(max_size=50), _wrong))
+    elif where == "body_base64":
+        record["body_base64"] = draw(st.one_of(st.text("AB+/=", max_size=30), _wrong))
+    return record
+
+
+def _dump(value: Any) -> bytes:
+    if isinstance(value, dict) and "deep" in value and len(value) == 1:
+        return b"[" * value["deep"] + b"]" * value["deep"]
+    return json.dumps(value).encode()
+
+
+# --- damage -------------------------------------------------------------------------------------------------------
+
+
+@st.composite
+def _damaged(draw: st.DrawFn, text: bytes) -> bytes:
+    """Text with one kind of damage, or none."""
+    damage = draw(
+        st.sampled_from(["none", "none", "truncate", "bytes", "utf-16", "latin-1", "bom", "control", "splice"])
+    )
+    if damage == "truncate" and text:
+        return text[: draw(st.integers(0, len(text) - 1))]
+    if damage == "bytes":
+        at = draw(st.integers(0, len(text)))
+        return text[:at] + draw(st.binary(min_size=1, max_size=8)) + text[at:]
+    if damage == "utf-16":
+        return text.decode("utf-8", "replace").encode("utf-16")
+    if damage == "latin-1":
+        return text.decode("utf-8", "replace").replace("a", "\xe9").encode("latin-1", "replace")
+    if damage == "bom":
+        return b"\xef\xbb\xbf" + text
+    if damage == "control":
+        at = draw(st.integers(0, len(text)))
+        return text[:at] + bytes([draw(st.integers(0, 31))]) + text[at:]
+    if damage == "splice" and len(text) > 2:
+        at, to = sorted(draw(st.lists(st.integers(0, len(text)), min_size=2, max_size=2)))
+        return text[:at] + text[to:]
+    return text
+
+
+@st.composite
+def jsonl_log(draw: st.DrawFn) -> bytes:
+    lines = []
+    for _ in range(draw(st.integers(0, 12))):
+        value = draw(st.one_of(_body(), _record(), _secret))
+        line = draw(_damaged(_dump(value)))
+        lines.append(line.replace(b"\n", b" ").replace(b"\r", b" "))
+    ending = draw(st.sampled_from([b"\n", b"\r\n"]))
+    return ending.join(lines) + draw(st.sampled_from([ending, b""]))
+
+
+@st.composite
+def _entry(draw: st.DrawFn) -> Any:
+    """A HAR entry, with any level of a wrong type."""
+    text = draw(st.one_of(st.just(json.dumps(SEED)), st.builds(lambda b: _dump(b).decode(), _body()), _wrong))
+    content: Any = {"mimeType": draw(st.one_of(st.just("application/json"), _wrong)), "text": text}
+    if draw(st.booleans()):
+        content["encoding"] = draw(st.one_of(st.just("base64"), _wrong))
+    headers: Any = [
+        {"name": "Content-Type", "value": "application/json"},
+        {"name": "X-Request-Id", "value": "0" * 32},
+        {"name": draw(st.sampled_from(["Set-Cookie", "X-Auth-Token", "Authorization"])), "value": draw(_secret)},
+    ]
+    request: Any = {
+        "method": draw(st.one_of(st.just("GET"), _wrong)),
+        "url": draw(st.one_of(st.just(URL), _wrong)),
+        "headers": [{"name": "X-Auth-Token", "value": draw(_secret)}],
+        "cookies": [{"name": "session", "value": draw(_secret)}],
+    }
+    response: Any = {"status": draw(st.one_of(st.sampled_from([200, 404, 0]), _wrong)), "headers": headers,
+                     "content": content}  # fmt: skip
+    entry: Any = {"startedDateTime": "2026-11-20T08:00:00.000Z", "request": request, "response": response}
+    broken = draw(st.sampled_from(["none", "none", "entry", "request", "response", "headers", "content"]))
+    if broken == "entry":
+        entry = draw(_wrong)
+    elif broken == "request":
+        entry["request"] = draw(_wrong)
+    elif broken == "response":
+        entry["response"] = draw(_wrong)
+    elif broken == "headers":
+        response["headers"] = draw(st.one_of(_wrong, st.lists(_wrong, max_size=3)))
+    elif broken == "content":
+        response["content"] = draw(_wrong)
+    return entry
+
+
+@st.composite
+def har_file(draw: st.DrawFn) -> bytes:
+    entries: Any = draw(st.lists(_entry(), max_size=8))
+    log: Any = {"version": "1.2", "creator": {"name": "fuzz", "version": "1"}, "entries": entries}
+    top = draw(st.sampled_from(["none", "none", "none", "log", "entries"]))
+    if top == "log":
+        log = draw(_wrong)
+    elif top == "entries":
+        log["entries"] = draw(_wrong)
+    indent = draw(st.sampled_from([None, 2, "\t"]))
+    return draw(_damaged(json.dumps({"log": log}, indent=indent).encode()))
+
+
+# --- the run and its invariants -----------------------------------------------------------------------------------
+
+
+def _judge(tmp_path: Path, name: str, data: bytes, fmt: str, strict: bool, compress: str) -> tuple[int, str]:
+    folder = tmp_path / f"case-{time.monotonic_ns()}"
+    folder.mkdir()
+    path = folder / name
+    if compress == "gz":
+        path = path.with_name(name + ".gz")
+        path.write_bytes(gzip.compress(data))
+    elif compress == "bz2":
+        path = path.with_name(name + ".bz2")
+        path.write_bytes(bz2.compress(data))
+    else:
+        path.write_bytes(data)
+    options = ["--format", fmt, "--max-body-bytes", str(LIMIT), "--max-findings", "5", "--jobs", "1"]
+    began = time.monotonic()
+    result = run("validate", *options, *(["--strict"] if strict else []), str(path))
+    took = time.monotonic() - began
+    assert took < SECONDS, f"{took:.1f} s for {len(data)} bytes"
+    assert result.code in (0, 1, 2, 5), result
+    assert "Traceback" not in result.err, result
+    output = result.out + result.err
+    for secret, pieces in SECRETS.items():
+        # A credential stands in the capture as one: not glued to letters or digits (damage may have made it part of
+        # a longer run, which is no longer of its shape).
+        whole = len(re.findall(rb"(?<![A-Za-z0-9])" + re.escape(secret.encode()) + rb"(?![A-Za-z0-9])", data))
+        if not whole or whole != data.count(secret.encode()):
+            continue
+        assert secret not in output, f"{secret[:12]}... in the {fmt} report"
+        for piece in pieces:
+            # A piece may be shown where a damaged copy of the secret (no longer of a credential's shape) holds it.
+            if data.count(piece.encode()) == whole:
+                assert piece not in output, f"{piece[:12]}... in the {fmt} report"
+    return result.code, result.out
+
+
+def _counted(out: str) -> dict[str, int]:
+    summary = json.loads(out)["summary"]
+    assert summary["total"] == summary["conforming"] + summary["violating"] + summary["skipped"] + summary["unreadable"]
+    return dict(summary)
+
+
+_run = {"fmt": st.sampled_from(FORMATS), "strict": st.booleans(), "compress": st.sampled_from(["", "", "gz", "bz2"])}
+
+
+@FUZZ
+@given(data=jsonl_log(), **_run)
+def test_a_hostile_jsonl_log_is_counted_line_by_line(
+    tmp_path: Path, data: bytes, fmt: str, strict: bool, compress: str
+) -> None:
+    _judge(tmp_path, "log.jsonl", data, fmt, strict, compress)
+    code, out = _judge(tmp_path, "log.jsonl", data, "json", strict, compress)
+    if code == 2:
+        return
+    summary = _counted(out)
+    assert summary["total"] == sum(1 for line in data.splitlines() if line.strip())
+
+
+@FUZZ
+@given(data=har_file(), **_run)
+def test_a_hostile_har_is_counted_and_never_crashes(
+    tmp_path: Path, data: bytes, fmt: str, strict: bool, compress: str
+) -> None:
+    _judge(tmp_path, "capture.har", data, fmt, strict, compress)
+    code, out = _judge(tmp_path, "capture.har", data, "json", strict, compress)
+    if code != 2:
+        _counted(out)
+
+
+@FUZZ
+@given(value=st.one_of(_body(), _secret, _wrong).map(_dump).flatmap(_damaged), **_run)
+def test_a_hostile_body_file_is_one_item(tmp_path: Path, value: bytes, fmt: str, strict: bool, compress: str) -> None:
+    _judge(tmp_path, "body.json", value, fmt, strict, compress)
+    code, out = _judge(tmp_path, "body.json", value, "json", strict, compress)
+    if code != 2:
+        assert _counted(out)["total"] == 1
