@@ -185,6 +185,7 @@ _ESCAPES = st.sampled_from(['"', "\\", "/", "\n", "\t", "é", "€", "😀", "\x
         st.text(_ESCAPES, max_size=400),
         st.binary(max_size=300).map(lambda b: base64.b64encode(b).decode()),
         st.text("ABCabc+/=", max_size=400),
+        st.binary(max_size=300).map(lambda b: base64.b64encode(b).decode().rstrip("=")),  # padding lost
     ),
     ascii_only=st.booleans(),
     share=st.integers(20, 100),
@@ -204,9 +205,9 @@ def test_a_string_is_cut_only_when_it_is_over_the_limit_in_every_reading(
     assert len(value.encode("utf-8")) > limit
     as_base64 = value.encode("utf-8")
     if marker.endswith("1"):
-        assert har.BASE64.fullmatch(as_base64) and len(base64.b64decode(as_base64)) > limit
+        assert har.is_base64(as_base64) and len(base64.b64decode(as_base64)) > limit
     else:
-        assert marker.endswith("0") and not har.BASE64.fullmatch(as_base64)
+        assert marker.endswith("0") and not har.is_base64(as_base64)
 
 
 def test_a_streamed_har_stops_at_a_string_too_long_to_stream(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

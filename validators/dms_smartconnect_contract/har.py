@@ -186,7 +186,20 @@ def _parse(text: bytes) -> Parsed | None:
 # Then "1" when the string is base64 as well, "0" when it is not. The random part keeps a capture from forging it.
 OVER_LIMIT = f"\x00over-limit {secrets.token_hex(8)}:"
 _STRING = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"')
-BASE64 = re.compile(rb"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")  # RFC 4648, padded
+_BASE64 = re.compile(rb"[A-Za-z0-9+/]*={0,2}")
+
+
+def is_base64(text: Any, start: int = 0, end: int | None = None) -> bool:
+    """Whether text[start:end] (bytes or str) is RFC 4648 base64 with its padding: the alphabet, at most two `=` at
+    the end, and a length that is a multiple of four. Both readers of a HAR tell base64 by this."""
+    end = len(text) if end is None else end
+    if (end - start) % 4:
+        return False
+    pattern = _BASE64 if not isinstance(text, str) else _BASE64_TEXT
+    return pattern.fullmatch(text, start, end) is not None
+
+
+_BASE64_TEXT = re.compile(_BASE64.pattern.decode("ascii"))
 _NOT_BASE64 = re.compile(rb"[{}\[\]:, ]")  # characters no escape writes, and which base64 does not hold
 # What the readers may refuse in a string, or read otherwise: control characters, escapes that are not JSON's, and
 # surrogates. Over-cautious around escaped backslashes (`\\\\x` is found), which only means a whole read.
@@ -224,7 +237,7 @@ def over_limit(text: Any, start: int, end: int, limit: int) -> str | None:
     escapes can only shorten it, by at most one byte per backslash and four more per `\\u`, which bounds its length
     from below without decoding it; its bytes must be UTF-8, and no escape a surrogate (which readers may refuse)."""
     length = end - start
-    if BASE64.fullmatch(text, start, end):
+    if is_base64(text, start, end):
         padding = text[end - 2 : end].count(b"=") if length else 0
         return f"{OVER_LIMIT}1" if length // 4 * 3 - padding > limit else None
     if not _NOT_BASE64.search(text, start, end):
