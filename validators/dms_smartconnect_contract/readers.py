@@ -213,7 +213,7 @@ class Reader:
             while start < size:
                 handle.seek(start + self.chunk_bytes)
                 # Finish the last line, in pieces: a line of a gigabyte is never held whole.
-                end = min(start + self.chunk_bytes + skip_line(handle.read, BLOCK), size)
+                end = min(start + self.chunk_bytes + skip_line(handle.read, 1 << 16), size)
                 self.bytes_read += end - start
                 yield JsonlChunk(str(path), None, start, end)
                 start = end
