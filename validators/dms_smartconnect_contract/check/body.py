@@ -148,8 +148,9 @@ class BodyRules:
             Finding(rule, pointer, message(index), severity, origin, drift)
             for rule, pointer, severity, origin, drift, index in kept
         ]
-        if len(weighed) > len(kept):
+        if len(weighed) > len(kept):  # in its place in report order, as the checker sorts an exchange's findings
             findings.append(findings_limit(len(weighed) - len(kept), self.max_findings))
+            findings.sort(key=lambda finding: finding.order)
         return findings
 
     def _weigh(self, unweighed: list[Unweighed]) -> list[tuple[str, str, Severity, Provenance, bool, int]]:
@@ -221,8 +222,9 @@ class BodyRules:
             (rule, pointer, severity, f"drift; {origin.label}" if drift else origin.label)
             for rule, pointer, severity, origin, drift, _ in weighed[: self.max_findings]
         )
-        if len(weighed) > self.max_findings:
-            groups += (LIMIT_GROUP,)
+        if len(weighed) > self.max_findings:  # in its place in report order, as _findings() puts its finding
+            groups = tuple(sorted((*groups, LIMIT_GROUP), key=lambda group: (group[2] is not Severity.ERROR, group[1],
+                                                                             group[0])))  # fmt: skip
         outcome = Outcome.VIOLATING if any(group[2] is Severity.ERROR for group in groups) else Outcome.CONFORMING
         return Shape(outcome, groups)
 
