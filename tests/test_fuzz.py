@@ -15,7 +15,8 @@ compressed, in default or strict mode, with small limits so that they are met. W
 - each run stays within its cost: a few seconds, whatever the damage.
 
 `make test` runs 100 cases per property; `make fuzz` runs many more (FUZZ_EXAMPLES). Hypothesis keeps the failing
-cases it finds in .hypothesis/, and replays them first.
+cases it finds in .hypothesis/, and replays them first. Beside the properties, a log line and a HAR are cut at every
+byte.
 """
 
 from __future__ import annotations
@@ -291,3 +292,40 @@ def test_a_hostile_har_is_counted_and_never_crashes(
 def test_a_hostile_body_file_is_one_item(tmp_path: Path, value: bytes, fmt: str, strict: bool, compress: str) -> None:
     summary = _counted(tmp_path, "body.json", value, fmt, strict, compress)
     assert summary is None or summary["total"] == 1
+
+
+# --- truncation at every byte -------------------------------------------------------------------------------------
+
+
+def test_a_log_line_cut_at_every_byte_is_one_unreadable_item_each(tmp_path: Path) -> None:
+    """Every prefix of an exchange record (inside a key, a string, an escape, a number, a multi-byte character) is
+    one item, unreadable, and the lines around it are judged."""
+    record = json.dumps({"status": 200, "headers": {"Content-Type": "application/json", "X-Request-Id": "0" * 32},
+                         "body": dict(SEED, note='é"\\€\t')}, ensure_ascii=False).encode()  # fmt: skip
+    cuts = [record[:size] for size in range(1, len(record))]
+    log = tmp_path / "cut.jsonl"
+    log.write_bytes(b"\n".join([record, *cuts, record]) + b"\n")
+    report = run("validate", "--format", "json", "--jobs", "1", str(log)).json()
+    outcomes = [result["outcome"] for result in report["results"]]
+    assert len(outcomes) == len(cuts) + 2
+    assert outcomes[0] != "unreadable" and outcomes[-1] != "unreadable"
+    assert outcomes[1:-1] == ["unreadable"] * len(cuts)
+
+
+def test_a_har_cut_at_every_byte_is_read_to_where_it_breaks(tmp_path: Path) -> None:
+    """A HAR cut at every byte, each cut a file of its own: every file is read to where it breaks and the break is one
+    unreadable item (or, cut before any entry, the file is one); no cut crashes the run or loses a count."""
+    entry = {"request": {"method": "GET", "url": URL}, "response": {"status": 200, "headers": [
+        {"name": "Content-Type", "value": "application/json"}], "content": {"mimeType": "application/json",
+        "text": json.dumps(SEED)}}}  # fmt: skip
+    whole = json.dumps({"log": {"version": "1.2", "entries": [entry, entry]}}, indent=1).encode()
+    folder = tmp_path / "cuts"
+    folder.mkdir()
+    for size in range(1, len(whole)):
+        (folder / f"{size:05d}.har").write_bytes(whole[:size])
+    report = run("validate", "--format", "json", "--jobs", "2", str(folder)).json()
+    summary = report["summary"]
+    assert summary["total"] == summary["conforming"] + summary["violating"] + summary["skipped"] + summary["unreadable"]
+    broken = {result["location"].split("#")[0] for result in report["results"] if result["outcome"] == "unreadable"}
+    assert len(broken) == len(list(folder.iterdir()))  # every cut file says where it breaks
+    assert summary["conforming"] + summary["violating"] > 0  # and entries before a break were judged
