@@ -42,7 +42,7 @@ RULES = {
     "header.missing": "a documented response header is absent",
     "header.schema": "a response header does not match its schema",
     "body.unreadable": "the body is not a JSON document",
-    "limit.findings": "an exchange had more findings than --max-findings; the rest are counted, not kept",
+    "limit.findings": "a body had more findings than --max-findings; the rest are counted, not kept",
     "body.not-recorded": "the capture holds no body for the response",
     "undocumented-field": "a field the contract does not document (drift)",
     "schema.enum": "a value outside the documented enumeration (drift when the field is open)",

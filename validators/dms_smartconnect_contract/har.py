@@ -200,7 +200,7 @@ def is_base64(text: Any, start: int = 0, end: int | None = None) -> bool:
 
 
 _BASE64_TEXT = re.compile(_BASE64.pattern.decode("ascii"))
-_NOT_BASE64 = re.compile(rb"[{}\[\]:, ]")  # characters no escape writes, and which base64 does not hold
+_NEVER_BASE64 = re.compile(rb"[{}\[\]:, ]")  # characters no escape writes, and which base64 does not hold
 # What the readers may refuse in a string, or read otherwise: control characters, escapes that are not JSON's, and
 # surrogates. Over-cautious around escaped backslashes (`\\\\x` is found), which only means a whole read.
 _CONTROLS = bytes(range(0x20))
@@ -240,7 +240,7 @@ def over_limit(text: Any, start: int, end: int, limit: int) -> str | None:
     if is_base64(text, start, end):
         padding = text[end - 2 : end].count(b"=") if length else 0
         return f"{OVER_LIMIT}1" if length // 4 * 3 - padding > limit else None
-    if not _NOT_BASE64.search(text, start, end):
+    if not _NEVER_BASE64.search(text, start, end):
         return None  # no character that stays outside base64 once unescaped: it might be base64
     shortest = length
     decoder = codecs.getincrementaldecoder("utf-8")()

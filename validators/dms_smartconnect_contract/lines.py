@@ -8,7 +8,7 @@ gigabyte-long line costs the memory of the limit, not of the line. Lines end as 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 
 class LongLine(bytes):
@@ -114,15 +114,3 @@ def skip_line(read: Callable[[int], bytes], block: int) -> int:
         if found >= 0:
             return taken + found + 1
         taken += len(piece)
-
-
-def blocks(pieces: Iterator[bytes], limit: int) -> Iterator[list[bytes]]:
-    """The lines of a stream of pieces, a list per piece that completes any."""
-    splitter = Lines(limit)
-    for piece in pieces:
-        lines = splitter.feed(piece)
-        if lines:
-            yield lines
-    last = splitter.feed(b"")
-    if last:
-        yield last

@@ -520,17 +520,8 @@ def har_entry(
     headers = found if isinstance(listed, list) else None  # headers of another type: none recorded
     content = response.get("content") if isinstance(response.get("content"), dict) else {}
     content_type = found.get("content-type") or content.get("mimeType") or None
-    text, base64_encoded = _text(content.get("text")), content.get("encoding") == "base64"
-    body: bytes | None
-    body_error: str | None
-    if text is not None and text.startswith(har.OVER_LIMIT):  # a body its range reader did not build (har.py)
-        body, body_error = (
-            (None, f"response.content.text {_NOT_BASE64}")
-            if base64_encoded and text.endswith("0")
-            else (OVERSIZED, None)
-        )
-    else:
-        body, body_error = _body(text, base64_encoded, "response.content.text", limit)
+    text = _text(content.get("text"))
+    body, body_error = _body(text, content.get("encoding") == "base64", "response.content.text", limit)
     return Exchange(
         location,
         status,
@@ -558,6 +549,8 @@ def _body(
     than `oversized_after` bytes is not built (OVERSIZED): its text alone says it is over."""
     if text is None:
         return None, None
+    if text.startswith(har.OVER_LIMIT):  # a body its range reader did not build: over the limit in every reading
+        return (None, f"{where} {_NOT_BASE64}") if base64_encoded and text.endswith("0") else (OVERSIZED, None)
     # RFC 4648 base64, padded: as the range reader tells it (har.is_base64), so both say the same.
     if base64_encoded and not har.is_base64(text):
         return None, f"{where} {_NOT_BASE64}"
