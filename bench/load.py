@@ -152,7 +152,7 @@ async def _load(port: int, connections: int, requests: int, seed: int, deadline:
 
 async def _task_ids(port: int) -> list[str]:
     """The IDs of the tasks the server serves: the bundled data's, read as the server reads them."""
-    from dms_smartconnect_contract.server import bundled_tasks
+    from dms_smartconnect_contract.live.server import bundled_tasks
 
     ids = [task["id"] for task in bundled_tasks() if len(task["id"]) == 36 and "*" not in task["id"]]
     if not ids:

@@ -22,7 +22,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from dms_smartconnect_contract import rules
 from dms_smartconnect_contract.contract import (
     bundle_schema,
     default_reading,
@@ -31,6 +30,7 @@ from dms_smartconnect_contract.contract import (
     tolerant_document,
     without_extensions,
 )
+from dms_smartconnect_contract.reports import rules
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACT = ROOT / "openapi.yaml"

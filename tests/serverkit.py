@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import uvicorn
 
-from dms_smartconnect_contract.reference_data import DEFAULT_INSTANCE_ID, DEFAULT_PROJECT_ID
-from dms_smartconnect_contract.server import ServerConfig, bundled_tasks, create_app, index_tasks
+from dms_smartconnect_contract.live.reference_data import DEFAULT_INSTANCE_ID, DEFAULT_PROJECT_ID
+from dms_smartconnect_contract.live.server import ServerConfig, bundled_tasks, create_app, index_tasks
 
 TOKEN = "test-token-value-0123456789"
 ACCESS_KEY, SECRET_KEY = "TESTAK0123456789", "test-secret-key-value-0123456789"

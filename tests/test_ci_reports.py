@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jsonschema
 
-from dms_smartconnect_contract.ci_reports import escape_data, escape_property, split_location
+from dms_smartconnect_contract.reports.ci import escape_data, escape_property, split_location
 
 from clirunner import run
 from conftest import ROOT

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 
 from dms_smartconnect_contract.contract import read_document
-from dms_smartconnect_contract.contract_run import (
+from dms_smartconnect_contract.live.contract_tests import (
     CaseOutcome,
     ContractRun,
     Credentials,
@@ -24,7 +24,7 @@ from dms_smartconnect_contract.contract_run import (
     failed,
     unproven,
 )
-from dms_smartconnect_contract.reference_data import FAULTS
+from dms_smartconnect_contract.live.reference_data import FAULTS
 
 from clirunner import CliResult, run
 from serverkit import ACCESS_KEY, KNOWN, SECRET_KEY, TOKEN, make_app, running_server

@@ -41,7 +41,9 @@ def traffic(document: dict, tmp_path: Path) -> tuple[Path, list[dict]]:
 def test_coverage_counts_what_the_traffic_holds(traffic: tuple[Path, list[dict]]) -> None:
     capture, bodies = traffic
     report = run("validate", "--format", "json", "--coverage", str(capture)).json()
-    jsonschema.Draft202012Validator(json.loads((PACKAGE / "report.schema.json").read_text())).validate(report)
+    jsonschema.Draft202012Validator(json.loads((PACKAGE / "reports" / "report.schema.json").read_text())).validate(
+        report
+    )
     coverage = report["coverage"]
     assert coverage["statuses"] == {"200": 6, "400": 0, "401": 0, "403": 0, "404": 1, "500": 0}
     assert coverage["undocumented_statuses"] == {"418": 1}
@@ -81,7 +83,7 @@ def test_coverage_is_the_same_at_any_number_of_jobs(tmp_path: Path) -> None:
 
 def test_the_jsonl_report_carries_coverage_in_a_line_of_its_own(traffic: tuple[Path, list[dict]]) -> None:
     capture = traffic[0]
-    schema = json.loads((PACKAGE / "report-jsonl.schema.json").read_text())
+    schema = json.loads((PACKAGE / "reports" / "report-jsonl.schema.json").read_text())
     lines = [
         json.loads(line) for line in run("validate", "--format", "jsonl", "--coverage", str(capture)).out.splitlines()
     ]

@@ -24,8 +24,8 @@ from dms_smartconnect_contract.check import Checker, probe
 from dms_smartconnect_contract.check.body import shape_of
 from dms_smartconnect_contract.check.chunks import judge_chunk
 from dms_smartconnect_contract.contract import JsonObject
-from dms_smartconnect_contract.exchange import JsonlChunk
 from dms_smartconnect_contract.findings import Tally
+from dms_smartconnect_contract.formats.items import JsonlChunk
 
 from clirunner import run
 from conftest import response_examples

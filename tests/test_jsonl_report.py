@@ -16,7 +16,7 @@ SAMPLES = ROOT / "samples"
 
 
 def test_jsonl_lines_follow_their_schema_and_say_what_the_json_report_says(tmp_path: Path) -> None:
-    line_schema = json.loads((PACKAGE / "report-jsonl.schema.json").read_text())
+    line_schema = json.loads((PACKAGE / "reports" / "report-jsonl.schema.json").read_text())
     jsonschema.Draft202012Validator.check_schema(line_schema)
     validator = jsonschema.Draft202012Validator(line_schema)
     inputs = [str(SAMPLES / "service-log.jsonl"), str(SAMPLES / "browser-capture.har")]
@@ -46,7 +46,7 @@ def test_jsonl_lines_follow_their_schema_and_say_what_the_json_report_says(tmp_p
 
 
 def test_the_line_schema_describes_findings_as_the_json_report_does() -> None:
-    report = json.loads((PACKAGE / "report.schema.json").read_text())
-    line = json.loads((PACKAGE / "report-jsonl.schema.json").read_text())
+    report = json.loads((PACKAGE / "reports" / "report.schema.json").read_text())
+    line = json.loads((PACKAGE / "reports" / "report-jsonl.schema.json").read_text())
     finding = report["properties"]["results"]["items"]["properties"]["violations"]["items"]
     assert line["$defs"]["finding"] == finding

@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dms_smartconnect_contract.lines import Lines, LongLine
+from dms_smartconnect_contract.sources.lines import Lines, LongLine
 
 from clirunner import run
 from conftest import ROOT

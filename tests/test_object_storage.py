@@ -208,7 +208,7 @@ def test_a_shard_that_breaks_midway_in_the_bucket_is_unreadable_there(shards: Pa
 
 
 def test_messages_are_scrubbed_of_option_secrets_and_aws_variables(monkeypatch: pytest.MonkeyPatch) -> None:
-    from dms_smartconnect_contract.sources import scrub
+    from dms_smartconnect_contract.sources.files import scrub
 
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
     monkeypatch.setenv("AWS_SESSION_TOKEN", "session-token-value-123")

@@ -10,7 +10,7 @@ import pytest
 import requests
 from huaweicloudsdkcore.sdk_response import SdkResponse
 
-from dms_smartconnect_contract.testing import ContractViolation, assert_conforms, judge
+from dms_smartconnect_contract.integrations.testing import ContractViolation, assert_conforms, judge
 
 from conftest import response_examples
 from serverkit import SEED_TASK, TASK_PATH, TOKEN, running_server

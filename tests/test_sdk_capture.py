@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dms_smartconnect_contract.capture import JsonlRecorder
+from dms_smartconnect_contract.integrations.capture import JsonlRecorder
 
 from clirunner import run
 from serverkit import ACCESS_KEY, SECRET_KEY, SEED_TASK, running_server

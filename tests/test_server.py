@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dms_smartconnect_contract.server import ServerConfig, bundled_tasks, create_app, index_tasks, load_tasks
-from dms_smartconnect_contract.signing import sign
+from dms_smartconnect_contract.live.server import ServerConfig, bundled_tasks, create_app, index_tasks, load_tasks
+from dms_smartconnect_contract.live.signing import sign
 
 from conftest import ROOT
 from serverkit import ACCESS_KEY, SECRET_KEY, SEED_TASK, TASK_PATH, TOKEN, get, make_app

@@ -11,9 +11,9 @@ import pytest
 from dms_smartconnect_contract.check import Checker
 from dms_smartconnect_contract.check.chunks import judge_chunk
 from dms_smartconnect_contract.contract import JsonObject
-from dms_smartconnect_contract.exchange import JsonlChunk, JsonlLine
 from dms_smartconnect_contract.findings import Outcome
-from dms_smartconnect_contract.readers import Reader
+from dms_smartconnect_contract.formats.items import JsonlChunk, JsonlLine
+from dms_smartconnect_contract.formats.reader import Reader
 from dms_smartconnect_models import ErrorResponse, ShowConnectorTaskResponse
 
 from clirunner import run
@@ -109,7 +109,7 @@ def _all_bodies(document: JsonObject) -> list[tuple[str, Path | None, object]]:
 @pytest.mark.parametrize("strict", [False, True])
 def test_fast_engine_agrees_with_the_reference_engine(document: JsonObject, strict: bool) -> None:
     """jsonschema-rs (fast) and jsonschema (reference) give the same verdicts and findings on every example."""
-    from dms_smartconnect_contract.exchange import Exchange
+    from dms_smartconnect_contract.formats.items import Exchange
 
     fast = Checker(document, engine="fast", strict=strict)
     reference = Checker(document, engine="reference", strict=strict)

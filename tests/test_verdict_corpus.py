@@ -29,7 +29,7 @@ import yaml
 from dms_smartconnect_contract.check import Checker
 from dms_smartconnect_contract.contract import JsonObject, find_operation, resolve
 from dms_smartconnect_contract.contract.provenance import iter_constraints
-from dms_smartconnect_contract.exchange import Exchange
+from dms_smartconnect_contract.formats.items import Exchange
 
 from clirunner import run
 from conftest import OPERATION_PATH, ROOT, response_examples
@@ -322,7 +322,7 @@ def _contract_checks(document: JsonObject, cases: list[Case]) -> Verdicts:
     from schemathesis.core.failures import FailureGroup
     from schemathesis.core.transport import Response
 
-    from dms_smartconnect_contract.contract_run import contract_conformance
+    from dms_smartconnect_contract.live.contract_tests import contract_conformance
 
     operation = schemathesis.openapi.from_dict(document)[OPERATION_PATH]["GET"]
     prepared = requests.Request("GET", URL).prepare()

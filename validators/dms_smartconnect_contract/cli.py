@@ -12,16 +12,16 @@ from pathlib import Path
 
 from . import __version__, install_line
 from .check import DEFAULT_MAX_BODY_SIZE
-from .cluster import ClusterError, connect
 from .contract import ContractError, find_operation, read_document
 from .exitcodes import ExitCode
 from .findings import MAX_FINDINGS, Tally
-from .progress import Progress, progress_wanted, total_size
-from .readers import CLUSTER_CHUNK_BYTES, JSONL_CHUNK_BYTES, InputError, Reader
-from .report import make_reporter, summary_line
-from .runner import judge_all, judge_on_cluster, usable_cores
-from .sources import is_url, storage_options
-from .verdict import validate_verdict
+from .formats.reader import CLUSTER_CHUNK_BYTES, JSONL_CHUNK_BYTES, InputError, Reader
+from .reports.text import make_reporter, summary_line
+from .run.cluster import ClusterError, connect
+from .run.local import judge_all, judge_on_cluster, usable_cores
+from .run.progress import Progress, progress_wanted, total_size
+from .run.verdict import validate_verdict
+from .sources.files import is_url, storage_options
 
 
 def _error(header: str, detail: str, hint: str) -> ExitCode:
@@ -70,7 +70,7 @@ def cmd_lint(args: argparse.Namespace) -> ExitCode:
 
 def cmd_rules(args: argparse.Namespace) -> ExitCode:
     """Print every rule of the contract and where it comes from."""
-    from . import rules
+    from .reports import rules
 
     try:
         document = read_document(args.contract)
@@ -157,7 +157,7 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
             if progress:
                 progress.close()
     if args.coverage:
-        from .contract_coverage import Coverage, Plan
+        from .contract.coverage import Coverage, Plan
 
         reporter.coverage = (total.coverage or Coverage()).report(Plan.of(document))
     filters = [f"--host {args.host}"] if args.host else []
@@ -196,8 +196,8 @@ def cmd_serve(args: argparse.Namespace) -> ExitCode:
     missing = _missing("server", "starlette", "uvicorn")
     if missing:
         return _error("serve needs the server extra", missing, "Install it and run the command again.")
-    from .reference_data import DEFAULT_PROJECT_ID
-    from .server import (
+    from .live.reference_data import DEFAULT_PROJECT_ID
+    from .live.server import (
         DataError,
         ServerConfig,
         bundled_tasks,
@@ -206,7 +206,7 @@ def cmd_serve(args: argparse.Namespace) -> ExitCode:
         index_tasks,
         load_tasks,
     )
-    from .server import serve as run_server
+    from .live.server import serve as run_server
 
     tokens, keys = configured_credentials(args.token, args.ak, args.sk, os.environ)
     try:
@@ -232,8 +232,8 @@ def cmd_contract(args: argparse.Namespace) -> ExitCode:
     extra = _missing("contract", "schemathesis", "hypothesis")
     if extra:
         return _error("contract needs the contract extra", extra, "Install it and run the command again.")
-    from .contract_run import ContractRun, Target, unproven
-    from .report import render_contract_junit, render_contract_text
+    from .live.contract_tests import ContractRun, Target, unproven
+    from .reports.text import render_contract_junit, render_contract_text
 
     target = Target.from_environment(
         os.environ,
@@ -393,7 +393,7 @@ def build_parser() -> argparse.ArgumentParser:
     noise.add_argument("-v", "--verbose", action="count", default=0, help="also print every finding and skip reason")
     validate.set_defaults(func=cmd_validate)
 
-    from .reference_data import DEFAULT_INSTANCE_ID, FAULTS
+    from .live.reference_data import DEFAULT_INSTANCE_ID, FAULTS
 
     serve = commands.add_parser("serve", help="run the reference server (uvicorn)")
     serve.add_argument("--host", default="127.0.0.1")

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from .contract.coverage import Coverage
 from .contract.provenance import Provenance
-from .contract_coverage import Coverage
-from .exchange import source_of
+from .formats.items import source_of
 from .redact import mask
 
 

@@ -10,11 +10,11 @@ from urllib.parse import urlsplit
 import orjson
 
 from ..contract import JsonObject, Operation, default_reading, find_operation, provenance, strict_reading
+from ..contract.coverage import Coverage, Plan
 from ..contract.provenance import Provenance
-from ..contract_coverage import Coverage, Plan
-from ..exchange import NOT_PARSED, Exchange, HarEntry, JsonlLine, Oversized, Single, Skipped, Unreadable
 from ..findings import MAX_FINDINGS, NOT_RECORDED, Finding, Outcome, Result, Severity, decode_limit, outcome_of
-from ..readers import credentials, exchange_record, har_entry, is_exchange_record
+from ..formats.items import NOT_PARSED, Exchange, HarEntry, JsonlLine, Oversized, Single, Skipped, Unreadable
+from ..formats.reader import credentials, exchange_record, har_entry, is_exchange_record
 from ..redact import mask_values, preview
 from .body import BodyRules
 from .explain import UNSTATED, rule_provenance

@@ -14,11 +14,11 @@ from typing import Any
 
 import orjson
 
-from .. import har
-from ..exchange import CaptureFile, HarChunk, HarEntry, JsonlChunk, har_location
 from ..findings import SAMPLES, Outcome, Result, Tally, outcome_of
-from ..lines import LongLine
-from ..readers import Broken, capture_file_items, is_exchange_record, line_blocks, read_failure
+from ..formats import har_ranges as har
+from ..formats.items import CaptureFile, HarChunk, HarEntry, JsonlChunk, har_location
+from ..formats.reader import Broken, capture_file_items, is_exchange_record, line_blocks, read_failure
+from ..sources.lines import LongLine
 from .body import BodyRules
 from .checker import Checker
 from .probe import Probe

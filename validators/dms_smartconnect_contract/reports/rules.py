@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .contract import JsonObject, at_pointer, resolve
-from .contract.provenance import Constraint, Provenance, iter_constraints
+from ..contract import JsonObject, at_pointer, resolve
+from ..contract.provenance import Constraint, Provenance, iter_constraints
 
 _PLACES = (
     ("/components/schemas/", ""),

@@ -19,12 +19,12 @@ from typing import Any
 
 import orjson
 
-from .check import Checker
-from .check.chunks import judge_capture_file, judge_chunk, judge_har_chunk
-from .contract import JsonObject
-from .exchange import HAR_ENTRY, CaptureFile, HarChunk, HarEntry, Item, JsonlChunk, Single
-from .findings import Tally
-from .har import Parsed
+from ..check import Checker
+from ..check.chunks import judge_capture_file, judge_chunk, judge_har_chunk
+from ..contract import JsonObject
+from ..findings import Tally
+from ..formats.har_ranges import Parsed
+from ..formats.items import HAR_ENTRY, CaptureFile, HarChunk, HarEntry, Item, JsonlChunk, Single
 
 BATCH = 100  # items other than JSONL chunks per unit of work (a HAR entry is parsed whole: a few kilobytes)
 Unit = JsonlChunk | HarChunk | CaptureFile | list[Single]

@@ -25,7 +25,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from .contract import JsonObject, find_operation, read_document
+from ..contract import JsonObject, find_operation, read_document
 from .reference_data import DEFAULT_INSTANCE_ID, DEFAULT_PROJECT_ID, FAULTS, PROJECT_ID, UUID
 from .signing import verify
 

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .contract import JsonObject, at_pointer, find_operation, json_pointer, resolve
+from . import JsonObject, at_pointer, find_operation, json_pointer, resolve
 
 UNLISTED_KEPT = 5  # values outside an enumeration kept per field, as samples
 

@@ -17,12 +17,12 @@ from typing import Any, TextIO
 
 import orjson
 
-from . import __version__
-from .exchange import HAR_ENTRY
-from .findings import LIMITS, RULES, UNREADABLE_RULE, Finding, Outcome, Result, Severity, Tally
-from .report import Reporter, ordered_groups, summary_line
-from .sources import split_name
-from .verdict import RunVerdict
+from .. import __version__
+from ..findings import LIMITS, RULES, UNREADABLE_RULE, Finding, Outcome, Result, Severity, Tally
+from ..formats.items import HAR_ENTRY
+from ..run.verdict import RunVerdict
+from ..sources.files import split_name
+from .text import Reporter, ordered_groups, summary_line
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://support.huaweicloud.com/intl/en-us/api-kafka/ShowConnectorTask.html"

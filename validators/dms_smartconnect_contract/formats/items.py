@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .lines import range_lines
+from ..sources.lines import range_lines
 
 
 class _NotParsed:

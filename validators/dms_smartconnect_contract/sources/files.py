@@ -22,7 +22,7 @@ import zlib
 from pathlib import PurePath
 from typing import IO, Any
 
-from . import install_line
+from .. import install_line
 
 COMPRESSIONS = {".gz": "gzip", ".zst": "zstd", ".bz2": "bz2", ".xz": "xz"}
 BLOCK = 1 << 20  # bytes of decompressed text read at a time
@@ -104,7 +104,7 @@ def _cause(exc: BaseException) -> str:
 
 def secrets(options: dict[str, Any] | None) -> list[str]:
     """The values a message must never show: secret-named storage options and the AWS credential variables."""
-    from .redact import is_secret_name
+    from ..redact import is_secret_name
 
     found = [str(value) for key, value in (options or {}).items() if is_secret_name(key) and value]
     found += [os.environ[name] for name in _SECRET_VARIABLES if os.environ.get(name)]

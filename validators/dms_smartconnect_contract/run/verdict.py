@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
 
-from .exitcodes import ExitCode
-from .findings import Tally
+from ..exitcodes import ExitCode
+from ..findings import Tally
 
 SHOWN_PER_INPUT = 5
 NOT_A_CAPTURE = "not a capture file"

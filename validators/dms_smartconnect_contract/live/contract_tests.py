@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.core.failures import FailureGroup
 
-from .check import Checker
-from .contract import JsonObject, find_operation, read_document
-from .exchange import Exchange
-from .findings import Severity
+from ..check import Checker
+from ..contract import JsonObject, find_operation, read_document
+from ..findings import Severity
+from ..formats.items import Exchange
 from .signing import sign
 
 # The schemathesis checks the contract tests run, with ours last.

@@ -17,8 +17,22 @@ from typing import IO, Any
 
 import ijson
 
-from . import har
-from .exchange import (
+from ..redact import is_secret_name
+from ..sources.files import (
+    BLOCK,
+    SourceError,
+    decompression_errors,
+    is_url,
+    list_url,
+    open_raw,
+    open_stream,
+    scrub,
+    split_name,
+    where_broken,
+)
+from ..sources.lines import Lines, skip_line
+from . import har_ranges as har
+from .items import (
     NOT_PARSED,
     OVERSIZED,
     CaptureFile,
@@ -31,20 +45,6 @@ from .exchange import (
     Skipped,
     Unreadable,
     har_location,
-)
-from .lines import Lines, skip_line
-from .redact import is_secret_name
-from .sources import (
-    BLOCK,
-    SourceError,
-    decompression_errors,
-    is_url,
-    list_url,
-    open_raw,
-    open_stream,
-    scrub,
-    split_name,
-    where_broken,
 )
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from . import install_line
+from .. import install_line
 
 
 class ClusterError(Exception):

@@ -18,8 +18,8 @@ from xml.sax import saxutils
 
 import orjson
 
-from .findings import UNREADABLE_RULE, Finding, Group, GroupKey, Outcome, Result, Severity, Tally
-from .verdict import RunVerdict
+from ..findings import UNREADABLE_RULE, Finding, Group, GroupKey, Outcome, Result, Severity, Tally
+from ..run.verdict import RunVerdict
 
 SAMPLES = 3
 
@@ -86,7 +86,7 @@ class TextReporter(Reporter):
                 for reason, count in sorted(total.skipped_reasons.items()):
                     write(f"skipped {count}: {reason}\n")
         if self.coverage is not None:
-            from .contract_coverage import render_text
+            from ..contract.coverage import render_text
 
             write("\n".join(render_text(self.coverage)) + "\n")
         # A run-level failure (nothing judged) is the command's error message, on standard error.
@@ -253,7 +253,7 @@ def make_reporter(name: str, out: TextIO, *, verbosity: int = 0, color: bool | N
     if name == "junit":
         return JunitReporter(out)
     if name in ("sarif", "github"):
-        from .ci_reports import GithubReporter, SarifReporter
+        from .ci import GithubReporter, SarifReporter
 
         return SarifReporter(out) if name == "sarif" else GithubReporter(out)
     if color is None:

@@ -1,0 +1,1 @@
+"""Against a live server: the reference server, AK/SK signing and the contract tests (schemathesis)."""

@@ -1,0 +1,1 @@
+"""Renderers of results: they only format what the checker found."""
