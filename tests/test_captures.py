@@ -285,7 +285,7 @@ def test_record_markers_are_no_field_of_any_response_body(document: dict[str, ob
     """The shape that marks a record must never be a task's or an error's own: no response schema documents a
     field named like a marker."""
     from dms_smartconnect_contract.contract import find_operation
-    from dms_smartconnect_contract.formats.reader import RECORD_MARKERS
+    from dms_smartconnect_contract.formats.records import RECORD_MARKERS
 
     fields: set[str] = set()
     for response in find_operation(document).responses.values():  # type: ignore[arg-type]

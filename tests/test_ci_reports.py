@@ -10,7 +10,8 @@ from pathlib import Path
 
 import jsonschema
 
-from dms_smartconnect_contract.reports.ci import escape_data, escape_property, split_location
+from dms_smartconnect_contract.reports.base import split_location
+from dms_smartconnect_contract.reports.github import escape_data, escape_property
 
 from clirunner import run
 from conftest import ROOT

@@ -106,7 +106,7 @@ def capture(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _units(capture: Path, task_mb: int) -> int:
     """How many units of work (tasks) a cluster run of the capture makes."""
     from dms_smartconnect_contract.formats.reader import Reader
-    from dms_smartconnect_contract.run.local import _units as units
+    from dms_smartconnect_contract.run.units import units_of as units
 
     reader = Reader(max_body_size=1 << 24, whole_files=True, chunk_bytes=task_mb << 20)
     return len(list(units(reader.items([capture]))))

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import zstandard
 
-from dms_smartconnect_contract.formats.reader import Broken, line_blocks
 from dms_smartconnect_contract.sources.files import split_name
+from dms_smartconnect_contract.sources.lines import Broken, line_blocks
 
 from clirunner import run
 from conftest import ROOT

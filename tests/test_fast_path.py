@@ -394,7 +394,7 @@ def _at_a_boundary(text: str, change: Any) -> str:
 def test_har_ranges_give_the_streaming_report(
     document: JsonObject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str, damage: str
 ) -> None:
-    from dms_smartconnect_contract import har
+    from dms_smartconnect_contract.formats import har_ranges as har
 
     har_file = tmp_path / "capture.har"
     har_file.write_text(HAR_DAMAGE[damage](_har_text(_bodies(document, 120, 17, 2), layout)))
@@ -420,7 +420,7 @@ def test_a_comma_wrong_exactly_between_two_ranges_is_found(
 ) -> None:
     """Each range parses alone; only the join between them shows the file is not JSON: the streaming parser's
     report, which says where it breaks."""
-    from dms_smartconnect_contract import har
+    from dms_smartconnect_contract.formats import har_ranges as har
 
     monkeypatch.setattr(har, "CHUNK_BYTES", 2048)
     har_file = tmp_path / "capture.har"
@@ -448,7 +448,7 @@ def test_a_comma_wrong_exactly_between_two_ranges_is_found(
 def test_a_har_given_twice_is_read_twice(
     document: JsonObject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
 ) -> None:
-    from dms_smartconnect_contract import har
+    from dms_smartconnect_contract.formats import har_ranges as har
 
     monkeypatch.setattr(har, "CHUNK_BYTES", 2048)
     intact, truncated = tmp_path / "intact.har", tmp_path / "truncated.har"

@@ -151,7 +151,7 @@ def test_bodies_over_the_limit_are_judged_alike_read_in_ranges_or_streamed(
 ) -> None:
     """A range over the limit is read without building its long strings; the report equals the streaming
     parser's, which builds every string, for bodies on either side of the limit in every reading."""
-    from dms_smartconnect_contract import har
+    from dms_smartconnect_contract.formats import har_ranges as har
 
     rng = random.Random(5)
     capture = tmp_path / "capture.har"
@@ -195,7 +195,7 @@ def test_a_string_is_cut_only_when_it_is_over_the_limit_in_every_reading(
 ) -> None:
     """over_limit() never cuts a string that a reading could take: its text is over the limit in UTF-8, and its
     base64 reading is over the limit ("1") or not base64 at all ("0")."""
-    from dms_smartconnect_contract import har
+    from dms_smartconnect_contract.formats import har_ranges as har
 
     written = json.dumps(value, ensure_ascii=ascii_only).encode()
     limit = (len(written) - 2) * share // 100  # near the length as written, where escapes decide
@@ -214,10 +214,10 @@ def test_a_streamed_har_stops_at_a_string_too_long_to_stream(tmp_path: Path, mon
     """A compressed HAR is read as a stream, whose parser's cost grows with the square of a string's length: where
     no string can have ended for STREAMED_STRING_BYTES (its quotes all escaped: a JSON body written in a string),
     the file is read no further, and says so at the entry it stopped in; the entries before are judged."""
-    from dms_smartconnect_contract import readers
+    from dms_smartconnect_contract.formats import har as streamed
 
-    monkeypatch.setattr(readers, "STREAMED_STRING_BYTES", 1 << 20)
-    monkeypatch.setattr(readers, "BLOCK", 4096)  # many reads: escaped quotes cut between two of them
+    monkeypatch.setattr(streamed, "STREAMED_STRING_BYTES", 1 << 20)
+    monkeypatch.setattr(streamed, "_SMALL_READ", 4096)  # many reads: escaped quotes cut between two of them
     huge = json.dumps(dict(json.loads(GOOD), blob=[GOOD] * 3000))  # 2.7 MB of JSON: every quote escaped in the HAR
     capture = _capture([(GOOD, None), (huge, None), (GOOD, None)], minified=True)
     packed = tmp_path / "capture.har.gz"
@@ -227,7 +227,7 @@ def test_a_streamed_har_stops_at_a_string_too_long_to_stream(tmp_path: Path, mon
     assert outcomes == [("conforming", None), ("unreadable", "limit.body-bytes")]
     assert "a string of more than 1 MiB" in report["results"][1]["reason"]
     # Below the bound, the long body is one unreadable entry and the file is read on.
-    monkeypatch.setattr(readers, "STREAMED_STRING_BYTES", 8 << 20)
+    monkeypatch.setattr(streamed, "STREAMED_STRING_BYTES", 8 << 20)
     report = run("validate", "--format", "json", "--max-body-bytes", "1000", str(packed)).json()
     outcomes = [(result["outcome"], result.get("rule")) for result in report["results"]]
     assert outcomes == [("conforming", None), ("unreadable", "limit.body-bytes"), ("conforming", None)]

@@ -16,9 +16,10 @@ from .contract import ContractError, find_operation, read_document
 from .exitcodes import ExitCode
 from .findings import MAX_FINDINGS, Tally
 from .formats.reader import CLUSTER_CHUNK_BYTES, JSONL_CHUNK_BYTES, InputError, Reader
-from .reports.text import make_reporter, summary_line
-from .run.cluster import ClusterError, connect
-from .run.local import judge_all, judge_on_cluster, usable_cores
+from .reports import make_reporter
+from .reports.base import summary_line
+from .run.cluster import ClusterError, connect, judge_on_cluster
+from .run.local import judge_all, usable_cores
 from .run.progress import Progress, progress_wanted, total_size
 from .run.verdict import validate_verdict
 from .sources.files import is_url, storage_options
@@ -233,7 +234,8 @@ def cmd_contract(args: argparse.Namespace) -> ExitCode:
     if extra:
         return _error("contract needs the contract extra", extra, "Install it and run the command again.")
     from .live.contract_tests import ContractRun, Target, unproven
-    from .reports.text import render_contract_junit, render_contract_text
+    from .reports.contract import render_contract_text
+    from .reports.junit import render_contract_junit
 
     target = Target.from_environment(
         os.environ,

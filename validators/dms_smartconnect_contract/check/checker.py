@@ -13,8 +13,10 @@ from ..contract import JsonObject, Operation, default_reading, find_operation, p
 from ..contract.coverage import Coverage, Plan
 from ..contract.provenance import Provenance
 from ..findings import MAX_FINDINGS, NOT_RECORDED, Finding, Outcome, Result, Severity, decode_limit, outcome_of
+from ..formats.credentials import credentials
+from ..formats.har import har_entry
 from ..formats.items import NOT_PARSED, Exchange, HarEntry, JsonlLine, Oversized, Single, Skipped, Unreadable
-from ..formats.reader import credentials, exchange_record, har_entry, is_exchange_record
+from ..formats.records import exchange_record, is_exchange_record
 from ..redact import mask_values, preview
 from .body import BodyRules
 from .explain import UNSTATED, rule_provenance

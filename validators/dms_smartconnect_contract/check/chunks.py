@@ -16,9 +16,10 @@ import orjson
 
 from ..findings import SAMPLES, Outcome, Result, Tally, outcome_of
 from ..formats import har_ranges as har
+from ..formats.files import capture_file_items, read_failure
 from ..formats.items import CaptureFile, HarChunk, HarEntry, JsonlChunk, har_location
-from ..formats.reader import Broken, capture_file_items, is_exchange_record, line_blocks, read_failure
-from ..sources.lines import LongLine
+from ..formats.records import is_exchange_record
+from ..sources.lines import Broken, LongLine, line_blocks
 from .body import BodyRules
 from .checker import Checker
 from .probe import Probe

@@ -1,13 +1,22 @@
-"""A Dask cluster to judge on: one named by its scheduler's address, or a local one started for the run."""
+"""Judging on a Dask cluster: one named by its scheduler's address, or a local one started for the run; the units and
+the placing are those of a local run (units.py), so the report is the same."""
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+import orjson
+
 from .. import install_line
+from ..check import Checker
+from ..contract import JsonObject
+from ..findings import Tally
+from ..formats.items import Item
+from .units import Judged, Placer, Stream, Unit, from_worker, in_order, judge, units_of
 
 
 class ClusterError(Exception):
@@ -44,3 +53,45 @@ def connect(scheduler: str, jobs: int) -> Iterator[Any]:
         except (OSError, TimeoutError) as exc:
             raise ClusterError(f"{scheduler}: the scheduler does not answer ({exc})") from exc
         yield client
+
+
+_cluster_checkers: dict[tuple[str, str], Checker] = {}  # on a Dask worker: compiled once per contract and options
+
+
+def judge_remote(unit: Unit | list[Any], contract: bytes, key: str, options: dict[str, Any], detail: bool) -> Judged:
+    """A unit judged on a Dask worker (a task): the checker is compiled on the worker's first task and kept."""
+    cache_key = (key, orjson.dumps(options, option=orjson.OPT_SORT_KEYS).decode())
+    checker = _cluster_checkers.get(cache_key)
+    if checker is None:
+        checker = _cluster_checkers[cache_key] = Checker(orjson.loads(contract), **options)
+        gc.freeze()  # as in a local worker: the compiled contract lives as long as the worker
+    return judge(checker, from_worker(unit), detail)
+
+
+def judge_on_cluster(
+    items: Iterable[Item],
+    document: JsonObject,
+    options: dict[str, Any],
+    client: Any,
+    detail: bool = False,
+    stream: Stream | None = None,
+) -> Iterator[Tally]:
+    """One Tally per unit of work, in input order, judged as tasks on a Dask cluster (`client`): the units and the
+    placing are those of a local run, so the report is the same. Ranges and files travel as paths or URLs that the
+    workers read themselves; at most sixteen tasks per worker thread are in flight."""
+    import hashlib
+
+    checker = Checker(document, **options)  # here only for a HAR file handed to the streaming parser
+    placer = Placer(checker, detail, stream)
+    contract = orjson.dumps(document)
+    key = hashlib.sha256(contract).hexdigest()
+    shared = client.scatter(contract, broadcast=True)
+    window = 16 * max(1, sum(client.nthreads().values()))
+
+    def submit(unit: Unit | list[Any]) -> Callable[[], Judged]:
+        result: Callable[[], Judged] = client.submit(
+            judge_remote, unit, shared, key, options, detail, pure=False
+        ).result
+        return result
+
+    yield from in_order(units_of(items), submit, window, placer)

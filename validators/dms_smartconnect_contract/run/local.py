@@ -1,37 +1,20 @@
 """Judge a stream of items in this process or over worker processes: units of work in, one Tally per unit out, in
-input order.
-
-A unit is a JSONL chunk or a HAR range (byte ranges the worker reads itself), a compressed capture file (read
-whole by the worker, as a stream), or a batch of other items. Whatever path judged it, the unit comes back as a
-Tally; a range's lines or entries are renumbered here, once those before it are counted. A HAR range that does not parse, or whose commas do not join it to the range before, hands the rest of
-its file to the streaming parser, here.
-"""
+input order (see units.py)."""
 
 from __future__ import annotations
 
 import gc
 import os
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from itertools import chain
-from pathlib import Path
 from typing import Any
 
-import orjson
-
 from ..check import Checker
-from ..check.chunks import judge_capture_file, judge_chunk, judge_har_chunk
 from ..contract import JsonObject
 from ..findings import Tally
-from ..formats.har_ranges import Parsed
-from ..formats.items import HAR_ENTRY, CaptureFile, HarChunk, HarEntry, Item, JsonlChunk, Single
+from ..formats.items import CaptureFile, HarChunk, Item, JsonlChunk
+from .units import Judged, Placer, Stream, Unit, from_worker, in_order, judge, units_of
 
-BATCH = 100  # items other than JSONL chunks per unit of work (a HAR entry is parsed whole: a few kilobytes)
-Unit = JsonlChunk | HarChunk | CaptureFile | list[Single]
-# A unit judged: its tally, its count of lines or entries, and for a HAR range how its text began and ended; None
-# for a HAR range that did not parse.
-Judged = tuple[Tally, int, Parsed | None] | None
-Stream = Callable[[Path, int], Iterable[Single]]  # the streaming parser of a HAR, from an entry on
 _worker: tuple[Checker, bool] | None = None  # the checker of a worker process, and whether items are kept
 
 
@@ -47,129 +30,9 @@ def _start_worker(document: JsonObject | None, options: dict[str, Any], detail: 
         _worker = (Checker(document, **options), detail)
 
 
-def _judge(checker: Checker, unit: Unit, detail: bool) -> Judged:
-    judged = _judge_unit(checker, unit, detail)
-    if judged is not None and checker.coverage is not None:
-        judged[0].coverage = checker.take_coverage()
-    return judged
-
-
-def _judge_unit(checker: Checker, unit: Unit, detail: bool) -> Judged:
-    if isinstance(unit, JsonlChunk):
-        tally, lines = judge_chunk(checker, unit, detail)
-        return tally, lines, None
-    if isinstance(unit, HarChunk):
-        return judge_har_chunk(checker, unit, detail)
-    if isinstance(unit, CaptureFile):
-        tally, count = judge_capture_file(checker, unit, detail)
-        return tally, count, None
-    tally = Tally(detail=detail)
-    for item in unit:
-        tally.add(checker.judge(item))
-    return tally, 0, None
-
-
 def _judge_in_worker(unit: Unit | list[Any]) -> Judged:
     assert _worker is not None
-    return _judge(_worker[0], _from_worker(unit), _worker[1])
-
-
-def _from_worker(unit: Unit | list[Any]) -> Unit:
-    """A unit as _for_worker sent it, made whole again."""
-    if isinstance(unit, list):
-        return [HarEntry(item[1], orjson.loads(item[2])) if type(item) is tuple else item for item in unit]
-    return unit
-
-
-def _for_worker(unit: Unit) -> Unit | list[Any]:
-    """A unit as it crosses to a worker: HAR entries as JSON text, which pickles far cheaper than nested objects."""
-    if not isinstance(unit, list):
-        return unit
-    return [("har", item.location, orjson.dumps(item.entry)) if isinstance(item, HarEntry) else item for item in unit]
-
-
-def _units(items: Iterable[Item]) -> Iterator[Unit]:
-    batch: list[Single] = []
-    for item in items:
-        if isinstance(item, JsonlChunk | HarChunk | CaptureFile):
-            if batch:
-                yield batch
-                batch = []
-            yield item
-        else:
-            batch.append(item)
-            if len(batch) >= BATCH:
-                yield batch
-                batch = []
-    if batch:
-        yield batch
-
-
-class _Placer:
-    """Puts judged units in place: renumbers ranges after what came before them in their file, and hands a HAR file
-    to the streaming parser from the first range that does not join."""
-
-    def __init__(self, checker: Checker, detail: bool, stream: Stream | None) -> None:
-        self.checker, self.detail, self.stream = checker, detail, stream
-        self.lines: dict[str, int] = {}  # JSONL lines counted so far, by file
-        self.entries: dict[str, int] = {}  # HAR entries counted so far, by file
-        self.trailing: dict[str, bool] = {}  # whether the last HAR range of a file ended with a comma
-        self.streamed: set[str] = set()  # HAR files handed to the streaming parser
-
-    def wanted(self, unit: Unit) -> bool:
-        """Whether a unit still needs judging (not a range of a file already handed to the streaming parser); for
-        units judged in order only."""
-        return not (isinstance(unit, HarChunk) and not unit.first and unit.path in self.streamed)
-
-    def place(self, unit: Unit | None, judged: Judged) -> Iterator[Tally]:
-        if isinstance(unit, JsonlChunk):
-            assert judged is not None
-            tally, lines, _ = judged
-            # A chunk at offset 0 starts a file (again: the same file may be given twice).
-            before = self.lines.get(unit.path, 0) if unit.start else 0
-            self.lines[unit.path] = before + lines
-            tally.renumber(f"{unit.path}:", before)
-            yield tally
-        elif isinstance(unit, HarChunk):
-            yield from self._place_har(unit, judged)
-        else:
-            assert judged is not None
-            yield judged[0]
-
-    def _place_har(self, unit: HarChunk, judged: Judged) -> Iterator[Tally]:
-        if unit.first:
-            self.streamed.discard(unit.path)  # the same file given again is read again
-        elif unit.path in self.streamed:
-            return
-        before = 0 if unit.first else self.entries.get(unit.path, 0)
-        if judged is None or not self._joins(unit, judged[2]):
-            self.streamed.add(unit.path)
-            yield from self._streamed(Path(unit.path), before)
-            return
-        tally, entries, parsed = judged
-        assert parsed is not None
-        self.entries[unit.path] = before + entries
-        self.trailing[unit.path] = parsed.trailing_comma
-        tally.renumber(f"{unit.path}{HAR_ENTRY}", before)
-        yield tally
-
-    def _joins(self, unit: HarChunk, parsed: Parsed | None) -> bool:
-        """Whether a range's commas join it to the one before: exactly one comma between two ranges, none at the
-        ends of the array."""
-        if parsed is None:
-            return False
-        if unit.last and parsed.trailing_comma:
-            return False
-        if unit.first:
-            return not parsed.leading_comma
-        return parsed.leading_comma != self.trailing.get(unit.path, False)
-
-    def _streamed(self, path: Path, before: int) -> Iterator[Tally]:
-        assert self.stream is not None, "HAR ranges come from a reader, which streams them too"
-        for batch in _units(self.stream(path, before)):
-            judged = _judge(self.checker, batch, self.detail)
-            assert judged is not None
-            yield judged[0]
+    return judge(_worker[0], from_worker(unit), _worker[1])
 
 
 def judge_all(
@@ -183,13 +46,13 @@ def judge_all(
     """One Tally per unit of work, in input order. With jobs > 1 and more than one unit, units go to a pool of worker
     processes, at most 2 * workers in flight, so that a fast reader cannot pile a capture up in memory. `stream`
     reads a HAR file with the streaming parser, from an entry on, for a file whose ranges do not join."""
-    units = _units(items)
+    units = units_of(items)
     first = next(units, None)
     second = next(units, None)
     if first is None:
         return
     checker = Checker(document, **options)
-    placer = _Placer(checker, detail, stream)
+    placer = Placer(checker, detail, stream)
     # What exists now (the compiled contract) lives as long as the run: keep the collector from rescanning it.
     gc.freeze()
     # A process that parses HAR entries itself keeps one worker fewer beside it, so that no core is shared.
@@ -197,7 +60,7 @@ def judge_all(
     if jobs <= 1 or workers < 1 or second is None:
         for unit in chain([first], [second] if second is not None else [], units):
             if placer.wanted(unit):
-                yield from placer.place(unit, _judge(checker, unit, detail))
+                yield from placer.place(unit, judge(checker, unit, detail))
         return
     import multiprocessing  # here: a run of one unit of work never starts a pool
 
@@ -209,65 +72,7 @@ def judge_all(
     initargs = (None if forking else document, options, detail)
     with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
         submit = lambda unit: pool.apply_async(_judge_in_worker, (unit,)).get  # noqa: E731
-        yield from _in_order(chain([first, second], units), submit, 2 * workers, placer)
-
-
-def _in_order(
-    units: Iterable[Unit], submit: Callable[[Unit | list[Any]], Callable[[], Judged]], window: int, placer: _Placer
-) -> Iterator[Tally]:
-    """Units handed to `submit` (which returns how to wait for the result), at most `window` in flight, their
-    results placed in input order. A range is read by whoever judges it; a batch travels whole, and only a range's
-    description stays here."""
-    pending: deque[tuple[Unit | None, Callable[[], Judged]]] = deque()
-    for unit in units:
-        pending.append((None if isinstance(unit, list) else unit, submit(_for_worker(unit))))
-        if len(pending) >= window:
-            done, result = pending.popleft()
-            yield from placer.place(done, result())
-    while pending:
-        done, result = pending.popleft()
-        yield from placer.place(done, result())
+        yield from in_order(chain([first, second], units), submit, 2 * workers, placer)
 
 
 # --- a Dask cluster: the same units, judged on its workers, placed and reduced here ------------------------------
-
-_cluster_checkers: dict[tuple[str, str], Checker] = {}  # on a Dask worker: compiled once per contract and options
-
-
-def judge_remote(unit: Unit | list[Any], contract: bytes, key: str, options: dict[str, Any], detail: bool) -> Judged:
-    """A unit judged on a Dask worker (a task): the checker is compiled on the worker's first task and kept."""
-    cache_key = (key, orjson.dumps(options, option=orjson.OPT_SORT_KEYS).decode())
-    checker = _cluster_checkers.get(cache_key)
-    if checker is None:
-        checker = _cluster_checkers[cache_key] = Checker(orjson.loads(contract), **options)
-        gc.freeze()  # as in a local worker: the compiled contract lives as long as the worker
-    return _judge(checker, _from_worker(unit), detail)
-
-
-def judge_on_cluster(
-    items: Iterable[Item],
-    document: JsonObject,
-    options: dict[str, Any],
-    client: Any,
-    detail: bool = False,
-    stream: Stream | None = None,
-) -> Iterator[Tally]:
-    """One Tally per unit of work, in input order, judged as tasks on a Dask cluster (`client`): the units and the
-    placing are those of a local run, so the report is the same. Ranges and files travel as paths or URLs that the
-    workers read themselves; at most sixteen tasks per worker thread are in flight."""
-    import hashlib
-
-    checker = Checker(document, **options)  # here only for a HAR file handed to the streaming parser
-    placer = _Placer(checker, detail, stream)
-    contract = orjson.dumps(document)
-    key = hashlib.sha256(contract).hexdigest()
-    shared = client.scatter(contract, broadcast=True)
-    window = 16 * max(1, sum(client.nthreads().values()))
-
-    def submit(unit: Unit | list[Any]) -> Callable[[], Judged]:
-        result: Callable[[], Judged] = client.submit(
-            judge_remote, unit, shared, key, options, detail, pure=False
-        ).result
-        return result
-
-    yield from _in_order(_units(items), submit, window, placer)

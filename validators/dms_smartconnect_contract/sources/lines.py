@@ -8,7 +8,11 @@ gigabyte-long line costs the memory of the limit, not of the line. Lines end as 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .compression import BLOCK, decompression_errors, open_stream, where_broken
+from .files import open_raw
 
 
 class LongLine(bytes):
@@ -114,3 +118,41 @@ def skip_line(read: Callable[[int], bytes], block: int) -> int:
         if found >= 0:
             return taken + found + 1
         taken += len(piece)
+
+
+class Broken(Exception):
+    """A compressed stream that breaks while it is read; the message says where and why."""
+
+
+def line_blocks(
+    path: str, compression: str | None, options: dict[str, Any] | None = None, limit: int = 1 << 62
+) -> Iterator[list[bytes]]:
+    """The lines of a JSONL file (ends kept), a list per block of about a megabyte, decompressed as they are read;
+    a line over `limit` bytes is kept only as far as the limit (a LongLine). Raises Broken where the stream breaks,
+    once every whole line before the break has been given."""
+    broken = decompression_errors() if compression else ()
+    with open_raw(path, options) as raw:
+        stream = open_stream(raw, compression)
+        splitter = Lines(limit)
+        pieces: list[bytes] = []
+        size = 0
+        while True:
+            error = None
+            try:
+                piece = stream.read1(BLOCK)  # what one read of the file gives: nothing decompressed is lost
+            except broken as exc:
+                piece, error = b"", exc
+            pieces.append(piece)
+            size += len(piece)
+            if size >= BLOCK or not piece:
+                lines = splitter.feed_pieces(pieces)
+                pieces, size = [], 0
+                if not piece and error is None:
+                    lines += splitter.feed(b"")  # the last line, which may end without a line break
+                if lines:
+                    yield lines
+            if error is not None:
+                assert compression is not None
+                raise Broken(where_broken(raw, compression, error)) from error
+            if not piece:
+                return

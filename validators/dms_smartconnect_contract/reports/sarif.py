@@ -1,32 +1,25 @@
-"""Reports that CI systems read: SARIF 2.1.0 (code scanning, IDEs) and GitHub Actions workflow commands.
+"""SARIF 2.1.0, for code scanning and IDEs: one run of the tool, a result per finding of every judged exchange (and
+one per unreadable item), streamed as they come.
 
-- sarif: one run of the tool; a result per finding of every judged exchange (and one per unreadable item), streamed
-  as they come; `ruleId` is our rule id, the rules it names are described at the end with help text, and each result
-  carries the provenance of the contract rule it breaks (documented, with its sources, or inferred, with its
-  evidence). Locations point at the capture: file and line for JSONL, the file and a logical location
-  `log/entries/N` for a HAR entry, the file for a body file; the JSON pointer into the body is a property.
-- github: an `::error` or `::warning` command per findings group at its first location (GitHub shows only the first
-  few annotations of a step), with the count and the other samples in the message; one per unreadable item kept;
-  then the summary, as a notice and as a plain line. Escaped as GitHub documents.
+`ruleId` is our rule id; the rules it names are described at the end with help text, and each result carries the
+provenance of the contract rule it breaks (documented, with its sources, or inferred, with its evidence). Locations
+point at the capture: file and line for JSONL, the file and a logical location `log/entries/N` for a HAR entry, the
+file for a body file; the JSON pointer into the body is a property.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any, TextIO
 
 import orjson
 
 from .. import __version__
 from ..findings import LIMITS, RULES, UNREADABLE_RULE, Finding, Outcome, Result, Severity, Tally
-from ..formats.items import HAR_ENTRY
 from ..run.verdict import RunVerdict
-from ..sources.files import split_name
-from .text import Reporter, ordered_groups, summary_line
+from .base import Reporter, split_location
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://support.huaweicloud.com/intl/en-us/api-kafka/ShowConnectorTask.html"
-_LINE = re.compile(r":(\d+)$")
 
 
 def help_text(rule: str) -> str:
@@ -40,20 +33,6 @@ def help_text(rule: str) -> str:
     if rule.startswith("schema."):
         return f"a value breaks the contract's `{rule.split('.', 1)[1]}` rule"
     return rule
-
-
-def split_location(location: str) -> tuple[str, int | None, str | None]:
-    """A report location as (file or URL, line, logical location): `f.jsonl:7` -> (f.jsonl, 7, None),
-    `f.har#/log/entries/3` -> (f.har, None, log/entries/3), `body.json` -> (body.json, None, None)."""
-    if HAR_ENTRY in location:
-        path, _, index = location.partition(HAR_ENTRY)
-        return path, None, f"log/entries/{index}"
-    found = _LINE.search(location)
-    if found is not None:
-        path = location[: found.start()]
-        if split_name(path)[0] in (".jsonl", ".ndjson"):
-            return path, int(found.group(1)), None
-    return location, None, None
 
 
 class SarifReporter(Reporter):
@@ -146,55 +125,3 @@ def _properties(finding: Finding) -> dict[str, Any]:
 
 
 # --- GitHub Actions ------------------------------------------------------------------------------------------------
-
-
-def escape_data(text: str) -> str:
-    """A workflow command's message, escaped as GitHub's toolkit does (escapeData)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    """A workflow command's property value (escapeProperty): the message's escapes, and `:` and `,`."""
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-class GithubReporter(Reporter):
-    """GitHub Actions workflow commands: annotations per findings group, then the summary."""
-
-    detail = False
-
-    def add_result(self, result: Result) -> None:  # pragma: no cover - detail is off: groups are read at the end
-        raise AssertionError("the github report lists groups, not items")
-
-    def finish(self, total: Tally, verdict: RunVerdict) -> None:
-        write = self.out.write
-        for (rule, pointer, severity, basis), group in ordered_groups(total):
-            where = pointer or "(exchange)"
-            others = group.samples[1:]
-            more = group.count - len(group.samples)
-            also = ", ".join(others) + (f" and {more} more" if more > 0 else "")
-            text = f"{group.first.message} [{basis}]; {group.count} time(s)" + (f", also at {also}" if also else "")
-            command = "error" if severity is Severity.ERROR else "warning"
-            write(_command(command, group.samples[0], f"{rule} at {where}", text))
-        for result in total.unreadable_items:
-            write(_command("error", result.location, result.rule or "unreadable", result.reason))
-        if total.unreadable > len(total.unreadable_items):
-            write(
-                f"::error title=unreadable::{total.unreadable - len(total.unreadable_items)} more unreadable item(s)\n"
-            )
-        line = summary_line(total)
-        if verdict.reason:
-            write(f"::error title=smartconnect-contract::{escape_data(verdict.reason)}\n")
-        write(f"::notice title=smartconnect-contract::{escape_data(line)}\n")
-        write(line + "\n")
-
-
-def _command(kind: str, location: str, title: str, message: str) -> str:
-    path, line, logical = split_location(location)
-    properties = [f"file={escape_property(path)}"]
-    if line is not None:
-        properties.append(f"line={line}")
-    if logical is not None:
-        title = f"{title} ({logical})"
-    properties.append(f"title={escape_property(title)}")
-    return f"::{kind} {','.join(properties)}::{escape_data(message)}\n"

@@ -1,0 +1,77 @@
+"""Whole capture files read as streams where they are judged: compressed HAR and body files, and why a file could not be read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from ..sources.compression import decompression_errors, open_stream, where_broken
+from ..sources.files import is_url, open_raw, scrub
+from .har import har_entries, har_shape_problem_of
+from .items import (
+    CaptureFile,
+    Exchange,
+    Single,
+    Unreadable,
+)
+
+
+def capture_file_items(unit: CaptureFile, status: int, content_type: str, max_body_size: int) -> Iterator[Single]:
+    """The items of a compressed HAR or body file, read where it is judged (JSONL goes by line_blocks)."""
+    name, compression = unit.path, unit.compression
+    try:
+        with open_raw(name, unit.options) as raw:
+            head, problem = _head(raw, compression)
+        if problem:
+            yield Unreadable(name, problem)
+            return
+        if not head.strip() and unit.kind in ("HAR", "body"):
+            yield Unreadable(name, EMPTY_FILE.format(kind=unit.kind))
+            return
+        if unit.kind == "body":
+            with open_raw(name, unit.options) as raw:
+                body = open_stream(raw, compression).read(max_body_size + 1)
+            yield Exchange(name, status, content_type, None, body)
+            return
+        with open_raw(name, unit.options) as raw:
+            shape = har_shape_problem_of(open_stream(raw, compression))
+        if shape:
+            yield Unreadable(name, shape)
+            return
+        with open_raw(name, unit.options) as raw:
+            yield from har_entries(name, raw, compression, limit=max_body_size)
+    except Exception as exc:
+        yield Unreadable(name, read_failure(name, exc, unit.options))
+
+
+def read_failure(name: str, exc: Exception, options: dict[str, Any] | None) -> str:
+    """Why a file could not be read, scrubbed of secrets; re-raises what is no reading failure of a local file."""
+    if not is_url(name) and not isinstance(exc, OSError):
+        raise exc
+    detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else " ".join(str(exc).split())
+    return f"cannot be read: {scrub(detail or type(exc).__name__, options)}"
+
+
+def _head(raw: IO[bytes], compression: str | None) -> tuple[bytes, str | None]:
+    """The first bytes of a decompressed file (up to _BLANK_LIMIT), or why they cannot be read."""
+    try:
+        return open_stream(raw, compression).read(_BLANK_LIMIT), None
+    except decompression_errors() as exc:
+        return b"", where_broken(raw, compression or "", exc)
+
+
+_BLANK_LIMIT = 1 << 16
+
+
+EMPTY_FILE = "empty file (a {kind} file must hold a JSON document)"
+
+
+def is_blank(path: Path) -> bool:
+    """Whether a file holds nothing but white space (read only when small: a large file is not blank in practice,
+    and its parser then says so)."""
+    size = path.stat().st_size
+    if size > _BLANK_LIMIT:
+        return False
+    with path.open("rb") as handle:
+        return not handle.read().strip()

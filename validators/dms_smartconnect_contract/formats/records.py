@@ -1,0 +1,59 @@
+"""JSONL exchange records: a line that holds a status, headers and a recorded body, read as an exchange."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .bodies import recorded_body, string_or_none
+from .items import (
+    NOT_PARSED,
+    Exchange,
+    Single,
+)
+
+# Keys that make a JSONL line an exchange record, beside an integer status: a recorded body, or a headers object.
+RECORD_BODY_KEYS = frozenset({"body", "body_text", "body_base64"})
+
+
+RECORD_MARKERS = RECORD_BODY_KEYS | {"headers"}
+
+
+def is_exchange_record(value: Any) -> bool:
+    """Whether a decoded JSONL line is an exchange record rather than a bare response body: an object with an
+    integer `status` and a recorded body (`body`, `body_text`, `body_base64`) or a `headers` object. A task body
+    carries none of these keys, so one whose own `status` holds an integer stays a body (and a type error)."""
+    if type(value) is not dict or type(value.get("status")) is not int:
+        return False
+    return not RECORD_BODY_KEYS.isdisjoint(value) or isinstance(value.get("headers"), dict)
+
+
+def exchange_record(location: str, record: dict[str, Any], default_content_type: str) -> Single:
+    """An exchange from a JSONL record: keys status, body | body_text | body_base64, and optional method, url,
+    headers, content_type (default: the Content-Type header, else `default_content_type`)."""
+    headers = None
+    if isinstance(record.get("headers"), dict):
+        headers = {str(k).lower(): str(v) for k, v in record["headers"].items()}
+    content_type = (
+        string_or_none(record.get("content_type")) or (headers or {}).get("content-type") or default_content_type
+    )
+    parsed: Any = NOT_PARSED
+    body: bytes | None
+    body_error: str | None
+    if "body" in record:
+        parsed, body, body_error = record["body"], b"", None
+    elif "body_text" in record:
+        body, body_error = recorded_body(string_or_none(record["body_text"]), False, "body_text")
+    else:
+        body, body_error = recorded_body(string_or_none(record.get("body_base64")), True, "body_base64")
+    return Exchange(
+        location,
+        record["status"],
+        content_type,
+        headers,
+        body,
+        method=string_or_none(record.get("method")),
+        url=string_or_none(record.get("url")),
+        parsed=parsed,
+        body_error=body_error,
+        credentials=(record.get("headers"), record.get("request_headers")),
+    )

@@ -1,0 +1,90 @@
+"""What every renderer shares: the Reporter interface, the order of groups, the record of a result, the
+line of a finding and of the summary, and where a location points."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, TextIO
+
+from ..findings import UNREADABLE_RULE, Finding, Group, GroupKey, Outcome, Result, Severity, Tally
+from ..formats.items import HAR_ENTRY
+from ..run.verdict import RunVerdict
+from ..sources.files import split_name
+
+SAMPLES = 3
+
+
+class Reporter:
+    """The interface of every renderer. `detail`: whether it lists items, so that tallies must keep them."""
+
+    detail = True
+    coverage: dict[str, Any] | None = None  # with --coverage: what the traffic exercised (contract_coverage)
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def add(self, tally: Tally) -> None:
+        """The items of one unit of work, in order (a reporter that lists none reads the total at the end)."""
+        for result in tally.items:
+            self.add_result(result)
+
+    def add_result(self, result: Result) -> None:
+        raise NotImplementedError
+
+    def finish(self, total: Tally, verdict: RunVerdict) -> None:
+        """Write what was held back until the end, the run's verdict among it."""
+        raise NotImplementedError
+
+
+def ordered_groups(total: Tally) -> list[tuple[GroupKey, Group]]:
+    """A run's findings groups as reports list them: errors first, then the most frequent."""
+    return sorted(total.groups.items(), key=lambda kv: (kv[0][2] is not Severity.ERROR, -kv[1].count, kv[0]))
+
+
+def result_record(result: Result) -> dict[str, object]:
+    """One judged or unreadable item as the JSON reports give it."""
+    record: dict[str, object] = {
+        "location": result.location,
+        "outcome": result.outcome.value,
+        "violations": [finding.as_dict() for finding in result.findings],
+    }
+    if result.reason:
+        record["reason"] = result.reason
+    if result.outcome is Outcome.UNREADABLE:
+        record["rule"] = result.rule or UNREADABLE_RULE
+    return record
+
+
+def finding_line(finding: Finding) -> str:
+    return f"{finding.rule} at {finding.pointer or '(exchange)'}: {finding.message} [{finding.basis}]"
+
+
+def finding_detail(finding: Finding) -> str:
+    """A finding's line, and the evidence of its rule when the rule is inferred."""
+    evidence = finding.provenance.evidence
+    return finding_line(finding) + (f"\n    {finding.provenance.kind}: {evidence}" if evidence else "")
+
+
+def summary_line(summary: Tally) -> str:
+    """The one-line summary of a run."""
+    return (
+        f"{summary.total} item(s): {summary.conforming} conforming, {summary.violating} violating, "
+        f"{summary.skipped} skipped, {summary.unreadable} unreadable"
+    )
+
+
+_LINE = re.compile(r":(\d+)$")
+
+
+def split_location(location: str) -> tuple[str, int | None, str | None]:
+    """A report location as (file or URL, line, logical location): `f.jsonl:7` -> (f.jsonl, 7, None),
+    `f.har#/log/entries/3` -> (f.har, None, log/entries/3), `body.json` -> (body.json, None, None)."""
+    if HAR_ENTRY in location:
+        path, _, index = location.partition(HAR_ENTRY)
+        return path, None, f"log/entries/{index}"
+    found = _LINE.search(location)
+    if found is not None:
+        path = location[: found.start()]
+        if split_name(path)[0] in (".jsonl", ".ndjson"):
+            return path, int(found.group(1)), None
+    return location, None, None

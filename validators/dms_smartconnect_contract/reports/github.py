@@ -1,0 +1,60 @@
+"""GitHub Actions workflow commands: an annotation per findings group at its first location, then the
+summary; escaped as GitHub's toolkit escapes them."""
+
+from __future__ import annotations
+
+from ..findings import Result, Severity, Tally
+from ..run.verdict import RunVerdict
+from .base import Reporter, ordered_groups, split_location, summary_line
+
+
+def escape_data(text: str) -> str:
+    """A workflow command's message, escaped as GitHub's toolkit does (escapeData)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A workflow command's property value (escapeProperty): the message's escapes, and `:` and `,`."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+class GithubReporter(Reporter):
+    """GitHub Actions workflow commands: annotations per findings group, then the summary."""
+
+    detail = False
+
+    def add_result(self, result: Result) -> None:  # pragma: no cover - detail is off: groups are read at the end
+        raise AssertionError("the github report lists groups, not items")
+
+    def finish(self, total: Tally, verdict: RunVerdict) -> None:
+        write = self.out.write
+        for (rule, pointer, severity, basis), group in ordered_groups(total):
+            where = pointer or "(exchange)"
+            others = group.samples[1:]
+            more = group.count - len(group.samples)
+            also = ", ".join(others) + (f" and {more} more" if more > 0 else "")
+            text = f"{group.first.message} [{basis}]; {group.count} time(s)" + (f", also at {also}" if also else "")
+            command = "error" if severity is Severity.ERROR else "warning"
+            write(_command(command, group.samples[0], f"{rule} at {where}", text))
+        for result in total.unreadable_items:
+            write(_command("error", result.location, result.rule or "unreadable", result.reason))
+        if total.unreadable > len(total.unreadable_items):
+            write(
+                f"::error title=unreadable::{total.unreadable - len(total.unreadable_items)} more unreadable item(s)\n"
+            )
+        line = summary_line(total)
+        if verdict.reason:
+            write(f"::error title=smartconnect-contract::{escape_data(verdict.reason)}\n")
+        write(f"::notice title=smartconnect-contract::{escape_data(line)}\n")
+        write(line + "\n")
+
+
+def _command(kind: str, location: str, title: str, message: str) -> str:
+    path, line, logical = split_location(location)
+    properties = [f"file={escape_property(path)}"]
+    if line is not None:
+        properties.append(f"line={line}")
+    if logical is not None:
+        title = f"{title} ({logical})"
+    properties.append(f"title={escape_property(title)}")
+    return f"::{kind} {','.join(properties)}::{escape_data(message)}\n"
