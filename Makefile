@@ -28,11 +28,12 @@ lint-contract: $(STAMP) node_modules/.installed
 	$(BIN)/smartconnect-contract lint openapi.yaml
 	npx --no-install spectral lint --fail-severity=warn openapi.yaml
 
-## Everything CI checks besides the tests: code lint and types, contract lint, generated/ drift.
+## Everything CI checks besides the tests: code lint and types, the layers, contract lint, generated/ drift.
 check: $(STAMP) lint-contract
 	$(BIN)/ruff check validators scripts tests bench
 	$(BIN)/ruff format --check validators scripts tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python scripts/generate.py --check
 
 test: $(STAMP) node_modules/.installed

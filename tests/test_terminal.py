@@ -8,10 +8,9 @@ import pytest
 
 from dms_smartconnect_contract.contract.provenance import Provenance
 from dms_smartconnect_contract.exitcodes import ExitCode
-from dms_smartconnect_contract.findings import Finding, Outcome, Result, Severity, Tally
+from dms_smartconnect_contract.findings import Finding, Outcome, Result, RunVerdict, Severity, Tally
 from dms_smartconnect_contract.reports import make_reporter
 from dms_smartconnect_contract.run.progress import Progress, progress_wanted
-from dms_smartconnect_contract.run.verdict import RunVerdict
 
 
 class Terminal(io.StringIO):

@@ -15,8 +15,22 @@ from typing import Any
 
 from .contract.coverage import Coverage
 from .contract.provenance import Provenance
-from .formats.items import source_of
+from .exitcodes import ExitCode
 from .redact import mask
+
+# Where an item is: `file`, `file:LINE` (JSONL), `file#/log/entries/N` (HAR).
+HAR_ENTRY = "#/log/entries/"
+
+
+def har_location(path: str, index: int) -> str:
+    """Where a HAR entry is: `file#/log/entries/N`."""
+    return f"{path}{HAR_ENTRY}{index}"
+
+
+def source_of(location: str) -> str:
+    """The file an item's location names: the location itself, or the part before a HAR entry's pointer. (JSONL
+    lines are counted by their chunk, which knows its file.)"""
+    return location.split(HAR_ENTRY, 1)[0]
 
 
 class Severity(str, Enum):
@@ -311,3 +325,12 @@ class Tally:
             "skipped": self.skipped,
             "unreadable": self.unreadable,
         }
+
+
+@dataclass
+class RunVerdict:
+    """How a run ends: the exit code, and for a run-level failure a one-line reason and what each input held."""
+
+    exit_code: ExitCode
+    reason: str = ""
+    details: list[str] = field(default_factory=list)

@@ -14,10 +14,10 @@ from typing import Any
 
 import orjson
 
-from ..findings import SAMPLES, Outcome, Result, Tally, outcome_of
+from ..findings import SAMPLES, Outcome, Result, Tally, har_location, outcome_of
 from ..formats import har_ranges as har
 from ..formats.files import capture_file_items, read_failure
-from ..formats.items import CaptureFile, HarChunk, HarEntry, JsonlChunk, har_location
+from ..formats.items import CaptureFile, HarChunk, HarEntry, JsonlChunk
 from ..formats.records import is_exchange_record
 from ..sources.lines import Broken, LongLine, line_blocks
 from .body import BodyRules

@@ -9,6 +9,7 @@ from typing import IO, Any
 
 import ijson
 
+from ..findings import har_location
 from ..sources.compression import decompression_errors, open_stream, where_broken
 from .bodies import recorded_body, string_or_none
 from .items import (
@@ -17,7 +18,6 @@ from .items import (
     Single,
     Skipped,
     Unreadable,
-    har_location,
 )
 
 

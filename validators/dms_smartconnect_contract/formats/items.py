@@ -133,19 +133,5 @@ class CaptureFile:
     options: dict[str, Any] | None = field(default=None, repr=False)  # storage options of a URL: may hold secrets
 
 
-HAR_ENTRY = "#/log/entries/"
-
-
-def har_location(path: str, index: int) -> str:
-    """Where a HAR entry is: `file#/log/entries/N`."""
-    return f"{path}{HAR_ENTRY}{index}"
-
-
-def source_of(location: str) -> str:
-    """The file an item's location names: the location itself, or the part before a HAR entry's pointer. (JSONL
-    lines are counted by their chunk, which knows its file.)"""
-    return location.split(HAR_ENTRY, 1)[0]
-
-
 Single = Exchange | JsonlLine | HarEntry | Skipped | Unreadable  # one item, one Result
 Item = Single | JsonlChunk | HarChunk | CaptureFile

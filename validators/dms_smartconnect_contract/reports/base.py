@@ -6,9 +6,18 @@ from __future__ import annotations
 import re
 from typing import Any, TextIO
 
-from ..findings import UNREADABLE_RULE, Finding, Group, GroupKey, Outcome, Result, Severity, Tally
-from ..formats.items import HAR_ENTRY
-from ..run.verdict import RunVerdict
+from ..findings import (
+    HAR_ENTRY,
+    UNREADABLE_RULE,
+    Finding,
+    Group,
+    GroupKey,
+    Outcome,
+    Result,
+    RunVerdict,
+    Severity,
+    Tally,
+)
 from ..sources.files import split_name
 
 SAMPLES = 3

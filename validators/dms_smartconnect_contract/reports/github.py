@@ -3,8 +3,7 @@ summary; escaped as GitHub's toolkit escapes them."""
 
 from __future__ import annotations
 
-from ..findings import Result, Severity, Tally
-from ..run.verdict import RunVerdict
+from ..findings import Result, RunVerdict, Severity, Tally
 from .base import Reporter, ordered_groups, split_location, summary_line
 
 

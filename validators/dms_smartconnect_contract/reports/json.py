@@ -7,8 +7,7 @@ from typing import TextIO
 
 import orjson
 
-from ..findings import Result, Tally
-from ..run.verdict import RunVerdict
+from ..findings import Result, RunVerdict, Tally
 from .base import Reporter, result_record
 
 

@@ -6,8 +6,7 @@ import re
 from typing import Any, TextIO
 from xml.sax import saxutils
 
-from ..findings import Outcome, Result, Severity, Tally
-from ..run.verdict import RunVerdict
+from ..findings import Outcome, Result, RunVerdict, Severity, Tally
 from .base import Reporter, finding_detail, finding_line, summary_line
 
 # Characters XML 1.0 cannot hold at all, even as references: shown as U+FFFD.

@@ -14,8 +14,7 @@ from typing import Any, TextIO
 import orjson
 
 from .. import __version__
-from ..findings import LIMITS, RULES, UNREADABLE_RULE, Finding, Outcome, Result, Severity, Tally
-from ..run.verdict import RunVerdict
+from ..findings import LIMITS, RULES, UNREADABLE_RULE, Finding, Outcome, Result, RunVerdict, Severity, Tally
 from .base import Reporter, split_location
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..findings import Result, Severity, Tally
-from ..run.verdict import RunVerdict
+from ..findings import Result, RunVerdict, Severity, Tally
 from .base import Reporter, finding_line, ordered_groups, summary_line
 
 

@@ -17,9 +17,9 @@ import orjson
 
 from ..check import Checker
 from ..check.chunks import judge_capture_file, judge_chunk, judge_har_chunk
-from ..findings import Tally
+from ..findings import HAR_ENTRY, Tally
 from ..formats.har_ranges import Parsed
-from ..formats.items import HAR_ENTRY, CaptureFile, HarChunk, HarEntry, Item, JsonlChunk, Single
+from ..formats.items import CaptureFile, HarChunk, HarEntry, Item, JsonlChunk, Single
 
 BATCH = 100  # items other than JSONL chunks per unit of work (a HAR entry is parsed whole: a few kilobytes)
 

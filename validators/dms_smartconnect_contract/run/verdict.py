@@ -8,24 +8,14 @@ the user allows it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
 
 from ..exitcodes import ExitCode
-from ..findings import Tally
+from ..findings import RunVerdict, Tally
 
 SHOWN_PER_INPUT = 5
 NOT_A_CAPTURE = "not a capture file"
-
-
-@dataclass
-class RunVerdict:
-    """How a run ends: the exit code, and for a run-level failure a one-line reason and what each input held."""
-
-    exit_code: ExitCode
-    reason: str = ""
-    details: list[str] = field(default_factory=list)
 
 
 def validate_verdict(
