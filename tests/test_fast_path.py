@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dms_smartconnect_contract.check import Checker, probe
+from dms_smartconnect_contract.check import Checker, CheckOptions, probe
 from dms_smartconnect_contract.check.body import shape_of
 from dms_smartconnect_contract.check.chunks import judge_chunk
 from dms_smartconnect_contract.contract import JsonObject
@@ -291,7 +291,7 @@ def test_a_probe_holds_exactly_where_the_findings_say(storm: str, guarded: bool)
     lines = [orjson.dumps(body) + b"\n" for body in bodies]
     fast = judge_chunk(Checker(document), JsonlChunk("log.jsonl", lines), detail=False)[0]
     one_by_one = Tally()
-    checker = Checker(document, engine="full")
+    checker = Checker(document, CheckOptions(engine="full"))
     for number, line in enumerate(lines, start=1):
         one_by_one.add(checker.judge_jsonl(f"log.jsonl:{number}", line.strip()), "log.jsonl")
     assert (fast.conforming, fast.violating) == (one_by_one.conforming, one_by_one.violating)
@@ -339,8 +339,8 @@ def _checkers(document: JsonObject, strict: bool, most: int = 100) -> tuple[Chec
     later ones too."""
     if (strict, most) not in _CHECKERS:
         _CHECKERS[strict, most] = (
-            Checker(document, strict=strict, max_findings=most),
-            Checker(document, strict=strict, engine="full", max_findings=most),
+            Checker(document, CheckOptions(strict=strict, max_findings=most)),
+            Checker(document, CheckOptions(strict=strict, engine="full", max_findings=most)),
         )
     return _CHECKERS[strict, most]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from dms_smartconnect_contract.check import Checker
+from dms_smartconnect_contract.check import Checker, CheckOptions
 from dms_smartconnect_contract.check.chunks import judge_chunk
 from dms_smartconnect_contract.contract import JsonObject
 from dms_smartconnect_contract.findings import Outcome
@@ -111,8 +111,8 @@ def test_fast_engine_agrees_with_the_reference_engine(document: JsonObject, stri
     """jsonschema-rs (fast) and jsonschema (reference) give the same verdicts and findings on every example."""
     from dms_smartconnect_contract.formats.items import Exchange
 
-    fast = Checker(document, engine="fast", strict=strict)
-    reference = Checker(document, engine="reference", strict=strict)
+    fast = Checker(document, CheckOptions(engine="fast", strict=strict))
+    reference = Checker(document, CheckOptions(engine="reference", strict=strict))
     compared = 0
     for name, _, item in _all_bodies(document):
         if isinstance(item, tuple):
@@ -149,7 +149,7 @@ def test_models_accept_every_body_the_validators_accept(document: JsonObject) ->
 @pytest.mark.parametrize("strict", [False, True])
 def test_chunk_fast_path_agrees_with_judging_each_line(document: JsonObject, capture: str, strict: bool) -> None:
     """judge_chunk() decides plain lines in bulk; every line must get the Result judge() gives it alone."""
-    checker = Checker(document, strict=strict)
+    checker = Checker(document, CheckOptions(strict=strict))
     source = ROOT / "tests" / "captures" / capture
     lines = source.read_bytes().splitlines(keepends=True)
     if capture.endswith(".har"):  # the HAR's bodies, one per line, as a JSONL log of bare bodies

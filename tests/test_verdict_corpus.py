@@ -26,7 +26,7 @@ import orjson
 import pytest
 import yaml
 
-from dms_smartconnect_contract.check import Checker
+from dms_smartconnect_contract.check import Checker, CheckOptions
 from dms_smartconnect_contract.contract import JsonObject, find_operation, resolve
 from dms_smartconnect_contract.contract.provenance import iter_constraints
 from dms_smartconnect_contract.formats.items import Exchange
@@ -242,7 +242,7 @@ def _har(cases: list[Case], folder: Path, strict: bool) -> Verdicts:
 
 
 def _checker(document: JsonObject, cases: list[Case], strict: bool, engine: str) -> Verdicts:
-    checker = Checker(document, strict=strict, engine=engine)  # type: ignore[arg-type]
+    checker = Checker(document, CheckOptions(strict=strict, engine=engine))  # type: ignore[arg-type]
     verdicts = {}
     for case in cases:
         exchange = Exchange(case.name, case.status, "application/json", None, orjson.dumps(case.body))

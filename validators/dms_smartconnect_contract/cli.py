@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__, install_line
-from .check import DEFAULT_MAX_BODY_SIZE
+from .check import DEFAULT_MAX_BODY_SIZE, CheckOptions
 from .contract import ContractError, find_operation, read_document
 from .exitcodes import ExitCode
 from .findings import MAX_FINDINGS, Tally
@@ -116,16 +116,16 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
         return _error("an input cannot be read", str(exc), "Check the path or URL; nothing was validated.")
     size = total_size([path for path in args.paths if isinstance(path, Path)]) + reader.remote_bytes()
     jobs = args.jobs if args.jobs > 0 else usable_cores()
-    options = {
-        "strict": args.strict,
-        "engine": args.engine,
-        "max_body_size": args.max_body_size,
-        "max_findings": args.max_findings,
-        "default_status": args.status,
-        "default_content_type": args.content_type,
-        "host": args.host,
-        "coverage": args.coverage,
-    }
+    options = CheckOptions(
+        strict=args.strict,
+        engine=args.engine,
+        max_body_size=args.max_body_size,
+        max_findings=args.max_findings,
+        default_status=args.status,
+        default_content_type=args.content_type,
+        host=args.host,
+        coverage=args.coverage,
+    )
     try:
         out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     except OSError as exc:

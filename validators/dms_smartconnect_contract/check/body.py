@@ -28,8 +28,9 @@ from ..contract.provenance import Provenance
 from ..findings import LIMIT_GROUP, MAX_FINDINGS, Finding, GroupKey, Outcome, Severity, findings_limit
 from .drift import DriftWalker
 from .explain import DRIFT_KEYWORDS, Explained, Stub, explain, explain_cached, stubs_cached
+from .options import Engine
 from .probe import Probe, ProbeMaker
-from .schemas import Engine, SchemaValidator
+from .schemas import SchemaValidator
 
 _CACHED = 10_000  # shapes kept; the cache starts over when full
 # Where stripping an inferred rule could change another rule's meaning: the fast path then does not hold.

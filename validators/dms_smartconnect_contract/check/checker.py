@@ -12,7 +12,7 @@ import orjson
 from ..contract import JsonObject, Operation, default_reading, find_operation, provenance, strict_reading
 from ..contract.coverage import Coverage, Plan
 from ..contract.provenance import Provenance
-from ..findings import MAX_FINDINGS, NOT_RECORDED, Finding, Outcome, Result, Severity, decode_limit, outcome_of
+from ..findings import NOT_RECORDED, Finding, Outcome, Result, Severity, decode_limit, outcome_of
 from ..formats.credentials import credentials
 from ..formats.har import har_entry
 from ..formats.items import NOT_PARSED, Exchange, HarEntry, JsonlLine, Oversized, Single, Skipped, Unreadable
@@ -20,9 +20,8 @@ from ..formats.records import exchange_record, is_exchange_record
 from ..redact import mask_values, preview
 from .body import BodyRules
 from .explain import UNSTATED, rule_provenance
-from .schemas import Engine, SchemaValidator
-
-DEFAULT_MAX_BODY_SIZE = 16 * 1024 * 1024
+from .options import CheckOptions
+from .schemas import SchemaValidator
 
 
 @dataclass(frozen=True)
@@ -34,40 +33,26 @@ class _Header:
 
 
 class Checker:
-    """Checks exchanges against the contract's operation; compiled once, then used for every item.
+    """Checks exchanges against the contract's operation; compiled once, then used for every item."""
 
-    `engine` "fast" is jsonschema-rs with the fast path for bodies; "full" is jsonschema-rs on the full path (every
-    error of each reading explained); "reference" is the jsonschema library on the full path. The tests hold all
-    three to the same reports."""
-
-    def __init__(
-        self,
-        document: JsonObject,
-        *,
-        strict: bool = False,
-        engine: Engine = "fast",
-        max_body_size: int = DEFAULT_MAX_BODY_SIZE,
-        max_findings: int = MAX_FINDINGS,
-        default_status: int = 200,
-        default_content_type: str = "application/json",
-        host: str | None = None,
-        coverage: bool = False,
-    ) -> None:
+    def __init__(self, document: JsonObject, options: CheckOptions | None = None) -> None:
+        options = options or CheckOptions()
+        self.options = options
         self.operation: Operation = find_operation(document)
         # What the traffic exercised (validate --coverage): counted here, taken into each unit's tally.
-        self.plan: Plan | None = Plan.of(document) if coverage else None
-        self.coverage: Coverage | None = Coverage() if coverage else None
-        self.max_body_size = max_body_size
-        self.max_findings = max_findings
-        self.default_status = default_status
-        self.default_content_type = default_content_type
-        self.host = host.lower() if host else None
-        self.strict = strict
+        self.plan: Plan | None = Plan.of(document) if options.coverage else None
+        self.coverage: Coverage | None = Coverage() if options.coverage else None
+        self.max_body_size = options.max_body_size
+        self.max_findings = options.max_findings
+        self.default_status = options.default_status
+        self.default_content_type = options.default_content_type
+        self.host = options.host.lower() if options.host else None
+        self.strict = options.strict
         self._path = _path_pattern(self.operation.path)
         rules = self.operation.extensions
         self._statuses = provenance.of(rules, "responses") or UNSTATED
         self._content = provenance.of(rules, "content") or UNSTATED
-        self._engine = engine
+        self._engine = options.engine
         # Compiled when first needed (a log of bare bodies never meets an error status), and once for every status
         # that shares a schema (the error statuses share one body and one header schema).
         self._bodies: dict[tuple[str, str], BodyRules | None] = {}

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any
 
 from ..contract import JsonObject
 from ..contract.provenance import Provenance
+from .options import Engine
 
-Engine = Literal["fast", "full", "reference"]
 _MISSING: Any = object()
 
 

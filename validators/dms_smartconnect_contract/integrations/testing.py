@@ -32,10 +32,10 @@ class ContractViolation(AssertionError):
 
 @lru_cache(maxsize=4)
 def _checker(strict: bool) -> Any:
-    from ..check import Checker
+    from ..check import Checker, CheckOptions
     from ..contract import read_document
 
-    return Checker(read_document(), strict=strict)
+    return Checker(read_document(), CheckOptions(strict=strict))
 
 
 def _exchange(response: Any, status: int | None, content_type: str | None) -> Any:

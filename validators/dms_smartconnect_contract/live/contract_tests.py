@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.core.failures import FailureGroup
 
-from ..check import Checker
+from ..check import Checker, CheckOptions
 from ..contract import JsonObject, find_operation, read_document
 from ..findings import Severity
 from ..formats.items import Exchange
@@ -37,7 +37,7 @@ BUILTIN_CHECKS = (
 
 @functools.cache
 def _strict_checker() -> Checker:
-    return Checker(read_document(), strict=True)
+    return Checker(read_document(), CheckOptions(strict=True))
 
 
 @schemathesis.check

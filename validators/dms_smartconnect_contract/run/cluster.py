@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 from .. import install_line
-from ..check import Checker
+from ..check import Checker, CheckOptions
 from ..contract import JsonObject
 from ..findings import Tally
 from ..formats.items import Item
@@ -55,15 +55,17 @@ def connect(scheduler: str, jobs: int) -> Iterator[Any]:
         yield client
 
 
-_cluster_checkers: dict[tuple[str, str], Checker] = {}  # on a Dask worker: compiled once per contract and options
+_cluster_checkers: dict[
+    tuple[str, CheckOptions], Checker
+] = {}  # on a Dask worker: compiled once per contract and options
 
 
-def judge_remote(unit: Unit | list[Any], contract: bytes, key: str, options: dict[str, Any], detail: bool) -> Judged:
+def judge_remote(unit: Unit | list[Any], contract: bytes, key: str, options: CheckOptions, detail: bool) -> Judged:
     """A unit judged on a Dask worker (a task): the checker is compiled on the worker's first task and kept."""
-    cache_key = (key, orjson.dumps(options, option=orjson.OPT_SORT_KEYS).decode())
+    cache_key = (key, options)
     checker = _cluster_checkers.get(cache_key)
     if checker is None:
-        checker = _cluster_checkers[cache_key] = Checker(orjson.loads(contract), **options)
+        checker = _cluster_checkers[cache_key] = Checker(orjson.loads(contract), options)
         gc.freeze()  # as in a local worker: the compiled contract lives as long as the worker
     return judge(checker, from_worker(unit), detail)
 
@@ -71,7 +73,7 @@ def judge_remote(unit: Unit | list[Any], contract: bytes, key: str, options: dic
 def judge_on_cluster(
     items: Iterable[Item],
     document: JsonObject,
-    options: dict[str, Any],
+    options: CheckOptions,
     client: Any,
     detail: bool = False,
     stream: Stream | None = None,
@@ -81,7 +83,7 @@ def judge_on_cluster(
     workers read themselves; at most sixteen tasks per worker thread are in flight."""
     import hashlib
 
-    checker = Checker(document, **options)  # here only for a HAR file handed to the streaming parser
+    checker = Checker(document, options)  # here only for a HAR file handed to the streaming parser
     placer = Placer(checker, detail, stream)
     contract = orjson.dumps(document)
     key = hashlib.sha256(contract).hexdigest()

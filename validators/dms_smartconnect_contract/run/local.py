@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from itertools import chain
 from typing import Any
 
-from ..check import Checker
+from ..check import Checker, CheckOptions
 from ..contract import JsonObject
 from ..findings import Tally
 from ..formats.items import CaptureFile, HarChunk, Item, JsonlChunk
@@ -23,11 +23,11 @@ def usable_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _start_worker(document: JsonObject | None, options: dict[str, Any], detail: bool) -> None:
+def _start_worker(document: JsonObject | None, options: CheckOptions, detail: bool) -> None:
     # Under fork the parent's compiled checker is already here; a spawned worker compiles its own.
     global _worker
     if document is not None:
-        _worker = (Checker(document, **options), detail)
+        _worker = (Checker(document, options), detail)
 
 
 def _judge_in_worker(unit: Unit | list[Any]) -> Judged:
@@ -38,7 +38,7 @@ def _judge_in_worker(unit: Unit | list[Any]) -> Judged:
 def judge_all(
     items: Iterable[Item],
     document: JsonObject,
-    options: dict[str, Any],
+    options: CheckOptions,
     jobs: int,
     detail: bool = False,
     stream: Stream | None = None,
@@ -51,7 +51,7 @@ def judge_all(
     second = next(units, None)
     if first is None:
         return
-    checker = Checker(document, **options)
+    checker = Checker(document, options)
     placer = Placer(checker, detail, stream)
     # What exists now (the compiled contract) lives as long as the run: keep the collector from rescanning it.
     gc.freeze()
