@@ -16,18 +16,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "generated" / "dms_smartconnect_models"
 PROBE = """
-import json, pathlib, sys
+import json, pathlib
 import dms_smartconnect_models as models
 contract = json.loads((pathlib.Path(models.__file__).parent / "openapi.json").read_text())
-responses = contract["paths"]["/v2/{project_id}/instances/{instance_id}/connector/tasks/{task_id}"]["get"]["responses"]
+
+def component(node, kind):
+    ref = node.get("$ref", "") if isinstance(node, dict) else ""
+    return contract["components"][kind][ref.rsplit("/", 1)[1]] if ref else node
+
 count = 0
-for status, response in responses.items():
-    response = contract["components"]["responses"][response["$ref"].rsplit("/", 1)[1]] if "$ref" in response else response
-    model = models.ShowConnectorTaskResponse if status == "200" else models.ErrorResponse
-    for example in response["content"]["application/json"]["examples"].values():
-        model.model_validate(example["value"])
-        count += 1
-print(f"parsed {count} examples with pydantic alone")
+for item in contract["paths"].values():
+    for operation in item.values():
+        if not isinstance(operation, dict) or "responses" not in operation:
+            continue
+        for response in operation["responses"].values():
+            for media in component(response, "responses").get("content", {}).values():
+                model = getattr(models, media["schema"]["$ref"].rsplit("/", 1)[1])
+                for example in media.get("examples", {}).values():
+                    model.model_validate(example["value"])
+                    count += 1
+print(f"parsed {count} examples of every operation with pydantic alone")
 """
 
 

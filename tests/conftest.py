@@ -13,6 +13,7 @@ from dms_smartconnect_contract.contract import JsonObject, find_operation, read_
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACT = ROOT / "openapi.yaml"
 OPERATION_PATH = "/v2/{project_id}/instances/{instance_id}/connector/tasks/{task_id}"
+LIST_PATH = "/v2/{project_id}/instances/{instance_id}/connector/tasks"
 
 
 @pytest.fixture(scope="session")
@@ -26,9 +27,9 @@ def fresh_document(document: JsonObject) -> JsonObject:
     return copy.deepcopy(document)
 
 
-def response_examples(document: JsonObject, status: str = "200") -> dict[str, Any]:
-    """The named examples of a response of the operation, by name."""
-    operation = document["paths"][OPERATION_PATH]["get"]
+def response_examples(document: JsonObject, status: str = "200", path: str = OPERATION_PATH) -> dict[str, Any]:
+    """The named examples of a response of an operation (the detail unless said), by name."""
+    operation = document["paths"][path]["get"]
     response = operation["responses"][status]
     if "$ref" in response:
         response = document["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
@@ -47,4 +48,4 @@ def obs_example(document: JsonObject) -> JsonObject:
 
 @pytest.fixture(scope="session")
 def operation(document: JsonObject):  # type: ignore[no-untyped-def]
-    return find_operation(document)
+    return find_operation(document, "ShowConnectorTask")

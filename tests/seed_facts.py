@@ -12,18 +12,18 @@ PATH_PARAMETERS = [
     ("task_id", "String", "Smart Connect task ID."),
 ]
 
-# (schema, field, seed type, start of the seed's description)
+# (schema, field, seed type, start of the seed's description); Table 2 is the body of ShowConnectorTask, a SmartConnectTaskEntity
 RESPONSE_FIELDS = [
-    ("ShowConnectorTaskResponse", "task_name", "String", "Smart Connect task name."),
-    ("ShowConnectorTaskResponse", "topics", "String", "Topic of a Smart Connect task."),
-    ("ShowConnectorTaskResponse", "topics_regex", "String", "Regular expression of the topic of a Smart Connect task."),
-    ("ShowConnectorTaskResponse", "source_type", "String", "Source type of a Smart Connect task."),
-    ("ShowConnectorTaskResponse", "source_task", "SmartConnectTaskRespSourceConfig", "Source configuration of a Smart Connect task."),
-    ("ShowConnectorTaskResponse", "sink_type", "String", "Target type of a Smart Connect task."),
-    ("ShowConnectorTaskResponse", "sink_task", "SmartConnectTaskRespSinkConfig", "Target type of a Smart Connect task."),
-    ("ShowConnectorTaskResponse", "id", "String", "ID of a Smart Connect task."),
-    ("ShowConnectorTaskResponse", "status", "String", "Smart Connect task status."),
-    ("ShowConnectorTaskResponse", "create_time", "Long", "Time when the Smart Connect task was created"),
+    ("SmartConnectTaskEntity", "task_name", "String", "Smart Connect task name."),
+    ("SmartConnectTaskEntity", "topics", "String", "Topic of a Smart Connect task."),
+    ("SmartConnectTaskEntity", "topics_regex", "String", "Regular expression of the topic of a Smart Connect task."),
+    ("SmartConnectTaskEntity", "source_type", "String", "Source type of a Smart Connect task."),
+    ("SmartConnectTaskEntity", "source_task", "SmartConnectTaskRespSourceConfig", "Source configuration of a Smart Connect task."),
+    ("SmartConnectTaskEntity", "sink_type", "String", "Target type of a Smart Connect task."),
+    ("SmartConnectTaskEntity", "sink_task", "SmartConnectTaskRespSinkConfig", "Target type of a Smart Connect task."),
+    ("SmartConnectTaskEntity", "id", "String", "ID of a Smart Connect task."),
+    ("SmartConnectTaskEntity", "status", "String", "Smart Connect task status."),
+    ("SmartConnectTaskEntity", "create_time", "Long", "Time when the Smart Connect task was created"),
     ("SmartConnectTaskRespSourceConfig", "current_cluster_name", "String", "Current Kafka instance name."),
     ("SmartConnectTaskRespSourceConfig", "cluster_name", "String", "Target Kafka instance name."),
     ("SmartConnectTaskRespSourceConfig", "user_name", "String", "Username of the target Kafka instance."),

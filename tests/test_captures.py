@@ -48,13 +48,14 @@ def test_json_report_matches_golden_file(capture: str) -> None:
 
 def test_har_entries_are_judged_skipped_or_unreadable() -> None:
     report = run("validate", "--format", "json", str(CAPTURES / "browser.har")).json()
-    assert _counts(report) == {"total": 10, "conforming": 4, "violating": 1, "skipped": 4, "unreadable": 1}
+    assert _counts(report) == {"total": 10, "conforming": 5, "violating": 1, "skipped": 3, "unreadable": 1}
     assert report["skipped_reasons"] == {
         "no response recorded (status 0)": 1,
-        "not this operation: other method": 1,
-        "not this operation: other path": 2,
+        "not an operation of the contract: other path": 2,  # a script, and a PUT to pause a task
     }
     by_location = {r["location"].rsplit("#", 1)[1]: r for r in report["results"]}
+    assert by_location["/log/entries/5"]["operation"] == "ListConnectorTasks"  # the list call, judged as one
+    assert {r["operation"] for r in report["results"]} == {"ShowConnectorTask", "ListConnectorTasks"}
     assert by_location["/log/entries/0"]["outcome"] == "conforming"  # base64 body, charset in the media type
     assert by_location["/log/entries/2"]["outcome"] == "conforming"  # behind a gateway base path
     assert by_location["/log/entries/3"]["violations"][0]["rule"] == "body.not-recorded"
@@ -91,7 +92,8 @@ def test_junit_has_one_case_per_judged_exchange() -> None:
     suite = ET.fromstring(result.out).find("testsuite")
     assert suite is not None
     cases = suite.findall("testcase")
-    assert len(cases) == int(suite.get("tests", "-1")) == 6
+    assert len(cases) == int(suite.get("tests", "-1")) == 7
+    assert {case.get("classname") for case in cases} == {"ShowConnectorTask", "ListConnectorTasks"}
     assert len([c for c in cases if c.find("failure") is not None]) == int(suite.get("failures", "-1")) == 1
     assert len([c for c in cases if c.find("error") is not None]) == 1
 
@@ -102,7 +104,7 @@ def test_text_report_groups_by_rule_and_pointer(tmp_path: Path) -> None:
     log.write_text("\n".join(json.dumps(body) for _ in range(7)) + "\n")
     result = run("validate", str(log))
     assert result.code == 1
-    assert "error schema.type at /create_time: 7 time(s) [documented: reference]" in result.out
+    assert "error schema.type at /create_time of ShowConnectorTask: 7 time(s) [documented: reference]" in result.out
     assert f"e.g. {log}:1, {log}:2, {log}:3 and 4 more" in result.out
     assert "\033[" not in result.out  # not a terminal: no colour
     assert result.out.rstrip().endswith("7 item(s): 0 conforming, 7 violating, 0 skipped, 0 unreadable")
@@ -200,7 +202,7 @@ def test_host_option_skips_other_hosts() -> None:
     assert report["summary"]["skipped"] == 10
     # A filter that matches no entry judged nothing: the run proved nothing, and says which filter and why.
     assert result.code == report["exit_code"] == 5
-    assert "not this operation: other host: 8" in result.err
+    assert "not an operation of the contract: other host: 9" in result.err
     assert "--host dms.eu-west-101.myhuaweicloud.eu" in result.err
 
 
@@ -282,16 +284,27 @@ def test_a_task_body_with_an_integer_status_is_a_body(tmp_path: Path) -> None:
 
 
 def test_record_markers_are_no_field_of_any_response_body(document: dict[str, object]) -> None:
-    """The shape that marks a record must never be a task's or an error's own: no response schema documents a
-    field named like a marker."""
-    from dms_smartconnect_contract.contract import find_operation
-    from dms_smartconnect_contract.formats.records import RECORD_MARKERS
+    """The shape that marks a record must never be a task's, a list's or an error's own: no response schema of any
+    operation documents a field named like a marker, so every marker counts."""
+    from dms_smartconnect_contract.contract import operations
+    from dms_smartconnect_contract.formats.records import RECORD_BODY_KEYS, RECORD_MARKERS, RecordKeys
 
-    fields: set[str] = set()
-    for response in find_operation(document).responses.values():  # type: ignore[arg-type]
-        for schema in response.media_types.values():
-            fields |= set(schema.get("properties", {}))
-    assert fields and not fields & RECORD_MARKERS
+    fields = operations(document).response_fields()  # type: ignore[arg-type]
+    assert {"tasks", "create_time", "error_code", "status"} <= fields  # every operation's bodies, nested too
+    assert not fields & RECORD_MARKERS
+    keys = RecordKeys(fields)
+    assert keys.body_keys == RECORD_BODY_KEYS and keys.headers
+
+
+def test_a_body_that_documents_a_marker_is_never_taken_for_a_record() -> None:
+    """Were a response body to document `body` and `headers`, those keys would no longer mark a record: such a
+    body stays a body whatever its integer status."""
+    from dms_smartconnect_contract.formats.records import RecordKeys
+
+    line = {"status": 7, "body": {"x": 1}, "headers": {}}
+    assert RecordKeys(frozenset()).is_record(line)
+    assert not RecordKeys(frozenset({"body", "headers"})).is_record(line)
+    assert RecordKeys(frozenset({"body"})).is_record(line)  # `headers` still marks it
 
 
 # --- a run that judged nothing fails, and says why --------------------------------------------------------------

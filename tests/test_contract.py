@@ -40,9 +40,9 @@ def test_lint_reports_an_example_that_breaks_its_schema(fresh_document: JsonObje
     media = fresh_document["paths"]["/v2/{project_id}/instances/{instance_id}/connector/tasks/{task_id}"]["get"]
     media["responses"]["200"]["content"]["application/json"]["examples"]["obsSink"]["value"]["create_time"] = "soon"
     problems = lint_document(fresh_document)
-    assert len(problems) == 1
-    assert problems[0].pointer.endswith("/examples/obsSink/value")
-    assert "/create_time" in problems[0].message
+    # The list's example lists the detail's examples (one YAML anchor): the same bad value is reported in both.
+    assert [problem.pointer.rsplit("/examples/", 1)[1] for problem in problems] == ["obsSink/value", "twoTasks/value"]
+    assert "/create_time" in problems[0].message and "/tasks/1/create_time" in problems[1].message
 
 
 def test_lint_reports_an_invalid_document(fresh_document: JsonObject) -> None:
@@ -108,7 +108,7 @@ def test_every_documented_field_is_in_the_seed(document: JsonObject) -> None:
 
 
 def _validator(document: JsonObject, closed: bool = False) -> jsonschema.Draft202012Validator:
-    schema = bundle_schema(document, document["components"]["schemas"]["ShowConnectorTaskResponse"])
+    schema = bundle_schema(document, document["components"]["schemas"]["SmartConnectTaskEntity"])
     if closed:
         schema = close_schema(schema)
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
@@ -206,19 +206,19 @@ def test_every_rule_of_the_contract_says_where_it_comes_from(document: JsonObjec
     by_place = {(c.pointer.rsplit("/", 1)[-1], c.keyword): c.provenance.kind for c in constraints if c.provenance}
     assert by_place["create_time", "type"] == "documented"
     assert by_place["TaskStatus", "enum"] == "documented"
-    assert by_place["ShowConnectorTaskResponse", "required"] == "inferred"
+    assert by_place["SmartConnectTaskEntity", "required"] == "inferred"
     assert by_place["MaskableUuid", "pattern"] == "inferred"
     assert by_place["deliver_time_interval", "minimum"] == "inferred"
     assert by_place["X-Request-Id", "required"] == "inferred"
 
 
 def test_a_rule_without_provenance_is_named(fresh_document: JsonObject) -> None:
-    create_time = fresh_document["components"]["schemas"]["ShowConnectorTaskResponse"]["properties"]["create_time"]
+    create_time = fresh_document["components"]["schemas"]["SmartConnectTaskEntity"]["properties"]["create_time"]
     del create_time["x-provenance"]["minimum"]
     create_time["maximum"] = 9999999999999
     create_time["x-provenance"]["type"] = {"documented": "a-blog-post"}
     problems = dict(provenance_problems(fresh_document))
-    where = "/components/schemas/ShowConnectorTaskResponse/properties/create_time"
+    where = "/components/schemas/SmartConnectTaskEntity/properties/create_time"
     assert "says nowhere where it comes from" in problems[f"{where}/minimum"]
     assert "says nowhere where it comes from" in problems[f"{where}/maximum"]
     assert "unknown source(s) a-blog-post" in problems[f"{where}/type"]
@@ -242,7 +242,7 @@ def test_provenance_entries_are_well_formed_and_current(fresh_document: JsonObje
 def test_shown_fields_rules_name_every_documented_field(document: JsonObject) -> None:
     """The documented "displayed only when" rules list the configuration's fields; the lists must stay complete."""
     schemas = document["components"]["schemas"]
-    rules = schemas["ShowConnectorTaskResponse"]["allOf"]
+    rules = schemas["SmartConnectTaskEntity"]["allOf"]
     for side, config in (
         ("source_task", "SmartConnectTaskRespSourceConfig"),
         ("sink_task", "SmartConnectTaskRespSinkConfig"),

@@ -91,6 +91,7 @@ EXPECTED_CATCH = {
     "server-error": "Server error",
     "missing-request-id": "Missing required response headers",
     "auth-ignored": "API accepts requests without authentication",
+    "list-unknown-task": "Linked resource not served",
 }
 
 
@@ -126,7 +127,11 @@ def test_target_from_environment() -> None:
     assert (target.url, target.missing()) == ("https://dms.eu-west-101.myhuaweicloud.eu", [])
     assert Target.from_environment(env, region="cn-north-4").url == "https://dms.cn-north-4.myhuaweicloud.com"
     assert "sk" not in repr(target.credentials)
-    assert Target.from_environment({}, url="http://x").missing()[0] == "--project-id or HUAWEICLOUD_SDK_PROJECT_ID"
+    assert Target.from_environment({}, url="http://x").missing()[0] == (
+        "--project-id or SMARTCONNECT_PROJECT_ID or HUAWEICLOUD_SDK_PROJECT_ID"
+    )
+    flags = Target.from_environment({}, {"task_id": "from-a-flag"}, url="http://x")
+    assert flags.known == {"task_id": "from-a-flag"}
 
 
 def test_aksk_run_signs_every_request(loopback_url: str) -> None:
@@ -171,7 +176,7 @@ def test_a_wrong_secret_key_proves_nothing(loopback_url: str, monkeypatch: pytes
 def test_a_task_that_does_not_exist_proves_nothing(loopback_url: str) -> None:
     result = _contract(loopback_url, "00000000-0000-4000-8000-000000000000", "--token", TOKEN)
     assert result.code == 5
-    assert "the known task was never answered with 200 (it got 404 DMS.00404001)" in result.err
+    assert "the known ShowConnectorTask request was never answered with 200 (it got 404 DMS.00404001)" in result.err
 
 
 def test_the_right_token_and_the_seed_task_pass(loopback_url: str, tmp_path: Path) -> None:
@@ -191,6 +196,11 @@ def test_the_right_token_and_the_seed_task_pass(loopback_url: str, tmp_path: Pat
         ([CaseOutcome("known task", 404, [], "DMS.00404001"), CaseOutcome("x", 400, [])], "it got 404 DMS.00404001"),
         ([CaseOutcome("known task", None, []), CaseOutcome("x", 404, [])], "it got no answer"),
         ([CaseOutcome("known task", 200, []), CaseOutcome("x", 401, [])], None),
+        (
+            [CaseOutcome("known ShowConnectorTask", 200, []), CaseOutcome("known ListConnectorTasks", 404, [], "X.1")],
+            "the known ListConnectorTasks request was never answered with 200 (it got 404 X.1)",
+        ),
+        ([CaseOutcome("x", 200, [])], "no request of known values was made"),
     ],
 )
 def test_what_a_run_must_show_to_prove_something(outcomes: list[CaseOutcome], reason: str | None) -> None:

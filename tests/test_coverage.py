@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 
 from clirunner import run
-from conftest import ROOT, response_examples
+from conftest import LIST_PATH, ROOT, response_examples
 
 sys.path.insert(0, str(ROOT / "bench"))
 from inputs import make_jsonl
@@ -44,7 +44,8 @@ def test_coverage_counts_what_the_traffic_holds(traffic: tuple[Path, list[dict]]
     jsonschema.Draft202012Validator(json.loads((PACKAGE / "reports" / "report.schema.json").read_text())).validate(
         report
     )
-    coverage = report["coverage"]
+    assert set(report["coverage"]["operations"]) == {"ShowConnectorTask", "ListConnectorTasks"}
+    coverage = report["coverage"]["operations"]["ShowConnectorTask"]
     assert coverage["statuses"] == {"200": 6, "400": 0, "401": 0, "403": 0, "404": 1, "500": 0}
     assert coverage["undocumented_statuses"] == {"418": 1}
     body = coverage["bodies"]["200"]
@@ -67,7 +68,7 @@ def test_coverage_counts_what_the_traffic_holds(traffic: tuple[Path, list[dict]]
     assert inner["present"] + inner["absent"] + inner["null"] == len(holders) > 0
     assert coverage["bodies"]["404"]["fields"]["/error_code"] == {"present": 1, "absent": 0, "null": 0}
     text = run("validate", "--coverage", str(capture)).out
-    assert "coverage of the contract by the judged traffic:" in text
+    assert "coverage of the contract by the judged traffic:" in text and "  ListConnectorTasks:" in text
     assert "never seen: 400, 401, 403, 500" in text and "undocumented statuses seen: 418 x1" in text
     assert "unlisted at /status: 1 ('DELETING' x1)" in text
 
@@ -77,7 +78,8 @@ def test_coverage_is_the_same_at_any_number_of_jobs(tmp_path: Path) -> None:
     make_jsonl(log, 6000, random.Random(4), "realistic")  # several megabytes: several units of work
     one = run("validate", "--format", "json", "--coverage", "--jobs", "1", "--task-mb", "1", str(log)).json()
     two = run("validate", "--format", "json", "--coverage", "--jobs", "2", "--task-mb", "1", str(log)).json()
-    assert one["coverage"] == two["coverage"] and one["coverage"]["statuses"]["200"] == 6000
+    assert one["coverage"] == two["coverage"]
+    assert one["coverage"]["operations"]["ShowConnectorTask"]["statuses"]["200"] == 6000
     assert one["summary"] == run("validate", "--format", "json", str(log)).json()["summary"]
 
 
@@ -91,4 +93,25 @@ def test_the_jsonl_report_carries_coverage_in_a_line_of_its_own(traffic: tuple[P
         jsonschema.Draft202012Validator(schema).validate(line)
     kinds = [line["type"] for line in lines]
     assert kinds[-2:] == ["coverage", "summary"]
-    assert lines[-2]["statuses"]["200"] == 6
+    assert lines[-2]["operations"]["ShowConnectorTask"]["statuses"]["200"] == 6
+
+
+def test_coverage_counts_list_bodies_task_by_task(document: dict, tmp_path: Path) -> None:
+    """A list's tasks are counted one by one: their fields at `/tasks/*/...`, their branches at `/tasks/*`."""
+    listed = response_examples(document, path=LIST_PATH)["twoTasks"]
+    url = "https://dms.cn-north-4.myhuaweicloud.com/v2/p/instances/i/connector/tasks?limit=10"
+    log = tmp_path / "lists.jsonl"
+    records = [{"method": "GET", "url": url, "status": 200, "body": listed}] * 3
+    log.write_text("".join(json.dumps(record) + "\n" for record in records))
+    report = run("validate", "--format", "json", "--coverage", str(log)).json()
+    jsonschema.Draft202012Validator(json.loads((PACKAGE / "reports" / "report.schema.json").read_text())).validate(
+        report
+    )
+    body = report["coverage"]["operations"]["ListConnectorTasks"]["bodies"]["200"]
+    assert body["fields"]["/tasks"] == {"present": 3, "absent": 0, "null": 0}
+    assert body["fields"]["/tasks/*/id"] == {"present": 6, "absent": 0, "null": 0}  # two tasks a list
+    assert body["fields"]["/tasks/*/sink_task"] == {"present": 3, "absent": 0, "null": 3}
+    assert body["values"]["/tasks/*/status"]["listed"]["RUNNING"] == 3
+    assert body["branches"]["/tasks/*: source_type = KAFKA_REPLICATOR_SOURCE"] == 3
+    assert body["branches"]["/tasks/*: topics absent"] == 3  # the OBS task names its topics by a regex
+    assert report["coverage"]["operations"]["ShowConnectorTask"]["statuses"]["200"] == 0

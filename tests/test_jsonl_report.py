@@ -33,16 +33,16 @@ def test_jsonl_lines_follow_their_schema_and_say_what_the_json_report_says(tmp_p
     summary = records[-1]
     assert {k: summary[k] for k in whole["summary"]} == whole["summary"]
     assert summary["exit_code"] == whole["exit_code"] == 1
-    groups = {(r["rule"], r["pointer"], r["severity"]): r for r in records if r["type"] == "group"}
-    counted: dict[tuple[str, str, str], int] = {}
+    groups = {(r["rule"], r["pointer"], r["severity"], r["operation"]): r for r in records if r["type"] == "group"}
+    counted: dict[tuple[str, str, str, str], int] = {}
     for result in whole["results"]:
         for finding in result["violations"]:
-            key = (finding["rule"], finding["pointer"], finding["severity"])
+            key = (finding["rule"], finding["pointer"], finding["severity"], result["operation"])
             counted[key] = counted.get(key, 0) + 1
     assert {key: group["count"] for key, group in groups.items()} == counted
     text = run("validate", *inputs).out
-    for (rule, pointer, _), group in groups.items():
-        assert f"{rule} at {pointer or '(exchange)'}: {group['count']} time(s)" in text
+    for (rule, pointer, _, operation), group in groups.items():
+        assert f"{rule} at {pointer or '(exchange)'} of {operation}: {group['count']} time(s)" in text
 
 
 def test_the_line_schema_describes_findings_as_the_json_report_does() -> None:

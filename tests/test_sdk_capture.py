@@ -1,5 +1,6 @@
 """Capture inside the official SDK: a real KafkaClient (huaweicloudsdkkafka) calls the reference server on loopback
-with AK/SK signing; the recorder writes its ShowConnectorTask exchanges as JSONL records, which validate judges."""
+with AK/SK signing; the recorder writes the exchanges of the contract's operations (the detail and the list) as
+JSONL records, which validate judges."""
 
 from __future__ import annotations
 
@@ -47,12 +48,20 @@ def test_the_sdk_records_what_validate_judges(tmp_path: Path) -> None:
             client.show_connector_task(
                 kafka.ShowConnectorTaskRequest(instance_id=INSTANCE, task_id="00000000-0000-4000-8000-000000000000")
             )
-        with pytest.raises(ClientRequestException):  # another operation, which the reference server does not serve
-            client.list_connector_tasks(kafka.ListConnectorTasksRequest(instance_id=INSTANCE))
+        listed = client.list_connector_tasks(kafka.ListConnectorTasksRequest(instance_id=INSTANCE, limit=1))
+        assert listed.status_code == 200 and listed.total_number == 2 and len(listed.tasks) == 1
+        with pytest.raises(ClientRequestException):  # no operation of the contract: not recorded
+            client.show_instance(kafka.ShowInstanceRequest(instance_id=INSTANCE))
     records = [json.loads(line) for line in log.read_text().splitlines()]
-    assert [record["status"] for record in records] == [200, 404] and recorder.recorded == 2
+    assert [record["status"] for record in records] == [200, 404, 200] and recorder.recorded == 3
+    assert records[2]["url"].endswith("/connector/tasks")
     text = log.read_text()
     assert SECRET_KEY not in text and ACCESS_KEY not in text and "Authorization" not in text
     assert all(record["url"].startswith(f"/v2/{PROJECT}/instances/") for record in records)
     report = run("validate", "--format", "json", "--strict", str(log)).json()
-    assert report["summary"]["conforming"] == 2 and report["exit_code"] == 0
+    assert report["summary"]["conforming"] == 3 and report["exit_code"] == 0
+    assert [result["operation"] for result in report["results"]] == [
+        "ShowConnectorTask",
+        "ShowConnectorTask",
+        "ListConnectorTasks",
+    ]

@@ -27,20 +27,25 @@ import pytest
 import yaml
 
 from dms_smartconnect_contract.check import Checker, CheckOptions
-from dms_smartconnect_contract.contract import JsonObject, find_operation, resolve
+from dms_smartconnect_contract.contract import JsonObject, operations, resolve
 from dms_smartconnect_contract.contract.provenance import iter_constraints
 from dms_smartconnect_contract.formats.items import Exchange
 
 from clirunner import run
-from conftest import OPERATION_PATH, ROOT, response_examples
+from conftest import LIST_PATH, OPERATION_PATH, ROOT, response_examples
 from isolated import pydantic_alone_site, run_with_pydantic_alone
 
 CORPUS = ROOT / "tests" / "corpus" / "verdicts.yaml"
 SCHEMAS = ROOT / "generated" / "json-schema"
-URL = "https://dms.cn-north-4.myhuaweicloud.com/v2/a4a5d4098fb4474fa22cd05f897d6b99/instances/59f6d088-2b1e-4c55-9a43-5d3c2f1e0a77/connector/tasks/194917d0-8c1b-4f1e-b3a2-6e0d9f4c2a15"
+BASE = "https://dms.cn-north-4.myhuaweicloud.com"
+INSTANCE = "/v2/a4a5d4098fb4474fa22cd05f897d6b99/instances/59f6d088-2b1e-4c55-9a43-5d3c2f1e0a77"
+URLS = {  # a request of each operation
+    "ShowConnectorTask": f"{BASE}{INSTANCE}/connector/tasks/194917d0-8c1b-4f1e-b3a2-6e0d9f4c2a15",
+    "ListConnectorTasks": f"{BASE}{INSTANCE}/connector/tasks?limit=50",
+}
+PATHS = {"ShowConnectorTask": OPERATION_PATH, "ListConnectorTasks": LIST_PATH}
 HEADERS = {"Content-Type": "application/json;charset=UTF-8", "X-Request-Id": "0c8e1d4b7a2f4e6b9d3c5a1f8e7b6d2c"}
-BODY_SCHEMAS = ("ShowConnectorTaskResponse", "SmartConnectTaskRespSourceConfig", "SmartConnectTaskRespSinkConfig")
-WRONG_VALUE = {"string": 12345, "integer": "12345", "boolean": "true", "object": "an object"}
+WRONG_VALUE = {"string": 12345, "integer": "12345", "boolean": "true", "object": "an object", "array": "an array"}
 
 
 @dataclass(frozen=True)
@@ -52,23 +57,42 @@ class Case:
     breaks: tuple[str, ...] = ()
     finding: tuple[str, str] | None = None
     generated: bool = field(default=False, compare=False)
+    operation: str = "ShowConnectorTask"
 
     @property
     def schema(self) -> str:
-        return "ShowConnectorTaskResponse" if self.status == 200 else "ErrorResponse"
+        """The body schema the contract names for the case's operation and status."""
+        return SCHEMAS_OF[(self.operation, str(self.status))]
 
 
-def _walk(body: Any, pointer: str) -> tuple[Any, str]:
+def _schemas_of() -> dict[tuple[str, str], str]:
+    from dms_smartconnect_contract.contract import read_document
+
+    return {
+        (operation.operation_id, status): response.schema_names["application/json"]
+        for operation in operations(read_document(ROOT / "openapi.yaml"))
+        for status, response in operation.responses.items()
+    }
+
+
+SCHEMAS_OF = _schemas_of()
+EXPORTED = sorted(set(SCHEMAS_OF.values()))
+
+
+def _walk(body: Any, pointer: str) -> tuple[Any, Any]:
+    """The container a JSON pointer ends in, and its last token (an index into an array)."""
     parts = [part.replace("~1", "/").replace("~0", "~") for part in pointer.split("/")[1:]]
     for part in parts[:-1]:
-        body = body[part]
-    return body, parts[-1]
+        body = body[int(part)] if isinstance(body, list) else body[part]
+    last = parts[-1]
+    return body, int(last) if isinstance(body, list) else last
 
 
 def _bases(document: JsonObject) -> dict[str, Any]:
     examples = response_examples(document)
     error = response_examples(document, "404")["instanceNotFound"]
-    return {"kafka": examples["kafkaReplicatorSource"], "obs": examples["obsSink"], "error": error}
+    listed = response_examples(document, path=LIST_PATH)["twoTasks"]
+    return {"kafka": examples["kafkaReplicatorSource"], "obs": examples["obsSink"], "error": error, "list": listed}
 
 
 def _hand_cases(document: JsonObject) -> list[Case]:
@@ -84,7 +108,9 @@ def _hand_cases(document: JsonObject) -> list[Case]:
             holder[key] = value
         finding = tuple(raw["finding"]) if "finding" in raw else None
         status = raw.get("status", 200)
-        cases.append(Case(raw["name"], status, body, raw["expect"], tuple(raw.get("breaks", [])), finding))  # type: ignore[arg-type]
+        operation = raw.get("operation") or ("ListConnectorTasks" if raw.get("base") == "list" else "ShowConnectorTask")
+        breaks = tuple(raw.get("breaks", []))
+        cases.append(Case(raw["name"], status, body, raw["expect"], breaks, finding, operation=operation))  # type: ignore[arg-type]
     return cases
 
 
@@ -100,18 +126,21 @@ def _field_types(document: JsonObject, schema_name: str, prop: JsonObject) -> tu
     return prop["type"], []
 
 
+PLACES = {  # a body schema: the base whose object it describes, at which pointer, for which operation and status
+    "SmartConnectTaskEntity": ("kafka", "", 200, "ShowConnectorTask"),
+    "SmartConnectTaskRespSourceConfig": ("kafka", "/source_task", 200, "ShowConnectorTask"),
+    "SmartConnectTaskRespSinkConfig": ("obs", "/sink_task", 200, "ShowConnectorTask"),
+    "ListConnectorTasksResponse": ("list", "", 200, "ListConnectorTasks"),
+    "ErrorResponse": ("error", "", 404, "ShowConnectorTask"),
+}
+
+
 def _generated_cases(document: JsonObject) -> list[Case]:
     """One case per documented field of every body schema: the field holds a value of another JSON type."""
     bases = _bases(document)
     schemas = document["components"]["schemas"]
-    places = {
-        "ShowConnectorTaskResponse": ("kafka", "", 200),
-        "SmartConnectTaskRespSourceConfig": ("kafka", "/source_task", 200),
-        "SmartConnectTaskRespSinkConfig": ("obs", "/sink_task", 200),
-        "ErrorResponse": ("error", "", 404),
-    }
     cases = []
-    for schema_name, (base, prefix, status) in places.items():
+    for schema_name, (base, prefix, status, operation) in PLACES.items():
         for name, prop in schemas[schema_name]["properties"].items():
             json_type, refs = _field_types(document, schema_name, prop)
             own = [] if refs else [f"/components/schemas/{schema_name}/properties/{name}#type"]
@@ -120,7 +149,8 @@ def _generated_cases(document: JsonObject) -> list[Case]:
             holder[key] = WRONG_VALUE[json_type]
             expect = {"default": "violating", "strict": "violating", "models": "reject"}
             finding = ("schema.type", f"{prefix}/{name}")
-            cases.append(Case(f"wrong-type{prefix}/{name}", status, body, expect, tuple(own + refs), finding, True))
+            label = f"wrong-type{prefix}/{name}" if base != "list" else f"wrong-type-list/{name}"
+            cases.append(Case(label, status, body, expect, tuple(own + refs), finding, True, operation))
     return cases
 
 
@@ -186,36 +216,46 @@ def _validate(args: list[str], names: dict[str, str]) -> Verdicts:
     return _outcomes(report, names)
 
 
+def _groups(cases: list[Case]) -> list[tuple[str, int]]:
+    """The operations and statuses of the cases: bare bodies are judged as one operation and status at a time."""
+    return sorted({(case.operation, case.status) for case in cases})
+
+
+def _bare(operation: str, status: int, strict: bool) -> list[str]:
+    return ["--operation", operation, "--status", str(status), *(["--strict"] if strict else [])]
+
+
 def _body_files(cases: list[Case], folder: Path, strict: bool) -> Verdicts:
     verdicts: Verdicts = {}
-    for status in sorted({case.status for case in cases}):
+    for operation, status in _groups(cases):
         names = {}
         for index, case in enumerate(cases):
-            if case.status == status:
-                path = folder / str(status) / f"{index:03d}.json"
+            if (case.operation, case.status) == (operation, status):
+                path = folder / operation / str(status) / f"{index:03d}.json"
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(orjson.dumps(case.body))
                 names[str(path)] = case.name
-        verdicts |= _validate(
-            ["--status", str(status), *(["--strict"] if strict else []), str(folder / str(status))], names
-        )
+        verdicts |= _validate([*_bare(operation, status, strict), str(folder / operation / str(status))], names)
     return verdicts
 
 
 def _bare_jsonl(cases: list[Case], folder: Path, strict: bool) -> Verdicts:
     verdicts: Verdicts = {}
-    for status in sorted({case.status for case in cases}):
-        log = folder / f"bare-{status}.jsonl"
-        chosen = [case for case in cases if case.status == status]
+    for operation, status in _groups(cases):
+        log = folder / f"bare-{operation}-{status}.jsonl"
+        chosen = [case for case in cases if (case.operation, case.status) == (operation, status)]
         log.write_bytes(b"".join(orjson.dumps(case.body) + b"\n" for case in chosen))
         names = {f"{log}:{number}": case.name for number, case in enumerate(chosen, start=1)}
-        verdicts |= _validate(["--status", str(status), *(["--strict"] if strict else []), str(log)], names)
+        verdicts |= _validate([*_bare(operation, status, strict), str(log)], names)
     return verdicts
 
 
 def _records(cases: list[Case], folder: Path, strict: bool) -> Verdicts:
     log = folder / "records.jsonl"
-    records = [{"status": c.status, "method": "GET", "url": URL, "headers": HEADERS, "body": c.body} for c in cases]
+    records = [
+        {"status": c.status, "method": "GET", "url": URLS[c.operation], "headers": HEADERS, "body": c.body}
+        for c in cases
+    ]
     log.write_bytes(b"".join(orjson.dumps(record) + b"\n" for record in records))
     names = {f"{log}:{number}": case.name for number, case in enumerate(cases, start=1)}
     return _validate([*(["--strict"] if strict else []), str(log)], names)
@@ -225,7 +265,7 @@ def _har(cases: list[Case], folder: Path, strict: bool) -> Verdicts:
     har = folder / "capture.har"
     entries = [
         {
-            "request": {"method": "GET", "url": URL, "headers": []},
+            "request": {"method": "GET", "url": URLS[case.operation], "headers": []},
             "response": {
                 "status": case.status,
                 "headers": [{"name": name, "value": value} for name, value in HEADERS.items()],
@@ -245,7 +285,8 @@ def _checker(document: JsonObject, cases: list[Case], strict: bool, engine: str)
     checker = Checker(document, CheckOptions(strict=strict, engine=engine))  # type: ignore[arg-type]
     verdicts = {}
     for case in cases:
-        exchange = Exchange(case.name, case.status, "application/json", None, orjson.dumps(case.body))
+        body = orjson.dumps(case.body)
+        exchange = Exchange(case.name, case.status, "application/json", None, body, "GET", URLS[case.operation])
         verdicts[case.name] = checker.judge(exchange).outcome.value
     return verdicts
 
@@ -263,8 +304,7 @@ def _readme_ecma_validator() -> Any:
 def _export(cases: list[Case], suffix: str, validator: Any = None) -> Verdicts:
     validator = validator or _readme_ecma_validator()
     validators = {
-        name: validator(json.loads((SCHEMAS / f"{name}{suffix}.schema.json").read_text()))
-        for name in ("ShowConnectorTaskResponse", "ErrorResponse")
+        name: validator(json.loads((SCHEMAS / f"{name}{suffix}.schema.json").read_text())) for name in EXPORTED
     }
     return {case.name: "conforming" if validators[case.schema].is_valid(case.body) else "violating" for case in cases}
 
@@ -274,10 +314,7 @@ def _ajv(cases: list[Case], suffix: str) -> Verdicts:
     assert node, "Node.js is needed to read the exports with Ajv (make test installs the npm packages)"
     assert (ROOT / "node_modules" / "ajv").is_dir(), "run `make test`, which installs Ajv with npm"
     request = {
-        "schemas": {
-            name: str(SCHEMAS / f"{name}{suffix}.schema.json")
-            for name in ("ShowConnectorTaskResponse", "ErrorResponse")
-        },
+        "schemas": {name: str(SCHEMAS / f"{name}{suffix}.schema.json") for name in EXPORTED},
         "cases": [{"name": case.name, "schema": case.schema, "body": case.body} for case in cases],
     }
     script = ROOT / "tests" / "corpus" / "ajv_verdicts.mjs"
@@ -289,11 +326,11 @@ def _ajv(cases: list[Case], suffix: str) -> Verdicts:
 MODELS_SCRIPT = """
 import json, sys
 from pydantic import ValidationError
-from dms_smartconnect_models import ErrorResponse, ShowConnectorTaskResponse
+import dms_smartconnect_models
 
 verdicts = {}
 for case in json.load(sys.stdin):
-    model = ShowConnectorTaskResponse if case["status"] == 200 else ErrorResponse
+    model = getattr(dms_smartconnect_models, case["schema"])
     seen = []
     for parse in (lambda: model.model_validate_json(json.dumps(case["body"])), lambda: model.model_validate(case["body"])):
         try:
@@ -308,7 +345,7 @@ print(json.dumps(verdicts))
 
 def _models(cases: list[Case], folder: Path) -> dict[str, list[str]]:
     site = pydantic_alone_site(folder)
-    stdin = json.dumps([{"name": c.name, "status": c.status, "body": c.body} for c in cases])
+    stdin = json.dumps([{"name": c.name, "schema": c.schema, "body": c.body} for c in cases])
     result = run_with_pydantic_alone(site, MODELS_SCRIPT, stdin)
     assert result.returncode == 0, result.stderr
     verdicts: dict[str, list[str]] = json.loads(result.stdout)
@@ -324,10 +361,11 @@ def _contract_checks(document: JsonObject, cases: list[Case]) -> Verdicts:
 
     from dms_smartconnect_contract.live.contract_tests import contract_conformance
 
-    operation = schemathesis.openapi.from_dict(document)[OPERATION_PATH]["GET"]
-    prepared = requests.Request("GET", URL).prepare()
+    schema = schemathesis.openapi.from_dict(document)
     verdicts = {}
     for case in cases:
+        operation = schema[PATHS[case.operation]]["GET"]
+        prepared = requests.Request("GET", URLS[case.operation]).prepare()
         headers = {name.lower(): [value] for name, value in HEADERS.items()}
         response = Response(case.status, headers, orjson.dumps(case.body), prepared, elapsed=0.0, verify=True)
         try:
@@ -403,7 +441,7 @@ def test_validate_names_the_rule_each_case_breaks(cases: list[Case], tmp_path: P
     naming the rule as inferred or as drift."""
     chosen = [case for case in cases if case.finding]
     log = tmp_path / "records.jsonl"
-    records = [{"status": c.status, "headers": HEADERS, "body": c.body} for c in chosen]
+    records = [{"status": c.status, "url": URLS[c.operation], "headers": HEADERS, "body": c.body} for c in chosen]
     log.write_bytes(b"".join(orjson.dumps(record) + b"\n" for record in records))
     report = run("validate", "--format", "json", str(log)).json()
     for case, result in zip(chosen, report["results"], strict=True):
@@ -418,4 +456,8 @@ def test_validate_names_the_rule_each_case_breaks(cases: list[Case], tmp_path: P
 
 
 def test_an_operation_reading_exists_for_every_status_of_the_corpus(document: JsonObject, cases: list[Case]) -> None:
-    assert {str(case.status) for case in cases} <= set(find_operation(document).responses)
+    documented = {
+        (operation.operation_id, status) for operation in operations(document) for status in operation.responses
+    }
+    assert {(case.operation, str(case.status)) for case in cases} <= documented
+    assert {case.operation for case in cases} == {operation.operation_id for operation in operations(document)}

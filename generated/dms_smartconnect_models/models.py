@@ -341,9 +341,9 @@ class SmartConnectTaskRespSinkConfig(BaseModel):
     ] = None
 
 
-class ShowConnectorTaskResponse(BaseModel):
+class SmartConnectTaskEntity(BaseModel):
     """
-    Details of a Smart Connect task.
+    A Smart Connect task: the body of ShowConnectorTask, and each task ListConnectorTasks lists (the SDK names it SmartConnectTaskEntity there, with the same fields).
     """
 
     model_config = ConfigDict(
@@ -393,4 +393,37 @@ class ShowConnectorTaskResponse(BaseModel):
         Field(
             description="Time when the Smart Connect task was created, in milliseconds since the Unix epoch. A value below 10^12 would be seconds."
         ),
+    ] = None
+
+
+class ShowConnectorTaskResponse(SmartConnectTaskEntity):
+    """
+    Details of a Smart Connect task (the body of ShowConnectorTask).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+
+
+class ListConnectorTasksResponse(BaseModel):
+    """
+    A page of the Smart Connect tasks of an instance (the body of ListConnectorTasks).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    tasks: Annotated[
+        list[SmartConnectTaskEntity] | None,
+        Field(description="Smart Connect task details."),
+    ] = None
+    total_number: Annotated[
+        JsonInt | None, Field(description="Number of Smart Connect tasks.")
+    ] = None
+    max_tasks: Annotated[
+        JsonInt | None, Field(description="Maximum number of Smart Connect tasks.")
+    ] = None
+    quota_tasks: Annotated[
+        JsonInt | None, Field(description="Smart Connect task quota.")
     ] = None

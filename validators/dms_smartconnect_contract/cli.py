@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__, install_line
 from .check import DEFAULT_MAX_BODY_SIZE, CheckOptions
-from .contract import ContractError, find_operation, read_document
+from .contract import ContractError, operations, read_document
 from .exitcodes import ExitCode
-from .findings import MAX_FINDINGS, Tally
-from .formats.reader import CLUSTER_CHUNK_BYTES, JSONL_CHUNK_BYTES, InputError, Reader
+from .findings import MAX_FINDINGS
+from .formats.reader import InputError
 from .reports import make_reporter
 from .reports.base import summary_line
-from .run.cluster import ClusterError, connect, judge_on_cluster
-from .run.local import judge_all, usable_cores
-from .run.progress import Progress, progress_wanted, total_size
-from .run.verdict import validate_verdict
+from .run.cluster import ClusterError
+from .run.validate import RunOptions, open_inputs, run_validation
 from .sources.files import is_url, storage_options
 
 
@@ -33,40 +29,22 @@ def _error(header: str, detail: str, hint: str) -> ExitCode:
 def cmd_lint(args: argparse.Namespace) -> ExitCode:
     """Check the contract document and print a short summary of it."""
     # Imported here: the OpenAPI validator costs 0.4 s of start-up that `validate` does not need.
-    from .contract.lint import iter_examples, lint_document
-    from .contract.provenance import iter_constraints
+    from .contract.lint import lint_document
+    from .reports.lint import summary_lines
 
     try:
         document = read_document(args.contract)
         problems = lint_document(document)
-        operation = find_operation(document) if not problems else None
     except ContractError as exc:
-        return _error("the contract cannot be used", str(exc), "Pass an OpenAPI 3.1 file with --contract.")
-    source = args.contract or "packaged contract"
+        return _error("the contract cannot be used", str(exc), "Pass an OpenAPI 3.1 file.")
+    source = str(args.contract or "packaged contract")
     for problem in problems:
         print(f"{source}#{problem.pointer}: {problem.message}")
-    if operation is None:
+    if problems:
         print(f"{source}: {len(problems)} problem(s)")
         return ExitCode.FINDINGS
-    schemas = document.get("components", {}).get("schemas", {})
-    enums = sorted(name for name, schema in schemas.items() if "enum" in schema)
-    examples = sum(1 for _ in iter_examples(document))
-    print(f"contract      {source} (OpenAPI {document['openapi']}, version {document['info']['version']})")
-    print(f"operation     {operation.operation_id}: {operation.method} {operation.path}")
-    print(f"parameters    {', '.join(operation.parameters)}")
-    for status, response in operation.responses.items():
-        media = ", ".join(response.media_types) or "no body"
-        headers = ", ".join(h["name"] for h in response.headers.values()) or "none"
-        print(f"response {status}  {response.description.strip().splitlines()[0]} [{media}; headers: {headers}]")
-    print(f"schemas       {len(schemas)} ({len(enums)} enumerations: {', '.join(enums)})")
-    print(
-        f"servers       {len(document.get('servers', []))}; security: {', '.join(document['components']['securitySchemes'])}"
-    )
-    kinds = Counter(c.provenance.kind for c in iter_constraints(document) if c.provenance)
-    print(f"rules         {sum(kinds.values())} ({kinds['documented']} documented, {kinds['inferred']} inferred)")
-    verdict = "all valid" if not problems else f"{len(problems)} problem(s)"
-    print(f"examples      {examples} ({verdict})")
-    return ExitCode.FINDINGS if problems else ExitCode.OK
+    print("\n".join(summary_lines(document, source)))
+    return ExitCode.OK
 
 
 def cmd_rules(args: argparse.Namespace) -> ExitCode:
@@ -91,32 +69,14 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
     """Judge recorded responses and captures against the contract and report the findings."""
     try:
         document = read_document(args.contract)
-        find_operation(document)
+        operations(document).bare(args.operation)  # a --operation the contract lacks stops here, naming those it has
     except ContractError as exc:
         return _error("the contract cannot be used", str(exc), "Pass an OpenAPI 3.1 file with --contract.")
     try:
         storage = storage_options(args.storage_option, args.paths)
     except ValueError as exc:
         return _error("a storage option is not KEY=VALUE", str(exc), "Write --storage-option key=value.")
-    reader = Reader(
-        status=args.status,
-        content_type=args.content_type,
-        max_body_size=args.max_body_size,
-        storage=storage,
-        whole_files=bool(args.scheduler),
-        chunk_bytes=args.task_mb << 20
-        if args.task_mb
-        else CLUSTER_CHUNK_BYTES
-        if args.scheduler
-        else JSONL_CHUNK_BYTES,
-    )
-    try:
-        reader.check_paths(args.paths)
-    except InputError as exc:
-        return _error("an input cannot be read", str(exc), "Check the path or URL; nothing was validated.")
-    size = total_size([path for path in args.paths if isinstance(path, Path)]) + reader.remote_bytes()
-    jobs = args.jobs if args.jobs > 0 else usable_cores()
-    options = CheckOptions(
+    check = CheckOptions(
         strict=args.strict,
         engine=args.engine,
         max_body_size=args.max_body_size,
@@ -125,44 +85,22 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
         default_content_type=args.content_type,
         host=args.host,
         coverage=args.coverage,
+        operation=args.operation,
     )
+    options = RunOptions(check, args.jobs, args.scheduler, args.task_mb, storage, args.allow_empty, args.quiet)
+    try:
+        reader = open_inputs(args.paths, options)
+    except InputError as exc:
+        return _error("an input cannot be read", str(exc), "Check the path or URL; nothing was validated.")
     try:
         out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     except OSError as exc:
         return _error("the report cannot be written", f"{args.output}: {exc.strerror}", "Choose another --output.")
-    verbosity = -1 if args.quiet else args.verbose
-    reporter = make_reporter(args.format, out, verbosity=verbosity)
-    total = Tally()
-    progress = (
-        Progress(sys.stderr, lambda: reader.bytes_read, size, lambda: len(reader.files))
-        if progress_wanted(sys.stderr, args.quiet)
-        else None
-    )
-    with contextlib.ExitStack() as stack:
-        if args.scheduler:
-            try:
-                client = stack.enter_context(connect(args.scheduler, jobs))
-            except ClusterError as exc:
-                return _error("the cluster cannot be used", str(exc), "Nothing was validated.")
-            tallies = judge_on_cluster(reader.items(args.paths), document, options, client, reporter.detail,
-                                       reader.har_stream)  # fmt: skip
-        else:
-            tallies = judge_all(reader.items(args.paths), document, options, jobs, reporter.detail, reader.har_stream)
-        try:
-            for tally in tallies:
-                total.merge(tally)
-                reporter.add(tally)
-                if progress:
-                    progress.tick(tally.total)
-        finally:
-            if progress:
-                progress.close()
-    if args.coverage:
-        from .contract.coverage import Coverage, Plan
-
-        reporter.coverage = (total.coverage or Coverage()).report(Plan.of(document))
-    filters = [f"--host {args.host}"] if args.host else []
-    verdict = validate_verdict(total, args.paths, reader.files, allow_empty=args.allow_empty, filters=filters)
+    reporter = make_reporter(args.format, out, verbosity=-1 if args.quiet else args.verbose)
+    try:
+        total, verdict = run_validation(document, args.paths, reader, options, reporter)
+    except ClusterError as exc:
+        return _error("the cluster cannot be used", str(exc), "Nothing was validated.")
     reporter.finish(total, verdict)
     if out is not sys.stdout:
         out.close()
@@ -237,15 +175,7 @@ def cmd_contract(args: argparse.Namespace) -> ExitCode:
     from .reports.contract import render_contract_text
     from .reports.junit import render_contract_junit
 
-    target = Target.from_environment(
-        os.environ,
-        url=args.url,
-        region=args.region,
-        project_id=args.project_id,
-        instance_id=args.instance_id,
-        task_id=args.task_id,
-        token=args.token,
-    )
+    target = Target.from_environment(os.environ, args.params, url=args.url, region=args.region, token=args.token)
     missing = target.missing()
     if missing:
         return _error("the contract tests need more to run", "missing: " + "; ".join(missing), "See the README.")
@@ -288,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(
         prog="smartconnect-contract",
-        description="Contract toolkit for DMS for Kafka ShowConnectorTask (Smart Connect task details).",
+        description="Contract toolkit for the Smart Connect task operations of DMS for Kafka (the operations of its OpenAPI contract).",
         epilog="Exit codes: 0 all conforms, 1 findings, 2 the command could not run, 5 the run proved nothing.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -357,6 +287,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("--host", help="judge only requests to this host (default: any host)")
     validate.add_argument(
+        "--operation",
+        metavar="ID",
+        help="the operation of the contract a bare body (a body file, a bare JSONL line) is judged as (default: "
+        "the one the contract names in x-bare-body-operation); exchanges with a request are judged as the "
+        "operation of their method and path",
+    )
+    validate.add_argument(
         "--jobs",
         "-j",
         type=_positive_int,
@@ -412,14 +349,14 @@ def build_parser() -> argparse.ArgumentParser:
     contract = commands.add_parser(
         "contract",
         help="run the contract tests (schemathesis) against a server",
+        epilog="--PARAMETER VALUE (one per path parameter of the contract, written with dashes): a value that "
+        "names something that exists, such as a task and its instance (default: SMARTCONNECT_PARAMETER, else the "
+        "SDK's HUAWEICLOUD_SDK_PARAMETER, in capitals). Every operation is tested with the values it takes.",
         description="Generated requests against a server, every response checked against the contract. Credentials "
         "come from SMARTCONNECT_TOKEN, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (requests are then signed).",
     )
     contract.add_argument("--url", help="base URL (default: SMARTCONNECT_BASE_URL)")
     contract.add_argument("--region", help="region ID, for the regional endpoint (default: SMARTCONNECT_REGION)")
-    contract.add_argument("--project-id", help="default: HUAWEICLOUD_SDK_PROJECT_ID")
-    contract.add_argument("--instance-id", help="default: SMARTCONNECT_INSTANCE_ID")
-    contract.add_argument("--task-id", help="a task that exists (default: SMARTCONNECT_TASK_ID)")
     contract.add_argument("--token", help="IAM token (prefer SMARTCONNECT_TOKEN: flags show in process lists)")
     contract.add_argument("--junit", type=Path, help="also write a JUnit XML report to FILE")
     contract.add_argument(
@@ -433,7 +370,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        # Only `contract` takes options of its own beyond these: a known value per path parameter of the contract.
+        args.params = _parameter_values(parser, extra) if args.command == "contract" else {}
+        if extra and args.command != "contract":
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
     except SystemExit as exc:  # argparse exits 2 on bad arguments, which is ExitCode.ERROR already
         return int(exc.code or 0)
     return int(args.func(args))
+
+
+def _parameter_values(parser: argparse.ArgumentParser, extra: list[str]) -> dict[str, str]:
+    """`--name-with-dashes VALUE` (or `=VALUE`) pairs as path parameter values, for the parameters the contract
+    has; anything else is a usage error."""
+    from .contract import operations
+
+    names = {name for operation in operations(read_document()) for name in operation.parameters}
+    values: dict[str, str] = {}
+    pending = list(extra)
+    while pending:
+        flag = pending.pop(0)
+        name, equals, value = flag[2:].partition("=") if flag.startswith("--") else ("", "", "")
+        name = name.replace("-", "_")
+        if name not in names:
+            known = ", ".join(f"--{known.replace('_', '-')}" for known in sorted(names))
+            parser.error(f"unrecognized argument {flag!r} (path parameters of the contract: {known})")
+        if not equals:
+            if not pending:
+                parser.error(f"{flag} needs a value")
+            value = pending.pop(0)
+        values[name] = value
+    return values

@@ -99,6 +99,7 @@ class Finding:
     severity: Severity
     provenance: Provenance
     drift: bool = False
+    operation: str = ""  # the operation of the contract the exchange was judged as
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -119,8 +120,14 @@ class Finding:
 
     @property
     def group(self) -> GroupKey:
-        """The findings reports count together: one rule at one pointer, at one weight, for one reason."""
-        return (self.rule, self.pointer, self.severity, self.basis)
+        """The findings reports count together: one rule at one pointer of one operation, at one weight, for one
+        reason."""
+        return (self.rule, self.pointer, self.severity, self.basis, self.operation)
+
+    @property
+    def line(self) -> str:
+        """The finding in one line, as every report writes it: rule, place, message and why it counts."""
+        return f"{self.rule} at {self.pointer or '(exchange)'}: {self.message} [{self.basis}]"
 
     @property
     def order(self) -> tuple[bool, str, str, str]:
@@ -128,18 +135,20 @@ class Finding:
         return (self.severity is not Severity.ERROR, self.pointer, self.rule, self.message)
 
 
-GroupKey = tuple[str, str, Severity, str]
+GroupKey = tuple[str, str, Severity, str, str]  # rule, pointer, severity, basis, operation
 
 MAX_FINDINGS = 100  # findings kept per body (--max-findings): a hostile body could otherwise hold one per byte
 
 
-def findings_limit(more: int, kept: int) -> Finding:
+def findings_limit(more: int, kept: int, operation: str) -> Finding:
     """The finding that closes a body's findings when more than `kept` were found: how many more there were."""
     message = f"{more} more finding(s) not kept (--max-findings {kept})"
-    return Finding("limit.findings", "", message, Severity.WARNING, FINDINGS_LIMIT)
+    return Finding("limit.findings", "", message, Severity.WARNING, FINDINGS_LIMIT, operation=operation)
 
 
-LIMIT_GROUP: GroupKey = ("limit.findings", "", Severity.WARNING, FINDINGS_LIMIT.label)
+def limit_group(operation: str) -> GroupKey:
+    """The group of findings_limit()'s finding."""
+    return ("limit.findings", "", Severity.WARNING, FINDINGS_LIMIT.label, operation)
 
 
 @dataclass(slots=True)
@@ -151,6 +160,7 @@ class Result:
     findings: list[Finding] = field(default_factory=list)
     reason: str = ""  # why an item was skipped or could not be read
     rule: str = ""  # for an unreadable item over a limit of this toolkit: the limit's rule id (see LIMITS)
+    operation: str = ""  # the operation it was judged as (judged items; an item over a limit, when it was known)
 
     def __post_init__(self) -> None:
         # Why an item could not be read may quote the capture (a parser's message): no credential-shaped value is
@@ -229,11 +239,12 @@ class Tally:
             self.items.append(result)
 
     def add_shape(self, location: str, outcome: Outcome, groups: tuple[GroupKey, ...],
-                  findings: Callable[[], list[Finding]], source: str | None = None) -> None:  # fmt: skip
+                  findings: Callable[[], list[Finding]], source: str | None = None,
+                  operation: str = "") -> None:  # fmt: skip
         """Count a judged item by its findings' groups alone. Its findings are made (`findings()`) only when they are
         needed: for a report that lists items, or to open a group with its first message."""
         if self.detail or any(key not in self.groups for key in groups):
-            self.add(Result(location, outcome, findings()), source)
+            self.add(Result(location, outcome, findings(), operation=operation), source)
             return
         if outcome is Outcome.CONFORMING:
             self.conforming += 1
@@ -246,10 +257,10 @@ class Tally:
                 found.samples.append(location)
 
     def add_run(self, outcome: Outcome, groups: tuple[GroupKey, ...], count: int, samples: list[str],
-                findings: Callable[[], list[Finding]]) -> None:  # fmt: skip
+                findings: Callable[[], list[Finding]], operation: str = "") -> None:  # fmt: skip
         """Count `count` items in a row whose findings have the same groups: `samples` are the locations of the first
         of them (up to SAMPLES), `findings()` makes the first one's findings (as add_shape)."""
-        self.add_shape(samples[0], outcome, groups, findings)
+        self.add_shape(samples[0], outcome, groups, findings, operation=operation)
         rest = count - 1
         if rest <= 0:
             return

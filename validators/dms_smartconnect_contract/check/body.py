@@ -25,7 +25,7 @@ from typing import Any
 
 from ..contract import JsonObject, default_reading, flatten_schema, provenance, strict_reading
 from ..contract.provenance import Provenance
-from ..findings import LIMIT_GROUP, MAX_FINDINGS, Finding, GroupKey, Outcome, Severity, findings_limit
+from ..findings import MAX_FINDINGS, Finding, GroupKey, Outcome, Severity, findings_limit, limit_group
 from .drift import DriftWalker
 from .explain import DRIFT_KEYWORDS, Explained, Stub, explain, explain_cached, stubs_cached
 from .options import Engine
@@ -51,8 +51,11 @@ class Shape:
 class BodyRules:
     """One documented body (a status and a media type) compiled for every reading the verdict needs."""
 
-    def __init__(self, schema: JsonObject, engine: Engine, *, strict: bool, max_findings: int = MAX_FINDINGS) -> None:
+    def __init__(
+        self, schema: JsonObject, engine: Engine, *, strict: bool, max_findings: int = MAX_FINDINGS, operation: str = ""
+    ) -> None:
         closed = strict_reading(schema)
+        self.operation = operation  # every finding of this body is of it
         self.schema, self.closed_schema, self.engine = schema, closed, engine
         self.strict = strict
         self.max_findings = max_findings
@@ -145,12 +148,13 @@ class BodyRules:
         before any message is made, and messages are made only for the findings kept."""
         weighed = sorted(self._weigh(unweighed), key=lambda w: (w[2] is not Severity.ERROR, w[1], w[0]))
         kept = weighed[: self.max_findings]
+        operation = self.operation
         findings = [
-            Finding(rule, pointer, message(index), severity, origin, drift)
+            Finding(rule, pointer, message(index), severity, origin, drift, operation)
             for rule, pointer, severity, origin, drift, index in kept
         ]
         if len(weighed) > len(kept):  # in its place in report order, as the checker sorts an exchange's findings
-            findings.append(findings_limit(len(weighed) - len(kept), self.max_findings))
+            findings.append(findings_limit(len(weighed) - len(kept), self.max_findings, operation))
             findings.sort(key=lambda finding: finding.order)
         return findings
 
@@ -219,12 +223,13 @@ class BodyRules:
 
     def _shape(self, unweighed: list[Unweighed]) -> Shape:
         weighed = sorted(self._weigh(unweighed), key=lambda w: (w[2] is not Severity.ERROR, w[1], w[0]))
+        operation = self.operation
         groups = tuple(
-            (rule, pointer, severity, f"drift; {origin.label}" if drift else origin.label)
+            (rule, pointer, severity, f"drift; {origin.label}" if drift else origin.label, operation)
             for rule, pointer, severity, origin, drift, _ in weighed[: self.max_findings]
         )
         if len(weighed) > self.max_findings:  # in its place in report order, as _findings() puts its finding
-            groups = tuple(sorted((*groups, LIMIT_GROUP), key=lambda group: (group[2] is not Severity.ERROR, group[1],
+            groups = tuple(sorted((*groups, limit_group(operation)), key=lambda group: (group[2] is not Severity.ERROR, group[1],
                                                                              group[0])))  # fmt: skip
         outcome = Outcome.VIOLATING if any(group[2] is Severity.ERROR for group in groups) else Outcome.CONFORMING
         return Shape(outcome, groups)

@@ -1,104 +1,79 @@
-"""The one place that decides a verdict: an item in, a Result (outcome and findings) out."""
+"""The one place that decides a verdict: an item in, a Result (outcome and findings) out.
+
+Each exchange goes to the operation of the contract its request is for (its method and path); a bare body, which
+records no request, to the operation of bare bodies. The rules of each operation are compiled when first needed
+(operation.py).
+"""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
 
-from ..contract import JsonObject, Operation, default_reading, find_operation, provenance, strict_reading
+from ..contract import JsonObject, Operation, operations
 from ..contract.coverage import Coverage, Plan
-from ..contract.provenance import Provenance
-from ..findings import NOT_RECORDED, Finding, Outcome, Result, Severity, decode_limit, outcome_of
+from ..contract.operations import OTHER_METHOD
+from ..findings import Outcome, Result, decode_limit, outcome_of
 from ..formats.credentials import credentials
 from ..formats.har import har_entry
-from ..formats.items import NOT_PARSED, Exchange, HarEntry, JsonlLine, Oversized, Single, Skipped, Unreadable
-from ..formats.records import exchange_record, is_exchange_record
-from ..redact import mask_values, preview
+from ..formats.items import Exchange, HarEntry, JsonlLine, Single, Skipped, Unreadable
+from ..formats.records import RecordKeys, exchange_record
+from ..redact import mask_values
 from .body import BodyRules
-from .explain import UNSTATED, rule_provenance
+from .operation import OperationRules, OverLimit
 from .options import CheckOptions
-from .schemas import SchemaValidator
 
-
-@dataclass(frozen=True)
-class _Header:
-    name: str
-    required: Provenance | None  # None: the header is optional
-    default: SchemaValidator
-    strict: SchemaValidator
+NO_BARE_OPERATION = (
+    "a bare body needs an operation: the contract holds several and names none for bare bodies "
+    "(x-bare-body-operation); pass --operation"
+)
 
 
 class Checker:
-    """Checks exchanges against the contract's operation; compiled once, then used for every item."""
+    """Checks exchanges against the contract's operations; compiled once, then used for every item."""
 
     def __init__(self, document: JsonObject, options: CheckOptions | None = None) -> None:
         options = options or CheckOptions()
         self.options = options
-        self.operation: Operation = find_operation(document)
+        self.operations = operations(document)
+        self.bare: Operation | None = self.operations.bare(options.operation)
+        # Records and bodies are told apart by keys no response body of the contract documents.
+        self.records = RecordKeys(self.operations.response_fields())
         # What the traffic exercised (validate --coverage): counted here, taken into each unit's tally.
         self.plan: Plan | None = Plan.of(document) if options.coverage else None
         self.coverage: Coverage | None = Coverage() if options.coverage else None
         self.max_body_size = options.max_body_size
-        self.max_findings = options.max_findings
         self.default_status = options.default_status
         self.default_content_type = options.default_content_type
         self.host = options.host.lower() if options.host else None
-        self.strict = options.strict
-        self._path = _path_pattern(self.operation.path)
-        rules = self.operation.extensions
-        self._statuses = provenance.of(rules, "responses") or UNSTATED
-        self._content = provenance.of(rules, "content") or UNSTATED
-        self._engine = options.engine
-        # Compiled when first needed (a log of bare bodies never meets an error status), and once for every status
-        # that shares a schema (the error statuses share one body and one header schema).
-        self._bodies: dict[tuple[str, str], BodyRules | None] = {}
-        self._headers: dict[str, list[_Header]] = {}
-        self._compiled: dict[bytes, Any] = {}
+        self._rules: dict[str, OperationRules] = {}
+        self._compiled: dict[tuple[str, bytes], Any] = {}
 
-    def _once(self, schema: JsonObject, make: Any) -> Any:
-        key = orjson.dumps(schema, option=orjson.OPT_SORT_KEYS)
+    def _once(self, schema: JsonObject, make: Any, scope: str = "") -> Any:
+        """What `make(schema)` gives, made once per schema and scope (the error statuses share one body and one
+        header schema)."""
+        key = (scope, orjson.dumps(schema, option=orjson.OPT_SORT_KEYS))
         if key not in self._compiled:
             self._compiled[key] = make(schema)
         return self._compiled[key]
 
-    def body_rules(self, status: str, media_type: str) -> BodyRules | None:
-        """The rules of the body documented for a status and media type, or None when there is none."""
-        key = (status, media_type)
-        if key not in self._bodies:
-            response = self.operation.responses.get(status)
-            schema = response.media_types.get(media_type) if response else None
-            engine, strict, most = self._engine, self.strict, self.max_findings
-            self._bodies[key] = (
-                self._once(schema, lambda s: BodyRules(s, engine, strict=strict, max_findings=most)) if schema else None
-            )
-        return self._bodies[key]
-
-    def header_rules(self, status: str) -> list[_Header]:
-        """The documented response headers of a status, compiled."""
-        if status not in self._headers:
-            engine = self._engine
-            self._headers[status] = [
-                self._once(
-                    spec["schema"],
-                    lambda s, spec=spec: _Header(
-                        spec["name"],
-                        (provenance.of(spec, "required") or UNSTATED) if spec["required"] else None,
-                        SchemaValidator(default_reading(s), engine),
-                        SchemaValidator(strict_reading(s), engine),
-                    ),
-                )
-                for spec in self.operation.responses[status].headers.values()
-            ]
-        return self._headers[status]
+    def rules(self, operation: Operation) -> OperationRules:
+        """The compiled rules of an operation."""
+        found = self._rules.get(operation.operation_id)
+        if found is None:
+            found = self._rules[operation.operation_id] = OperationRules(operation, self.options, self._once)
+        return found
 
     def bare_body_rules(self) -> BodyRules | None:
-        """The rules of a bare body (no status or media type recorded: the defaults), or None when the contract has
-        no body for them."""
-        return self.body_rules(str(self.default_status), self.default_content_type.split(";")[0].lower())
+        """The rules of a bare body (no request, status or media type recorded: the defaults), or None when the
+        contract has no body for them or no operation for bare bodies."""
+        if self.bare is None:
+            return None
+        media_type = self.default_content_type.split(";")[0].lower()
+        return self.rules(self.bare).body_rules(str(self.default_status), media_type)
 
     # --- items -------------------------------------------------------------------------------------------------
 
@@ -111,20 +86,24 @@ class Checker:
         if isinstance(item, JsonlLine):
             return self.judge_jsonl(item.location, item.raw)
         if isinstance(item, HarEntry):
-            made = har_entry(item.location, item.entry, self.skip_request, self.max_body_size)
-            return self.judge(made) if not isinstance(made, Exchange) else self._judge_exchange(made, checked=True)
-        return self._judge_exchange(item)
+            item = har_entry(item.location, item.entry, self.skip_request, self.max_body_size)
+            if not isinstance(item, Exchange):
+                return self.judge(item)
+        return self.judge_exchange(item)
 
-    def _judge_exchange(self, item: Exchange, checked: bool = False) -> Result:
-        reason = None if checked else self.skip_reason(item)
-        if reason:
-            return Result(item.location, Outcome.SKIPPED, reason=reason)
+    def judge_exchange(self, item: Exchange, operation_id: str | None = None) -> Result:
+        """The outcome of one exchange: of the operation its request is for, or of `operation_id` when the caller
+        knows it (a contract test knows the operation a case was made for, whatever method it sent)."""
+        operation = self.operations.get(operation_id) if operation_id else self.route(item.method, item.url)
+        if isinstance(operation, str):
+            return Result(item.location, Outcome.SKIPPED, reason=operation)
+        name = operation.operation_id
         if item.body_error:
-            return Result(item.location, Outcome.UNREADABLE, reason=item.body_error)
+            return Result(item.location, Outcome.UNREADABLE, reason=item.body_error, operation=name)
         try:
-            findings = self.check(item)
+            findings = self.rules(operation).check(item, self.coverage, self.plan)
         except OverLimit as over:
-            return Result(item.location, Outcome.UNREADABLE, reason=over.reason, rule=over.rule)
+            return Result(item.location, Outcome.UNREADABLE, reason=over.reason, rule=over.rule, operation=name)
         secrets = credentials(*item.credentials) if findings and item.credentials else ()
         if secrets:  # the capture's own credentials, wherever a message would repeat them
             findings = [
@@ -133,7 +112,7 @@ class Checker:
                 else finding
                 for finding in findings
             ]
-        return Result(item.location, outcome_of(findings), findings)
+        return Result(item.location, outcome_of(findings), findings, operation=name)
 
     def take_coverage(self) -> Coverage | None:
         """What was counted since the last call (None without --coverage)."""
@@ -158,118 +137,32 @@ class Checker:
 
     def judge_line(self, location: str, raw: bytes, value: Any) -> Result:
         """A JSONL line already decoded (`value`): an exchange record, or a bare body with the default status."""
-        if is_exchange_record(value):
+        if self.records.is_record(value):
             return self.judge(exchange_record(location, value, self.default_content_type))
         exchange = Exchange(location, self.default_status, self.default_content_type, None, raw, parsed=value)
         return self.judge(exchange)
 
-    def skip_reason(self, exchange: Exchange) -> str | None:
-        """Why an exchange is not this operation, or None when it is."""
-        return self.skip_request(exchange.method, exchange.url)
+    # --- routing -----------------------------------------------------------------------------------------------
 
-    def skip_request(self, method: str | None, url: str | None) -> str | None:
-        """Why a request (method and URL, either unknown) is not this operation, or None when it may be."""
-        if method is not None and method.upper() != self.operation.method:
-            return "not this operation: other method"
+    def route(self, method: str | None, url: str | None) -> Operation | str:
+        """The operation a request is for (method and URL, either unknown), or why it is none. A request with no
+        URL (a bare body, a record without one) is taken for the operation of bare bodies."""
         if url is None:
-            return None
+            if self.bare is None:
+                return NO_BARE_OPERATION
+            if method is not None and method.upper() != self.bare.method:
+                return OTHER_METHOD
+            return self.bare
         try:
             parts = urlsplit(url)
         except ValueError:
-            return "not this operation: unparsable URL"
+            return "not an operation of the contract: unparsable URL"
         if self.host and (parts.hostname or "") != self.host:
-            return "not this operation: other host"
-        if not self._path.search(parts.path):
-            return "not this operation: other path"
-        return None
+            return "not an operation of the contract: other host"
+        return self.operations.route(method, parts.path)
 
-    # --- one exchange ------------------------------------------------------------------------------------------
-
-    def severity(self, rule: Provenance) -> Severity:
-        """How much a broken rule weighs: documented rules are errors; inferred rules only in strict mode."""
-        return Severity.ERROR if self.strict or rule.kind != "inferred" else Severity.WARNING
-
-    def check(self, exchange: Exchange) -> list[Finding]:
-        """Every finding for one exchange of this operation, in report order."""
-        findings: list[Finding] = []
-
-        def add(rule: str, message: str, basis: Provenance, severity: Severity | None = None) -> None:
-            weight = severity if severity is not None else self.severity(basis)
-            findings.append(Finding(rule, "", message, weight, basis))
-
-        status = str(exchange.status)
-        if self.coverage is not None:
-            self.coverage.status(status)
-        response = self.operation.responses.get(status)
-        if response is None:
-            documented = ", ".join(self.operation.responses)
-            add("status.undocumented", f"status {status} is not documented (documented: {documented})", self._statuses)
-            return findings
-        if exchange.headers is not None:
-            for header in self.header_rules(status):
-                value = exchange.headers.get(header.name.lower())
-                if value is None:
-                    if header.required is not None:
-                        add("header.missing", f"response header {header.name} is missing", header.required)
-                elif not header.strict.is_valid(value):
-                    broken = header.default if not header.default.is_valid(value) else None
-                    validator = broken or header.strict
-                    basis = rule_provenance(validator, next(validator.errors(value)))
-                    weight = Severity.ERROR if broken else self.severity(basis)
-                    add("header.schema", f"response header {header.name} {preview(value, header.name)} is invalid",
-                        basis, weight)  # fmt: skip
-        media_type = (exchange.content_type or "").split(";", 1)[0].strip().lower()
-        if exchange.body is None and exchange.parsed is NOT_PARSED:
-            add("body.not-recorded", "the capture holds no body for this response", NOT_RECORDED, Severity.WARNING)
-            return findings
-        body = self.body_rules(status, media_type)
-        if body is None:
-            documented = ", ".join(response.media_types)
-            if media_type:
-                message = f"'{media_type}' is not documented for status {status} (documented: {documented})"
-            else:
-                message = f"the response has no Content-Type (documented: {documented})"
-            add("media-type", message, self._content)
-            return findings
-        instance = exchange.parsed
-        if instance is NOT_PARSED:
-            assert exchange.body is not None
-            if len(exchange.body) > self.max_body_size or type(exchange.body) is Oversized:
-                # (Said without the size: a reader may stop one byte past the limit, or not build the body at all.)
-                raise OverLimit(
-                    "limit.body-bytes", f"body of more than {self.max_body_size} bytes: over --max-body-bytes"
-                )
-            try:
-                instance = orjson.loads(exchange.body)
-            except orjson.JSONDecodeError as exc:
-                rule = decode_limit(str(exc))
-                if rule:
-                    raise OverLimit(rule, f"body is over a limit of the reader: {exc}") from None
-                add("body.unreadable", f"body is not JSON: {exc}", self._content)
-                return findings
-        if self.coverage is not None:
-            assert self.plan is not None
-            self.coverage.body(self.plan, status, instance)
-        try:
-            findings.extend(body.findings(instance))
-        except (ValueError, RecursionError) as exc:
-            # jsonschema-rs refuses instances nested deeper than it can convert; no task body is that deep.
-            raise OverLimit("limit.depth", f"body cannot be validated: {exc} (nested too deeply)") from None
-        findings.sort(key=lambda finding: finding.order)
-        return findings
-
-
-class OverLimit(Exception):
-    """An exchange over a limit of this toolkit: counted unreadable with the limit's rule id."""
-
-    def __init__(self, rule: str, reason: str) -> None:
-        super().__init__(reason)
-        self.rule, self.reason = rule, reason
-
-
-def _path_pattern(template: str) -> re.Pattern[str]:
-    """The operation's path as a regex that also matches behind any base-path prefix (gateways, stages)."""
-    pattern = "".join(
-        "[^/]+" if part.startswith("{") else re.escape(part) for part in re.split(r"(\{[^}]+\})", template)
-    )
-    return re.compile(f"(?:^|/){pattern.lstrip('/')}/?\\Z")
+    def skip_request(self, method: str | None, url: str | None) -> str | None:
+        """Why a request is not one of the contract's operations, or None when it may be (a reader asks before it
+        decodes an entry's body)."""
+        found = self.route(method, url)
+        return found if isinstance(found, str) else None

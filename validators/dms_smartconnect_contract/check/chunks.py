@@ -18,7 +18,6 @@ from ..findings import SAMPLES, Outcome, Result, Tally, har_location, outcome_of
 from ..formats import har_ranges as har
 from ..formats.files import capture_file_items, read_failure
 from ..formats.items import CaptureFile, HarChunk, HarEntry, JsonlChunk
-from ..formats.records import is_exchange_record
 from ..sources.lines import Broken, LongLine, line_blocks
 from .body import BodyRules
 from .checker import Checker
@@ -31,7 +30,8 @@ def judge_chunk(checker: Checker, chunk: JsonlChunk, detail: bool) -> tuple[Tall
     body = checker.bare_body_rules()
     # Counting coverage takes every line through the checker, which counts what it judges.
     quick = body.quick if body is not None and checker.coverage is None else None
-    loads, limit, path = orjson.loads, checker.max_body_size, chunk.path
+    operation = body.operation if body is not None else ""  # the operation of bare bodies
+    loads, limit, path, is_record = orjson.loads, checker.max_body_size, chunk.path, checker.records.is_record
     lines = chunk.read_lines(limit)
     conforming = 0
     run = _Run(tally, body)
@@ -51,8 +51,8 @@ def judge_chunk(checker: Checker, chunk: JsonlChunk, detail: bool) -> tuple[Tall
                 run.end()
                 tally.add(checker.judge_jsonl(f"{path}:{number}", raw.strip()), path)
             continue
-        # A record is never a bare body; a task body's status is a string, which spares the call.
-        if type(value) is dict and type(value.get("status")) is int and is_exchange_record(value):
+        # A record is never a bare body; a record's status is an integer, which tells most bodies without the call.
+        if type(value) is dict and type(value.get("status")) is int and is_record(value):
             run.end()
             tally.add(checker.judge_line(f"{path}:{number}", raw, value), path)
             continue
@@ -61,10 +61,10 @@ def judge_chunk(checker: Checker, chunk: JsonlChunk, detail: bool) -> tuple[Tall
             if detail:
                 if quick(value):
                     conforming += 1
-                    tally.items.append(Result(f"{path}:{number}", Outcome.CONFORMING))
+                    tally.items.append(Result(f"{path}:{number}", Outcome.CONFORMING, operation=operation))
                 else:
                     findings = body.findings(value, checked=True)
-                    tally.add(Result(f"{path}:{number}", outcome_of(findings), findings), path)
+                    tally.add(Result(f"{path}:{number}", outcome_of(findings), findings, operation=operation), path)
                 continue
             # A probe that holds settles a line with one check: the body breaks the contract there (so it would
             # not pass the quick check), and the same way as the body the probe was learnt from.
@@ -91,7 +91,8 @@ def judge_chunk(checker: Checker, chunk: JsonlChunk, detail: bool) -> tuple[Tall
             tally.add(checker.judge_line(f"{path}:{number}", raw, value), path)
             continue
         run.end()
-        tally.add_shape(f"{path}:{number}", shape.outcome, shape.groups, partial(body.findings, value, True), path)
+        found = partial(body.findings, value, True)
+        tally.add_shape(f"{path}:{number}", shape.outcome, shape.groups, found, path, operation)
     run.end()
     tally.conforming += conforming
     return tally, len(lines)
@@ -124,7 +125,7 @@ class _Run:
         assert self.body is not None
         shape = self.probe.shape
         findings = partial(self.body.findings, self.first, True)
-        self.tally.add_run(shape.outcome, shape.groups, self.count, self.samples, findings)
+        self.tally.add_run(shape.outcome, shape.groups, self.count, self.samples, findings, self.body.operation)
         self.probe, self.first, self.count, self.samples = None, None, 0, []
 
 

@@ -31,3 +31,4 @@ class CheckOptions:
     default_content_type: str = "application/json"
     host: str | None = None  # judge only requests to this host
     coverage: bool = False  # count what the traffic exercised (validate --coverage)
+    operation: str | None = None  # the operation of bare bodies (--operation); None: the one the contract names

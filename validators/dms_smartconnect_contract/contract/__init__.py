@@ -1,24 +1,22 @@
-"""The contract: the one loader of the OpenAPI document, and the readings derived from it in code."""
+"""The contract: the one loader of the OpenAPI document, its operations, and the readings derived from it in code."""
 
 from .document import (
     COMPONENTS_PREFIX,
-    OPERATION_ID,
     SCHEMA_DIALECT,
     UNLISTED_VALUE,
     ContractError,
     JsonObject,
-    Operation,
-    ResponseSpec,
     at_pointer,
     bundle_schema,
     escape,
-    find_operation,
     json_pointer,
     packaged_contract_path,
     read_document,
     resolve,
+    target,
     unescape,
 )
+from .operations import Operation, Operations, ResponseSpec, find_operation, operations
 from .readings import (
     close_schema,
     default_reading,
@@ -30,12 +28,12 @@ from .readings import (
 
 __all__ = [
     "COMPONENTS_PREFIX",
-    "OPERATION_ID",
     "SCHEMA_DIALECT",
     "UNLISTED_VALUE",
     "ContractError",
     "JsonObject",
     "Operation",
+    "Operations",
     "ResponseSpec",
     "at_pointer",
     "bundle_schema",
@@ -45,10 +43,12 @@ __all__ = [
     "find_operation",
     "flatten_schema",
     "json_pointer",
+    "operations",
     "packaged_contract_path",
     "read_document",
     "resolve",
     "strict_reading",
+    "target",
     "tolerant_document",
     "unescape",
     "without_extensions",

@@ -1,7 +1,8 @@
-"""Coverage of the contract by the judged traffic (`validate --coverage`): which statuses were seen, which response
-fields were seen present, absent or null, which values of each enumeration were seen (and which values outside
-it), and which conditional branches of the contract ("displayed only when the source type is Kafka") the bodies
-took. Counted where bodies are judged, merged like the rest of a tally, rendered by reports/coverage.py."""
+"""Coverage of the contract by the judged traffic (`validate --coverage`), operation by operation: which statuses were
+seen, which response fields were seen present, absent or null (in every item of an array), which values of each
+enumeration were seen (and which values outside it), and which conditional branches of the contract ("displayed
+only when the source type is Kafka") the bodies took. Counted where bodies are judged, merged like the rest of a
+tally, rendered by reports/coverage.py."""
 
 from __future__ import annotations
 
@@ -10,9 +11,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import JsonObject, at_pointer, find_operation, json_pointer, resolve
+from .document import JsonObject, json_pointer, resolve, target
+from .operations import operations
 
 UNLISTED_KEPT = 5  # values outside an enumeration kept per field, as samples
+EACH = "*"  # a step into every item of an array, in a field's path (`/tasks/*/id`)
+
+Body = tuple[str, str]  # an operation and one of its statuses: whose body a field or branch is of
 
 
 @dataclass
@@ -24,58 +29,93 @@ class Field:
 
 
 @dataclass
-class Plan:
-    """What there is to cover: the documented statuses and, per status with a JSON body, its fields and branches."""
+class Branch:
+    """A conditional rule of a body: what people call it, where the objects it reads are, and whether one takes it."""
 
-    statuses: list[str]
-    fields: dict[str, list[Field]]  # status -> fields of its body
-    branches: dict[str, list[tuple[str, Any]]]  # status -> (label, is_valid of the branch's condition)
+    label: str
+    path: tuple[str, ...]  # the path of the objects it applies to (EACH for every item of an array)
+    holds: Any
+
+
+@dataclass
+class Plan:
+    """What there is to cover: each operation's documented statuses and, per status with a JSON body, its fields
+    and branches."""
+
+    statuses: dict[str, list[str]]  # operation -> documented statuses
+    fields: dict[Body, list[Field]]
+    branches: dict[Body, list[Branch]]
 
     @classmethod
     def of(cls, document: JsonObject) -> Plan:
-        import jsonschema_rs
-
-        operation = find_operation(document)
-        fields: dict[str, list[Field]] = {}
-        branches: dict[str, list[tuple[str, Any]]] = {}
-        for status, response in operation.responses.items():
-            schema = next((spec for kind, spec in response.media_types.items() if "json" in kind), None)
-            if not isinstance(schema, dict):
-                continue
-            # A bundled schema: its references point into its own $defs.
-            fields[status] = list(_fields(schema, schema, ()))
-            found: dict[str, Any] = {}
-            for member in resolve(schema, schema).get("allOf", []):
-                member = resolve(schema, member)
-                if isinstance(member, dict) and "if" in member:
-                    label = _branch_label(member)
-                    if label not in found:
-                        condition = {"$defs": schema.get("$defs", {}), "allOf": [member["if"]]}
-                        found[label] = jsonschema_rs.validator_for(condition).is_valid
-            branches[status] = list(found.items())
-        return cls(list(operation.responses), fields, branches)
+        statuses: dict[str, list[str]] = {}
+        fields: dict[Body, list[Field]] = {}
+        branches: dict[Body, list[Branch]] = {}
+        for operation in operations(document):
+            statuses[operation.operation_id] = list(operation.responses)
+            for status, response in operation.responses.items():
+                schema = next((spec for kind, spec in response.media_types.items() if "json" in kind), None)
+                if not isinstance(schema, dict):
+                    continue
+                # A bundled schema: its references point into its own $defs.
+                body = (operation.operation_id, status)
+                fields[body] = list(_fields(schema, schema, ()))
+                branches[body] = list(_branches(schema, schema, (), {}).values())
+        return cls(statuses, fields, branches)
 
 
-def _deref(root: JsonObject, node: Any) -> Any:
-    """A node with its local `$ref` followed (siblings such as a description aside)."""
-    seen = 0
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/") and seen < 32:
-        node, seen = at_pointer(root, node["$ref"][1:]), seen + 1
-    return node
-
-
-def _fields(document: JsonObject, schema: Any, path: tuple[str, ...]) -> Any:
-    node = _deref(document, schema)
+def _fields(root: JsonObject, schema: Any, path: tuple[str, ...]) -> Any:
+    node = target(root, schema)
     if not isinstance(node, dict):
         return
     for name, sub in node.get("properties", {}).items():
-        prop = _deref(document, sub)
-        yield Field((*path, name), _listed(document, prop))
+        prop = target(root, sub)
+        yield Field((*path, name), _listed(root, prop))
         if isinstance(prop, dict) and "properties" in prop:
-            yield from _fields(document, prop, (*path, name))
+            yield from _fields(root, prop, (*path, name))
+        items = target(root, prop.get("items")) if isinstance(prop, dict) else None
+        if isinstance(items, dict) and "properties" in items:
+            yield from _fields(root, items, (*path, name, EACH))
 
 
-def _listed(document: JsonObject, prop: Any) -> frozenset[str] | None:
+def _branches(root: JsonObject, schema: Any, path: tuple[str, ...], found: dict[str, Branch]) -> dict[str, Branch]:
+    """The conditional rules of the objects of a body, wherever they are (the body itself, a field, the items of an
+    array), each once, by label."""
+    import jsonschema_rs
+
+    node = resolve(root, schema)
+    if not isinstance(node, dict):
+        return found
+    for member in node.get("allOf", []):
+        member = resolve(root, member)
+        if isinstance(member, dict) and "if" in member:
+            label = _branch_label(member)
+            if path:
+                label = f"{json_pointer(path)}: {label}"
+            if label not in found:
+                condition = {"$defs": root.get("$defs", {}), "allOf": [member["if"]]}
+                found[label] = Branch(label, path, jsonschema_rs.validator_for(condition).is_valid)
+    for name, sub in node.get("properties", {}).items():
+        prop = target(root, sub)
+        if isinstance(prop, dict) and isinstance(prop.get("items"), dict):
+            _branches(root, prop["items"], (*path, name, EACH), found)
+        elif isinstance(prop, dict) and ("allOf" in prop or "properties" in prop):
+            _branches(root, prop, (*path, name), found)
+    return found
+
+
+def _holders(value: Any, path: tuple[str, ...]) -> list[Any]:
+    """The values at a path of a body: one, or one per item where the path steps into an array."""
+    found = [value]
+    for step in path:
+        if step == EACH:
+            found = [item for holder in found if type(holder) is list for item in holder]
+        else:
+            found = [holder[step] for holder in found if type(holder) is dict and step in holder]
+    return found
+
+
+def _listed(root: JsonObject, prop: Any) -> frozenset[str] | None:
     """The values an enumerated field lists: its own `enum`, or those of the alternatives it is one of."""
     if not isinstance(prop, dict):
         return None
@@ -83,7 +123,7 @@ def _listed(document: JsonObject, prop: Any) -> frozenset[str] | None:
         return frozenset(str(value) for value in prop["enum"])
     values: set[str] = set()
     for member in prop.get("anyOf", []) + prop.get("oneOf", []):
-        member = _deref(document, member)
+        member = target(root, member)
         if isinstance(member, dict) and isinstance(member.get("enum"), list):
             values.update(str(value) for value in member["enum"])
     return frozenset(values) or None
@@ -105,54 +145,59 @@ def _branch_label(member: JsonObject) -> str:
     return " and ".join(parts) or str(member.get("description", json.dumps(condition)))
 
 
+Place = tuple[str, str, str]  # operation, status, and a field's pointer or a branch's label
+
+
 @dataclass
 class Coverage:
     """Counts of what the judged traffic exercised; merged across units of work."""
 
-    statuses: Counter[str] = field(default_factory=Counter)
-    # "status pointer" -> [present, absent, null]: absent only where the object holding the field is present
-    fields: dict[tuple[str, str], list[int]] = field(default_factory=dict)
-    values: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)  # listed values seen
-    unlisted: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)  # values outside the enumeration
-    unlisted_counts: Counter[tuple[str, str]] = field(default_factory=Counter)
-    branches: Counter[tuple[str, str]] = field(default_factory=Counter)
+    statuses: Counter[tuple[str, str]] = field(default_factory=Counter)  # (operation, status)
+    # [present, absent, null]: absent only where the object holding the field is present
+    fields: dict[Place, list[int]] = field(default_factory=dict)
+    values: dict[Place, Counter[str]] = field(default_factory=dict)  # listed values seen
+    unlisted: dict[Place, Counter[str]] = field(default_factory=dict)  # values outside the enumeration
+    unlisted_counts: Counter[Place] = field(default_factory=Counter)
+    branches: Counter[Place] = field(default_factory=Counter)
 
-    def status(self, status: str) -> None:
-        self.statuses[status] += 1
+    def status(self, operation: str, status: str) -> None:
+        self.statuses[(operation, status)] += 1
 
-    def body(self, plan: Plan, status: str, value: Any) -> None:
-        """Count one body of a documented status (its fields, values and branches)."""
-        for spec in plan.fields.get(status, ()):
-            holder: Any = value
-            for name in spec.pointer[:-1]:
-                holder = holder.get(name) if type(holder) is dict else None
-            if type(holder) is not dict:
+    def body(self, plan: Plan, operation: str, status: str, value: Any) -> None:
+        """Count one body of a documented status of an operation (its fields, values and branches)."""
+        for spec in plan.fields.get((operation, status), ()):
+            holders = _holders(value, spec.pointer[:-1])
+            if not holders:
                 continue
-            key = (status, json_pointer(spec.pointer))
+            key = (operation, status, json_pointer(spec.pointer))
             counts = self.fields.get(key)
             if counts is None:
                 counts = self.fields[key] = [0, 0, 0]
             name = spec.pointer[-1]
-            if name not in holder:
-                counts[1] += 1
-                continue
-            item = holder[name]
-            if item is None:
-                counts[2] += 1
-                continue
-            counts[0] += 1
-            if spec.listed is not None and type(item) is str:
-                if item in spec.listed:
-                    self.values.setdefault(key, Counter())[item] += 1
-                else:
-                    self.unlisted_counts[key] += 1
-                    _keep(self.unlisted.setdefault(key, Counter()), item, 1)
-        for label, holds in plan.branches.get(status, ()):
+            for holder in holders:
+                if type(holder) is not dict:
+                    continue
+                if name not in holder:
+                    counts[1] += 1
+                    continue
+                item = holder[name]
+                if item is None:
+                    counts[2] += 1
+                    continue
+                counts[0] += 1
+                if spec.listed is not None and type(item) is str:
+                    if item in spec.listed:
+                        self.values.setdefault(key, Counter())[item] += 1
+                    else:
+                        self.unlisted_counts[key] += 1
+                        _keep(self.unlisted.setdefault(key, Counter()), item, 1)
+        for branch in plan.branches.get((operation, status), ()):
             try:
-                if holds(value):
-                    self.branches[(status, label)] += 1
+                taken = sum(1 for holder in _holders(value, branch.path) if branch.holds(holder))
             except (ValueError, RecursionError):  # too deep to evaluate: not counted
-                pass
+                continue
+            if taken:
+                self.branches[(operation, status, branch.label)] += taken
 
     def merge(self, other: Coverage) -> None:
         self.statuses.update(other.statuses)
@@ -170,23 +215,34 @@ class Coverage:
         self.branches.update(other.branches)
 
     def report(self, plan: Plan) -> dict[str, Any]:
-        """Everything the contract offers with how often the traffic exercised it (0: never)."""
-        statuses = {status: self.statuses.get(status, 0) for status in plan.statuses}
-        undocumented = {status: count for status, count in self.statuses.items() if status not in plan.statuses}
+        """Everything the contract offers, operation by operation, with how often the traffic exercised it (0:
+        never)."""
+        return {"operations": {operation: self._operation(plan, operation) for operation in plan.statuses}}
+
+    def _operation(self, plan: Plan, operation: str) -> dict[str, Any]:
+        documented = plan.statuses[operation]
+        seen = {status: count for (name, status), count in self.statuses.items() if name == operation}
+        statuses = {status: seen.get(status, 0) for status in documented}
+        undocumented = {status: count for status, count in seen.items() if status not in documented}
         bodies: dict[str, Any] = {}
-        for status, specs in plan.fields.items():
+        for (name, status), specs in plan.fields.items():
+            if name != operation:
+                continue
             fields, values = {}, {}
             for spec in specs:
-                key = (status, json_pointer(spec.pointer))
+                key = (operation, status, json_pointer(spec.pointer))
                 present, absent, null = self.fields.get(key, [0, 0, 0])
-                fields[key[1]] = {"present": present, "absent": absent, "null": null}
+                fields[key[2]] = {"present": present, "absent": absent, "null": null}
                 if spec.listed is not None:
-                    seen = self.values.get(key, Counter())
-                    entry: dict[str, Any] = {"listed": {value: seen.get(value, 0) for value in sorted(spec.listed)}}
+                    counted = self.values.get(key, Counter())
+                    entry: dict[str, Any] = {"listed": {value: counted.get(value, 0) for value in sorted(spec.listed)}}
                     if self.unlisted_counts.get(key):
                         entry["unlisted"] = {"count": self.unlisted_counts[key], "samples": dict(self.unlisted[key])}
-                    values[key[1]] = entry
-            branches = {label: self.branches.get((status, label), 0) for label, _ in plan.branches.get(status, ())}
+                    values[key[2]] = entry
+            branches = {
+                branch.label: self.branches.get((operation, status, branch.label), 0)
+                for branch in plan.branches.get((operation, status), ())
+            }
             bodies[status] = {"fields": fields, "values": values, "branches": branches}
         return {"statuses": statuses, "undocumented_statuses": undocumented, "bodies": bodies}
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 import importlib.util
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-OPERATION_ID = "ShowConnectorTask"
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 COMPONENTS_PREFIX = "#/components/schemas/"
 # The alternative that keeps enumerations open for consumers; validators drop it to close the contract.
@@ -83,15 +81,57 @@ def at_pointer(document: Any, pointer: str) -> Any:
 
 
 def resolve(document: JsonObject, node: Any) -> Any:
-    """Follow a local `$ref` (to any depth) and return the node it points at."""
-    seen: set[str] = set()
-    while isinstance(node, dict) and "$ref" in node and len(node) == 1:
-        ref = node["$ref"]
-        if not isinstance(ref, str) or not ref.startswith("#/") or ref in seen:
-            raise ContractError(f"unsupported or circular $ref {ref!r}")
-        seen.add(ref)
-        node = at_pointer(document, ref[1:])
-    return node
+    """The node a node stands for wholly, followed to any depth: the target of a `$ref` alone, or of an alias (an
+    `allOf` of one `$ref` with annotations beside it, as a component that renames another is written)."""
+    return _follow(document, node, _alias_of)
+
+
+def target(document: JsonObject, node: Any) -> Any:
+    """The node a `$ref` points at, followed to any depth, whatever stands beside it (a description, say): for
+    reading what a schema holds (its fields, its enumeration), not for validating with it."""
+    return _follow(document, node, lambda found: found.get("$ref") if isinstance(found, dict) else None)
+
+
+def _follow(document: JsonObject, node: Any, ref_of: Any) -> Any:
+    """The one way references are followed: local ones only, and a cycle is refused (ContractError names it), as is
+    a reference that is not local or points at nothing."""
+    chain: list[str] = []
+    while True:
+        ref = ref_of(node)
+        if ref is None:
+            return node
+        if not isinstance(ref, str) or not ref.startswith("#/"):
+            raise ContractError(f"unsupported $ref {ref!r}: only references inside the document are followed")
+        if ref in chain:
+            raise ContractError(f"$ref cycle: {' -> '.join([*chain, ref])}")
+        chain.append(ref)
+        try:
+            node = at_pointer(document, ref[1:])
+        except (KeyError, IndexError, ValueError, TypeError):
+            raise ContractError(f"$ref {ref!r} points at nothing in the document") from None
+
+
+# Keywords that assert nothing: a node holding only these beside its reference says no more than its target.
+ANNOTATIONS = frozenset({"description", "title", "examples", "example", "$comment", "deprecated"})
+
+
+def _alias_of(node: Any) -> Any:
+    """The reference a node stands for wholly (a `$ref` alone, or an `allOf` of one `$ref` beside annotations), or
+    None when it says more than that."""
+    if not isinstance(node, dict):
+        return None
+    if "$ref" in node and len(node) == 1:
+        return node["$ref"]
+    members = node.get("allOf")
+    if (
+        isinstance(members, list)
+        and len(members) == 1
+        and isinstance(members[0], dict)
+        and set(members[0]) == {"$ref"}
+        and all(key == "allOf" or key in ANNOTATIONS or key.startswith("x-") for key in node)
+    ):
+        return members[0]["$ref"]
+    return None
 
 
 def _component_refs(node: Any) -> Iterator[str]:
@@ -140,72 +180,3 @@ def bundle_schema(document: JsonObject, schema: JsonObject, **top: Any) -> JsonO
     if needed:
         bundled["$defs"] = {name: _rewrite_refs(needed[name]) for name in sorted(needed)}
     return bundled
-
-
-@dataclass(frozen=True)
-class ResponseSpec:
-    """What the contract says of one documented status of the operation."""
-
-    status: str
-    description: str
-    media_types: dict[str, JsonObject]  # media type -> bundled body schema
-    # lower-cased header name -> {"name", "required": bool, "schema": bundled schema, "x-provenance": of required}
-    headers: dict[str, JsonObject]
-
-
-@dataclass(frozen=True)
-class Operation:
-    """The contract's operation, with its parameters and responses resolved."""
-
-    method: str
-    path: str
-    operation_id: str
-    parameters: dict[str, JsonObject]  # path parameter name -> bundled schema
-    responses: dict[str, ResponseSpec]
-    extensions: JsonObject  # the operation's own x- keywords (x-provenance of its statuses and media types)
-
-
-def find_operation(document: JsonObject, operation_id: str = OPERATION_ID) -> Operation:
-    """Find the operation with `operation_id` and resolve its parameters and responses."""
-    for path, item in document.get("paths", {}).items():
-        for method, op in item.items():
-            if isinstance(op, dict) and op.get("operationId") == operation_id:
-                return Operation(
-                    method=method.upper(),
-                    path=path,
-                    operation_id=operation_id,
-                    parameters=_parameters(document, [*item.get("parameters", []), *op.get("parameters", [])]),
-                    responses={
-                        str(status): _response(document, str(status), resolve(document, response))
-                        for status, response in op.get("responses", {}).items()
-                    },
-                    extensions={key: value for key, value in op.items() if key.startswith("x-")},
-                )
-    raise ContractError(f"the contract has no operation {operation_id!r}")
-
-
-def _parameters(document: JsonObject, raw: list[Any]) -> dict[str, JsonObject]:
-    out: dict[str, JsonObject] = {}
-    for entry in raw:
-        param = resolve(document, entry)
-        if param.get("in") == "path":
-            out[param["name"]] = bundle_schema(document, param.get("schema", {}))
-    return out
-
-
-def _response(document: JsonObject, status: str, response: JsonObject) -> ResponseSpec:
-    media_types = {
-        # The component itself becomes the root, so that schema paths start at its keywords.
-        media_type.lower(): bundle_schema(document, resolve(document, body.get("schema", {})))
-        for media_type, body in response.get("content", {}).items()
-    }
-    headers = {}
-    for name, raw in response.get("headers", {}).items():
-        header = resolve(document, raw)
-        headers[name.lower()] = {
-            "name": name,
-            "required": bool(header.get("required", False)),
-            "schema": bundle_schema(document, resolve(document, header.get("schema", {}))),
-            "x-provenance": header.get("x-provenance", {}),
-        }
-    return ResponseSpec(status, response.get("description", ""), media_types, headers)

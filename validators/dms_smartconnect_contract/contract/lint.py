@@ -11,7 +11,8 @@ import jsonschema
 from openapi_spec_validator import validate as validate_openapi
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
-from .document import JsonObject, bundle_schema, escape, json_pointer, resolve
+from .document import ContractError, JsonObject, bundle_schema, escape, json_pointer, resolve
+from .operations import BARE_BODY_OPERATION, ERROR_CODE_PROPERTY, operations
 from .provenance import provenance_problems
 
 
@@ -70,10 +71,33 @@ def lint_document(document: JsonObject) -> list[LintProblem]:
     except OpenAPIValidationError as exc:
         where = json_pointer(exc.absolute_path)
         return [LintProblem(where, f"not a valid OpenAPI document: {exc.message}")]
+    try:
+        found = operations(document)
+    except ContractError as exc:
+        return [LintProblem(f"/{BARE_BODY_OPERATION}", str(exc))]
     problems = [LintProblem(pointer, message) for pointer, message in provenance_problems(document)]
+    problems += _error_code_problems(document)
+    if len(found) > 1 and found.bare() is None:
+        problems.append(
+            LintProblem(
+                "",
+                f"the document has {len(found)} operations and names none for bare bodies: set {BARE_BODY_OPERATION}",
+            )
+        )
     for example in iter_examples(document):
         validator = jsonschema.Draft202012Validator(example.schema, format_checker=jsonschema.FormatChecker())
         for error in validator.iter_errors(example.value):
             at = json_pointer(error.absolute_path) or "/"
             problems.append(LintProblem(example.pointer, f"example does not match its schema at {at}: {error.message}"))
+    return problems
+
+
+def _error_code_problems(document: JsonObject) -> list[LintProblem]:
+    """An error body's code property must be one of its fields."""
+    problems = []
+    for name, schema in document.get("components", {}).get("schemas", {}).items():
+        named = schema.get(ERROR_CODE_PROPERTY) if isinstance(schema, dict) else None
+        if named is not None and named not in schema.get("properties", {}):
+            where = f"/components/schemas/{escape(name)}/{ERROR_CODE_PROPERTY}"
+            problems.append(LintProblem(where, f"names {named!r}, which is no field of the schema"))
     return problems

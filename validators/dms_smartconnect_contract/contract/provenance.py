@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .document import ContractError, JsonObject, escape, find_operation, resolve
+from .document import ContractError, JsonObject, escape, resolve
+from .operations import operations
 
 EXTENSION = "x-provenance"
 Kind = Literal["documented", "inferred", "toolkit"]
@@ -149,14 +150,22 @@ def iter_schema_constraints(schema: Any, pointer: str) -> Iterator[Constraint]:
 
 
 def iter_constraints(document: JsonObject) -> Iterator[Constraint]:
-    """Every rule of the contract: the operation's statuses and media types, its parameters' schemas, its response
-    headers (presence and schema) and every component schema."""
-    operation = find_operation(document)
-    item = document["paths"][operation.path]
-    op = item[operation.method.lower()]
-    op_pointer = f"/paths/{escape(operation.path)}/{operation.method.lower()}"
-    for keyword in OPERATION_RULES:
-        yield Constraint(op_pointer, keyword, sorted(operation.responses), _entry(op, keyword))
+    """Every rule of the contract: each operation's statuses and media types and its inline parameters' schemas,
+    then the components: parameters' schemas, response headers (presence and schema) and every schema."""
+    for operation in operations(document):
+        item = document["paths"][operation.path]
+        op = operation.raw
+        for keyword in OPERATION_RULES:
+            yield Constraint(operation.pointer, keyword, sorted(operation.responses), _entry(op, keyword))
+        # Inline parameters of the operation, where they are not references to components.
+        for index, raw in enumerate(item.get("parameters", [])):
+            if "$ref" not in raw:
+                pointer = f"/paths/{escape(operation.path)}/parameters/{index}/schema"
+                yield from iter_schema_constraints(resolve(document, raw).get("schema"), pointer)
+        for index, raw in enumerate(op.get("parameters", [])):
+            if "$ref" not in raw:
+                pointer = f"{operation.pointer}/parameters/{index}/schema"
+                yield from iter_schema_constraints(resolve(document, raw).get("schema"), pointer)
     components = document.get("components", {})
     for name, param in components.get("parameters", {}).items():
         yield from iter_schema_constraints(param.get("schema"), f"/components/parameters/{escape(name)}/schema")
@@ -167,10 +176,6 @@ def iter_constraints(document: JsonObject) -> Iterator[Constraint]:
         yield from iter_schema_constraints(header.get("schema"), f"{pointer}/schema")
     for name, schema in components.get("schemas", {}).items():
         yield from iter_schema_constraints(schema, f"/components/schemas/{escape(name)}")
-    # Inline parameters and headers of the operation, where they are not references to components.
-    for index, raw in enumerate([*item.get("parameters", []), *op.get("parameters", [])]):
-        if "$ref" not in raw:
-            yield from iter_schema_constraints(resolve(document, raw).get("schema"), f"{op_pointer}/parameters/{index}")
 
 
 def provenance_problems(document: JsonObject) -> list[tuple[str, str]]:

@@ -130,7 +130,8 @@ _TOLERANT_KEYWORDS = frozenset(
 
 def tolerant_document(document: JsonObject, integer_type: str) -> JsonObject:
     """The document as the generated models read it: JSON types only, every field optional, open to new fields and
-    values. Patterns, bounds, required fields and conditional rules are dropped; `integer_type` (a dotted Python
+    values; a schema made of another (`allOf` of a `$ref`) stays so. Patterns, bounds, required fields and
+    conditional rules are dropped; `integer_type` (a dotted Python
     name, through the generator's `x-python-type`) is the type of every integer, one that takes 2.0 as JSON Schema
     does and rejects "2" and true."""
 
@@ -141,6 +142,12 @@ def tolerant_document(document: JsonObject, integer_type: str) -> JsonObject:
             return node
         out: JsonObject = {}
         for key, value in node.items():
+            if key == "allOf" and isinstance(value, list):
+                # A schema made of another (`allOf: [$ref]`) stays so; the conditional rules beside it go.
+                composed = [member for member in value if isinstance(member, dict) and set(member) == {"$ref"}]
+                if composed:
+                    out[key] = composed
+                continue
             if key not in _TOLERANT_KEYWORDS:
                 continue
             out[key] = {name: tolerant(sub) for name, sub in value.items()} if key == "properties" else tolerant(value)

@@ -84,7 +84,7 @@ class JsonlChunk:
 
 @dataclass(slots=True)
 class Skipped:
-    """An item that is not this operation (or records no response): counted, never judged."""
+    """An item that is no operation of the contract (or records no response): counted, never judged."""
 
     location: str
     reason: str

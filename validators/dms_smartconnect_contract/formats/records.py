@@ -13,18 +13,27 @@ from .items import (
 
 # Keys that make a JSONL line an exchange record, beside an integer status: a recorded body, or a headers object.
 RECORD_BODY_KEYS = frozenset({"body", "body_text", "body_base64"})
-
-
 RECORD_MARKERS = RECORD_BODY_KEYS | {"headers"}
 
 
-def is_exchange_record(value: Any) -> bool:
-    """Whether a decoded JSONL line is an exchange record rather than a bare response body: an object with an
-    integer `status` and a recorded body (`body`, `body_text`, `body_base64`) or a `headers` object. A task body
-    carries none of these keys, so one whose own `status` holds an integer stays a body (and a type error)."""
-    if type(value) is not dict or type(value.get("status")) is not int:
-        return False
-    return not RECORD_BODY_KEYS.isdisjoint(value) or isinstance(value.get("headers"), dict)
+class RecordKeys:
+    """How an exchange record is told from a bare response body, whatever the contract's bodies hold.
+
+    A record is an object with an integer `status` and a recorded body (`body`, `body_text`, `body_base64`) or a
+    `headers` object. Only the keys that no response body of the contract documents at its top level count as
+    markers (`documented`, from every response schema), so a body is never taken for a record by a field of its
+    own: a body whose `status` holds an integer stays a body (and a type error). Were every marker documented, no
+    line would be a record."""
+
+    def __init__(self, documented: frozenset[str]) -> None:
+        self.body_keys = RECORD_BODY_KEYS - documented
+        self.headers = "headers" not in documented
+
+    def is_record(self, value: Any) -> bool:
+        """Whether a decoded JSONL line is an exchange record rather than a bare response body."""
+        if type(value) is not dict or type(value.get("status")) is not int:
+            return False
+        return not self.body_keys.isdisjoint(value) or (self.headers and isinstance(value.get("headers"), dict))
 
 
 def exchange_record(location: str, record: dict[str, Any], default_content_type: str) -> Single:

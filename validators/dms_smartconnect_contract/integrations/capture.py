@@ -1,5 +1,5 @@
-"""Record ShowConnectorTask exchanges from inside the official SDK (huaweicloudsdkkafka's KafkaClient) into a JSONL
-file of exchange records, to validate a team's real traffic without a proxy.
+"""Record the contract's exchanges from inside the official SDK (huaweicloudsdkkafka's KafkaClient) into a JSONL file of
+exchange records, to validate a team's real traffic without a proxy.
 
     from huaweicloudsdkcore.http.http_handler import HttpHandler
     from dms_smartconnect_contract.capture import JsonlRecorder
@@ -10,47 +10,54 @@ file of exchange records, to validate a team's real traffic without a proxy.
     # then: smartconnect-contract validate smartconnect.jsonl
 
 The recorder is the SDK's response-handler hook: it sees every response the client receives and appends the ones
-of ShowConnectorTask (GET .../connector/tasks/{task_id}) as records: method, URL path (no host, no query), status,
-response headers (credential-named ones masked) and body. Requests and their signatures are never recorded.
+of the contract's operations (by method and path, as `validate` routes them) as records: method, URL path (no
+host, no query), status, response headers (credential-named ones masked) and body. Requests and their signatures
+are never recorded.
 """
 
 from __future__ import annotations
 
 import base64
-import re
 import threading
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from ..contract import Operations, operations, read_document
 from ..redact import REDACTED, is_secret_name, safe_path
-
-_OPERATION = re.compile(r"/v2/[^/]+/instances/[^/]+/connector/tasks/[^/]+/?$")
+from .adapter import exchange_of
 
 
 class JsonlRecorder:
-    """A response handler for huaweicloudsdkcore's HttpHandler that appends ShowConnectorTask exchanges to a JSONL
-    file, one record a line; safe to share between threads."""
+    """A response handler for huaweicloudsdkcore's HttpHandler that appends the exchanges of the contract's
+    operations to a JSONL file, one record a line; safe to share between threads."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.recorded = 0
         self._lock = threading.Lock()
 
+    @cached_property
+    def operations(self) -> Operations:
+        """The operations of the packaged contract, read at the first response."""
+        return operations(read_document())
+
     def __call__(self, **kwargs: Any) -> None:
         response = kwargs.get("response")
-        request = getattr(response, "request", None)
-        if response is None or request is None:
+        if response is None or getattr(response, "request", None) is None:
             return
-        path = safe_path(str(getattr(request, "url", "") or ""))
-        if str(getattr(request, "method", "")).upper() != "GET" or not _OPERATION.search(path):
-            return
+        exchange = exchange_of(response)
+        path = safe_path(exchange.url or "")
+        if isinstance(self.operations.route(exchange.method, path), str):
+            return  # no operation of the contract
         headers = {
             str(name): REDACTED if is_secret_name(str(name)) else str(value) for name, value in response.headers.items()
         }
-        record: dict[str, Any] = {"method": "GET", "url": path, "status": int(response.status_code), "headers": headers}
-        content: bytes = response.content or b""
+        method = str(exchange.method).upper()
+        record: dict[str, Any] = {"method": method, "url": path, "status": exchange.status, "headers": headers}
+        content: bytes = exchange.body or b""
         try:
             record["body_text"] = content.decode("utf-8")
         except UnicodeDecodeError:

@@ -13,11 +13,11 @@ package (entry point `pytest11`) offers the same as the `smartconnect` fixture.
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from typing import Any
 
 from ..findings import Outcome, Result
+from .adapter import exchange_of
 
 __all__ = ["ContractViolation", "assert_conforms", "judge"]
 
@@ -38,41 +38,15 @@ def _checker(strict: bool) -> Any:
     return Checker(read_document(), CheckOptions(strict=strict))
 
 
-def _exchange(response: Any, status: int | None, content_type: str | None) -> Any:
-    from ..formats.items import Exchange
-
-    if hasattr(response, "status_code") and hasattr(response, "raw_content") and not hasattr(response, "headers"):
-        # The official SDK's response object: status and body; the SDK keeps no response headers.
-        raw = response.raw_content
-        return Exchange("SDK response", int(response.status_code), content_type or "application/json", None, raw)
-    if hasattr(response, "status_code") and hasattr(response, "headers") and hasattr(response, "content"):
-        # requests and httpx responses alike.
-        headers = {str(name).lower(): str(value) for name, value in response.headers.items()}
-        request = getattr(response, "request", None)
-        method = getattr(request, "method", None) if request is not None else None
-        url = str(getattr(response, "url", "") or "") or None
-        kind = content_type or headers.get("content-type")
-        return Exchange("response", int(response.status_code), kind, headers, response.content, method=method, url=url)
-    if isinstance(response, str):
-        body = response.encode()
-    elif isinstance(response, bytes | bytearray):
-        body = bytes(response)
-    else:
-        body = json.dumps(response).encode()
-    return Exchange("body", status or 200, content_type or "application/json", None, body)
-
-
 def judge(response: Any, *, strict: bool = False, status: int | None = None, content_type: str | None = None) -> Result:
     """The verdict of the contract on one response or body (`status` and `content_type` for a bare body)."""
-    return _checker(strict).judge(_exchange(response, status, content_type))  # type: ignore[no-any-return]
+    return _checker(strict).judge(exchange_of(response, status=status, content_type=content_type))  # type: ignore[no-any-return]
 
 
 def render(result: Result) -> str:
     """A result as a person reads it: the outcome, then a finding a line."""
     lines = [f"{result.location}: {result.outcome.value}" + (f" ({result.reason})" if result.reason else "")]
-    for finding in result.findings:
-        lines.append(f"  {finding.severity.value} {finding.rule} at {finding.pointer or '(exchange)'}: "
-                     f"{finding.message} [{finding.basis}]")  # fmt: skip
+    lines += [f"  {finding.severity.value} {finding.line}" for finding in result.findings]
     return "\n".join(lines)
 
 
@@ -81,6 +55,8 @@ def assert_conforms(
 ) -> Result:
     """Fail (ContractViolation, an AssertionError) unless the response conforms; the result when it does."""
     result = judge(response, strict=strict, status=status, content_type=content_type)
+    if result.outcome is Outcome.SKIPPED:
+        raise ContractViolation(f"the response was not judged: {result.reason}\n" + render(result), result)
     if result.outcome is not Outcome.CONFORMING:
-        raise ContractViolation("the response breaks the ShowConnectorTask contract\n" + render(result), result)
+        raise ContractViolation(f"the response breaks the {result.operation} contract\n" + render(result), result)
     return result

@@ -18,9 +18,10 @@ from schemathesis import GenerationMode
 from schemathesis.core.failures import FailureGroup
 
 from ..check import Checker, CheckOptions
-from ..contract import JsonObject, find_operation, read_document
-from ..findings import Severity
-from ..formats.items import Exchange
+from ..contract import ContractError, JsonObject, operations, read_document
+from ..contract.operations import ERROR_CODE_PROPERTY
+from ..findings import Outcome, Severity
+from ..integrations.adapter import exchange_of
 from .signing import sign
 
 # The schemathesis checks the contract tests run, with ours last.
@@ -43,13 +44,16 @@ def _strict_checker() -> Checker:
 @schemathesis.check
 def contract_conformance(ctx: Any, response: Any, case: Any) -> bool | None:
     """The toolkit's own verdict in strict mode: drift (undocumented fields, unknown enumeration values) fails too."""
-    headers = {name.lower(): values[0] for name, values in response.headers.items() if values}
-    exchange = Exchange("response", response.status_code, headers.get("content-type"), headers, response.content)
-    errors = [f for f in _strict_checker().check(exchange) if f.severity is Severity.ERROR]
+    # The case knows its operation, whatever method it sent (schemathesis tries methods the path does not serve).
+    operation = case.operation.definition.raw.get("operationId") if case is not None else None
+    result = _strict_checker().judge_exchange(exchange_of(response), operation)
+    if result.outcome is Outcome.SKIPPED:
+        raise AssertionError(f"the response was not judged: {result.reason}")
+    errors = [finding for finding in result.findings if finding.severity is Severity.ERROR]
+    if result.outcome is Outcome.UNREADABLE:
+        raise AssertionError(f"the response could not be read: {result.reason}")
     if errors:
-        raise AssertionError(
-            "\n".join(f"{f.rule} at {f.pointer or '(exchange)'}: {f.message} [{f.basis}]" for f in errors)
-        )
+        raise AssertionError("\n".join(finding.line for finding in errors))
     return None
 
 
@@ -83,43 +87,69 @@ class Credentials:
 
 @dataclass(frozen=True)
 class Target:
-    """A server to test and what the tests need of it; from flags, else from the documented variables."""
+    """A server to test and what the tests need of it: the known value of each path parameter of the contract (a
+    task that exists, in an instance that exists), from flags, else from the documented variables."""
 
     url: str | None
-    known: dict[str, str]  # project_id, instance_id, task_id of a task that exists
+    known: dict[str, str]  # path parameter -> a value that names something that exists
     credentials: Credentials
+    names: tuple[str, ...] = ()  # every path parameter of the contract's operations
 
     @classmethod
-    def from_environment(cls, environ: Mapping[str, str], **flags: str | None) -> Target:
-        """Flags url, region, project_id, instance_id, task_id, token; each falls back to its variable."""
+    def from_environment(
+        cls, environ: Mapping[str, str], params: Mapping[str, str] | None = None, **flags: str | None
+    ) -> Target:
+        """Flags url, region and token, and `params` (a path parameter's value, by name); each falls back to its
+        variable: SMARTCONNECT_<NAME>, then the SDK's HUAWEICLOUD_SDK_<NAME> (its project)."""
         region = flags.get("region") or environ.get("SMARTCONNECT_REGION")
         url = flags.get("url") or environ.get("SMARTCONNECT_BASE_URL")
         if not url and region:
             url = f"https://dms.{region}.myhuaweicloud.{'eu' if region == 'eu-west-101' else 'com'}"
-        known = {
-            "project_id": flags.get("project_id") or environ.get("HUAWEICLOUD_SDK_PROJECT_ID") or "",
-            "instance_id": flags.get("instance_id") or environ.get("SMARTCONNECT_INSTANCE_ID") or "",
-            "task_id": flags.get("task_id") or environ.get("SMARTCONNECT_TASK_ID") or "",
-        }
+        names = path_parameters(read_document())
+        given = params or {}
+        known = {}
+        for name in names:
+            value = given.get(name) or next((environ[v] for v in variables(name) if environ.get(v)), "")
+            if value:
+                known[name] = value
         credentials = Credentials(
             token=flags.get("token") or environ.get("SMARTCONNECT_TOKEN"),
             access_key=environ.get("HUAWEICLOUD_SDK_AK"),
             secret_key=environ.get("HUAWEICLOUD_SDK_SK"),
-            project_id=known["project_id"],
+            project_id=environ.get(SDK_PROJECT) or known.get(_sdk_named(names)),
         )
-        return cls(url, known, credentials)
+        return cls(url, known, credentials, tuple(names))
 
     def missing(self) -> list[str]:
         """What is not configured, named by flag and variable; empty when the tests can run."""
-        sources = {
-            "--url, SMARTCONNECT_BASE_URL or SMARTCONNECT_REGION": self.url,
-            "--project-id or HUAWEICLOUD_SDK_PROJECT_ID": self.known["project_id"],
-            "--instance-id or SMARTCONNECT_INSTANCE_ID": self.known["instance_id"],
-            "--task-id or SMARTCONNECT_TASK_ID": self.known["task_id"],
-            "SMARTCONNECT_TOKEN, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK": self.credentials.token
-            or (self.credentials.access_key and self.credentials.secret_key),
-        }
+        sources: dict[str, Any] = {"--url, SMARTCONNECT_BASE_URL or SMARTCONNECT_REGION": self.url}
+        for name in self.names:
+            sources[f"--{name.replace('_', '-')} or {' or '.join(variables(name))}"] = self.known.get(name)
+        sources["SMARTCONNECT_TOKEN, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK"] = self.credentials.token or (
+            self.credentials.access_key and self.credentials.secret_key
+        )
         return [name for name, value in sources.items() if not value]
+
+
+SDK_PROJECT = "HUAWEICLOUD_SDK_PROJECT_ID"  # the SDK's variable of the credentials' project
+
+
+def variables(name: str) -> list[str]:
+    """The variables that give a path parameter's known value."""
+    return [f"SMARTCONNECT_{name.upper()}", f"HUAWEICLOUD_SDK_{name.upper()}"]
+
+
+def _sdk_named(names: list[str]) -> str:
+    """The path parameter the SDK's project variable names (the credentials' project), if the contract has it."""
+    return next((name for name in names if f"HUAWEICLOUD_SDK_{name.upper()}" == SDK_PROJECT), "")
+
+
+def path_parameters(document: JsonObject) -> list[str]:
+    """Every path parameter of the contract's operations, in the order the paths name them."""
+    names: list[str] = []
+    for operation in operations(document):
+        names += [name for name in operation.parameters if name not in names]
+    return names
 
 
 @dataclass
@@ -130,16 +160,19 @@ class CaseOutcome:
     status: int | None
     failures: list[tuple[str, str]]
     error_code: str | None = None  # of an error answer, to say why a request was refused
+    operation: str = ""
 
 
-KNOWN_TASK = "known task"
+KNOWN = "known"  # the name of a request made of known values only
 UNAUTHORISED = (401, 403)
+LINK_FAILURE = "Linked resource not served"
 
 
 def unproven(outcomes: list[CaseOutcome]) -> str | None:
     """Why a run proved nothing, or None when it proved something: the server must have authorised at least one
-    request and served the known task with 200. Otherwise every check may pass while none of them looked at a
-    task: a wrong token draws 401s, which the contract documents."""
+    request and answered each request of known values (a task that exists, its instance's list) with 200.
+    Otherwise every check may pass while none of them looked at a task: a wrong token draws 401s, which the
+    contract documents."""
     answered = [outcome for outcome in outcomes if outcome.status is not None]
     if not answered:
         return "no request was answered" if outcomes else "no request was made"
@@ -150,15 +183,17 @@ def unproven(outcomes: list[CaseOutcome]) -> str | None:
             f"nothing was authorised: all {len(answered)} answers were 401 or 403{seen}; the token or the AK/SK "
             "is wrong, expired, or for another project"
         )
-    known = next((outcome for outcome in outcomes if outcome.name == KNOWN_TASK), None)
-    if known is None:
-        return "the known task was not requested"
-    if known.status != 200:
-        got = f"{known.status}{f' {known.error_code}' if known.error_code else ''}" if known.status else "no answer"
-        return (
-            f"the known task was never answered with 200 (it got {got}): it does not exist, or the instance or "
-            "project is not the one given"
-        )
+    known = [outcome for outcome in outcomes if outcome.name.startswith(KNOWN)]
+    if not known:
+        return "no request of known values was made"
+    for outcome in known:
+        if outcome.status != 200:
+            code = f" {outcome.error_code}" if outcome.error_code else ""
+            got = f"{outcome.status}{code}" if outcome.status else "no answer"
+            return (
+                f"the {outcome.name} request was never answered with 200 (it got {got}): what it names does not "
+                "exist, or the instance or project is not the one given"
+            )
     return None
 
 
@@ -169,7 +204,8 @@ def _failures(exc: BaseException) -> list[tuple[str, str]]:
 
 @dataclass
 class ContractRun:
-    """A run against one server: an ASGI app in process, or a base URL over HTTP."""
+    """A run against one server: an ASGI app in process, or a base URL over HTTP, over every operation of the
+    contract."""
 
     credentials: Credentials
     app: Any = None
@@ -178,51 +214,75 @@ class ContractRun:
     outcomes: list[CaseOutcome] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        if self.app is not None:
-            self.schema = schemathesis.openapi.from_asgi("/openapi.json", self.app)
-        else:
-            self.schema = schemathesis.openapi.from_dict(self.document)
-        path = find_operation(self.document).path
-        self.operation = self.schema[path]["GET"]
+        self.schema = self._load()
+        self.contract = operations(self.document)
+        self.operations = {op.operation_id: self.schema[op.path][op.method] for op in self.contract}
 
-    def exercise(self, case: Any, name: str) -> CaseOutcome:
-        """Send one case with credentials and run every check on the response."""
+    def _load(self) -> Any:
+        if self.app is not None:
+            return schemathesis.openapi.from_asgi("/openapi.json", self.app)
+        return schemathesis.openapi.from_dict(self.document)
+
+    @property
+    def operation(self) -> Any:
+        """The schemathesis operation of bare bodies (the contract's main operation)."""
+        bare = self.contract.bare()
+        return self.operations[(bare or self.contract.all[0]).operation_id]
+
+    def exercise(self, case: Any, name: str, step: Any = None) -> CaseOutcome:
+        """Send one case with credentials and run every check on the response; a `step` of the stateful phase is
+        also checked against the link it followed."""
         url = (self.base_url or "http://localhost").rstrip("/") + case.formatted_path
         headers = {**(case.headers or {}), **self.credentials.headers(case.method, url)}
         kwargs = {"base_url": self.base_url} if self.base_url else {}
+        operation = case.operation.definition.raw.get("operationId", "")
         try:
             response = case.call(headers=headers, **kwargs)
         except Exception as exc:  # a transport error is a finding of the run, not a crash of it
-            outcome = CaseOutcome(name, None, [("Request failed", str(exc))])
+            outcome = CaseOutcome(name, None, [("Request failed", str(exc))], operation=operation)
+            response = None
         else:
             try:
                 case.validate_response(response, checks=checks(), headers=headers)
                 failures: list[tuple[str, str]] = []
             except (AssertionError, FailureGroup) as exc:
                 failures = _failures(exc)
-            outcome = CaseOutcome(name, response.status_code, failures, _error_code(response))
+            failures += _link_failures(step, case, response)
+            code = self._error_code(operation, response)
+            outcome = CaseOutcome(name, response.status_code, failures, code, operation)
         self.outcomes.append(outcome)
+        self.last_response = response
         return outcome
 
     def run(self, known: dict[str, str], max_examples: int = 25) -> list[CaseOutcome]:
-        """The known task, then generated requests, valid and invalid, in three scopes: inside the known instance
-        (unknown tasks, malformed task IDs), inside the known project (unknown instances) and anywhere (projects the
-        credentials are not for)."""
-        self.exercise(self.operation.Case(path_parameters=known), KNOWN_TASK)
-        scopes = {
-            "in instance": {"project_id": known["project_id"], "instance_id": known["instance_id"]},
-            "in project": {"project_id": known["project_id"]},
-            "anywhere": {},
-        }
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            for label, fixed in scopes.items():
-                self._generated(mode, max_examples, fixed, label)
+        """For each operation: its request of known values, then generated requests, valid and invalid, with fewer
+        and fewer path parameters known (an unknown task in the known instance, an unknown instance in the known
+        project, projects the credentials are not for); then the stateful phase, which follows the contract's
+        links (a task a list names, read through the detail call)."""
+        for operation in self.contract:
+            names = list(operation.parameters)
+            if all(name in known for name in names):
+                case = self.operations[operation.operation_id].Case(path_parameters={n: known[n] for n in names})
+                self.exercise(case, f"{KNOWN} {operation.operation_id}")
+        for operation in self.contract:
+            names = list(operation.parameters)
+            for count in range(len(names), -1, -1):
+                fixed = {name: known[name] for name in names[:count] if name in known}
+                if count == len(names) and not operation.query:
+                    continue  # every parameter known and none to generate: the request of known values
+                label = f"with {', '.join(fixed)} known" if fixed else "anywhere"
+                for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+                    self._generated(operation.operation_id, mode, max_examples, fixed, label)
+        self.stateful(known, max_examples)
         return self.outcomes
 
-    def _generated(self, mode: GenerationMode, max_examples: int, fixed: dict[str, str], label: str) -> None:
+    def _generated(
+        self, operation: str, mode: GenerationMode, max_examples: int, fixed: dict[str, str], label: str
+    ) -> None:
         counter = iter(range(1, max_examples * 10))
+        strategy = self.operations[operation].as_strategy(generation_mode=mode, path_parameters=fixed or None)
 
-        @given(case=self.operation.as_strategy(generation_mode=mode, path_parameters=fixed or None))
+        @given(case=strategy)
         @settings(
             max_examples=max_examples,
             deadline=None,
@@ -232,21 +292,74 @@ class ContractRun:
             suppress_health_check=list(HealthCheck),
         )
         def probe(case: Any) -> None:
-            self.exercise(case, f"{mode.value} {label} #{next(counter)}")
+            self.exercise(case, f"{operation} {mode.value} {label} #{next(counter)}")
 
         probe()
 
+    def stateful(self, known: dict[str, str], max_examples: int = 25) -> None:
+        """Sequences of calls that follow the contract's links, inside the known instance: each step is checked as
+        any request is, and a resource a successful answer names through a link must be served where the link
+        leads (a list must not name a task the detail call does not know)."""
+        # The path parameters every operation takes (the project and instance) are the known ones; the links give
+        # the rest.
+        common = set.intersection(*(set(operation.parameters) for operation in self.contract))
+        shared = {name: value for name, value in known.items() if name in common}
+        run, counter = self, iter(range(1, max_examples * 100))
+        base = self._load().as_state_machine()
 
-def _error_code(response: Any) -> str | None:
-    """The error_code of an error answer's body, when it has one (error codes carry no secret)."""
-    if response.status_code < 400:
-        return None
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    code = body.get("error_code") if isinstance(body, dict) else None
-    return code if isinstance(code, str) else None
+        class Sequences(base):  # type: ignore[misc, valid-type]
+            def step(self, input: Any) -> Any:
+                from schemathesis.generation.stateful.state_machine import StepOutput
+
+                if input.transition is None:  # a sequence starts inside the known instance
+                    input.case.path_parameters = {**(input.case.path_parameters or {}), **shared}
+                run.exercise(input.case, f"stateful #{next(counter)}", input)
+                response = run.last_response
+                return StepOutput(response, input.case) if response is not None else None
+
+        Sequences.run(
+            settings=settings(
+                max_examples=max_examples,
+                deadline=None,
+                database=None,
+                derandomize=True,
+                stateful_step_count=4,
+                suppress_health_check=list(HealthCheck),
+            )
+        )
+
+    def _error_code(self, operation_id: str, response: Any) -> str | None:
+        """The error code of an error answer (error codes carry no secret), read from the field the contract's
+        error body names for it."""
+        if response.status_code < 400:
+            return None
+        try:
+            spec = self.contract.get(operation_id).responses.get(str(response.status_code))
+        except ContractError:
+            return None
+        schema = next(iter(spec.media_types.values()), {}) if spec else {}
+        field_name = schema.get(ERROR_CODE_PROPERTY)
+        try:
+            body = response.json()
+        except ValueError:
+            return None
+        code = body.get(field_name) if isinstance(body, dict) and field_name else None
+        return code if isinstance(code, str) else None
+
+
+def _link_failures(step: Any, case: Any, response: Any) -> list[tuple[str, str]]:
+    """A step that followed a link of the contract (not one schemathesis inferred) from a successful answer, with
+    every value the link gives taken from that answer, and was answered 404: what the answer named does not exist."""
+    transition = getattr(step, "transition", None)
+    if transition is None or transition.is_inferred or response.status_code != 404:
+        return []
+    applied = {name for _, name in step.applied_parameters if name}
+    defined = {name for parameters in transition.parameters.values() for name in parameters}
+    if not defined or not defined <= applied:
+        return []  # a value the link could not take from the answer was generated: a 404 proves nothing
+    given = ", ".join(f"{name}={case.path_parameters.get(name)}" for name in sorted(defined))
+    message = f"the link {transition.id} gave {given}, and the operation answered 404: the earlier answer named it"
+    return [(LINK_FAILURE, message)]
 
 
 def failed(outcomes: list[CaseOutcome]) -> Iterator[CaseOutcome]:

@@ -1,9 +1,10 @@
-"""The reference server: ShowConnectorTask over recorded task bodies, behaving like the real service.
+"""The reference server: the contract's operations over recorded task bodies, behaving like the real service.
 
 An ASGI application (Starlette), served by uvicorn through `smartconnect-contract serve`. It authenticates with an
-IAM token or an SDK-HMAC-SHA256 signature, validates IDs as DMS does, answers with DMS error bodies, and sets
-X-Request-Id on every response. It can also start in a faulty mode, one fault class at a time, to prove that the
-contract tests catch each kind of breakage.
+IAM token or an SDK-HMAC-SHA256 signature, validates IDs and query parameters as DMS does, answers with DMS error
+bodies, and sets X-Request-Id on every response. It can also start in a faulty mode, one fault class at a time, to
+prove that the contract tests catch each kind of breakage. What it knows of this API is its bundled data
+(reference_data.py): this module names no operation, path or field.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import hmac
 import logging
 import re
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from ..contract import JsonObject, find_operation, read_document
-from .reference_data import DEFAULT_INSTANCE_ID, DEFAULT_PROJECT_ID, FAULTS, PROJECT_ID, UUID
+from ..contract import JsonObject, Operation, at_pointer, operations, read_document, resolve
+from . import reference_data as data
+from .reference_data import DEFAULT_INSTANCE_ID, DEFAULT_PROJECT_ID, FAULTS
 from .signing import verify
 
 log = logging.getLogger("smartconnect_contract.server")
@@ -53,13 +55,19 @@ class ServerConfig:
         if not self.tokens and not self.keys:
             raise ValueError("no credentials configured: give a token or an AK/SK pair")
 
+    @property
+    def faults(self) -> Mapping[str, Any]:
+        """What the fault under test changes (nothing without one)."""
+        return FAULTS[self.fault] if self.fault else {}
+
 
 def bundled_tasks() -> list[JsonObject]:
-    """The 200 examples of the packaged contract (the API reference's example among them)."""
+    """The 200 examples of the packaged contract's task operation (the API reference's example among them)."""
     document = read_document()
-    operation = document["paths"][find_operation(document).path]["get"]
-    examples = operation["responses"]["200"]["content"]["application/json"]["examples"]
-    return [copy.deepcopy(example["value"]) for example in examples.values()]
+    operation = operations(document).get(data.TASKS_FROM)
+    response = resolve(document, operation.raw["responses"]["200"])
+    examples = next(iter(response["content"].values()))["examples"]
+    return [copy.deepcopy(resolve(document, example)["value"]) for example in examples.values()]
 
 
 def load_tasks(paths: Iterable[Path]) -> list[JsonObject]:
@@ -75,16 +83,16 @@ def load_tasks(paths: Iterable[Path]) -> list[JsonObject]:
             except (OSError, orjson.JSONDecodeError) as exc:
                 raise DataError(f"{file}: cannot be read as task data ({exc})") from exc
             for value in values:
-                if not isinstance(value, dict) or not isinstance(value.get("id"), str):
-                    raise DataError(f"{file}: a task body must be an object with a string id")
+                if not isinstance(value, dict) or not isinstance(value.get(data.TASK_ID_FIELD), str):
+                    raise DataError(f"{file}: a task body must be an object with a string {data.TASK_ID_FIELD}")
                 bodies.append(value)
     return bodies
 
 
 def index_tasks(bodies: Iterable[JsonObject]) -> dict[str, JsonObject]:
-    """Tasks by ID. A masked ID (`194917d0-****-...`) is kept as its unmasked prefix and answers any task ID that
-    starts with it, so recorded bodies with masked IDs can still be served."""
-    return {body["id"].split("*", 1)[0].rstrip("-"): body for body in bodies}
+    """Tasks by ID, in the order given. A masked ID (`194917d0-****-...`) is kept as its unmasked prefix and answers
+    any task ID that starts with it, so recorded bodies with masked IDs can still be served."""
+    return {body[data.TASK_ID_FIELD].split("*", 1)[0].rstrip("-"): body for body in bodies}
 
 
 def _find(tasks: Mapping[str, JsonObject], task_id: str) -> JsonObject | None:
@@ -93,10 +101,12 @@ def _find(tasks: Mapping[str, JsonObject], task_id: str) -> JsonObject | None:
     return next((body for key, body in tasks.items() if len(key) < 36 and task_id.startswith(key + "-")), None)
 
 
-def _error(status: int, code: str, message: str, request_id: str | None, gateway: bool = False) -> Response:
-    body: JsonObject = {"error_code": code, "error_msg": message}
+def _error(answer: data.Answer, request_id: str | None, gateway: bool = False) -> Response:
+    status, code, message = answer
+    fields = data.ERROR_FIELDS
+    body: JsonObject = {fields["code"]: code, fields["message"]: message}
     if gateway and request_id:
-        body["request_id"] = request_id
+        body[fields["gateway"]] = request_id
     headers = {"X-Request-Id": request_id} if request_id else {}
     return Response(orjson.dumps(body), status, headers=headers, media_type="application/json")
 
@@ -108,86 +118,134 @@ def _authenticate(config: ServerConfig, request: Request, project_id: str, reque
     authorization = headers.get("authorization")
     if token is not None:
         if not any(hmac.compare_digest(token.encode(), known.encode()) for known in config.tokens):
-            return _error(401, "DMS.10240101", "The token is invalid.", request_id)
+            return _error((401, "DMS.10240101", "The token is invalid."), request_id)
         return None
     if authorization is not None and config.keys:
         verdict = verify(authorization, request.method, request.url.path, request.url.query, headers, b"", config.keys)
         if not verdict.ok:
             message = f"Incorrect IAM authentication information: {verdict.reason}"
-            return _error(401, "APIGW.0301", message, request_id, gateway=True)
+            return _error((401, "APIGW.0301", message), request_id, gateway=True)
         if headers.get("x-project-id", project_id) != project_id:
-            return _error(401, "DMS.10240104", "X-Project-Id does not match the project of the request.", request_id)
+            answer = (401, "DMS.10240104", "X-Project-Id does not match the project of the request.")
+            return _error(answer, request_id)
         return None
-    return _error(401, "DMS.10240103", "The token is missing.", request_id)
+    return _error((401, "DMS.10240103", "The token is missing."), request_id)
 
 
-def _faulty_body(body: JsonObject, fault: str | None) -> JsonObject:
-    body = copy.deepcopy(body)
-    if fault == "wrong-type":
-        body["create_time"] = str(body.get("create_time", 0))
-    elif fault == "missing-field":
-        body.pop("id", None)
-    elif fault == "undocumented-field":
-        body["internal_state"] = "synced"
-    elif fault == "unknown-enum":
-        body["status"] = "MIGRATING"
-    elif fault == "broken-conditional":
-        body["source_type"], body["source_task"] = "KAFKA_REPLICATOR_SOURCE", None
-    return body
+def _checked(name: str, value: str) -> bool:
+    """Whether a parameter's value passes the service's own check of it (a parameter it does not check passes)."""
+    check = data.PARAMETER_CHECKS.get(name)
+    if check is None:
+        return True
+    if check.pattern is not None:
+        return re.search(check.pattern, value) is not None
+    try:
+        number = int(value)
+    except ValueError:
+        return False
+    return (check.minimum is None or number >= check.minimum) and (check.maximum is None or number <= check.maximum)
 
 
-def create_app(config: ServerConfig) -> ASGIApp:
-    """The ASGI application for `config`; `/openapi.json` serves the packaged contract."""
-    document = read_document()
-    contract = orjson.dumps(document)
-    fault = config.fault
+def _faulty(task: JsonObject, faults: Mapping[str, Any]) -> JsonObject:
+    """A task as the fault under test sends it: its `task` edits applied, by JSON pointer."""
+    task = copy.deepcopy(task)
+    edits = faults.get("task", {})
+    for pointer, value in edits.get("set", {}).items():
+        holder, key = _holder(task, pointer)
+        holder[key] = value
+    for pointer in edits.get("drop", []):
+        holder, key = _holder(task, pointer)
+        holder.pop(key, None)
+    for pointer in edits.get("text", []):
+        holder, key = _holder(task, pointer)
+        holder[key] = str(holder.get(key, 0))
+    return task
 
-    async def show_task(request: Request) -> Response:
-        request_id = None if fault == "missing-request-id" else uuid.uuid4().hex
-        project_id = request.path_params["project_id"]
-        instance_id = request.path_params["instance_id"]
-        task_id = request.path_params["task_id"]
-        if fault != "auth-ignored":
+
+def _holder(body: JsonObject, pointer: str) -> tuple[JsonObject, str]:
+    parent, _, key = pointer.rpartition("/")
+    holder = at_pointer(body, parent)
+    assert isinstance(holder, dict), pointer
+    return holder, key
+
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def _handler(config: ServerConfig, operation: Operation) -> Handler:
+    """The endpoint of one operation, answering as its bundled data says."""
+    answer = data.ANSWERS[operation.operation_id]
+    faults = config.faults
+    checked = [*operation.parameters, *operation.query]
+
+    async def endpoint(request: Request) -> Response:
+        request_id = uuid.uuid4().hex if faults.get("request_ids", True) else None
+        params = request.path_params
+        project_id = params.get(data.PROJECT_PARAMETER, "")
+        authenticate = faults.get("authenticate", True)
+        if authenticate:
             denied = _authenticate(config, request, project_id, request_id)
             if denied is not None:
                 return denied
-        if not PROJECT_ID.match(project_id):
-            answer = _error(400, "DMS.00400002", "Invalid project ID.", request_id)
-        elif not UUID.match(instance_id):
-            answer = _error(400, "DMS.00400030", "The id must be a uuid.", request_id)
-        elif not UUID.match(task_id):
-            answer = _error(400, "DMS.00400070", "Invalid task ID format.", request_id)
-        elif project_id != config.project_id and fault != "auth-ignored":
+        for name in checked:
+            value = params[name] if name in params else request.query_params.get(name)
+            if value is not None and not _checked(name, value):
+                return _error(data.PARAMETER_CHECKS[name].error, request_id)
+        if project_id != config.project_id and authenticate:
             # The credentials are valid, but for another project (a project-scoped token, or AK/SK of another one).
-            answer = _error(401, "DMS.10240104", "The credentials do not match the project.", request_id)
-        elif instance_id != config.instance_id:
-            answer = _error(404, "DMS.00404022", "The instance does not exist.", request_id)
-        elif (task := _find(config.tasks, task_id)) is None:
-            answer = _error(404, "DMS.00404001", "The task does not exist.", request_id)
-        elif fault == "server-error":
-            answer = _error(500, "DMS.00500000", "Internal service error.", request_id)
+            return _error((401, "DMS.10240104", "The credentials do not match the project."), request_id)
+        if params.get(data.INSTANCE_PARAMETER) != config.instance_id:
+            return _error(data.UNKNOWN_INSTANCE, request_id)
+        if answer["kind"] == "one":
+            task = _find(config.tasks, params[str(answer["parameter"])])
+            if task is None:
+                return _error(data.UNKNOWN_TASK, request_id)
+            body: Any = _faulty(task, faults)
         else:
-            status = 202 if fault == "undocumented-status" else 200
-            media_type = "text/plain" if fault == "wrong-media-type" else "application/json"
-            headers = {"X-Request-Id": request_id} if request_id else {}
-            answer = Response(orjson.dumps(_faulty_body(task, fault)), status, headers=headers, media_type=media_type)
-        return answer
+            body = _page(config, answer, request.query_params, faults)
+        if "error" in faults:
+            return _error(faults["error"], request_id)
+        headers = {"X-Request-Id": request_id} if request_id else {}
+        status, media_type = faults.get("answer_status", 200), faults.get("media_type", "application/json")
+        return Response(orjson.dumps(body), status, headers=headers, media_type=media_type)
+
+    return endpoint
+
+
+def _page(config: ServerConfig, answer: Mapping[str, Any], query: Mapping[str, str], faults: Mapping[str, Any]) -> Any:
+    """A page of the tasks, as the list operation answers: the tasks from the offset on, at most the limit, with the
+    total and the quotas."""
+    (offset_name, offset_default), (limit_name, limit_default) = answer["first"], answer["size"]
+    offset = int(query.get(offset_name, offset_default))
+    limit = int(query.get(limit_name, limit_default))
+    tasks = [_faulty(task, faults) for task in config.tasks.values()]
+    if "unknown_in_page" in faults and tasks:  # first, where a page of any size shows it
+        tasks.insert(0, {**tasks[0], data.TASK_ID_FIELD: faults["unknown_in_page"]})
+    return {answer["items"]: tasks[offset : offset + limit], answer["total"]: len(tasks), **answer["extra"]}
+
+
+def create_app(config: ServerConfig) -> ASGIApp:
+    """The ASGI application for `config`: a route per operation of the packaged contract that the bundled data
+    answers, and `/openapi.json` for the contract itself."""
+    document = read_document()
+    contract = orjson.dumps(document)
+    request_ids = config.faults.get("request_ids", True)
 
     async def not_found(request: Request, exc: Exception) -> Response:
-        request_id = None if fault == "missing-request-id" else uuid.uuid4().hex
-        return _error(404, "DMS.00404001", "The URL does not exist.", request_id)
+        return _error(data.UNKNOWN_URL, uuid.uuid4().hex if request_ids else None)
 
     async def openapi(request: Request) -> Response:
         return Response(contract, media_type="application/json")
 
-    operation = find_operation(document)
     routes = [
-        Route(operation.path, show_task, methods=["GET"]),
-        Route("/openapi.json", openapi, methods=["GET"]),
+        Route(operation.path, _handler(config, operation), methods=[operation.method])
+        for operation in operations(document)
+        if operation.operation_id in data.ANSWERS
     ]
+    routes.append(Route("/openapi.json", openapi, methods=["GET"]))
     # Like the API gateway, another method on the path is an API that does not exist.
     app = Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found})
-    return _RequestLog(app, with_ids=fault != "missing-request-id")
+    return _RequestLog(app, with_ids=request_ids)
 
 
 # Characters a log line must not hold as they are: C0 and C1 controls, DEL, and the Unicode line separators.
@@ -251,7 +309,7 @@ def serve(config: ServerConfig, host: str, port: int) -> None:
 def describe(config: ServerConfig) -> str:
     """What the server serves, for its start-up line (no credentials)."""
     auth = [name for name, present in (("token", config.tokens), ("AK/SK", config.keys)) if present]
-    fault = f"; FAULT: {config.fault} ({FAULTS[config.fault]})" if config.fault else ""
+    fault = f"; FAULT: {config.fault} ({FAULTS[config.fault]['about']})" if config.fault else ""
     return (
         f"serving {len(config.tasks)} task(s) of project {config.project_id}, instance {config.instance_id}; "
         f"auth: {', '.join(auth)}{fault}"

@@ -12,8 +12,8 @@ if TYPE_CHECKING:
 # The renderer of each --format, as module and class: a module is imported only when its format is asked for.
 REPORTERS = {
     "text": ("text", "TextReporter"),
-    "json": ("json", "JsonReporter"),
-    "jsonl": ("json", "JsonlReporter"),
+    "json": ("json_report", "JsonReporter"),
+    "jsonl": ("json_report", "JsonlReporter"),
     "junit": ("junit", "JunitReporter"),
     "sarif": ("sarif", "SarifReporter"),
     "github": ("github", "GithubReporter"),

@@ -57,6 +57,8 @@ def result_record(result: Result) -> dict[str, object]:
         "outcome": result.outcome.value,
         "violations": [finding.as_dict() for finding in result.findings],
     }
+    if result.operation:
+        record["operation"] = result.operation
     if result.reason:
         record["reason"] = result.reason
     if result.outcome is Outcome.UNREADABLE:
@@ -64,14 +66,15 @@ def result_record(result: Result) -> dict[str, object]:
     return record
 
 
-def finding_line(finding: Finding) -> str:
-    return f"{finding.rule} at {finding.pointer or '(exchange)'}: {finding.message} [{finding.basis}]"
-
-
 def finding_detail(finding: Finding) -> str:
     """A finding's line, and the evidence of its rule when the rule is inferred."""
     evidence = finding.provenance.evidence
-    return finding_line(finding) + (f"\n    {finding.provenance.kind}: {evidence}" if evidence else "")
+    return finding.line + (f"\n    {finding.provenance.kind}: {evidence}" if evidence else "")
+
+
+def group_title(rule: str, pointer: str, operation: str) -> str:
+    """What a findings group is about: its rule, where in the body, and of which operation."""
+    return f"{rule} at {pointer or '(exchange)'}" + (f" of {operation}" if operation else "")
 
 
 def summary_line(summary: Tally) -> str:

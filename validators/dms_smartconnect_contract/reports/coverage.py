@@ -6,8 +6,16 @@ from typing import Any
 
 
 def render_text(report: dict[str, Any]) -> list[str]:
-    """The coverage report for people: what was exercised, and what never was."""
+    """The coverage report for people, operation by operation: what was exercised, and what never was."""
     lines = ["coverage of the contract by the judged traffic:"]
+    for operation, covered in report["operations"].items():
+        lines.append(f"  {operation}:")
+        lines += [f"  {line}" for line in _operation(covered)]
+    return lines
+
+
+def _operation(report: dict[str, Any]) -> list[str]:
+    lines = []
     seen = [f"{status} x{count}" for status, count in report["statuses"].items() if count]
     never = [status for status, count in report["statuses"].items() if not count]
     lines.append(f"  statuses: {', '.join(seen) or 'none'}" + (f"; never seen: {', '.join(never)}" if never else ""))

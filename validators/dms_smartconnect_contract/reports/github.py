@@ -4,7 +4,7 @@ summary; escaped as GitHub's toolkit escapes them."""
 from __future__ import annotations
 
 from ..findings import Result, RunVerdict, Severity, Tally
-from .base import Reporter, ordered_groups, split_location, summary_line
+from .base import Reporter, group_title, ordered_groups, split_location, summary_line
 
 
 def escape_data(text: str) -> str:
@@ -27,14 +27,13 @@ class GithubReporter(Reporter):
 
     def finish(self, total: Tally, verdict: RunVerdict) -> None:
         write = self.out.write
-        for (rule, pointer, severity, basis), group in ordered_groups(total):
-            where = pointer or "(exchange)"
+        for (rule, pointer, severity, basis, operation), group in ordered_groups(total):
             others = group.samples[1:]
             more = group.count - len(group.samples)
             also = ", ".join(others) + (f" and {more} more" if more > 0 else "")
             text = f"{group.first.message} [{basis}]; {group.count} time(s)" + (f", also at {also}" if also else "")
             command = "error" if severity is Severity.ERROR else "warning"
-            write(_command(command, group.samples[0], f"{rule} at {where}", text))
+            write(_command(command, group.samples[0], group_title(rule, pointer, operation), text))
         for result in total.unreadable_items:
             write(_command("error", result.location, result.rule or "unreadable", result.reason))
         if total.unreadable > len(total.unreadable_items):

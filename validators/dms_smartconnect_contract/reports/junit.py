@@ -7,7 +7,9 @@ from typing import Any, TextIO
 from xml.sax import saxutils
 
 from ..findings import Outcome, Result, RunVerdict, Severity, Tally
-from .base import Reporter, finding_detail, finding_line, summary_line
+from .base import Reporter, finding_detail, summary_line
+
+UNATTRIBUTED = "capture"  # the class of an item no operation was judged for (unreadable before routing)
 
 # Characters XML 1.0 cannot hold at all, even as references: shown as U+FFFD.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -26,7 +28,7 @@ def quoteattr(text: str) -> str:
 def run_error_case(kind: str, reason: str, details: list[str]) -> str:
     """A JUnit test case for a run that failed as a whole, with its one-line reason and the details."""
     text = escape("\n".join([reason, *details]))
-    return f'    <testcase classname="ShowConnectorTask" name="run"><error type="{kind}" message={quoteattr(reason)}>{text}</error></testcase>\n'
+    return f'    <testcase classname="smartconnect-contract" name="run"><error type="{kind}" message={quoteattr(reason)}>{text}</error></testcase>\n'
 
 
 class JunitReporter(Reporter):
@@ -41,7 +43,8 @@ class JunitReporter(Reporter):
     def add_result(self, result: Result) -> None:
         name = quoteattr(result.location)
         write = self.cases.write
-        write(f'    <testcase classname="ShowConnectorTask" name={name}>')
+        # A case is of the operation it was judged as; an item read as none is of the capture.
+        write(f"    <testcase classname={quoteattr(result.operation or UNATTRIBUTED)} name={name}>")
         errors = [f for f in result.findings if f.severity is Severity.ERROR]
         warnings = [f for f in result.findings if f.severity is Severity.WARNING]
         if result.outcome is Outcome.UNREADABLE:
@@ -49,7 +52,7 @@ class JunitReporter(Reporter):
         elif errors:
             text = "\n".join(finding_detail(f) for f in errors)
             write(
-                f"<failure type={quoteattr(errors[0].rule)} message={quoteattr(finding_line(errors[0]))}>{escape(text)}</failure>"
+                f"<failure type={quoteattr(errors[0].rule)} message={quoteattr(errors[0].line)}>{escape(text)}</failure>"
             )
         if warnings:
             write(f"<system-out>{escape(chr(10).join('warning ' + finding_detail(f) for f in warnings))}</system-out>")
@@ -62,7 +65,7 @@ class JunitReporter(Reporter):
         counts = f'tests="{tests}" failures="{total.violating}" errors="{errors}" skipped="0"'
         self.out.write('<?xml version="1.0" encoding="utf-8"?>\n')
         self.out.write(f'<testsuites name="smartconnect-contract" {counts}>\n')
-        self.out.write(f'  <testsuite name="ShowConnectorTask conformance" {counts}>\n')
+        self.out.write(f'  <testsuite name="conformance" {counts}>\n')
         if run_failed:
             self.out.write(run_error_case("nothing-judged", verdict.reason, verdict.details))
         self.cases.seek(0)
@@ -79,11 +82,11 @@ def render_contract_junit(outcomes: list[Any], out: TextIO, problem: str | None 
     counts = f'tests="{len(outcomes) + extra}" failures="{failed}" errors="{extra}" skipped="0"'
     out.write('<?xml version="1.0" encoding="utf-8"?>\n')
     out.write(f'<testsuites name="smartconnect-contract" {counts}>\n')
-    out.write(f'  <testsuite name="ShowConnectorTask contract" {counts}>\n')
+    out.write(f'  <testsuite name="contract" {counts}>\n')
     if problem:
         out.write(run_error_case("nothing-proved", f"the contract run proved nothing: {problem}", []))
     for outcome in outcomes:
-        out.write(f'    <testcase classname="ShowConnectorTask" name={quoteattr(outcome.name)}>')
+        out.write(f"    <testcase classname={quoteattr(outcome.operation)} name={quoteattr(outcome.name)}>")
         if outcome.failures:
             title = outcome.failures[0][0]
             text = "\n\n".join(f"{t}\n{m}" for t, m in outcome.failures)

@@ -18,7 +18,6 @@ from ..findings import LIMITS, RULES, UNREADABLE_RULE, Finding, Outcome, Result,
 from .base import Reporter, split_location
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://support.huaweicloud.com/intl/en-us/api-kafka/ShowConnectorTask.html"
 
 
 def help_text(rule: str) -> str:
@@ -94,7 +93,6 @@ class SarifReporter(Reporter):
         driver = {
             "name": "smartconnect-contract",
             "version": __version__,
-            "informationUri": INFORMATION_URI,
             "rules": rules,
         }
         invocation: dict[str, Any] = {
@@ -118,9 +116,8 @@ def _level(finding: Finding) -> str:
 
 def _properties(finding: Finding) -> dict[str, Any]:
     properties: dict[str, Any] = {"pointer": finding.pointer, "provenance": finding.provenance.as_dict()}
+    if finding.operation:
+        properties["operation"] = finding.operation
     if finding.drift:
         properties["drift"] = True
     return properties
-
-
-# --- GitHub Actions ------------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from ..findings import Result, RunVerdict, Severity, Tally
-from .base import Reporter, finding_line, ordered_groups, summary_line
+from .base import Reporter, group_title, ordered_groups, summary_line
 
 
 def _color(enabled: bool, code: str, text: str) -> str:
@@ -22,7 +22,8 @@ def _color(enabled: bool, code: str, text: str) -> str:
 
 
 class TextReporter(Reporter):
-    """Findings grouped by (rule, pointer), most frequent first; -v adds one line per finding as it is found."""
+    """Findings grouped by rule, pointer and operation, most frequent first; -v adds one line per finding as it is
+    found."""
 
     def __init__(self, out: TextIO, *, verbosity: int = 0, color: bool = False) -> None:
         super().__init__(out)
@@ -32,7 +33,7 @@ class TextReporter(Reporter):
 
     def add_result(self, result: Result) -> None:
         for finding in result.findings:
-            self.out.write(f"{result.location}: {self._label(finding.severity)} {finding_line(finding)}\n")
+            self.out.write(f"{result.location}: {self._label(finding.severity)} {finding.line}\n")
 
     def _label(self, severity: Severity) -> str:
         return _color(self.color, "31" if severity is Severity.ERROR else "33", severity.value)
@@ -40,9 +41,9 @@ class TextReporter(Reporter):
     def finish(self, total: Tally, verdict: RunVerdict) -> None:
         write = self.out.write
         if self.verbosity >= 0:
-            for (rule, pointer, severity, basis), group in ordered_groups(total):
-                where = pointer or "(exchange)"
-                write(f"{self._label(severity)} {rule} at {where}: {group.count} time(s) [{basis}]\n")
+            for (rule, pointer, severity, basis, operation), group in ordered_groups(total):
+                title = group_title(rule, pointer, operation)
+                write(f"{self._label(severity)} {title}: {group.count} time(s) [{basis}]\n")
                 write(f"    {group.first.message}\n")
                 if group.first.provenance.evidence:
                     write(f"    {group.first.provenance.kind}: {group.first.provenance.evidence}\n")

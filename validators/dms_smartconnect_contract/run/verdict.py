@@ -36,7 +36,9 @@ def validate_verdict(
     details = [line for path in inputs for line in _held(str(path), files, summary)]
     if filters:
         details.append(f"options that narrowed the run: {' '.join(filters)}")
-    reason = f"nothing was judged: none of the {summary.total} item(s) found is a response of this operation"
+    reason = (
+        f"nothing was judged: none of the {summary.total} item(s) found is a response of an operation of the contract"
+    )
     if not summary.total:
         reason = "nothing was judged: the inputs hold no item"
     return RunVerdict(ExitCode.OK if allow_empty else ExitCode.NOTHING_PROVED, reason, details)

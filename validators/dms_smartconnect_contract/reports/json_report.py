@@ -50,6 +50,8 @@ class JsonlReporter(JsonReporter):
         for group in total.groups.values():
             first = group.first.as_dict()
             record = {"type": "group", "rule": first["rule"], "pointer": first["pointer"]}
+            if group.first.operation:
+                record["operation"] = group.first.operation
             record.update(severity=first["severity"], count=group.count, samples=group.samples, first=first)
             write(orjson.dumps(record).decode() + "\n")
         if self.coverage is not None:

@@ -1,0 +1,204 @@
+"""The rules of one operation, compiled, and the check of one of its exchanges as named steps: the status, the
+headers, the media type, the decoding of the body, and the body's own rules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from ..contract import Operation, default_reading, provenance, strict_reading
+from ..contract.coverage import Coverage, Plan
+from ..contract.provenance import Provenance
+from ..findings import NOT_RECORDED, Finding, Severity, decode_limit
+from ..formats.items import NOT_PARSED, Exchange, Oversized
+from ..redact import preview
+from .body import BodyRules
+from .explain import UNSTATED, rule_provenance
+from .options import CheckOptions
+from .schemas import SchemaValidator
+
+
+@dataclass(frozen=True)
+class _Header:
+    name: str
+    required: Provenance | None  # None: the header is optional
+    default: SchemaValidator
+    strict: SchemaValidator
+
+
+class OverLimit(Exception):
+    """An exchange over a limit of this toolkit: counted unreadable with the limit's rule id."""
+
+    def __init__(self, rule: str, reason: str) -> None:
+        super().__init__(reason)
+        self.rule, self.reason = rule, reason
+
+
+class _Stop(Exception):
+    """A step found what ends the check of an exchange (an undocumented status, no body, ...)."""
+
+
+# Compiles a schema once per scope: (schema, make, scope) -> what make(schema) gave the first time.
+Compile = Callable[..., Any]
+
+
+class OperationRules:
+    """One operation of the contract, its bodies and headers compiled when first needed (a log of bare bodies never
+    meets an error status), and once for every status that shares a schema (`compile` is shared by the checker)."""
+
+    def __init__(self, operation: Operation, options: CheckOptions, compile_: Compile) -> None:
+        self.operation = operation
+        self.options = options
+        self.strict = options.strict
+        self._compile = compile_
+        rules = operation.extensions
+        self._statuses = provenance.of(rules, "responses") or UNSTATED
+        self._content = provenance.of(rules, "content") or UNSTATED
+        self._bodies: dict[tuple[str, str], BodyRules | None] = {}
+        self._headers: dict[str, list[_Header]] = {}
+
+    def body_rules(self, status: str, media_type: str) -> BodyRules | None:
+        """The rules of the body documented for a status and media type, or None when there is none."""
+        key = (status, media_type)
+        if key not in self._bodies:
+            response = self.operation.responses.get(status)
+            schema = response.media_types.get(media_type) if response else None
+            engine, strict, most = self.options.engine, self.strict, self.options.max_findings
+            operation = self.operation_id
+            self._bodies[key] = (
+                # Compiled once per operation: its findings are grouped by it.
+                self._compile(
+                    schema,
+                    lambda s: BodyRules(s, engine, strict=strict, max_findings=most, operation=operation),
+                    operation,
+                )
+                if schema
+                else None
+            )
+        return self._bodies[key]
+
+    @property
+    def operation_id(self) -> str:
+        return self.operation.operation_id
+
+    def header_rules(self, status: str) -> list[_Header]:
+        """The documented response headers of a status, compiled."""
+        if status not in self._headers:
+            engine = self.options.engine
+            self._headers[status] = [
+                self._compile(
+                    spec["schema"],
+                    lambda s, spec=spec: _Header(
+                        spec["name"],
+                        (provenance.of(spec, "required") or UNSTATED) if spec["required"] else None,
+                        SchemaValidator(default_reading(s), engine),
+                        SchemaValidator(strict_reading(s), engine),
+                    ),
+                )
+                for spec in self.operation.responses[status].headers.values()
+            ]
+        return self._headers[status]
+
+    def severity(self, rule: Provenance) -> Severity:
+        """How much a broken rule weighs: documented rules are errors; inferred rules only in strict mode."""
+        return Severity.ERROR if self.strict or rule.kind != "inferred" else Severity.WARNING
+
+    # --- one exchange, step by step ----------------------------------------------------------------------------
+
+    def check(self, exchange: Exchange, coverage: Coverage | None = None, plan: Plan | None = None) -> list[Finding]:
+        """Every finding for one exchange of this operation, in report order."""
+        findings: list[Finding] = []
+        try:
+            status = self._status(exchange, findings, coverage)
+            self._headers_of(exchange, status, findings)
+            body = self._media_type(exchange, status, findings)
+            instance = self._decode(exchange, findings)
+        except _Stop:
+            return findings
+        if coverage is not None and plan is not None:
+            coverage.body(plan, self.operation_id, status, instance)
+        findings.extend(self._body(body, instance))
+        findings.sort(key=lambda finding: finding.order)
+        return findings
+
+    def _finding(self, rule: str, message: str, basis: Provenance, severity: Severity | None = None) -> Finding:
+        weight = severity if severity is not None else self.severity(basis)
+        return Finding(rule, "", message, weight, basis, operation=self.operation_id)
+
+    def _status(self, exchange: Exchange, findings: list[Finding], coverage: Coverage | None) -> str:
+        """The status, documented or not (then nothing more of the exchange is judged)."""
+        status = str(exchange.status)
+        if coverage is not None:
+            coverage.status(self.operation_id, status)
+        if status not in self.operation.responses:
+            documented = ", ".join(self.operation.responses)
+            message = f"status {status} is not documented (documented: {documented})"
+            findings.append(self._finding("status.undocumented", message, self._statuses))
+            raise _Stop
+        return status
+
+    def _headers_of(self, exchange: Exchange, status: str, findings: list[Finding]) -> None:
+        """The documented headers of the status: present when required, and valid (when the capture has them)."""
+        if exchange.headers is None:
+            return
+        for header in self.header_rules(status):
+            value = exchange.headers.get(header.name.lower())
+            if value is None:
+                if header.required is not None:
+                    message = f"response header {header.name} is missing"
+                    findings.append(self._finding("header.missing", message, header.required))
+            elif not header.strict.is_valid(value):
+                broken = header.default if not header.default.is_valid(value) else None
+                validator = broken or header.strict
+                basis = rule_provenance(validator, next(validator.errors(value)))
+                weight = Severity.ERROR if broken else self.severity(basis)
+                message = f"response header {header.name} {preview(value, header.name)} is invalid"
+                findings.append(self._finding("header.schema", message, basis, weight))
+
+    def _media_type(self, exchange: Exchange, status: str, findings: list[Finding]) -> BodyRules:
+        """The rules of the recorded body's media type; a body not recorded, or of an undocumented type, ends here."""
+        media_type = (exchange.content_type or "").split(";", 1)[0].strip().lower()
+        if exchange.body is None and exchange.parsed is NOT_PARSED:
+            message = "the capture holds no body for this response"
+            findings.append(self._finding("body.not-recorded", message, NOT_RECORDED, Severity.WARNING))
+            raise _Stop
+        body = self.body_rules(status, media_type)
+        if body is None:
+            documented = ", ".join(self.operation.responses[status].media_types)
+            if media_type:
+                message = f"'{media_type}' is not documented for status {status} (documented: {documented})"
+            else:
+                message = f"the response has no Content-Type (documented: {documented})"
+            findings.append(self._finding("media-type", message, self._content))
+            raise _Stop
+        return body
+
+    def _decode(self, exchange: Exchange, findings: list[Finding]) -> Any:
+        """The body as JSON: over a limit of the reader, it is unreadable (OverLimit); not JSON, a finding."""
+        if exchange.parsed is not NOT_PARSED:
+            return exchange.parsed
+        assert exchange.body is not None
+        limit = self.options.max_body_size
+        if len(exchange.body) > limit or type(exchange.body) is Oversized:
+            # (Said without the size: a reader may stop one byte past the limit, or not build the body at all.)
+            raise OverLimit("limit.body-bytes", f"body of more than {limit} bytes: over --max-body-bytes")
+        try:
+            return orjson.loads(exchange.body)
+        except orjson.JSONDecodeError as exc:
+            rule = decode_limit(str(exc))
+            if rule:
+                raise OverLimit(rule, f"body is over a limit of the reader: {exc}") from None
+            findings.append(self._finding("body.unreadable", f"body is not JSON: {exc}", self._content))
+            raise _Stop from None
+
+    @staticmethod
+    def _body(body: BodyRules, instance: Any) -> list[Finding]:
+        """The findings of the body's own rules, in every reading the verdict needs."""
+        try:
+            return body.findings(instance)
+        except (ValueError, RecursionError) as exc:
+            # jsonschema-rs refuses instances nested deeper than it can convert; no task body is that deep.
+            raise OverLimit("limit.depth", f"body cannot be validated: {exc} (nested too deeply)") from None

@@ -1,0 +1,92 @@
+"""A whole `validate` run: the inputs read into units, judged here or on a cluster, every tally handed to the
+report as it comes, and the run's verdict at the end."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..check import CheckOptions
+from ..contract import JsonObject
+from ..findings import RunVerdict, Tally
+from ..formats.reader import CLUSTER_CHUNK_BYTES, JSONL_CHUNK_BYTES, Reader
+from .cluster import connect, judge_on_cluster
+from .local import judge_all, usable_cores
+from .progress import Progress, progress_wanted, total_size
+from .verdict import validate_verdict
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How a run reads and spreads its inputs; what decides a verdict is in `check` (CheckOptions)."""
+
+    check: CheckOptions
+    jobs: int = 0  # worker processes; 0: one per core
+    scheduler: str | None = None  # a Dask scheduler's address, or "local"
+    task_mb: int = 0  # megabytes of a JSONL file per unit of work; 0: the default for where it is judged
+    storage: dict[str, Any] = field(default_factory=dict, repr=False)  # fsspec options of URLs: may hold secrets
+    allow_empty: bool = False
+    quiet: bool = False
+
+    @property
+    def chunk_bytes(self) -> int:
+        if self.task_mb:
+            return self.task_mb << 20
+        return CLUSTER_CHUNK_BYTES if self.scheduler else JSONL_CHUNK_BYTES
+
+
+def open_inputs(paths: Sequence[Path | str], options: RunOptions) -> Reader:
+    """A reader of the inputs, each checked first (InputError, before any output, for one that cannot be used)."""
+    check = options.check
+    reader = Reader(
+        status=check.default_status,
+        content_type=check.default_content_type,
+        max_body_size=check.max_body_size,
+        storage=options.storage,
+        whole_files=bool(options.scheduler),
+        chunk_bytes=options.chunk_bytes,
+    )
+    reader.check_paths(list(paths))
+    return reader
+
+
+def run_validation(
+    document: JsonObject, paths: Sequence[Path | str], reader: Reader, options: RunOptions, reporter: Any
+) -> tuple[Tally, RunVerdict]:
+    """Judge every input, hand each tally to `reporter` as it comes, and say how the run ends (the reporter is
+    finished by the caller, which knows where its output goes). ClusterError when no cluster can be used."""
+    size = total_size([path for path in paths if isinstance(path, Path)]) + reader.remote_bytes()
+    jobs = options.jobs if options.jobs > 0 else usable_cores()
+    total = Tally()
+    progress = (
+        Progress(sys.stderr, lambda: reader.bytes_read, size, lambda: len(reader.files))
+        if progress_wanted(sys.stderr, options.quiet)
+        else None
+    )
+    items = reader.items(list(paths))
+    with contextlib.ExitStack() as stack:
+        if options.scheduler:
+            client = stack.enter_context(connect(options.scheduler, jobs))
+            tallies = judge_on_cluster(items, document, options.check, client, reporter.detail, reader.har_stream)
+        else:
+            tallies = judge_all(items, document, options.check, jobs, reporter.detail, reader.har_stream)
+        try:
+            for tally in tallies:
+                total.merge(tally)
+                reporter.add(tally)
+                if progress:
+                    progress.tick(tally.total)
+        finally:
+            if progress:
+                progress.close()
+    if options.check.coverage:
+        from ..contract.coverage import Coverage, Plan
+
+        reporter.coverage = (total.coverage or Coverage()).report(Plan.of(document))
+    filters = [f"--host {options.check.host}"] if options.check.host else []
+    verdict = validate_verdict(total, paths, reader.files, allow_empty=options.allow_empty, filters=filters)
+    return total, verdict
