@@ -11,12 +11,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..contract import JsonObject, at_pointer, resolve
+from ..contract import JsonObject, at_pointer, operations, resolve
 from ..contract.provenance import Constraint, Provenance, iter_constraints
 
 _PLACES = (
     ("/components/schemas/", ""),
-    ("/components/parameters/", "path parameter "),
+    ("/components/parameters/", "parameter "),
     ("/components/headers/", "response header "),
 )
 
@@ -35,20 +35,23 @@ class Rule:
 
 
 def _where(document: JsonObject, constraint: Constraint) -> tuple[str, str]:
-    """A readable place (`ShowConnectorTaskResponse.create_time`) and the field it names, if any."""
+    """A readable place (`SmartConnectTaskEntity.create_time`, `operation ShowConnectorTask`) and the field it
+    names, if any."""
     pointer = constraint.pointer
     if pointer.startswith("/paths/"):
+        for operation in operations(document):
+            if pointer == operation.pointer or pointer.startswith(operation.pointer + "/"):
+                return f"operation {operation.operation_id}", ""
         return "the operation", ""
     for prefix, label in _PLACES:
         if pointer.startswith(prefix):
             parts = pointer[len(prefix) :].split("/")
             name, rest = parts[0], parts[1:]
             if prefix == "/components/parameters/":
-                name = resolve(document, {"$ref": f"#/components/parameters/{name}"})["name"]
+                parameter = resolve(document, {"$ref": f"#/components/parameters/{name}"})
+                name, label = parameter["name"], f"{parameter.get('in', 'path')} {label}"
             if rest[:1] == ["properties"] and len(rest) == 2:
                 return f"{label}{name}", rest[1]
-            if rest[:1] == ["allOf"]:
-                return f"{label}{name}", ""
             return f"{label}{name}", ""
     return pointer, ""
 
