@@ -15,16 +15,9 @@ from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 
 from dms_smartconnect_contract.contract import read_document
-from dms_smartconnect_contract.live.contract_tests import (
-    CaseOutcome,
-    ContractRun,
-    Credentials,
-    Target,
-    checks,
-    failed,
-    unproven,
-)
+from dms_smartconnect_contract.live.contract_tests import CaseOutcome, ContractRun, checks, failed, unproven
 from dms_smartconnect_contract.live.reference_data import FAULTS
+from dms_smartconnect_contract.live.targets import Credentials, Target
 
 from clirunner import CliResult, run
 from serverkit import ACCESS_KEY, KNOWN, SECRET_KEY, TOKEN, make_app, running_server

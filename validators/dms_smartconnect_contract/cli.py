@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, install_line
+from . import __version__, missing_extra
 from .check import DEFAULT_MAX_BODY_SIZE, CheckOptions
 from .contract import ContractError, operations, read_document
 from .exitcodes import ExitCode
@@ -116,48 +116,17 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
     return verdict.exit_code
 
 
-def _missing(extra: str, *modules: str) -> str | None:
-    """The one line to show when a command's extra is not installed (None when it is)."""
-    import importlib.util
-
-    for module in modules:
-        try:
-            found = importlib.util.find_spec(module) is not None
-        except (ImportError, ValueError):  # a module blocked or broken counts as missing
-            found = False
-        if not found:
-            return f"{module} is not installed: {install_line(extra)}"
-    return None
-
-
 def cmd_serve(args: argparse.Namespace) -> ExitCode:
     """Run the reference server."""
-    missing = _missing("server", "starlette", "uvicorn")
+    missing = missing_extra("server", "starlette", "uvicorn")
     if missing:
         return _error("serve needs the server extra", missing, "Install it and run the command again.")
-    from .live.reference_data import DEFAULT_PROJECT_ID
-    from .live.server import (
-        DataError,
-        ServerConfig,
-        bundled_tasks,
-        configured_credentials,
-        describe,
-        index_tasks,
-        load_tasks,
-    )
+    from .live.server import DataError, describe, server_config
     from .live.server import serve as run_server
 
-    tokens, keys = configured_credentials(args.token, args.ak, args.sk, os.environ)
     try:
-        bodies = load_tasks(args.data) if args.data else bundled_tasks()
-        config = ServerConfig(
-            index_tasks(bodies),
-            project_id=args.project_id or os.environ.get("HUAWEICLOUD_SDK_PROJECT_ID") or DEFAULT_PROJECT_ID,
-            instance_id=args.instance_id,
-            tokens=tokens,
-            keys=keys,
-            fault=args.fault,
-        )
+        config = server_config(args.data, args.project_id, args.instance_id, args.token, args.ak, args.sk,
+                               args.fault, os.environ)  # fmt: skip
     except (DataError, ValueError) as exc:
         hint = "Set SMARTCONNECT_TOKEN (or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), or pass --token."
         return _error("the server cannot start", str(exc), hint)
@@ -168,10 +137,11 @@ def cmd_serve(args: argparse.Namespace) -> ExitCode:
 
 def cmd_contract(args: argparse.Namespace) -> ExitCode:
     """Run the contract tests against a server and report them."""
-    extra = _missing("contract", "schemathesis", "hypothesis")
+    extra = missing_extra("contract", "schemathesis", "hypothesis")
     if extra:
         return _error("contract needs the contract extra", extra, "Install it and run the command again.")
-    from .live.contract_tests import ContractRun, Target, unproven
+    from .live.contract_tests import ContractRun, unproven
+    from .live.targets import Target
     from .reports.contract import render_contract_text
     from .reports.junit import render_contract_junit
 
@@ -350,8 +320,9 @@ def build_parser() -> argparse.ArgumentParser:
         "contract",
         help="run the contract tests (schemathesis) against a server",
         epilog="--PARAMETER VALUE (one per path parameter of the contract, written with dashes): a value that "
-        "names something that exists, such as a task and its instance (default: SMARTCONNECT_PARAMETER, else the "
-        "SDK's HUAWEICLOUD_SDK_PARAMETER, in capitals). Every operation is tested with the values it takes.",
+        "names something that exists, such as a task and its instance (default: SMARTCONNECT_PARAMETER in "
+        "capitals; the project also HUAWEICLOUD_SDK_PROJECT_ID, the SDK's). Every operation is tested with the "
+        "values it takes.",
         description="Generated requests against a server, every response checked against the contract. Credentials "
         "come from SMARTCONNECT_TOKEN, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (requests are then signed).",
     )

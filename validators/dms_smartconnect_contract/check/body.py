@@ -29,7 +29,8 @@ from ..findings import MAX_FINDINGS, Finding, GroupKey, Outcome, Severity, findi
 from .drift import DriftWalker
 from .explain import DRIFT_KEYWORDS, Explained, Stub, explain, explain_cached, stubs_cached
 from .options import Engine
-from .probe import Probe, ProbeMaker
+from .probe import Probe
+from .probe_maker import ProbeMaker
 from .schemas import SchemaValidator
 
 _CACHED = 10_000  # shapes kept; the cache starts over when full

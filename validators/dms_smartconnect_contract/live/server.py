@@ -298,6 +298,25 @@ def configured_credentials(
     return ([token] if token else []), keys
 
 
+def server_config(
+    data: list[Path] | None,
+    project_id: str | None,
+    instance_id: str,
+    token: str | None,
+    access_key: str | None,
+    secret_key: str | None,
+    fault: str | None,
+    environ: Mapping[str, str],
+) -> ServerConfig:
+    """The configuration `serve` asks for: the tasks of `data` (else the bundled ones), the project (else the SDK's
+    HUAWEICLOUD_SDK_PROJECT_ID, else the documentation's example) and the credentials; DataError or ValueError
+    when it cannot serve."""
+    tokens, keys = configured_credentials(token, access_key, secret_key, environ)
+    bodies = load_tasks(data) if data else bundled_tasks()
+    project = project_id or environ.get("HUAWEICLOUD_SDK_PROJECT_ID") or DEFAULT_PROJECT_ID
+    return ServerConfig(index_tasks(bodies), project, instance_id, tokens, keys, fault)
+
+
 def serve(config: ServerConfig, host: str, port: int) -> None:
     """Run the server with uvicorn until interrupted; uvicorn's access log is off (it would print queries)."""
     import uvicorn
