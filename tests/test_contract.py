@@ -265,3 +265,23 @@ def test_rules_command_lists_every_rule_with_its_provenance(document: JsonObject
     assert all(rule["sources"] for rule in listed if rule["kind"] == "documented")
     text = run("rules", "--contract", str(CONTRACT)).out
     assert "inferred" in text and "documented: reference" in text
+
+
+# --- the one follower of references --------------------------------------------------------------------------------
+
+
+def test_references_are_followed_one_way_and_cycles_are_named() -> None:
+    from dms_smartconnect_contract.contract import ContractError, lookup, target
+
+    root = {
+        "$defs": {"a b": {"type": "string"}, "Loop": {"$ref": "#/$defs/Back"}, "Back": {"$ref": "#/$defs/Loop"}},
+        "alias": {"description": "renames", "allOf": [{"$ref": "#/$defs/a%20b"}]},
+    }
+    assert lookup(root, "#/$defs/a%20b") == {"type": "string"}  # the fragment is a URI fragment: percent-decoded
+    assert resolve(root, root["alias"]) == {"type": "string"}  # an alias is followed as its reference
+    with pytest.raises(ContractError, match=r"\$ref cycle: #/\$defs/Back -> #/\$defs/Loop -> #/\$defs/Back"):
+        target(root, {"$ref": "#/$defs/Back"})
+    with pytest.raises(ContractError, match="only references inside the document"):
+        lookup(root, "https://example.com/schema.json")
+    with pytest.raises(ContractError, match="points at nothing"):
+        lookup(root, "#/$defs/Missing")

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..contract import JsonObject, escape, json_pointer, provenance, unescape
+from ..contract import JsonObject, escape, json_pointer, lookup, provenance, unescape
 from ..contract.provenance import RULE_BODIES, Provenance
 from .explain import UNSTATED, Stub, undocumented_message, unlisted_message
 from .probe import Mend
@@ -85,10 +85,9 @@ class DriftWalker:
     @classmethod
     def build(cls, closed: JsonObject) -> DriftWalker | None:
         """The walk of a bundled schema in its strict (closed) reading; None when it uses a construct not modelled."""
-        defs = closed.get("$defs", {})
         try:
             _check_rule_bodies(closed)
-            return cls(_node(closed, defs, frozenset()))
+            return cls(_node(closed, closed, frozenset()))
         except Unmodelled:
             return None
 
@@ -166,7 +165,7 @@ def _check_rule_bodies(schema: Any, inside: bool = False) -> None:
             _check_rule_bodies(value, inside)
 
 
-def _node(schema: Any, defs: JsonObject, seen: frozenset[str]) -> _Node:
+def _node(schema: Any, root: JsonObject, seen: frozenset[str]) -> _Node:
     """The walk's node for a schema: its `$ref` followed, its single-member `allOf`s (closed enumerations) merged,
     its conditional rules left to the validator."""
     node = _Node()
@@ -176,18 +175,17 @@ def _node(schema: Any, defs: JsonObject, seen: frozenset[str]) -> _Node:
         if key.startswith("x-") or key in _ANNOTATIONS or key in _SCALAR_RULES or key in RULE_BODIES:
             continue
         if key == "$ref":
-            name = value.rsplit("/", 1)[1]
-            if not value.startswith("#/$defs/") or name in seen:
-                raise Unmodelled(f"reference {value}")
-            _merge(node, _node(defs[name], defs, seen | {name}))
+            if value in seen:
+                raise Unmodelled(f"a recursive reference {value}")
+            _merge(node, _node(lookup(root, value), root, seen | {value}))
         elif key == "allOf":
             for member in value:
                 if isinstance(member, dict) and "if" in member:
                     continue  # a conditional rule: its body is open
-                _merge(node, _node(member, defs, seen))
+                _merge(node, _node(member, root, seen))
         elif key == "properties":
             for name, sub in value.items():
-                node.fields[name] = _node(sub, defs, seen)
+                node.fields[name] = _node(sub, root, seen)
         elif key == "additionalProperties":
             if value is not False:
                 raise Unmodelled("additionalProperties other than false")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..contract import JsonObject
+from ..contract import ContractError, JsonObject, lookup
 from ..contract.provenance import RULE_BODIES
 from .probe import Mend, Place, Probe
 from .schemas import SchemaError
@@ -129,15 +129,19 @@ class ProbeMaker:
         return self._candidate(self._resolve(node), kind)
 
     def _resolve(self, node: Any) -> dict[str, Any] | None:
-        """A schema node with its `$ref` followed (into the components it was bundled with)."""
-        seen = 0
+        """A schema node with its `$ref` followed (into the components it was bundled with), each node's keywords
+        beside its reference kept over its target's; None for a reference that goes round or points at nothing."""
+        seen: list[str] = []
         while isinstance(node, dict) and "$ref" in node:
             ref = node["$ref"]
-            if not isinstance(ref, str) or not ref.startswith("#/$defs/") or seen > 16:
+            if ref in seen:
                 return None
-            rest = {key: value for key, value in node.items() if key != "$ref"}
-            node = {**self.schema["$defs"][ref.rsplit("/", 1)[1]], **rest}
-            seen += 1
+            seen.append(ref)
+            try:
+                found = lookup(self.schema, ref)
+            except ContractError:
+                return None
+            node = {**found, **{key: value for key, value in node.items() if key != "$ref"}}
         return node if isinstance(node, dict) else None
 
     def _candidate(self, node: dict[str, Any] | None, kind: type) -> Any:
@@ -277,7 +281,6 @@ def _conditioned_paths(schema: JsonObject) -> list[Read]:
     """Every path a conditional rule reads (`if`, `then`, `else` of the body's objects), whether it reads the values
     under it (deep) or only the value's type, size and field names, and whether it reads the field names: a value
     the rule reads may change its verdict."""
-    defs = schema.get("$defs", {})
     found: list[Read] = []
 
     def touched(node: Any, path: tuple[str, ...]) -> None:
@@ -300,8 +303,8 @@ def _conditioned_paths(schema: JsonObject) -> list[Read]:
         if not isinstance(node, dict):
             return
         ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/$defs/") and ref not in seen:
-            walk(defs.get(ref.rsplit("/", 1)[1]), path, seen | {ref})
+        if isinstance(ref, str) and ref not in seen:
+            walk(lookup(schema, ref), path, seen | {ref})
         for member in node.get("allOf", []):
             if isinstance(member, dict) and "if" in member:
                 for key in RULE_BODIES & set(member):

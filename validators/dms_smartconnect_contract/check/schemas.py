@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..contract import JsonObject
+from ..contract import JsonObject, lookup
 from ..contract.provenance import Provenance
 from .options import Engine
 
@@ -56,6 +56,7 @@ class SchemaValidator:
         self.explanations: dict[Any, Any] = {}
         self.stubs: dict[Any, Any] = {}  # the same without messages, filled by explain.stubs_cached
         self._nodes: dict[tuple[str | int, ...], Any] = {}
+        self._refs: dict[str, Any] = {}
         if engine != "reference":
             import jsonschema_rs
 
@@ -99,8 +100,11 @@ class SchemaValidator:
         return node
 
     def deref(self, ref: str) -> Any:
-        """The `$defs` entry a local reference points at."""
-        return self.schema["$defs"][ref.rsplit("/", 1)[1]]
+        """The node a local reference points at (a `$defs` entry of the bundled schema), remembered per reference."""
+        found = self._refs.get(ref, _MISSING)
+        if found is _MISSING:
+            found = self._refs[ref] = lookup(self.schema, ref)
+        return found
 
 
 def json_type(value: Any) -> str:

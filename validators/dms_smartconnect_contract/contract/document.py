@@ -93,22 +93,33 @@ def target(document: JsonObject, node: Any) -> Any:
 
 
 def _follow(document: JsonObject, node: Any, ref_of: Any) -> Any:
-    """The one way references are followed: local ones only, and a cycle is refused (ContractError names it), as is
-    a reference that is not local or points at nothing."""
+    """The one way references are followed: each hop by lookup(), and a chain that comes back to itself is refused
+    (ContractError names the cycle)."""
     chain: list[str] = []
     while True:
         ref = ref_of(node)
         if ref is None:
             return node
-        if not isinstance(ref, str) or not ref.startswith("#/"):
-            raise ContractError(f"unsupported $ref {ref!r}: only references inside the document are followed")
         if ref in chain:
             raise ContractError(f"$ref cycle: {' -> '.join([*chain, ref])}")
         chain.append(ref)
-        try:
-            node = at_pointer(document, ref[1:])
-        except (KeyError, IndexError, ValueError, TypeError):
-            raise ContractError(f"$ref {ref!r} points at nothing in the document") from None
+        node = lookup(document, ref)
+
+
+def lookup(root: Any, ref: Any) -> Any:
+    """The node a local reference (`#/components/schemas/X`, `#/$defs/X`) names in `root`, a document or a
+    bundled schema: the fragment is read as RFC 6901 and RFC 3986 say, by `referencing`. ContractError for a
+    reference that is not local or points at nothing; nothing outside the document is ever fetched."""
+    if not isinstance(ref, str) or not ref.startswith("#"):
+        raise ContractError(f"unsupported $ref {ref!r}: only references inside the document are followed")
+    from referencing import Registry, Resource
+    from referencing.exceptions import Unresolvable
+
+    resolver = Registry().with_resource("", Resource.opaque(root)).resolver()
+    try:
+        return resolver.lookup(ref).contents
+    except Unresolvable:
+        raise ContractError(f"$ref {ref!r} points at nothing in the document") from None
 
 
 # Keywords that assert nothing: a node holding only these beside its reference says no more than its target.

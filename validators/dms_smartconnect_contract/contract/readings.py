@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from . import provenance
-from .document import UNLISTED_VALUE, ContractError, JsonObject
+from .document import UNLISTED_VALUE, ContractError, JsonObject, lookup
 
 _UNLISTED_REF = "#/$defs/" + UNLISTED_VALUE
 
@@ -207,24 +207,27 @@ def _trim_condition(member: Any, required: Any) -> Any:
 
 
 def flatten_schema(schema: JsonObject) -> JsonObject:
-    """The same verdicts in fewer steps: `$ref`s to `$defs` inlined, annotations and extensions dropped, and
-    single-member `allOf`s merged into their parent. For is_valid only (schema paths change); the contract's schemas
-    are not recursive."""
-    defs = schema.get("$defs", {})
+    """The same verdicts in fewer steps: `$ref`s inlined, annotations and extensions dropped, and single-member
+    `allOf`s merged into their parent. For is_valid only (schema paths change). A recursive schema cannot be
+    inlined: ContractError names the reference."""
 
-    def flat(node: Any) -> Any:
+    def flat(node: Any, inside: frozenset[str] = frozenset()) -> Any:
         if isinstance(node, list):
-            return [flat(value) for value in node]
+            return [flat(value, inside) for value in node]
         if not isinstance(node, dict):
             return node
         out = {
-            key: {name: flat(sub) for name, sub in value.items()} if key == "properties" else flat(value)
+            key: {name: flat(sub, inside) for name, sub in value.items()}
+            if key == "properties"
+            else flat(value, inside)
             for key, value in node.items()
             if key not in _ANNOTATIONS and key != "$defs" and not _is_extension(key)
         }
         ref = out.pop("$ref", None)
-        if isinstance(ref, str) and ref.startswith("#/$defs/"):
-            target = flat(defs[ref[len("#/$defs/") :]])
+        if isinstance(ref, str):
+            if ref in inside:
+                raise ContractError(f"a recursive schema cannot be flattened: {ref} refers to itself")
+            target = flat(lookup(schema, ref), inside | {ref})
             # Both apply: a keyword beside the reference joins the target's as another member of `allOf`.
             clash = {key: target.pop(key) for key in list(target) if key in out}
             out.update(target)
