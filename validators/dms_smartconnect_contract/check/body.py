@@ -25,6 +25,7 @@ from typing import Any
 
 from ..contract import JsonObject, default_reading, flatten_schema, provenance, strict_reading
 from ..contract.provenance import Provenance
+from ..contract.walk import walk
 from ..findings import MAX_FINDINGS, Finding, GroupKey, Outcome, Severity, findings_limit, limit_group
 from .drift import DriftWalker
 from .explain import DRIFT_KEYWORDS, Explained, Stub, explain, explain_cached, stubs_cached
@@ -246,17 +247,14 @@ def _documented(origin: Provenance) -> bool:
     return origin.kind != "inferred"
 
 
-def _stripping_is_local(schema: Any, inside: bool = False) -> bool:
+def _stripping_is_local(schema: Any) -> bool:
     """Whether every inferred rule stands where removing it changes no other rule: not inside a condition, a
     negation or an alternative. Then the default reading's errors are exactly the documented errors of the
     contract as written, and the fast path may sort errors by provenance instead of running the default reading."""
-    if isinstance(schema, list):
-        return all(_stripping_is_local(value, inside) for value in schema)
-    if not isinstance(schema, dict):
-        return True
-    if inside:
-        for keyword in schema.get(provenance.EXTENSION, {}):
-            found = provenance.of(schema, keyword)
-            if found is not None and found.kind == "inferred":
-                return False
-    return all(_stripping_is_local(value, inside or key in _NON_LOCAL) for key, value in schema.items())
+    for visit in walk(schema):
+        if visit.under(_NON_LOCAL):
+            for keyword in visit.node.get(provenance.EXTENSION, {}):
+                found = provenance.of(visit.node, keyword)
+                if found is not None and found.kind == "inferred":
+                    return False
+    return True

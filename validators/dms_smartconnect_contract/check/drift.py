@@ -17,6 +17,7 @@ from typing import Any
 
 from ..contract import JsonObject, escape, json_pointer, lookup, provenance, unescape
 from ..contract.provenance import RULE_BODIES, Provenance
+from ..contract.walk import walk
 from .explain import UNSTATED, Stub, undocumented_message, unlisted_message
 from .probe import Mend
 
@@ -151,18 +152,12 @@ def _token(key: str) -> str:
     return escape(key) if "~" in key or "/" in key else key
 
 
-def _check_rule_bodies(schema: Any, inside: bool = False) -> None:
+def _check_rule_bodies(schema: Any) -> None:
     """A rule's body (`if`, `then`, `else`, `not`) stays open in the closed reading; one that refers to a component
     could reach a closed object the walk would miss."""
-    if isinstance(schema, dict):
-        if inside and "$ref" in schema:
+    for visit in walk(schema, skip=frozenset({"$defs"})):
+        if "$ref" in visit.node and visit.under(RULE_BODIES):
             raise Unmodelled("a rule refers to a component")
-        for key, value in schema.items():
-            if key != "$defs":
-                _check_rule_bodies(value, inside or key in RULE_BODIES)
-    elif isinstance(schema, list):
-        for value in schema:
-            _check_rule_bodies(value, inside)
 
 
 def _node(schema: Any, root: JsonObject, seen: frozenset[str]) -> _Node:

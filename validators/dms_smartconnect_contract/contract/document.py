@@ -146,15 +146,12 @@ def _alias_of(node: Any) -> Any:
 
 
 def _component_refs(node: Any) -> Iterator[str]:
-    if isinstance(node, dict):
-        ref = node.get("$ref")
+    from .walk import walk  # (walk reads pointers of this module)
+
+    for visit in walk(node):
+        ref = visit.node.get("$ref")
         if isinstance(ref, str) and ref.startswith(COMPONENTS_PREFIX):
             yield ref[len(COMPONENTS_PREFIX) :]
-        for value in node.values():
-            yield from _component_refs(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _component_refs(value)
 
 
 def _rewrite_refs(node: Any) -> Any:

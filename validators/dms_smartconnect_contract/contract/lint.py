@@ -14,6 +14,7 @@ from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 from .document import ContractError, JsonObject, bundle_schema, escape, json_pointer, resolve
 from .operations import BARE_BODY_OPERATION, ERROR_CODE_PROPERTY, operations
 from .provenance import provenance_problems
+from .walk import walk
 
 
 @dataclass(frozen=True)
@@ -36,14 +37,8 @@ class LintProblem:
 def iter_examples(document: JsonObject) -> Iterator[Example]:
     """Every example of the document: of parameters, headers and media types (`example` and `examples`), and the
     `examples` list of schemas."""
-
-    def walk(node: Any, pointer: str) -> Iterator[Example]:
-        if isinstance(node, list):
-            for index, value in enumerate(node):
-                yield from walk(value, f"{pointer}/{index}")
-            return
-        if not isinstance(node, dict):
-            return
+    for visit in walk(document, skip=frozenset({"example", "examples"})):
+        node, pointer = visit.node, visit.pointer
         schema = node.get("schema")
         if isinstance(schema, dict):
             bundled = bundle_schema(document, schema)
@@ -56,11 +51,6 @@ def iter_examples(document: JsonObject) -> Iterator[Example]:
         if pointer.startswith("/components/schemas/") and pointer.count("/") == 3:
             for index, value in enumerate(node.get("examples", [])):
                 yield Example(f"{pointer}/examples/{index}", value, bundle_schema(document, node))
-        for key, value in node.items():
-            if key not in ("example", "examples"):
-                yield from walk(value, f"{pointer}/{escape(key)}")
-
-    yield from walk(document, "")
 
 
 def lint_document(document: JsonObject) -> list[LintProblem]:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from .document import ContractError, JsonObject, escape, resolve
 from .operations import operations
+from .walk import walk
 
 EXTENSION = "x-provenance"
 Kind = Literal["documented", "inferred", "toolkit"]
@@ -198,23 +199,15 @@ def provenance_problems(document: JsonObject) -> list[tuple[str, str]]:
             continue
         if found and (unknown := [s for s in found.sources if s not in known]):
             problems.append((where, f"unknown source(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"))
-    for pointer, node, in_rule_body in _nodes_with_provenance(document, "", False):
-        if in_rule_body:
-            problems.append((pointer, "a rule inside a condition or a negation cannot have a provenance of its own"))
+    for visit in walk(document, skip=frozenset({EXTENSION})):
+        node = visit.node
+        if not isinstance(node.get(EXTENSION), dict):
+            continue
+        if visit.under(RULE_BODIES):
+            problems.append(
+                (visit.pointer, "a rule inside a condition or a negation cannot have a provenance of its own")
+            )
         for keyword in node[EXTENSION]:
             if keyword not in node and not ("operationId" in node and keyword in OPERATION_RULES):
-                problems.append((f"{pointer}/{EXTENSION}/{keyword}", f"names '{keyword}', which this node lacks"))
+                problems.append((f"{visit.pointer}/{EXTENSION}/{keyword}", f"names '{keyword}', which this node lacks"))
     return problems
-
-
-def _nodes_with_provenance(node: Any, pointer: str, in_rule_body: bool) -> Iterator[tuple[str, Any, bool]]:
-    """Nodes holding x-provenance, and whether each sits inside an `if`, `then`, `else` or `not` sub-schema."""
-    if isinstance(node, dict):
-        if isinstance(node.get(EXTENSION), dict):
-            yield pointer, node, in_rule_body
-        for key, value in node.items():
-            if key != EXTENSION:
-                yield from _nodes_with_provenance(value, f"{pointer}/{escape(key)}", in_rule_body or key in RULE_BODIES)
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _nodes_with_provenance(value, f"{pointer}/{index}", in_rule_body)
