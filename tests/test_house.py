@@ -155,3 +155,30 @@ def test_an_operation_added_to_the_contract_needs_no_code(tmp_path: Path) -> Non
     assert [r["outcome"] for r in strict["results"]] == ["violating", "violating", "violating"]
     junit = run("validate", "--format", "junit", "--contract", str(contract), str(log)).out
     assert 'classname="ShowConnectorQuota"' in junit
+
+
+def test_an_exchange_goes_to_the_most_specific_operation_of_its_method_and_path(document: JsonObject) -> None:
+    """Routing, as OpenAPI says: a literal segment wins over a parameter; another method on a known path, another
+    path, and a path two operations share with no method recorded are each said."""
+    from dms_smartconnect_contract.contract.operations import AMBIGUOUS, OTHER_METHOD, OTHER_PATH
+
+    changed = copy.deepcopy(document)
+    detail = changed["paths"]["/v2/{project_id}/instances/{instance_id}/connector/tasks/{task_id}"]
+    changed["paths"]["/v2/{project_id}/instances/{instance_id}/connector/tasks/summary"] = {
+        "get": {**copy.deepcopy(detail["get"]), "operationId": "Summary"}
+    }
+    changed["paths"]["/v2/{project_id}/instances/{instance_id}/connector/tasks/{task_id}"]["put"] = {
+        **copy.deepcopy(detail["get"]),
+        "operationId": "Change",
+    }
+    found = operations(changed)
+    base = "/stage/v2/p/instances/i/connector/tasks"
+    assert found.route("GET", f"{base}/summary").operation_id == "Summary"  # type: ignore[union-attr]
+    assert found.route("GET", f"{base}/7").operation_id == "ShowConnectorTask"  # type: ignore[union-attr]
+    assert found.route("get", f"{base}/7/").operation_id == "ShowConnectorTask"  # type: ignore[union-attr]
+    assert found.route("PUT", f"{base}/7").operation_id == "Change"  # type: ignore[union-attr]
+    assert found.route("GET", base).operation_id == "ListConnectorTasks"  # type: ignore[union-attr]
+    assert found.route("DELETE", f"{base}/7") == OTHER_METHOD
+    assert found.route("GET", f"{base}/7/pause") == OTHER_PATH
+    assert found.route(None, f"{base}/7") == AMBIGUOUS  # GET or PUT: the capture does not say
+    assert found.route(None, f"{base}/summary").operation_id == "Summary"  # type: ignore[union-attr]

@@ -26,6 +26,7 @@ from .body import BodyRules
 from .operation import OperationRules, OverLimit
 from .options import CheckOptions
 
+_ROUTES_KEPT = 4096  # requests whose route is remembered; the memory starts over when full
 NO_BARE_OPERATION = (
     "a bare body needs an operation: the contract holds several and names none for bare bodies "
     "(x-bare-body-operation); pass --operation"
@@ -50,6 +51,7 @@ class Checker:
         self.default_content_type = options.default_content_type
         self.host = options.host.lower() if options.host else None
         self._rules: dict[str, OperationRules] = {}
+        self._routes: dict[tuple[str | None, str | None], Operation | str] = {}
         self._compiled: dict[tuple[str, bytes], Any] = {}
 
     def _once(self, schema: JsonObject, make: Any, scope: str = "") -> Any:
@@ -86,7 +88,7 @@ class Checker:
         if isinstance(item, JsonlLine):
             return self.judge_jsonl(item.location, item.raw)
         if isinstance(item, HarEntry):
-            item = har_entry(item.location, item.entry, self.skip_request, self.max_body_size)
+            item = har_entry(item.location, item.entry, self.route, self.max_body_size)
             if not isinstance(item, Exchange):
                 return self.judge(item)
         return self.judge_exchange(item)
@@ -94,7 +96,10 @@ class Checker:
     def judge_exchange(self, item: Exchange, operation_id: str | None = None) -> Result:
         """The outcome of one exchange: of the operation its request is for, or of `operation_id` when the caller
         knows it (a contract test knows the operation a case was made for, whatever method it sent)."""
-        operation = self.operations.get(operation_id) if operation_id else self.route(item.method, item.url)
+        if operation_id:
+            operation: Operation | str = self.operations.get(operation_id)
+        else:
+            operation = item.routed if item.routed is not None else self.route(item.method, item.url)
         if isinstance(operation, str):
             return Result(item.location, Outcome.SKIPPED, reason=operation)
         name = operation.operation_id
@@ -146,7 +151,17 @@ class Checker:
 
     def route(self, method: str | None, url: str | None) -> Operation | str:
         """The operation a request is for (method and URL, either unknown), or why it is none. A request with no
-        URL (a bare body, a record without one) is taken for the operation of bare bodies."""
+        URL (a bare body, a record without one) is taken for the operation of bare bodies. Remembered per request
+        (a capture asks for the same URL again and again), and forgotten when too many are held."""
+        key = (method, url)
+        found = self._routes.get(key)
+        if found is None:
+            if len(self._routes) >= _ROUTES_KEPT:
+                self._routes.clear()
+            found = self._routes[key] = self._route(method, url)
+        return found
+
+    def _route(self, method: str | None, url: str | None) -> Operation | str:
         if url is None:
             if self.bare is None:
                 return NO_BARE_OPERATION
@@ -160,9 +175,3 @@ class Checker:
         if self.host and (parts.hostname or "") != self.host:
             return "not an operation of the contract: other host"
         return self.operations.route(method, parts.path)
-
-    def skip_request(self, method: str | None, url: str | None) -> str | None:
-        """Why a request is not one of the contract's operations, or None when it may be (a reader asks before it
-        decodes an entry's body)."""
-        found = self.route(method, url)
-        return found if isinstance(found, str) else None

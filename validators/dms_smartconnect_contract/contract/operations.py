@@ -9,7 +9,7 @@ names, else the one the document names in its top-level `x-bare-body-operation`,
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,20 +46,18 @@ class Operation:
     extensions: JsonObject = field(repr=False)  # its own x- keywords (x-provenance of its statuses and media types)
     raw: JsonObject = field(repr=False, compare=False, default_factory=dict)  # the operation object as written
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    # How many characters of the path template are literal: of two templates that match a path, the one with more
+    # is the one meant (`/tasks/summary` over `/tasks/{task_id}`), as OpenAPI says.
+    specificity: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "pattern", path_pattern(self.path))
+        object.__setattr__(self, "specificity", len(re.sub(r"\{[^}]+\}", "", self.path)))
 
     @property
     def pointer(self) -> str:
         """The JSON pointer of the operation object in the document."""
         return f"/paths/{self.path.replace('~', '~0').replace('/', '~1')}/{self.method.lower()}"
-
-    @property
-    def specificity(self) -> int:
-        """How many characters of the path template are literal: of two templates that match a path, the one with
-        more is the one meant (`/tasks/summary` over `/tasks/{task_id}`), as OpenAPI says."""
-        return len(re.sub(r"\{[^}]+\}", "", self.path))
 
     def matches(self, path: str) -> bool:
         return self.pattern.search(path) is not None
@@ -79,12 +77,17 @@ OTHER_METHOD = "not an operation of the contract: other method"
 AMBIGUOUS = "not judged: the path is that of several operations and the capture records no method"
 
 
+# An operation as route() tries it: its path's search, its specificity, and the operation.
+Candidate = tuple[Callable[[str], "re.Match[str] | None"], int, Operation]
+
+
 @dataclass(frozen=True)
 class Operations:
     """The operations of a document, in document order."""
 
     all: tuple[Operation, ...]
     bare_id: str | None  # the operation of bare bodies the document names, if any
+    by_method: dict[str | None, list[Candidate]] = field(init=False, repr=False, compare=False)
 
     def __iter__(self) -> Iterator[Operation]:
         return iter(self.all)
@@ -109,18 +112,35 @@ class Operations:
             return self.get(self.bare_id)
         return self.all[0] if len(self.all) == 1 else None
 
+    def __post_init__(self) -> None:
+        # The operations of each method, the most specific first: the first whose path matches is the one meant,
+        # unless the next is as specific (then the path is ambiguous). Precomputed: route() runs for every exchange.
+        ordered = sorted(self.all, key=lambda operation: -operation.specificity)
+        by_method: dict[str | None, list[Candidate]] = {None: []}
+        for operation in ordered:
+            entry = (operation.pattern.search, operation.specificity, operation)
+            by_method[None].append(entry)
+            by_method.setdefault(operation.method, []).append(entry)
+        object.__setattr__(self, "by_method", by_method)
+
     def route(self, method: str | None, path: str) -> Operation | str:
         """The operation a request is for (`method` None: the capture records none), or why it is none."""
-        found = [operation for operation in self.all if operation.pattern.search(path)]
-        if not found:
-            return OTHER_PATH
-        if method is not None:
-            found = [operation for operation in found if operation.method == method.upper()]
-            if not found:
-                return OTHER_METHOD
-        best = max(operation.specificity for operation in found)
-        found = [operation for operation in found if operation.specificity == best]
-        return found[0] if len(found) == 1 else AMBIGUOUS
+        by_method = self.by_method
+        found = by_method.get(method)
+        if found is None and method is not None:
+            found = by_method.get(method.upper())
+        candidates: list[Candidate] = found or []
+        for index, (search, specificity, operation) in enumerate(candidates):
+            if search(path) is not None:
+                for other_search, other_specificity, _ in candidates[index + 1 :]:
+                    if other_specificity < specificity:
+                        break
+                    if other_search(path) is not None:
+                        return AMBIGUOUS
+                return operation
+        if any(search(path) is not None for search, _, _ in by_method[None]):
+            return OTHER_METHOD
+        return OTHER_PATH
 
     def response_fields(self) -> frozenset[str]:
         """Every top-level field a response body of any operation documents (through its alternatives and

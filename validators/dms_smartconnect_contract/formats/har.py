@@ -145,12 +145,13 @@ def har_shape_problem_of(handle: IO[bytes] | io.BufferedIOBase) -> str | None:
 def har_entry(
     location: str,
     entry: Any,
-    skip: Callable[[str | None, str | None], str | None] | None = None,
+    route: Callable[[str | None, str | None], Any] | None = None,
     limit: int = 1 << 62,
 ) -> Single:
-    """An exchange from one HAR entry (request method and URL, response status, headers, content). `skip` says, from
-    the request's method and URL, why an entry is not the operation: such an entry is skipped before its headers and
-    body are decoded. A body over `limit` bytes (--max-body-bytes) is not built: it is OVERSIZED."""
+    """An exchange from one HAR entry (request method and URL, response status, headers, content). `route` says,
+    from the request's method and URL, what the entry is for: a string is why it is skipped, before its headers and
+    body are decoded; anything else is kept on the exchange (`routed`), so the judge routes it once. A body over
+    `limit` bytes (--max-body-bytes) is not built: it is OVERSIZED."""
     if not isinstance(entry, dict) or not isinstance(entry.get("response"), dict):
         return Unreadable(location, "entry has no response object")
     request: dict[str, Any] = entry["request"] if isinstance(entry.get("request"), dict) else {}
@@ -161,9 +162,9 @@ def har_entry(
     if status == 0:
         return Skipped(location, "no response recorded (status 0)")
     method, url = string_or_none(request.get("method")), string_or_none(request.get("url"))
-    reason = skip(method, url) if skip else None
-    if reason:
-        return Skipped(location, reason)
+    routed = route(method, url) if route else None
+    if isinstance(routed, str):
+        return Skipped(location, routed)
     listed = response.get("headers")
     found: dict[str, str] = {}
     for header in listed if isinstance(listed, list) else []:
@@ -186,4 +187,5 @@ def har_entry(
         url=url,
         body_error=body_error,
         credentials=(request.get("headers"), response.get("headers"), request.get("cookies")),
+        routed=routed,
     )

@@ -45,6 +45,7 @@ class Exchange:
     # Where the capture's own credentials for this exchange are (header and cookie lists), read only when a finding
     # could repeat one of them: masked wherever they recur.
     credentials: tuple[Any, ...] = ()
+    routed: Any = None  # what the judge's router made of the request, when a reader asked it already
 
 
 @dataclass(slots=True)
