@@ -51,6 +51,28 @@ def test_the_sdk_response_object(seed: dict) -> None:
         assert_conforms(bad)
 
 
+def test_an_sdk_response_is_judged_as_the_operation_its_class_names(document: dict, seed: dict) -> None:
+    """The SDK names each response class after its operation: a list's response object is judged as the list,
+    and one of a call the contract does not hold is not judged at all."""
+    from conftest import LIST_PATH
+
+    class ListConnectorTasksResponse(SdkResponse):
+        pass
+
+    class ShowInstanceResponse(SdkResponse):
+        pass
+
+    page = ListConnectorTasksResponse()
+    page.status_code = 200
+    page.raw_content = json.dumps(response_examples(document, path=LIST_PATH)["twoTasks"]).encode()
+    assert (judge(page).operation, judge(page).outcome.value) == ("ListConnectorTasks", "conforming")
+    instance = ShowInstanceResponse()
+    instance.status_code, instance.raw_content = 200, json.dumps(seed).encode()
+    assert judge(instance).outcome.value == "skipped"
+    with pytest.raises(ContractViolation, match="was not judged: not an operation of the contract"):
+        assert_conforms(instance)
+
+
 def test_bodies_as_dicts_text_and_bytes(seed: dict) -> None:
     for body in (seed, json.dumps(seed), json.dumps(seed).encode()):
         assert judge(body).outcome.value == "conforming"

@@ -34,6 +34,17 @@ def exchange_of(response: Any, *, status: int | None = None, content_type: str |
     return Exchange("body", status or 200, content_type or "application/json", None, body)
 
 
+def sdk_operation(response: Any) -> str | None:
+    """The operation an official SDK response object answers, by its class: the SDK names each one after its
+    operation (`ListConnectorTasksResponse` answers ListConnectorTasks). None for any other object."""
+    if not (hasattr(response, "status_code") and hasattr(response, "raw_content") and not hasattr(response, "headers")):
+        return None
+    name = type(response).__name__
+    if name == "SdkResponse" or not name.endswith("Response"):
+        return None  # the SDK's base class, or an object built by hand: it names no operation
+    return name[: -len("Response")]
+
+
 def _value(value: Any) -> str:
     """A header's value; repeated values are joined, as HTTP joins them."""
     return ", ".join(str(part) for part in value) if isinstance(value, list | tuple) else str(value)

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..findings import Outcome, Result
-from .adapter import exchange_of
+from .adapter import exchange_of, sdk_operation
 
 __all__ = ["ContractViolation", "assert_conforms", "judge"]
 
@@ -40,7 +40,13 @@ def _checker(strict: bool) -> Any:
 
 def judge(response: Any, *, strict: bool = False, status: int | None = None, content_type: str | None = None) -> Result:
     """The verdict of the contract on one response or body (`status` and `content_type` for a bare body)."""
-    return _checker(strict).judge(exchange_of(response, status=status, content_type=content_type))  # type: ignore[no-any-return]
+    checker = _checker(strict)
+    exchange = exchange_of(response, status=status, content_type=content_type)
+    operation = sdk_operation(response)
+    if operation is not None and operation not in {known.operation_id for known in checker.operations}:
+        reason = f"not an operation of the contract: the SDK's {operation}"
+        return Result(exchange.location, Outcome.SKIPPED, reason=reason)
+    return checker.judge_exchange(exchange, operation)  # type: ignore[no-any-return]
 
 
 def render(result: Result) -> str:
