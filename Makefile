@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install generate check lint-contract test fuzz demo serve bench clean
+.PHONY: install generate check lint-contract test fuzz demo serve bench docs clean
 
 install: $(STAMP)
 
@@ -28,13 +28,18 @@ lint-contract: $(STAMP) node_modules/.installed
 	$(BIN)/smartconnect-contract lint openapi.yaml
 	npx --no-install spectral lint --fail-severity=warn openapi.yaml
 
-## Everything CI checks besides the tests: code lint and types, the layers, contract lint, generated/ drift.
+## Everything CI checks besides the tests: code lint and types, the layers, contract lint, generated/ drift, the docs.
 check: $(STAMP) lint-contract
 	$(BIN)/ruff check validators scripts tests bench
 	$(BIN)/ruff format --check validators scripts tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/generate.py --check
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+## The documentation site, into build/site (its rules and speed pages are written from their sources).
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 test: $(STAMP) node_modules/.installed
 	$(BIN)/python -m pytest
@@ -58,10 +63,11 @@ demo: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/smartconnect-contract serve
 
-## Throughput and memory against floors measured in the same run (see bench/run.py).
+## Throughput and memory against floors measured in the same run (see bench/run.py); docs/speed.json keeps the
+## result, which the speed page of the docs is rendered from.
 bench: $(STAMP)
 	$(BIN)/python scripts/compile_bytecode.py
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py --json docs/speed.json
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .import_linter_cache build

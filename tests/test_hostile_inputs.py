@@ -1,7 +1,7 @@
 """Hostile JSON: each shape has one defined outcome, the same in a body file and on a JSONL line, and costs little.
 A body file's text is its body: text that is no JSON is a body.unreadable finding (the contract's media type is
 JSON), and on a JSONL line an unreadable item. JSON over a limit of this toolkit (size, depth, a number beyond a
-double) is an unreadable item either way, with the limit's rule id. The README's "Limits and safety" table is this
+double) is an unreadable item either way, with the limit's rule id. The table of docs/reference/limits.md is this
 list."""
 
 from __future__ import annotations

@@ -292,10 +292,10 @@ def _checker(document: JsonObject, cases: list[Case], strict: bool, engine: str)
 
 
 def _readme_ecma_validator() -> Any:
-    """The validator class the README's python-jsonschema recipe builds (patterns read as ECMA 262), run as written."""
-    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    """The validator class the JSON Schema page's python-jsonschema recipe builds (patterns read as ECMA 262), run as written."""
+    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "docs" / "models" / "json-schema.md").read_text(), re.S)
     recipe = [block for block in blocks if "ECMAValidator =" in block]
-    assert len(recipe) == 1, "the README shows one python-jsonschema recipe that builds ECMAValidator"
+    assert len(recipe) == 1, "the JSON Schema page shows one python-jsonschema recipe that builds ECMAValidator"
     scope: dict[str, Any] = {}
     exec(recipe[0], scope)
     return scope["ECMAValidator"]
@@ -413,7 +413,7 @@ def test_every_engine_gives_the_corpus_verdicts(
 
 
 def test_plain_python_jsonschema_differs_only_where_the_readme_says(cases: list[Case]) -> None:
-    """Without the README's recipe python-jsonschema reads `$` as Python does: it accepts a final newline the
+    """Without the JSON Schema page's recipe python-jsonschema reads `$` as Python does: it accepts a final newline the
     contract's ECMA 262 patterns refuse, and nothing else differs. The exports use no other regex keyword."""
     for path in SCHEMAS.glob("*.schema.json"):
         assert '"patternProperties"' not in path.read_text(), path.name

@@ -1,0 +1,73 @@
+"""MkDocs hook: the generated parts of the pages, written at build time from their sources, never by hand.
+
+- `<!-- rules -->`: every rule of the contract, as `smartconnect-contract rules --format markdown` prints it;
+- `<!-- speed -->`: the speed table, from the JSON the last `make bench` wrote (docs/speed.json), and
+  `<!-- bench: INPUT -->` one input's cost from it (our time and peak against the floor's);
+- `<!-- architecture -->`: ARCHITECTURE.md, with the lines of code of each layer counted now.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "validators" / "dms_smartconnect_contract"
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    if "<!-- rules -->" in markdown:
+        from dms_smartconnect_contract.contract import read_document
+        from dms_smartconnect_contract.reports import rules
+
+        markdown = markdown.replace("<!-- rules -->", rules.markdown(read_document(ROOT / "openapi.yaml")))
+    if "<!-- speed -->" in markdown or "<!-- bench: " in markdown:
+        record = json.loads((ROOT / "docs" / "speed.json").read_text())
+        markdown = markdown.replace("<!-- speed -->", speed_table(record))
+        markdown = re.sub(r"<!-- bench: (.+?) -->", lambda found: cost(record, found.group(1)), markdown)
+    if "<!-- architecture -->" in markdown:
+        text = (ROOT / "ARCHITECTURE.md").read_text().split("\n", 1)[1]  # its own title aside
+        markdown = markdown.replace("<!-- architecture -->", text + "\n" + layer_sizes())
+    return markdown
+
+
+def speed_table(record: dict[str, Any]) -> str:
+    """The bench's rows as a table: each input's floor, our runs and the peer, with the targets and whether met."""
+    lines = [
+        f"Measured {record['when']} on {record['cores']} cores ({record['machine']}, Python {record['python']}), "
+        f"{record['repeat']} turns each, medians; ratio = floor time / ours (for the peer: its time / ours).",
+        "",
+        "| input | run | items | seconds | peak MB | ratio |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for row in record["rows"]:
+        ratio = f"{row['ratio']:.2f}" if row["ratio"] else "-"
+        lines.append(
+            f"| {row['input']} | {row['run']} | {row['items']:,} | {row['seconds']:.2f} | {row['peak_mb']:.0f} | {ratio} |"
+        )
+    lines += ["", "| target | met |", "|---|---|"]
+    lines += [f"| {t['input']}: {t['target']} | {'yes' if t['met'] else 'no'} |" for t in record["targets"]]
+    return "\n".join(lines) + "\n"
+
+
+def cost(record: dict[str, Any], name: str) -> str:
+    """One input's cost as measured: our time and peak memory, and the floor's (KeyError names a missing input)."""
+    rows = {row["kind"]: row for row in record["rows"] if row["input"] == name}
+    if "default" not in rows:
+        raise KeyError(f"docs/speed.json has no measure of {name!r}: run make bench")
+    ours, floor = rows["default"], rows.get("floor")
+    text = f"{ours['seconds']:.1f} s and {ours['peak_mb']:.0f} MB"
+    return text + (f", against {floor['seconds']:.1f} s and {floor['peak_mb']:.0f} MB for the floor" if floor else "")
+
+
+def layer_sizes() -> str:
+    """Lines of code per layer of the package, counted at build time."""
+    sizes: dict[str, int] = {}
+    for module in sorted(PACKAGE.rglob("*.py")):
+        relative = module.relative_to(PACKAGE)
+        layer = relative.parts[0] if len(relative.parts) > 1 else relative.stem
+        sizes[layer] = sizes.get(layer, 0) + len(module.read_text().splitlines())
+    rows = "\n".join(f"| `{layer}` | {count:,} |" for layer, count in sorted(sizes.items(), key=lambda kv: -kv[1]))
+    return "\n## Lines per layer\n\n| layer | lines |\n|---|---:|\n" + rows + "\n"
