@@ -182,3 +182,14 @@ def test_an_exchange_goes_to_the_most_specific_operation_of_its_method_and_path(
     assert found.route("GET", f"{base}/7/pause") == OTHER_PATH
     assert found.route(None, f"{base}/7") == AMBIGUOUS  # GET or PUT: the capture does not say
     assert found.route(None, f"{base}/summary").operation_id == "Summary"  # type: ignore[union-attr]
+
+
+def test_lint_holds_every_operation_to_its_provenance(tmp_path: Path) -> None:
+    """An operation's own rules (its statuses and media types) need their provenance as the first one's do."""
+    contract = _with_a_third_operation(tmp_path)
+    document = yaml.safe_load(contract.read_text())
+    del document["paths"]["/v2/{project_id}/instances/{instance_id}/connector/quota"]["get"]["x-provenance"]
+    contract.write_text(yaml.safe_dump(document, sort_keys=False))
+    lint = run("lint", str(contract))
+    assert lint.code == 1
+    assert "connector~1quota/get/responses: the rule 'responses' says nowhere where it comes from" in lint.out

@@ -173,3 +173,54 @@ def test_tasks_load_from_recorded_bodies(tmp_path: Path) -> None:
 def test_server_refuses_to_start_without_credentials() -> None:
     with pytest.raises(ValueError, match="no credentials"):
         ServerConfig(index_tasks(bundled_tasks()))
+
+
+# --- the list of an instance's tasks ---------------------------------------------------------------------------------
+
+LIST_PATH = TASK_PATH.rstrip("/")
+
+
+def test_the_list_pages_the_same_tasks_the_detail_serves() -> None:
+    app = make_app()
+    whole = get(app, LIST_PATH, AUTH)
+    assert whole.status_code == 200 and whole.headers["x-request-id"]
+    page = whole.json()
+    assert page["tasks"] == bundled_tasks() and page["total_number"] == len(bundled_tasks())
+    assert page["max_tasks"] == page["quota_tasks"] == 18
+    second = get(app, LIST_PATH + "?offset=1&limit=1", AUTH).json()
+    assert second["tasks"] == bundled_tasks()[1:2] and second["total_number"] == 2
+    assert get(app, LIST_PATH + "?offset=5", AUTH).json()["tasks"] == []
+    listed = second["tasks"][0]["id"]
+    assert get(app, TASK_PATH + listed, AUTH).json() == second["tasks"][0]  # a task the list names is served
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "code"),
+    [
+        ("?limit=0", 400, "DMS.00400800"),
+        ("?limit=51", 400, "DMS.00400800"),
+        ("?limit=ten", 400, "DMS.00400800"),
+        ("?offset=-1", 400, "DMS.00400800"),
+        ("?limit=50", 200, None),
+    ],
+)
+def test_the_list_checks_offset_and_limit_as_dms_does(query: str, status: int, code: str | None) -> None:
+    response = get(make_app(), LIST_PATH + query, AUTH)
+    if code is None:
+        assert response.status_code == status
+    else:
+        _error(response, status, code)
+
+
+def test_the_list_asks_for_credentials_and_a_known_instance() -> None:
+    _error(get(make_app(), LIST_PATH, {}), 401, "DMS.10240103")
+    _error(get(make_app(), LIST_PATH.replace("59f6d088", "00000000"), AUTH), 404, "DMS.00404022")
+
+
+def test_a_fault_breaks_every_task_served_and_the_list_can_name_an_unknown_task() -> None:
+    broken = get(make_app("wrong-type"), LIST_PATH, AUTH).json()
+    assert all(isinstance(task["create_time"], str) for task in broken["tasks"])
+    page = get(make_app("list-unknown-task"), LIST_PATH, AUTH).json()
+    assert page["total_number"] == len(bundled_tasks()) + 1
+    unknown = page["tasks"][0]["id"]
+    _error(get(make_app("list-unknown-task"), TASK_PATH + unknown, AUTH), 404, "DMS.00404001")

@@ -15,7 +15,7 @@ import orjson
 
 from ..contract import JsonObject, Operation, operations
 from ..contract.coverage import Coverage, Plan
-from ..contract.operations import OTHER_METHOD
+from ..contract.operations import BARE_BODY_OPERATION, OTHER_METHOD
 from ..findings import Outcome, Result, decode_limit, outcome_of
 from ..formats.credentials import credentials
 from ..formats.har import har_entry
@@ -29,7 +29,7 @@ from .options import CheckOptions
 _ROUTES_KEPT = 4096  # requests whose route is remembered; the memory starts over when full
 NO_BARE_OPERATION = (
     "a bare body needs an operation: the contract holds several and names none for bare bodies "
-    "(x-bare-body-operation); pass --operation"
+    f"({BARE_BODY_OPERATION}); pass --operation"
 )
 
 

@@ -1,5 +1,6 @@
-"""Contract tests: schemathesis generates requests (valid and invalid path parameters), sends them to a server, and
-checks every response against the contract, our strict conformance check included.
+"""Contract tests: schemathesis generates requests for every operation of the contract (valid and invalid parameters,
+then sequences that follow the contract's links), sends them to a server, and checks every response against the
+contract, our strict conformance check included.
 
 Used by `smartconnect-contract contract` (no pytest needed), by the mutation test, and by the pytest property tests.
 schemathesis is imported here only, so `validate` never pays for it.
