@@ -6,18 +6,15 @@ from .document import (
     UNLISTED_VALUE,
     ContractError,
     JsonObject,
-    at_pointer,
     bundle_schema,
-    escape,
-    json_pointer,
     lookup,
     packaged_contract_path,
     read_document,
     resolve,
     target,
-    unescape,
 )
 from .operations import Operation, Operations, ResponseSpec, find_operation, operations
+from .pointers import at_pointer, escape, json_pointer, unescape
 from .readings import (
     close_schema,
     default_reading,

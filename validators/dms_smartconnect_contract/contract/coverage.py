@@ -11,8 +11,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .document import JsonObject, json_pointer, resolve, target
+from .document import JsonObject, resolve, target
 from .operations import operations
+from .pointers import json_pointer
 
 UNLISTED_KEPT = 5  # values outside an enumeration kept per field, as samples
 EACH = "*"  # a step into every item of an array, in a field's path (`/tasks/*/id`)

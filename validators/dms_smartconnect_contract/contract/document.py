@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from .walk import walk
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 COMPONENTS_PREFIX = "#/components/schemas/"
@@ -54,30 +56,6 @@ def read_document(path: Path | None = None) -> JsonObject:
     if not isinstance(document, dict) or "paths" not in document:
         raise ContractError(f"contract {source} is not an OpenAPI document (no 'paths')")
     return document
-
-
-def escape(token: str | int) -> str:
-    """One reference token of a JSON pointer (RFC 6901)."""
-    return str(token).replace("~", "~0").replace("/", "~1")
-
-
-def json_pointer(tokens: Iterable[str | int]) -> str:
-    """The JSON pointer of a path: `/a/b~1c` for ("a", "b/c"); the empty string for the root."""
-    return "".join("/" + escape(token) for token in tokens)
-
-
-def unescape(token: str) -> str:
-    """One reference token of a JSON pointer, read back (RFC 6901: `~1` before `~0`)."""
-    return token.replace("~1", "/").replace("~0", "~")
-
-
-def at_pointer(document: Any, pointer: str) -> Any:
-    """The node a JSON pointer names (`/a/0/b~1c`), array indexes included; KeyError or IndexError if none."""
-    node = document
-    for token in pointer.split("/")[1:] if pointer else []:
-        part = unescape(token)
-        node = node[int(part)] if isinstance(node, list) else node[part]
-    return node
 
 
 def resolve(document: JsonObject, node: Any) -> Any:
@@ -146,8 +124,6 @@ def _alias_of(node: Any) -> Any:
 
 
 def _component_refs(node: Any) -> Iterator[str]:
-    from .walk import walk  # (walk reads pointers of this module)
-
     for visit in walk(node):
         ref = visit.node.get("$ref")
         if isinstance(ref, str) and ref.startswith(COMPONENTS_PREFIX):

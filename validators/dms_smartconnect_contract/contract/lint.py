@@ -11,8 +11,9 @@ import jsonschema
 from openapi_spec_validator import validate as validate_openapi
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
-from .document import ContractError, JsonObject, bundle_schema, escape, json_pointer, resolve
+from .document import ContractError, JsonObject, bundle_schema, resolve
 from .operations import BARE_BODY_OPERATION, ERROR_CODE_PROPERTY, operations
+from .pointers import escape, json_pointer
 from .provenance import provenance_problems
 from .walk import walk
 

@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .document import ContractError, JsonObject, escape, resolve
+from .document import ContractError, JsonObject, resolve
 from .operations import operations
+from .pointers import escape
 from .walk import walk
 
 EXTENSION = "x-provenance"

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .document import escape
+from .pointers import escape
 
 
 @dataclass(frozen=True, slots=True)
