@@ -1,4 +1,4 @@
-"""Conformance tooling for DMS for Kafka ShowConnectorTask: contract loading, checks, reports, CLI."""
+"""Conformance tooling for the Smart Connect task operations of DMS for Kafka: contract loading, checks, reports, CLI."""
 
 __version__ = "0.1.0"
 

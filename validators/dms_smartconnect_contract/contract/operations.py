@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .document import ContractError, JsonObject, bundle_schema, resolve
+from .document import ContractError, JsonObject, bundle_schema, resolve, target
+from .pointers import escape
 
 BARE_BODY_OPERATION = "x-bare-body-operation"
 # On an error body's schema: the field that carries the error code, quoted to say why a request was refused.
@@ -57,7 +58,7 @@ class Operation:
     @property
     def pointer(self) -> str:
         """The JSON pointer of the operation object in the document."""
-        return f"/paths/{self.path.replace('~', '~0').replace('/', '~1')}/{self.method.lower()}"
+        return f"/paths/{escape(self.path)}/{self.method.lower()}"
 
     def matches(self, path: str) -> bool:
         return self.pattern.search(path) is not None
@@ -89,6 +90,17 @@ class Operations:
     bare_id: str | None  # the operation of bare bodies the document names, if any
     by_method: dict[str | None, list[Candidate]] = field(init=False, repr=False, compare=False)
 
+    def __post_init__(self) -> None:
+        # The operations of each method, the most specific first: the first whose path matches is the one meant,
+        # unless the next is as specific (then the path is ambiguous). Precomputed: route() runs for every exchange.
+        ordered = sorted(self.all, key=lambda operation: -operation.specificity)
+        by_method: dict[str | None, list[Candidate]] = {None: []}
+        for operation in ordered:
+            entry = (operation.pattern.search, operation.specificity, operation)
+            by_method[None].append(entry)
+            by_method.setdefault(operation.method, []).append(entry)
+        object.__setattr__(self, "by_method", by_method)
+
     def __iter__(self) -> Iterator[Operation]:
         return iter(self.all)
 
@@ -111,17 +123,6 @@ class Operations:
         if self.bare_id:
             return self.get(self.bare_id)
         return self.all[0] if len(self.all) == 1 else None
-
-    def __post_init__(self) -> None:
-        # The operations of each method, the most specific first: the first whose path matches is the one meant,
-        # unless the next is as specific (then the path is ambiguous). Precomputed: route() runs for every exchange.
-        ordered = sorted(self.all, key=lambda operation: -operation.specificity)
-        by_method: dict[str | None, list[Candidate]] = {None: []}
-        for operation in ordered:
-            entry = (operation.pattern.search, operation.specificity, operation)
-            by_method[None].append(entry)
-            by_method.setdefault(operation.method, []).append(entry)
-        object.__setattr__(self, "by_method", by_method)
 
     def route(self, method: str | None, path: str) -> Operation | str:
         """The operation a request is for (`method` None: the capture records none), or why it is none."""
@@ -155,7 +156,7 @@ class Operations:
 
 
 def _top_level_fields(root: JsonObject, node: Any, depth: int) -> set[str]:
-    node = resolve(root, node)
+    node = target(root, node)
     if not isinstance(node, dict) or depth > 16:
         return set()
     names = set(node.get("properties", {})) if isinstance(node.get("properties"), dict) else set()
