@@ -193,3 +193,29 @@ def test_lint_holds_every_operation_to_its_provenance(tmp_path: Path) -> None:
     lint = run("lint", str(contract))
     assert lint.code == 1
     assert "connector~1quota/get/responses: the rule 'responses' says nowhere where it comes from" in lint.out
+
+
+def test_the_public_import_paths_keep_working() -> None:
+    """What users write stays valid after the move into layers: the assertions, the capture hook, the plugin."""
+    from importlib.metadata import entry_points
+
+    from dms_smartconnect_contract.capture import JsonlRecorder
+    from dms_smartconnect_contract.integrations import capture, pytest_plugin, testing
+    from dms_smartconnect_contract.pytest_plugin import smartconnect
+    from dms_smartconnect_contract.testing import ContractViolation, assert_conforms, judge
+
+    assert (assert_conforms, judge, ContractViolation) == (
+        testing.assert_conforms,
+        testing.judge,
+        testing.ContractViolation,
+    )
+    assert JsonlRecorder is capture.JsonlRecorder and smartconnect is pytest_plugin.smartconnect
+    (plugin,) = [point for point in entry_points(group="pytest11") if point.name == "smartconnect"]
+    assert plugin.load() is pytest_plugin
+
+
+def test_the_contract_command_takes_a_flag_per_path_parameter_of_the_contract() -> None:
+    result = run("contract", "--url", "http://127.0.0.1:9", "--task-idd", "x")
+    assert result.code == 2
+    assert "path parameters of the contract: --instance-id, --project-id, --task-id" in result.err
+    assert run("validate", "--task-id", "x", str(ROOT / "samples")).code == 2  # only `contract` takes them

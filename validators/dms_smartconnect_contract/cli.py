@@ -343,32 +343,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args, extra = parser.parse_known_args(argv)
         # Only `contract` takes options of its own beyond these: a known value per path parameter of the contract.
-        args.params = _parameter_values(parser, extra) if args.command == "contract" else {}
+        args.params = {}
+        if args.command == "contract":
+            from .live.targets import parameter_values
+
+            try:
+                args.params = parameter_values(extra)
+            except ValueError as exc:
+                parser.error(str(exc))
+            extra = []
         if extra and args.command != "contract":
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
     except SystemExit as exc:  # argparse exits 2 on bad arguments, which is ExitCode.ERROR already
         return int(exc.code or 0)
     return int(args.func(args))
-
-
-def _parameter_values(parser: argparse.ArgumentParser, extra: list[str]) -> dict[str, str]:
-    """`--name-with-dashes VALUE` (or `=VALUE`) pairs as path parameter values, for the parameters the contract
-    has; anything else is a usage error."""
-    from .contract import operations
-
-    names = {name for operation in operations(read_document()) for name in operation.parameters}
-    values: dict[str, str] = {}
-    pending = list(extra)
-    while pending:
-        flag = pending.pop(0)
-        name, equals, value = flag[2:].partition("=") if flag.startswith("--") else ("", "", "")
-        name = name.replace("-", "_")
-        if name not in names:
-            known = ", ".join(f"--{known.replace('_', '-')}" for known in sorted(names))
-            parser.error(f"unrecognized argument {flag!r} (path parameters of the contract: {known})")
-        if not equals:
-            if not pending:
-                parser.error(f"{flag} needs a value")
-            value = pending.pop(0)
-        values[name] = value
-    return values

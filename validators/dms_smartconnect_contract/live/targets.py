@@ -99,3 +99,24 @@ def path_parameters(document: JsonObject) -> list[str]:
     for operation in operations(document):
         names += [name for name in operation.parameters if name not in names]
     return names
+
+
+def parameter_values(flags: list[str]) -> dict[str, str]:
+    """`--name-with-dashes VALUE` (or `=VALUE`) pairs as the values of the contract's path parameters; ValueError,
+    naming the parameters there are, for anything else."""
+    names = set(path_parameters(read_document()))
+    values: dict[str, str] = {}
+    pending = list(flags)
+    while pending:
+        flag = pending.pop(0)
+        name, equals, value = flag[2:].partition("=") if flag.startswith("--") else ("", "", "")
+        name = name.replace("-", "_")
+        if name not in names:
+            known = ", ".join(f"--{known.replace('_', '-')}" for known in sorted(names))
+            raise ValueError(f"unrecognized argument {flag!r} (path parameters of the contract: {known})")
+        if not equals:
+            if not pending:
+                raise ValueError(f"{flag} needs a value")
+            value = pending.pop(0)
+        values[name] = value
+    return values
