@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .walk import walk
+from .walk import rebuild, walk
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 COMPONENTS_PREFIX = "#/components/schemas/"
@@ -130,15 +130,10 @@ def _component_refs(node: Any) -> Iterator[str]:
             yield ref[len(COMPONENTS_PREFIX) :]
 
 
-def _rewrite_refs(node: Any) -> Any:
-    if isinstance(node, dict):
-        out = {key: _rewrite_refs(value) for key, value in node.items()}
-        ref = out.get("$ref")
-        if isinstance(ref, str) and ref.startswith(COMPONENTS_PREFIX):
-            out["$ref"] = "#/$defs/" + ref[len(COMPONENTS_PREFIX) :]
-        return out
-    if isinstance(node, list):
-        return [_rewrite_refs(value) for value in node]
+def _rewrite_ref(node: dict[str, Any]) -> dict[str, Any]:
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith(COMPONENTS_PREFIX):
+        node["$ref"] = "#/$defs/" + ref[len(COMPONENTS_PREFIX) :]
     return node
 
 
@@ -159,8 +154,8 @@ def bundle_schema(document: JsonObject, schema: JsonObject, **top: Any) -> JsonO
         needed[name] = components[name]
         pending.extend(_component_refs(components[name]))
     bundled: JsonObject = {"$schema": SCHEMA_DIALECT, **top}
-    # _rewrite_refs builds new dicts and lists all the way down: the bundle shares nothing mutable with the document.
-    bundled.update(_rewrite_refs(schema))
+    # rebuild() makes new dicts and lists all the way down: the bundle shares nothing mutable with the document.
+    bundled.update(rebuild(schema, _rewrite_ref))
     if needed:
-        bundled["$defs"] = {name: _rewrite_refs(needed[name]) for name in sorted(needed)}
+        bundled["$defs"] = {name: rebuild(needed[name], _rewrite_ref) for name in sorted(needed)}
     return bundled

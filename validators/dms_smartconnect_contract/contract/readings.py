@@ -15,6 +15,7 @@ from typing import Any
 
 from . import provenance
 from .document import UNLISTED_VALUE, ContractError, JsonObject, lookup
+from .walk import rebuild
 
 _UNLISTED_REF = "#/$defs/" + UNLISTED_VALUE
 
@@ -27,25 +28,14 @@ def default_reading(schema: JsonObject) -> JsonObject:
     """The documented rules of a bundled schema: every keyword whose provenance is inferred is removed (a
     conditional rule with its `then` and `else`). Provenance stays, so that a finding can name its source."""
 
-    def strip(node: Any) -> Any:
-        if isinstance(node, list):
-            return [strip(value) for value in node]
-        if not isinstance(node, dict):
-            return node
+    def strip(out: dict[str, Any]) -> dict[str, Any]:
         dropped: set[str] = set()
-        for keyword in node.get(provenance.EXTENSION, {}):
-            found = provenance.of(node, keyword)
+        for keyword in out.get(provenance.EXTENSION, {}):
+            found = provenance.of(out, keyword)
             if found is not None and found.kind == "inferred":
                 dropped |= {"if", "then", "else"} if keyword == "if" else {keyword}
-        out = {}
-        for key, value in node.items():
-            if key in dropped:
-                continue
-            if key in provenance.RULE_BODIES:
-                # A rule's body keeps its meaning only whole: stripping inside a condition could widen it.
-                out[key] = value
-            else:
-                out[key] = strip(value)
+        for key in dropped & set(out):
+            del out[key]
         if isinstance(out.get("allOf"), list):
             # A member whose rule was inferred keeps only its description: it asserts nothing, so it goes.
             out["allOf"] = [member for member in out["allOf"] if not _annotations_only(member)]
@@ -53,7 +43,8 @@ def default_reading(schema: JsonObject) -> JsonObject:
                 del out["allOf"]
         return out
 
-    return strip(schema)  # type: ignore[no-any-return]
+    # A rule's body keeps its meaning only whole: stripping inside a condition could widen it.
+    return rebuild(schema, strip, provenance.RULE_BODIES)  # type: ignore[no-any-return]
 
 
 def _annotations_only(node: Any) -> bool:
@@ -73,12 +64,7 @@ def close_schema(schema: JsonObject) -> JsonObject:
     `else`, `not`) are left as they are: closing inside a condition would change what it selects.
     """
 
-    def close(node: Any) -> Any:
-        if isinstance(node, list):
-            return [close(value) for value in node]
-        if not isinstance(node, dict):
-            return node
-        out = {key: value if key in provenance.RULE_BODIES else close(value) for key, value in node.items()}
+    def close(out: dict[str, Any]) -> dict[str, Any]:
         alternatives = out.get("anyOf")
         if isinstance(alternatives, list):
             kept = [alt for alt in alternatives if not (isinstance(alt, dict) and alt.get("$ref") == _UNLISTED_REF)]
@@ -95,7 +81,7 @@ def close_schema(schema: JsonObject) -> JsonObject:
             out["additionalProperties"] = False
         return out
 
-    closed = close(schema)
+    closed = rebuild(schema, close, provenance.RULE_BODIES)
     assert isinstance(closed, dict)
     return closed
 

@@ -1,8 +1,9 @@
-"""The one walk over a document or a schema: every object in it, with its JSON pointer and the keys on the way."""
+"""The one walk over a document or a schema: every object in it, with its JSON pointer and the keys on the way
+(walk), or a copy of it rebuilt object by object (rebuild)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,3 +39,14 @@ def walk(node: Any, pointer: str = "", skip: frozenset[str] = frozenset()) -> It
         else:
             continue
         stack.extend(reversed(children))
+
+
+def rebuild(node: Any, finish: Callable[[dict[str, Any]], Any], keep: frozenset[str] = frozenset()) -> Any:
+    """A copy of `node` made from the leaves up: every object is rebuilt from its rebuilt members and handed to
+    `finish`, whose answer stands in its place; the members under a key of `keep` stay as they are (shared, not
+    copied)."""
+    if isinstance(node, list):
+        return [rebuild(value, finish, keep) for value in node]
+    if not isinstance(node, dict):
+        return node
+    return finish({key: value if key in keep else rebuild(value, finish, keep) for key, value in node.items()})
