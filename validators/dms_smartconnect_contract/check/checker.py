@@ -23,7 +23,7 @@ from ..formats.items import Exchange, HarEntry, JsonlLine, Single, Skipped, Unre
 from ..formats.records import RecordKeys, exchange_record
 from ..redact import mask_values
 from .body import BodyRules
-from .operation import OperationRules, OverLimit
+from .operation import OperationRules, Unjudgeable
 from .options import CheckOptions
 
 _ROUTES_KEPT = 4096  # requests whose route is remembered; the memory starts over when full
@@ -107,8 +107,8 @@ class Checker:
             return Result(item.location, Outcome.UNREADABLE, reason=item.body_error, operation=name)
         try:
             findings = self.rules(operation).check(item, self.coverage, self.plan)
-        except OverLimit as over:
-            return Result(item.location, Outcome.UNREADABLE, reason=over.reason, rule=over.rule, operation=name)
+        except Unjudgeable as refused:
+            return Result(item.location, Outcome.UNREADABLE, reason=refused.reason, rule=refused.rule, operation=name)
         secrets = credentials(*item.credentials) if findings and item.credentials else ()
         if secrets:  # the capture's own credentials, wherever a message would repeat them
             findings = [

@@ -29,8 +29,9 @@ class _Header:
     strict: SchemaValidator
 
 
-class OverLimit(Exception):
-    """An exchange over a limit of this toolkit: counted unreadable with the limit's rule id."""
+class Unjudgeable(Exception):
+    """An exchange that cannot be judged (over a limit of this toolkit): counted unreadable with the rule id that
+    says why."""
 
     def __init__(self, rule: str, reason: str) -> None:
         super().__init__(reason)
@@ -177,20 +178,20 @@ class OperationRules:
         return body
 
     def _decode(self, exchange: Exchange, findings: list[Finding]) -> Any:
-        """The body as JSON: over a limit of the reader, it is unreadable (OverLimit); not JSON, a finding."""
+        """The body as JSON: over a limit of the reader, it is unjudgeable; not JSON, a finding."""
         if exchange.parsed is not NOT_PARSED:
             return exchange.parsed
         assert exchange.body is not None
         limit = self.options.max_body_size
         if len(exchange.body) > limit or type(exchange.body) is Oversized:
             # (Said without the size: a reader may stop one byte past the limit, or not build the body at all.)
-            raise OverLimit("limit.body-bytes", f"body of more than {limit} bytes: over --max-body-bytes")
+            raise Unjudgeable("limit.body-bytes", f"body of more than {limit} bytes: over --max-body-bytes")
         try:
             return orjson.loads(exchange.body)
         except orjson.JSONDecodeError as exc:
             rule = decode_limit(str(exc))
             if rule:
-                raise OverLimit(rule, f"body is over a limit of the reader: {exc}") from None
+                raise Unjudgeable(rule, f"body is over a limit of the reader: {exc}") from None
             findings.append(self._finding("body.unreadable", f"body is not JSON: {exc}", self._content))
             raise _Stop from None
 
@@ -201,4 +202,4 @@ class OperationRules:
             return body.findings(instance)
         except (ValueError, RecursionError) as exc:
             # jsonschema-rs refuses instances nested deeper than it can convert; no task body is that deep.
-            raise OverLimit("limit.depth", f"body cannot be validated: {exc} (nested too deeply)") from None
+            raise Unjudgeable("limit.depth", f"body cannot be validated: {exc} (nested too deeply)") from None
