@@ -1,4 +1,5 @@
-"""Keep secrets out of every report: credential headers, credential query parameters, secret-named fields."""
+"""Keep secrets out of every report (credential headers, credential query parameters, secret-named fields), and
+control characters out of every line a terminal or a log shows."""
 
 from __future__ import annotations
 
@@ -99,3 +100,13 @@ def preview(value: Any, name: str = "") -> str:
     if len(text) > PREVIEW_LIMIT:
         text = text[: PREVIEW_LIMIT - 3] + "..."
     return text
+
+
+# Characters a log line must not hold as they are: C0 and C1 controls, DEL, and the Unicode line separators.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """`text` with every control character written as an escape (`\\x00`, `\\x1b`, `\\u2028`): one log line stays
+    one line, and a terminal shows it as it is."""
+    return _UNPRINTABLE.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)

@@ -27,6 +27,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from ..contract import JsonObject, Operation, at_pointer, operations, read_document, resolve
+from ..redact import printable
 from . import reference_data as data
 from .reference_data import DEFAULT_INSTANCE_ID, DEFAULT_PROJECT_ID, FAULTS
 from .signing import verify
@@ -246,16 +247,6 @@ def create_app(config: ServerConfig) -> ASGIApp:
     # Like the API gateway, another method on the path is an API that does not exist.
     app = Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found})
     return _RequestLog(app, with_ids=request_ids)
-
-
-# Characters a log line must not hold as they are: C0 and C1 controls, DEL, and the Unicode line separators.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def printable(text: str) -> str:
-    """`text` with every control character written as an escape (`\\x00`, `\\x1b`, `\\u2028`): one log line stays
-    one line, and a terminal shows it as it is."""
-    return _UNPRINTABLE.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class _RequestLog:
