@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +13,8 @@ from dms_smartconnect_contract.exitcodes import ExitCode
 from dms_smartconnect_contract.findings import Finding, Outcome, Result, RunVerdict, Severity, Tally
 from dms_smartconnect_contract.reports import make_reporter
 from dms_smartconnect_contract.run.progress import Progress, progress_wanted
+
+from clirunner import run
 
 
 class Terminal(io.StringIO):
@@ -67,3 +71,17 @@ def _report(monkeypatch: pytest.MonkeyPatch, no_color: bool) -> str:
 def test_colour_on_a_terminal_unless_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "\033[31merror\033[0m" in _report(monkeypatch, no_color=False)
     assert "\033[" not in _report(monkeypatch, no_color=True)
+
+
+# What a capture may hold in a field name, a file name or a broken line: escapes a terminal or a CI log would run.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+@pytest.mark.parametrize("report", ["text", "json", "jsonl", "junit", "sarif", "github"])
+def test_no_report_passes_a_control_character_through(report: str, tmp_path: Path) -> None:
+    log = tmp_path / "log\x1b[2J.jsonl"
+    log.write_text('{"name": "a", "\\u001b[31mevil\\u0007": 1}\n{"name": "b", "\x1b]0;title\x07": \n')
+    result = run("validate", "--format", report, "-v", str(log))
+    assert result.code in (0, 1), result.err
+    assert "evil" in result.out and not _CONTROLS.search(result.out), repr(result.out)
+    assert not _CONTROLS.search(result.err), repr(result.err)

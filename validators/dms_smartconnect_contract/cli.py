@@ -14,6 +14,7 @@ from .contract import ContractError, operations, read_document
 from .exitcodes import ExitCode
 from .findings import MAX_FINDINGS
 from .formats.reader import InputError
+from .redact import printable
 from .reports import make_reporter
 from .reports.base import summary_line
 from .run.cluster import ClusterError
@@ -22,7 +23,8 @@ from .sources.files import is_url, storage_options
 
 
 def _error(header: str, detail: str, hint: str) -> ExitCode:
-    print(f"error: {header}\n  {detail}\n  {hint}", file=sys.stderr)
+    # Paths and messages may hold any character a file name can: none reaches the terminal as a control.
+    print(f"error: {printable(header)}\n  {printable(detail)}\n  {hint}", file=sys.stderr)
     return ExitCode.ERROR
 
 
@@ -109,10 +111,10 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
     if verdict.reason:
         if verdict.exit_code is ExitCode.NOTHING_PROVED:
             hint = "A run that judges nothing proves nothing (exit 5); --allow-empty accepts it."
-            print(f"error: {verdict.reason}", *(f"  {line}" for line in verdict.details), f"  {hint}",
+            print(f"error: {printable(verdict.reason)}", *(f"  {printable(line)}" for line in verdict.details), f"  {hint}",
                   sep="\n", file=sys.stderr)  # fmt: skip
         elif not args.quiet:
-            print(f"note: {verdict.reason} (allowed by --allow-empty)", file=sys.stderr)
+            print(f"note: {printable(verdict.reason)} (allowed by --allow-empty)", file=sys.stderr)
     return verdict.exit_code
 
 

@@ -4,12 +4,14 @@ summary; escaped as GitHub's toolkit escapes them."""
 from __future__ import annotations
 
 from ..findings import Result, RunVerdict, Severity, Tally
+from ..redact import printable
 from .base import Reporter, group_title, ordered_groups, split_location, summary_line
 
 
 def escape_data(text: str) -> str:
-    """A workflow command's message, escaped as GitHub's toolkit does (escapeData)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's message, escaped as GitHub's toolkit does (escapeData); any other control character
+    (an escape sequence a log would run) is written as an escape."""
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:

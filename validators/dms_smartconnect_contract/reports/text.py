@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from ..findings import Result, RunVerdict, Severity, Tally
+from ..redact import printable
 from .base import Reporter, group_title, ordered_groups, summary_line
 
 
@@ -33,7 +34,7 @@ class TextReporter(Reporter):
 
     def add_result(self, result: Result) -> None:
         for finding in result.findings:
-            self.out.write(f"{result.location}: {self._label(finding.severity)} {finding.line}\n")
+            self.out.write(f"{printable(result.location)}: {self._label(finding.severity)} {printable(finding.line)}\n")
 
     def _label(self, severity: Severity) -> str:
         return _color(self.color, "31" if severity is Severity.ERROR else "33", severity.value)
@@ -42,21 +43,23 @@ class TextReporter(Reporter):
         write = self.out.write
         if self.verbosity >= 0:
             for (rule, pointer, severity, basis, operation), group in ordered_groups(total):
-                title = group_title(rule, pointer, operation)
+                # Field names, locations and values come from the capture: no control character reaches the terminal.
+                title = printable(group_title(rule, pointer, operation))
                 write(f"{self._label(severity)} {title}: {group.count} time(s) [{basis}]\n")
-                write(f"    {group.first.message}\n")
+                write(f"    {printable(group.first.message)}\n")
                 if group.first.provenance.evidence:
                     write(f"    {group.first.provenance.kind}: {group.first.provenance.evidence}\n")
                 more = f" and {group.count - len(group.samples)} more" if group.count > len(group.samples) else ""
-                write(f"    e.g. {', '.join(group.samples)}{more}\n")
+                write(f"    e.g. {printable(', '.join(group.samples))}{more}\n")
             for result in total.unreadable_items:
                 rule = f" [{result.rule}]" if result.rule else ""
-                write(f"{_color(self.color, '35', 'unreadable')} {result.location}: {result.reason}{rule}\n")
+                where, why = printable(result.location), printable(result.reason)
+                write(f"{_color(self.color, '35', 'unreadable')} {where}: {why}{rule}\n")
             if total.unreadable > len(total.unreadable_items):
                 write(f"    and {total.unreadable - len(total.unreadable_items)} more unreadable item(s)\n")
             if self.verbosity > 0:
                 for reason, count in sorted(total.skipped_reasons.items()):
-                    write(f"skipped {count}: {reason}\n")
+                    write(f"skipped {count}: {printable(reason)}\n")
         if self.coverage is not None:
             from .coverage import render_text
 
