@@ -117,7 +117,23 @@ def _storms(document: JsonObject) -> dict[str, list[Any]]:
         "mixed": _bodies(document, 300, 11, 3),
         "many-breaks": _bodies(document, 150, 13, 6),
         "countless": [_crowd(body, rng) for body in _bodies(document, 60, 17, 4)],
+        # A storm of one violation with lines among it that are no task body (and `{}`, which is one): the probe
+        # that settles the storm must not settle them.
+        "wrapped": [
+            _wrapper(body, rng) if index % 7 == 3 else {} if index % 23 == 5 else body
+            for index, body in enumerate(every(_set(("create_time",), lambda r: str(r.randrange(10**12, 10**13)))))
+        ],
     }
+
+
+def _wrapper(body: Any, rng: random.Random) -> Any:
+    """A line that holds `body` without being one: a record of another format, or an envelope."""
+    return rng.choice([
+        {"request": {"method": "GET", "url": URL, "headers": {}},
+         "response": {"status": 200, "headers": HEADERS, "body": body}},
+        {"data": body, "success": True},
+        {"create_time_ms": body.get("create_time")},
+    ])  # fmt: skip
 
 
 def _crowd(body: Any, rng: random.Random) -> Any:
@@ -164,7 +180,9 @@ def storm_inputs(document: JsonObject, tmp_path_factory: pytest.TempPathFactory)
     return {name: _write(folder, name, bodies) for name, bodies in _storms(document).items()}
 
 
-@pytest.mark.parametrize("storm", ["drift", "violate", "violate-nested", "enum-drift", "mixed", "many-breaks"])
+@pytest.mark.parametrize(
+    "storm", ["drift", "violate", "violate-nested", "enum-drift", "mixed", "many-breaks", "wrapped"]
+)
 @pytest.mark.parametrize("strict", [False, True], ids=["default", "strict"])
 @pytest.mark.parametrize("fmt", ["text", "json", "junit"])
 def test_fast_path_reports_equal_the_full_paths(
@@ -218,7 +236,7 @@ def test_a_body_of_countless_findings_keeps_the_first_and_counts_the_rest(
     assert cut_any
 
 
-@pytest.mark.parametrize("storm", ["drift", "violate", "mixed"])
+@pytest.mark.parametrize("storm", ["drift", "violate", "mixed", "wrapped"])
 def test_worker_processes_give_the_same_report(storm_inputs: dict[str, list[Path]], storm: str) -> None:
     paths = [str(path) for path in storm_inputs[storm]]
     one = run("validate", "--jobs", "1", *paths)
@@ -236,11 +254,36 @@ def test_the_storms_are_what_they_say(storm_inputs: dict[str, list[Path]]) -> No
             summary["total"]
             == summary["conforming"] + summary["violating"] + summary["skipped"] + summary["unreadable"]
         )
-        assert summary["unreadable"] == 1  # the broken line
         counts[storm] = summary
+    for storm, summary in counts.items():
+        assert summary["unreadable"] == 1 + (storm == "wrapped") * 21, storm  # the broken line, and the wrappers
     assert counts["drift"]["conforming"] == counts["enum-drift"]["conforming"] == 150
     assert counts["violate"]["violating"] == counts["violate-nested"]["violating"] == 150
     assert 0 < counts["mixed"]["violating"] < 300 and counts["mixed"]["conforming"] > 0
+    assert counts["wrapped"]["violating"] == 150 - 21 - 6 and counts["wrapped"]["conforming"] == 6  # `{}`: a body
+
+
+@pytest.mark.parametrize("storm", ["drift", "violate", "mixed", "many-breaks", "countless", "wrapped"])
+@pytest.mark.parametrize("strict", [False, True], ids=["default", "strict"])
+@pytest.mark.parametrize("detail", [False, True], ids=["counting", "detailed"])
+def test_the_chunk_judges_every_line_as_the_checker_judges_it_alone(
+    document: JsonObject, storm_inputs: dict[str, list[Path]], storm: str, strict: bool, detail: bool
+) -> None:
+    """The bulk path of JSONL lines (quick check, probes, shapes, and what it hands back to the checker) against
+    the checker line by line: the same counts, groups, samples and unreadable items, and in detail every Result."""
+    checker = Checker(document, CheckOptions(strict=strict))
+    lines = storm_inputs[storm][0].read_bytes().splitlines(keepends=True)
+    fast, count = judge_chunk(checker, JsonlChunk("log.jsonl", lines), detail=detail)
+    alone, each = Tally(detail=detail), Checker(document, CheckOptions(strict=strict))
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            alone.add(each.judge_jsonl(f"log.jsonl:{number}", line.strip()))
+    assert count == len(lines)
+    assert (fast.conforming, fast.violating, fast.unreadable) == (alone.conforming, alone.violating, alone.unreadable)
+    assert {key: (group.count, group.samples, group.first) for key, group in fast.groups.items()} == {
+        key: (group.count, group.samples, group.first) for key, group in alone.groups.items()
+    }
+    assert fast.unreadable_items == alone.unreadable_items and fast.items == alone.items
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck), database=None)

@@ -167,6 +167,7 @@ def cases(document: JsonObject) -> list[Case]:
 def test_the_corpus_is_large_and_covers_every_kind(cases: list[Case]) -> None:
     hand = [case for case in cases if not case.generated]
     assert len(hand) >= 40 and len(cases) >= 90
+    assert sum(case.expect.get("bare") == "unrecognised" for case in cases) >= 5
     kinds = {(case.expect["default"], case.expect["strict"], case.expect["models"]) for case in cases}
     assert kinds == {
         ("conforming", "conforming", "accept"),
@@ -212,7 +213,12 @@ def _validate(args: list[str], names: dict[str, str]) -> Verdicts:
     result = run("validate", "--format", "json", "--allow-empty", *args)
     assert result.code in (0, 1), result.err
     report = result.json()
-    assert report["summary"]["skipped"] == report["summary"]["unreadable"] == 0
+    assert report["summary"]["skipped"] == 0
+    # The one unreadable outcome a body of the corpus may get: a bare body that is no body (see `bare`).
+    for item in report["results"]:
+        if item["outcome"] == "unreadable":
+            assert item["rule"] == "item.unrecognised", item
+            item["outcome"] = "unrecognised"
     return _outcomes(report, names)
 
 
@@ -397,6 +403,10 @@ READINGS: dict[str, tuple[str, Callable[..., Verdicts]]] = {
 }
 
 
+# The readings that take each case for a bare body, with no capture to say it is one.
+BARE_READINGS = {name for name in READINGS if "body files" in name or "bare bodies" in name}
+
+
 @pytest.mark.parametrize("reading", READINGS)
 def test_every_engine_gives_the_corpus_verdicts(
     document: JsonObject, cases: list[Case], reading: str, tmp_path: Path
@@ -404,6 +414,8 @@ def test_every_engine_gives_the_corpus_verdicts(
     expected_reading, judge = READINGS[reading]
     verdicts = judge(document, cases, tmp_path)
     expected = {case.name: case.expect[expected_reading] for case in cases}
+    if reading in BARE_READINGS:
+        expected |= {case.name: case.expect["bare"] for case in cases if "bare" in case.expect}
     wrong = {
         name: f"{verdicts.get(name)} (expected {want})" for name, want in expected.items() if verdicts.get(name) != want
     }

@@ -71,6 +71,9 @@ LIMITS = {
     "limit.number": "a number beyond the range of a double (such as 1e400), which no reading can compare",
 }
 UNREADABLE_RULE = "item.unreadable"  # the rule id of any other unreadable item
+# An object taken for a body (a body file, a bare line) that has none of the fields the operation's responses
+# document: a wrapper or a record of a format this toolkit does not read, never a conforming body.
+UNRECOGNISED_RULE = "item.unrecognised"
 
 
 def decode_limit(message: str) -> str:

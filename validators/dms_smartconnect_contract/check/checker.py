@@ -69,13 +69,18 @@ class Checker:
             found = self._rules[operation.operation_id] = OperationRules(operation, self.options, self._once)
         return found
 
+    def bare_rules(self) -> OperationRules | None:
+        """The rules of the operation of bare bodies, or None when the contract names none."""
+        return self.rules(self.bare) if self.bare is not None else None
+
     def bare_body_rules(self) -> BodyRules | None:
         """The rules of a bare body (no request, status or media type recorded: the defaults), or None when the
         contract has no body for them or no operation for bare bodies."""
-        if self.bare is None:
+        rules = self.bare_rules()
+        if rules is None:
             return None
         media_type = self.default_content_type.split(";")[0].lower()
-        return self.rules(self.bare).body_rules(str(self.default_status), media_type)
+        return rules.body_rules(str(self.default_status), media_type)
 
     # --- items -------------------------------------------------------------------------------------------------
 
@@ -144,8 +149,8 @@ class Checker:
         """A JSONL line already decoded (`value`): an exchange record, or a bare body with the default status."""
         if self.records.is_record(value):
             return self.judge(exchange_record(location, value, self.default_content_type))
-        exchange = Exchange(location, self.default_status, self.default_content_type, None, raw, parsed=value)
-        return self.judge(exchange)
+        default = self.default_status, self.default_content_type
+        return self.judge(Exchange(location, *default, None, raw, parsed=value, bare=True))
 
     # --- routing -----------------------------------------------------------------------------------------------
 

@@ -32,6 +32,8 @@ def judge_chunk(checker: Checker, chunk: JsonlChunk, detail: bool) -> tuple[Tall
     quick = body.quick if body is not None and checker.coverage is None else None
     operation = body.operation if body is not None else ""  # the operation of bare bodies
     loads, limit, path, is_record = orjson.loads, checker.max_body_size, chunk.path, checker.records.is_record
+    bare = checker.bare_rules()
+    unrecognised = bare.unrecognised if bare is not None else bool  # (no bare operation: every line is checked)
     lines = chunk.read_lines(limit)
     conforming = 0
     run = _Run(tally, body)
@@ -52,7 +54,8 @@ def judge_chunk(checker: Checker, chunk: JsonlChunk, detail: bool) -> tuple[Tall
                 tally.add(checker.judge_jsonl(f"{path}:{number}", raw.strip()), path)
             continue
         # A record is never a bare body; a record's status is an integer, which tells most bodies without the call.
-        if type(value) is dict and type(value.get("status")) is int and is_record(value):
+        # Neither is an object with none of the operation's fields: the checker says it is unrecognised.
+        if type(value) is dict and ((type(value.get("status")) is int and is_record(value)) or unrecognised(value)):
             run.end()
             tally.add(checker.judge_line(f"{path}:{number}", raw, value), path)
             continue

@@ -12,9 +12,9 @@ import orjson
 from ..contract import Operation, default_reading, provenance, strict_reading
 from ..contract.coverage import Coverage, Plan
 from ..contract.provenance import Provenance
-from ..findings import NOT_RECORDED, Finding, Severity, decode_limit
+from ..findings import NOT_RECORDED, UNRECOGNISED_RULE, Finding, Severity, decode_limit
 from ..formats.items import NOT_PARSED, Exchange, Oversized
-from ..redact import preview
+from ..redact import mask, preview
 from .body import BodyRules
 from .explain import UNSTATED, rule_provenance
 from .options import CheckOptions
@@ -59,6 +59,7 @@ class OperationRules:
         self._statuses = provenance.of(rules, "responses") or UNSTATED
         self._content = provenance.of(rules, "content") or UNSTATED
         self._bodies: dict[tuple[str, str], BodyRules | None] = {}
+        self.fields = operation.response_fields()  # what an object must have one of to be taken for a body
         self._headers: dict[str, list[_Header]] = {}
 
     def body_rules(self, status: str, media_type: str) -> BodyRules | None:
@@ -117,6 +118,8 @@ class OperationRules:
             self._headers_of(exchange, status, findings)
             body = self._media_type(exchange, status, findings)
             instance = self._decode(exchange, findings)
+            if exchange.bare and self.unrecognised(instance):
+                raise Unjudgeable(UNRECOGNISED_RULE, unrecognised_reason(self.operation_id, instance))
         except _Stop:
             return findings
         if coverage is not None and plan is not None:
@@ -124,6 +127,11 @@ class OperationRules:
         findings.extend(self._body(body, instance))
         findings.sort(key=lambda finding: finding.order)
         return findings
+
+    def unrecognised(self, value: Any) -> bool:
+        """Whether a value taken for a body is an object none of whose keys any response of the operation documents
+        (a wrapper, a record of another format). `{}` is a body: the contract allows it."""
+        return type(value) is dict and bool(value) and self.fields.isdisjoint(value)
 
     def _finding(self, rule: str, message: str, basis: Provenance, severity: Severity | None = None) -> Finding:
         weight = severity if severity is not None else self.severity(basis)
@@ -203,3 +211,16 @@ class OperationRules:
         except (ValueError, RecursionError) as exc:
             # jsonschema-rs refuses instances nested deeper than it can convert; no task body is that deep.
             raise Unjudgeable("limit.depth", f"body cannot be validated: {exc} (nested too deeply)") from None
+
+
+_KEYS_SHOWN = 6
+
+
+def unrecognised_reason(operation_id: str, value: dict[str, Any]) -> str:
+    """Why an object is not taken for a body, with the keys it has (a few, shortened, masked)."""
+    keys = [mask(key if len(key) <= 40 else key[:37] + "...") for key in list(value)[:_KEYS_SHOWN]]
+    more = f" and {len(value) - _KEYS_SHOWN} more" if len(value) > _KEYS_SHOWN else ""
+    return (
+        f"not a response body of {operation_id}: none of its keys ({', '.join(keys)}{more}) is a field its responses "
+        "document, and it is no record of a format this toolkit reads (see --input-format)"
+    )

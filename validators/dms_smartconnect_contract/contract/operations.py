@@ -63,6 +63,15 @@ class Operation:
     def matches(self, path: str) -> bool:
         return self.pattern.search(path) is not None
 
+    def response_fields(self) -> frozenset[str]:
+        """Every top-level field a response body of this operation documents, at any status (through its
+        alternatives and compositions too)."""
+        names: set[str] = set()
+        for response in self.responses.values():
+            for schema in response.media_types.values():
+                names |= _top_level_fields(schema, schema, 0)
+        return frozenset(names)
+
 
 def path_pattern(template: str) -> re.Pattern[str]:
     """A path template as a regex that also matches behind any base-path prefix (gateways, stages)."""
@@ -147,12 +156,7 @@ class Operations:
         """Every top-level field a response body of any operation documents (through its alternatives and
         compositions too): what a JSONL record's own keys must never be, so that records and bodies are told
         apart whatever the contract holds."""
-        names: set[str] = set()
-        for operation in self.all:
-            for response in operation.responses.values():
-                for schema in response.media_types.values():
-                    names |= _top_level_fields(schema, schema, 0)
-        return frozenset(names)
+        return frozenset().union(*(operation.response_fields() for operation in self.all))
 
 
 def _top_level_fields(root: JsonObject, node: Any, depth: int) -> set[str]:

@@ -32,7 +32,7 @@ def capture_file_items(unit: CaptureFile, status: int, content_type: str, max_bo
         if unit.kind == "body":
             with open_raw(name, unit.options) as raw:
                 body = open_stream(raw, compression).read(max_body_size + 1)
-            yield Exchange(name, status, content_type, None, body)
+            yield Exchange(name, status, content_type, None, body, bare=True)
             return
         with open_raw(name, unit.options) as raw:
             shape = har_shape_problem_of(open_stream(raw, compression))

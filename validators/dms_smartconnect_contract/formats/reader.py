@@ -184,7 +184,7 @@ class Reader:
         self.bytes_read += len(body)
         if not body.strip():
             return Unreadable(str(path), EMPTY_FILE.format(kind="body"))
-        return Exchange(str(path), self.status, self.content_type, None, body)
+        return Exchange(str(path), self.status, self.content_type, None, body, bare=True)
 
     def jsonl_items(self, path: Path) -> Iterator[Item]:
         """Byte ranges of about `chunk_bytes` (a megabyte) of whole lines. Only the boundaries are found here (a seek and one line

@@ -31,7 +31,7 @@ def exchange_of(response: Any, *, status: int | None = None, content_type: str |
         body = bytes(response)
     else:
         body = json.dumps(response).encode()
-    return Exchange("body", status or 200, content_type or "application/json", None, body)
+    return Exchange("body", status or 200, content_type or "application/json", None, body, bare=True)
 
 
 def sdk_operation(response: Any) -> str | None:

@@ -63,6 +63,8 @@ def assert_conforms(
     result = judge(response, strict=strict, status=status, content_type=content_type)
     if result.outcome is Outcome.SKIPPED:
         raise ContractViolation(f"the response was not judged: {result.reason}\n" + render(result), result)
+    if result.outcome is Outcome.UNREADABLE:
+        raise ContractViolation(f"the response could not be judged: {result.reason}\n" + render(result), result)
     if result.outcome is not Outcome.CONFORMING:
         raise ContractViolation(f"the response breaks the {result.operation} contract\n" + render(result), result)
     return result

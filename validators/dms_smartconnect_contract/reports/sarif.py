@@ -14,7 +14,18 @@ from typing import Any, TextIO
 import orjson
 
 from .. import __version__
-from ..findings import LIMITS, RULES, UNREADABLE_RULE, Finding, Outcome, Result, RunVerdict, Severity, Tally
+from ..findings import (
+    LIMITS,
+    RULES,
+    UNREADABLE_RULE,
+    UNRECOGNISED_RULE,
+    Finding,
+    Outcome,
+    Result,
+    RunVerdict,
+    Severity,
+    Tally,
+)
 from .base import Reporter, split_location
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -24,6 +35,8 @@ def help_text(rule: str) -> str:
     """What a rule id means, for people."""
     if rule == UNREADABLE_RULE:
         return "an item of the capture could not be read (malformed, truncated or not an exchange)"
+    if rule == UNRECOGNISED_RULE:
+        return "an object taken for a body has none of the fields the operation's responses document"
     if rule in RULES:
         return RULES[rule]
     if rule in LIMITS:
