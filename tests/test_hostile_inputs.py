@@ -214,7 +214,7 @@ def test_a_streamed_har_stops_at_a_string_too_long_to_stream(tmp_path: Path, mon
     """A compressed HAR is read as a stream, whose parser's cost grows with the square of a string's length: where
     no string can have ended for STREAMED_STRING_BYTES (its quotes all escaped: a JSON body written in a string),
     the file is read no further, and says so at the entry it stopped in; the entries before are judged."""
-    from dms_smartconnect_contract.formats import har as streamed
+    from dms_smartconnect_contract.formats import streamed
 
     monkeypatch.setattr(streamed, "STREAMED_STRING_BYTES", 1 << 20)
     monkeypatch.setattr(streamed, "_SMALL_READ", 4096)  # many reads: escaped quotes cut between two of them

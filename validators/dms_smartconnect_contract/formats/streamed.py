@@ -1,0 +1,115 @@
+"""A JSON document's array read item by item as a stream with ijson (a HAR's entries, a newman report's
+executions): compressed, remote, or too irregular to cut into byte ranges."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import IO, Any
+
+import ijson
+
+from ..sources.compression import decompression_errors, open_stream, where_broken
+from .items import Unreadable
+
+
+def streamed_array(
+    name: str,
+    raw: IO[bytes],
+    compression: str | None,
+    prefix: str,
+    locate: Callable[[str, int], str],
+    kind: tuple[str, str],
+    skip: int = 0,
+    limit: int = 0,
+) -> Iterator[tuple[str, Any] | Unreadable]:
+    """(location, item) for every item of the array at the ijson `prefix` of the document read from `raw`
+    (decompressed as it is read), from item `skip` on; an unreadable item where the text or the compressed stream
+    breaks. `locate(name, index)` is an item's location; `kind` names the document and how it was read, for messages."""
+    index = -1
+    broken = decompression_errors() if compression else ()
+    most = max(STREAMED_STRING_BYTES, 2 * limit)
+    guarded = _Guard(open_stream(raw, compression), most)
+    label, how = kind
+    try:
+        for index, item in enumerate(ijson.items(guarded, prefix, use_float=True)):
+            if index >= skip:
+                yield locate(name, index), item
+    except _TooLong:
+        yield Unreadable(locate(name, index + 1), _TOO_LONG.format(most >> 20, label, how), rule="limit.body-bytes")
+    except (ijson.JSONError, ValueError, UnicodeDecodeError) as exc:
+        yield Unreadable(locate(name, index + 1), f"{label} is malformed or truncated here: {parse_error(exc)}")
+    except broken as exc:
+        assert compression is not None
+        yield Unreadable(locate(name, index + 1), where_broken(raw, compression, exc))
+
+
+# The streaming parser (yajl) reads a string again from its start at every buffer it is given: its cost grows with
+# the square of the string's length. A streamed HAR stops where no string can have ended for this many bytes (or
+# twice --max-body-bytes, when that is more).
+STREAMED_STRING_BYTES = 32 << 20
+
+
+_TOO_LONG = "a string of more than {} MiB: a {} read as a stream ({}) is not read past it"
+
+
+_SMALL_READ = 1 << 16
+
+
+_LONG_READ = 4 << 20
+
+
+class _TooLong(Exception):
+    """A streamed document holds a string longer than STREAMED_STRING_BYTES."""
+
+
+class _Guard:
+    """A stream that stops (raises _TooLong) where no JSON string can have ended for `most` bytes: no quote in that
+    many bytes but escaped ones (a long text or base64 body, as a string's content is)."""
+
+    def __init__(self, stream: Any, most: int) -> None:
+        self._stream, self._most = stream, most
+        self._since = 0  # bytes since the last quote that may end a string
+        self._last = b""
+        self._error: BaseException | None = None
+
+    def _read(self, size: int) -> bytes:
+        """Up to `size` bytes, read in small pieces: where the stream breaks, what came before is given first, and
+        the error is raised at the next read (so the entries before the break are judged)."""
+        if self._error is not None:
+            raise self._error
+        pieces: list[bytes] = []
+        wanted = size if size >= 0 else 1 << 62
+        while wanted > 0:
+            try:
+                piece: bytes = self._stream.read(min(_SMALL_READ, wanted))
+            except Exception as exc:  # any decompressor's error, or the file's
+                if not pieces:
+                    raise
+                self._error = exc
+                break
+            if not piece:
+                break
+            pieces.append(piece)
+            wanted -= len(piece)
+        return b"".join(pieces)
+
+    def read(self, size: int = -1) -> bytes:
+        # Inside what may be a long string, larger pieces: the parser reads the string again at each one.
+        piece = self._read(max(size, _LONG_READ) if self._since > _LONG_READ else size)
+        quotes = piece.count(b'"')
+        # (A quote escaped by the last byte of the piece before is escaped too.)
+        escaped = piece.count(b'\\"') + (self._last == b"\\" and piece[:1] == b'"')
+        if quotes != escaped:
+            self._since = len(piece) - piece.rfind(b'"') - 1
+        else:
+            self._since += len(piece)
+        self._last = piece[-1:] or self._last
+        if self._since > self._most:
+            raise _TooLong
+        return piece
+
+
+def parse_error(exc: Exception) -> str:
+    """The first line of a parser's message: ijson's goes on with a picture of where it stopped."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
