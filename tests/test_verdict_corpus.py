@@ -252,7 +252,8 @@ def _bare_jsonl(cases: list[Case], folder: Path, strict: bool) -> Verdicts:
         chosen = [case for case in cases if (case.operation, case.status) == (operation, status)]
         log.write_bytes(b"".join(orjson.dumps(case.body) + b"\n" for case in chosen))
         names = {f"{log}:{number}": case.name for number, case in enumerate(chosen, start=1)}
-        verdicts |= _validate([*_bare(operation, status, strict), str(log)], names)
+        # Every line a bare body, as a log of bodies is read: a line of a record family's shape is no record here.
+        verdicts |= _validate([*_bare(operation, status, strict), "--input-format", "body", str(log)], names)
     return verdicts
 
 

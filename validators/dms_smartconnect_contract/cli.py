@@ -13,6 +13,7 @@ from .check import DEFAULT_MAX_BODY_SIZE, CheckOptions
 from .contract import ContractError, operations, read_document
 from .exitcodes import ExitCode
 from .findings import MAX_FINDINGS
+from .formats.families import INPUT_FORMATS
 from .formats.reader import InputError
 from .redact import printable
 from .reports import make_reporter
@@ -88,6 +89,7 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
         host=args.host,
         coverage=args.coverage,
         operation=args.operation,
+        input_format=args.input_format,
     )
     options = RunOptions(check, args.jobs, args.scheduler, args.task_mb, storage, args.allow_empty, args.quiet)
     try:
@@ -211,7 +213,8 @@ def build_parser() -> argparse.ArgumentParser:
         "validate",
         help="check recorded responses and captures (body files, folders, JSONL, HAR) against the contract",
         description="Check recorded responses against the contract. PATH is a body file (*.json), a JSONL log "
-        "(*.jsonl, *.ndjson), a HAR capture (*.har), any of them compressed (.gz, .zst, .bz2, .xz), or a folder of "
+        "(*.jsonl, *.ndjson, *.log: bare bodies, or records of this toolkit, Redocly drift, Kong, nginx or Apache), "
+        "a HAR capture (*.har), a newman JSON report, any of them compressed (.gz, .zst, .bz2, .xz), or a folder of "
         "them (walked recursively); or a URL of one or of a prefix (s3://bucket/prefix/, file://, memory://).",
     )
     validate.add_argument("paths", nargs="+", type=_input_path, metavar="PATH")
@@ -264,6 +267,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="the operation of the contract a bare body (a body file, a bare JSONL line) is judged as (default: "
         "the one the contract names in x-bare-body-operation); exchanges with a request are judged as the "
         "operation of their method and path",
+    )
+    validate.add_argument(
+        "--input-format",
+        choices=INPUT_FORMATS,
+        default="auto",
+        help="how inputs are read (default auto: by name, first bytes and each JSONL line's shape). record, "
+        "redocly, kong, nginx or apache: every file is JSONL whose every line is a record of that family (another "
+        "line is unrecognised); newman or har: every file is one; body: files are bodies and JSONL lines bare bodies",
     )
     validate.add_argument(
         "--jobs",

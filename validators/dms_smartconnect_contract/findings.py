@@ -19,7 +19,13 @@ from .exitcodes import ExitCode
 from .redact import mask
 
 # Where an item is: `file`, `file:LINE` (JSONL), `file#/log/entries/N` (HAR).
+# Files whose items are lines, located `file:LINE`.
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson", ".log"})
+# The items of a capture that is one JSON document are located by a JSON pointer to their array: a HAR's entries,
+# a newman report's executions.
 HAR_ENTRY = "#/log/entries/"
+NEWMAN_EXECUTION = "#/run/executions/"
+ITEM_ARRAYS = (HAR_ENTRY, NEWMAN_EXECUTION)
 
 
 def har_location(path: str, index: int) -> str:
@@ -27,10 +33,25 @@ def har_location(path: str, index: int) -> str:
     return f"{path}{HAR_ENTRY}{index}"
 
 
+def execution_location(path: str, index: int) -> str:
+    """Where an execution of a newman report is: `file#/run/executions/N`."""
+    return f"{path}{NEWMAN_EXECUTION}{index}"
+
+
+def split_item(location: str) -> tuple[str, str | None]:
+    """A location as (file, JSON pointer of the item in it, without `#`): (`f.har`, `/log/entries/3`), or
+    (location, None) for a location that names no item of a document."""
+    for array in ITEM_ARRAYS:
+        if array in location:
+            path, _, index = location.rpartition(array)
+            return path, f"{array[1:]}{index}"
+    return location, None
+
+
 def source_of(location: str) -> str:
-    """The file an item's location names: the location itself, or the part before a HAR entry's pointer. (JSONL
+    """The file an item's location names: the location itself, or the part before an item's pointer. (JSONL
     lines are counted by their chunk, which knows its file.)"""
-    return location.split(HAR_ENTRY, 1)[0]
+    return split_item(location)[0]
 
 
 class Severity(str, Enum):

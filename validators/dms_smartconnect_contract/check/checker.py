@@ -16,11 +16,11 @@ import orjson
 from ..contract import JsonObject, Operation, operations
 from ..contract.coverage import Coverage, Plan
 from ..contract.operations import BARE_BODY_OPERATION, OTHER_METHOD
-from ..findings import Outcome, Result, decode_limit, outcome_of
+from ..findings import UNRECOGNISED_RULE, Outcome, Result, decode_limit, outcome_of
 from ..formats.credentials import credentials
+from ..formats.families import RecordFamilies
 from ..formats.har import har_entry
 from ..formats.items import Exchange, HarEntry, JsonlLine, Single, Skipped, Unreadable
-from ..formats.records import RecordKeys, exchange_record
 from ..redact import mask_values
 from .body import BodyRules
 from .operation import OperationRules, Unjudgeable
@@ -42,7 +42,7 @@ class Checker:
         self.operations = operations(document)
         self.bare: Operation | None = self.operations.bare(options.operation)
         # Records and bodies are told apart by keys no response body of the contract documents.
-        self.records = RecordKeys(self.operations.response_fields())
+        self.records = RecordFamilies(self.operations.response_fields(), options.input_format)
         # What the traffic exercised (validate --coverage): counted here, taken into each unit's tally.
         self.plan: Plan | None = Plan.of(document) if options.coverage else None
         self.coverage: Coverage | None = Coverage() if options.coverage else None
@@ -146,9 +146,13 @@ class Checker:
         return self.judge_line(location, raw, value)
 
     def judge_line(self, location: str, raw: bytes, value: Any) -> Result:
-        """A JSONL line already decoded (`value`): an exchange record, or a bare body with the default status."""
-        if self.records.is_record(value):
-            return self.judge(exchange_record(location, value, self.default_content_type))
+        """A JSONL line already decoded (`value`): a record of a family (formats/families.py), or a bare body with
+        the default status; with a family chosen, a line of no family is unrecognised."""
+        family = self.records.family(value)
+        if family is not None:
+            return self.judge(self.records.read(location, value, family, self.default_content_type))
+        if self.records.forced:
+            return Result(location, Outcome.UNREADABLE, reason=self.records.unrecognised(value), rule=UNRECOGNISED_RULE)
         default = self.default_status, self.default_content_type
         return self.judge(Exchange(location, *default, None, raw, parsed=value, bare=True))
 

@@ -30,8 +30,10 @@ def judge_chunk(checker: Checker, chunk: JsonlChunk, detail: bool) -> tuple[Tall
     body = checker.bare_body_rules()
     # Counting coverage takes every line through the checker, which counts what it judges.
     quick = body.quick if body is not None and checker.coverage is None else None
+    if checker.records.forced:  # every line is a record, or unrecognised: none is a bare body
+        quick = None
     operation = body.operation if body is not None else ""  # the operation of bare bodies
-    loads, limit, path, is_record = orjson.loads, checker.max_body_size, chunk.path, checker.records.is_record
+    loads, limit, path, family = orjson.loads, checker.max_body_size, chunk.path, checker.records.family
     bare = checker.bare_rules()
     unrecognised = bare.unrecognised if bare is not None else bool  # (no bare operation: every line is checked)
     lines = chunk.read_lines(limit)
@@ -53,9 +55,9 @@ def judge_chunk(checker: Checker, chunk: JsonlChunk, detail: bool) -> tuple[Tall
                 run.end()
                 tally.add(checker.judge_jsonl(f"{path}:{number}", raw.strip()), path)
             continue
-        # A record is never a bare body; a record's status is an integer, which tells most bodies without the call.
-        # Neither is an object with none of the operation's fields: the checker says it is unrecognised.
-        if type(value) is dict and ((type(value.get("status")) is int and is_record(value)) or unrecognised(value)):
+        # A record is never a bare body, nor is an object with none of the operation's fields (the checker says it
+        # is unrecognised): both go to the checker.
+        if type(value) is dict and (family(value) is not None or unrecognised(value)):
             run.end()
             tally.add(checker.judge_line(f"{path}:{number}", raw, value), path)
             continue

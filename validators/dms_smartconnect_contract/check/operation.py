@@ -170,17 +170,22 @@ class OperationRules:
     def _media_type(self, exchange: Exchange, status: str, findings: list[Finding]) -> BodyRules:
         """The rules of the recorded body's media type; a body not recorded, or of an undocumented type, ends here."""
         media_type = (exchange.content_type or "").split(";", 1)[0].strip().lower()
+        documented = self.operation.responses[status].media_types
         if exchange.body is None and exchange.parsed is NOT_PARSED:
+            # The media type is judged where the capture records one (an access log's Content-Type, a HAR's).
+            if media_type and documented and media_type not in documented:
+                message = f"'{media_type}' is not documented for status {status} (documented: {', '.join(documented)})"
+                findings.append(self._finding("media-type", message, self._content))
+                raise _Stop
             message = "the capture holds no body for this response"
             findings.append(self._finding("body.not-recorded", message, NOT_RECORDED, Severity.WARNING))
             raise _Stop
         body = self.body_rules(status, media_type)
         if body is None:
-            documented = ", ".join(self.operation.responses[status].media_types)
             if media_type:
-                message = f"'{media_type}' is not documented for status {status} (documented: {documented})"
+                message = f"'{media_type}' is not documented for status {status} (documented: {', '.join(documented)})"
             else:
-                message = f"the response has no Content-Type (documented: {documented})"
+                message = f"the response has no Content-Type (documented: {', '.join(documented)})"
             findings.append(self._finding("media-type", message, self._content))
             raise _Stop
         return body

@@ -32,3 +32,4 @@ class CheckOptions:
     host: str | None = None  # judge only requests to this host
     coverage: bool = False  # count what the traffic exercised (validate --coverage)
     operation: str | None = None  # the operation of bare bodies (--operation); None: the one the contract names
+    input_format: str = "auto"  # the record family every JSONL line must be, or `body` (see formats/families.py)

@@ -15,10 +15,12 @@ from .items import (
     Single,
     Unreadable,
 )
+from .newman import newman_items, newman_shape_problem
 
 
 def capture_file_items(unit: CaptureFile, status: int, content_type: str, max_body_size: int) -> Iterator[Single]:
-    """The items of a compressed HAR or body file, read where it is judged (JSONL goes by line_blocks)."""
+    """The items of a HAR, newman report or body file read whole as a stream where it is judged (compressed, or
+    behind a URL; JSONL goes by line_blocks)."""
     name, compression = unit.path, unit.compression
     try:
         with open_raw(name, unit.options) as raw:
@@ -26,7 +28,7 @@ def capture_file_items(unit: CaptureFile, status: int, content_type: str, max_bo
         if problem:
             yield Unreadable(name, problem)
             return
-        if not head.strip() and unit.kind in ("HAR", "body"):
+        if not head.strip() and unit.kind in ("HAR", "body", "newman"):
             yield Unreadable(name, EMPTY_FILE.format(kind=unit.kind))
             return
         if unit.kind == "body":
@@ -34,13 +36,16 @@ def capture_file_items(unit: CaptureFile, status: int, content_type: str, max_bo
                 body = open_stream(raw, compression).read(max_body_size + 1)
             yield Exchange(name, status, content_type, None, body, bare=True)
             return
+        shape_problem, items = (
+            (newman_shape_problem, newman_items) if unit.kind == "newman" else (har_shape_problem_of, har_entries)
+        )
         with open_raw(name, unit.options) as raw:
-            shape = har_shape_problem_of(open_stream(raw, compression))
+            shape = shape_problem(open_stream(raw, compression))
         if shape:
             yield Unreadable(name, shape)
             return
         with open_raw(name, unit.options) as raw:
-            yield from har_entries(name, raw, compression, limit=max_body_size)
+            yield from items(name, raw, compression, limit=max_body_size)
     except Exception as exc:
         yield Unreadable(name, read_failure(name, exc, unit.options))
 

@@ -7,10 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-import ijson
-
 from ..findings import har_location
-from ..sources.compression import decompression_errors
 from .bodies import recorded_body, string_or_none
 from .items import (
     Exchange,
@@ -19,7 +16,7 @@ from .items import (
     Skipped,
     Unreadable,
 )
-from .streamed import parse_error, streamed_array
+from .streamed import document_shape_problem, streamed_array
 
 
 def har_entries(name: str, raw: IO[bytes], compression: str | None, skip: int = 0, limit: int = 0) -> Iterator[Single]:
@@ -38,22 +35,7 @@ def har_shape_problem(path: Path) -> str | None:
 
 def har_shape_problem_of(handle: IO[bytes] | io.BufferedIOBase) -> str | None:
     """The same, of a stream (a broken compressed stream surfaces later, where its entries are read)."""
-    seen_log = False
-    try:
-        for prefix, event, value in ijson.parse(handle):
-            if prefix == "" and event == "start_map":
-                continue
-            if prefix == "" and event == "map_key":
-                seen_log = seen_log or value == "log"
-            elif prefix == "log.entries" and event == "start_array":
-                return None
-            elif prefix == "" and event != "end_map":
-                return "not a HAR file: the top level is not an object"
-    except (ijson.JSONError, ValueError, UnicodeDecodeError) as exc:
-        return f"not a HAR file: not JSON ({parse_error(exc)})"
-    except decompression_errors():
-        return None
-    return "not a HAR file: no log.entries array" if seen_log else "not a HAR file: no top-level 'log' object"
+    return document_shape_problem(handle, "log", "entries", "HAR file")
 
 
 def har_entry(

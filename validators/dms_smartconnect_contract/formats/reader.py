@@ -13,9 +13,11 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
+from ..findings import JSONL_SUFFIXES
 from ..sources.files import SourceError, is_url, list_url, open_raw, split_name
 from ..sources.lines import skip_line
 from . import har_ranges as har
+from .families import LINE_FAMILIES
 from .files import EMPTY_FILE, is_blank
 from .har import har_entries, har_shape_problem
 from .items import (
@@ -28,8 +30,8 @@ from .items import (
     Skipped,
     Unreadable,
 )
+from .newman import NEWMAN_START
 
-JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 HAR_SUFFIXES = {".har"}
 BODY_SUFFIXES = {".json"}
 JSONL_CHUNK_BYTES = 1 << 20  # a JSONL range judged locally
@@ -44,6 +46,10 @@ def _kind(suffix: str) -> str | None:
     if suffix in HAR_SUFFIXES:
         return "HAR"
     return "body" if suffix in BODY_SUFFIXES else None
+
+
+# The kind of file every input is read as under --input-format: a family of lines makes every file JSONL.
+_FORCED_KINDS = {"har": "HAR", "newman": "newman", **dict.fromkeys(LINE_FAMILIES, "JSONL")}
 
 
 def _not_a_capture(suffix: str, compression: str | None) -> str:
@@ -67,7 +73,10 @@ class Reader:
         storage: dict[str, Any] | None = None,
         whole_files: bool = False,
         chunk_bytes: int = JSONL_CHUNK_BYTES,
+        input_format: str = "auto",
     ) -> None:
+        self.forced = _FORCED_KINDS.get(input_format)  # the kind of every file, when --input-format says one
+        self.sniff = input_format == "auto"  # a `.json` file may be a HAR or a newman report, as its start says
         self.chunk_bytes = chunk_bytes  # the size of a JSONL byte range
         # Read no capture bytes here: body files and HAR files without ranges become whole-file units, which
         # whoever judges them reads (a cluster's workers: paths and URLs travel, not bytes).
@@ -129,7 +138,7 @@ class Reader:
         one unit of work, its kind said by the suffix before: it is decompressed where it is judged."""
         suffix, compression = split_name(path.name)
         if compression is not None:
-            kind = _kind(suffix) or "body"
+            kind = self.forced or _kind(suffix) or "body"
             self.files[str(path)] = kind
             try:
                 self.bytes_read += path.stat().st_size
@@ -139,18 +148,21 @@ class Reader:
             yield CaptureFile(str(path), kind, compression)
             return
         try:
-            if suffix in JSONL_SUFFIXES:
-                self.files[str(path)] = "JSONL"
+            kind = self.forced or _kind(suffix) or "body"
+            if kind == "body" and self.sniff:
+                kind = self._sniffed(str(path))
+            self.files[str(path)] = kind
+            if kind == "JSONL":
                 yield from self.jsonl_items(path)
-                return
-            if suffix in HAR_SUFFIXES or self._looks_like_har(str(path)):
-                self.files[str(path)] = "HAR"
+            elif kind == "newman":  # one unit, read as a stream where it is judged
+                self.bytes_read += path.stat().st_size
+                yield CaptureFile(str(path), "newman", None)
+            elif kind == "HAR":
                 if is_blank(path):
                     yield Unreadable(str(path), EMPTY_FILE.format(kind="HAR"))
                 else:
                     yield from self.har_items(path)
             else:
-                self.files[str(path)] = "body"
                 yield CaptureFile(str(path), "body", None) if self.whole_files else self.body_item(path)
         except OSError as exc:
             yield Unreadable(str(path), f"cannot be read: {exc.strerror or exc}")
@@ -167,11 +179,11 @@ class Reader:
             if kind is None and name != url:
                 yield Skipped(name, _not_a_capture(suffix, compression))
                 continue
-            if kind is None:  # a file named alone: a body, or a HAR as its first bytes say
-                kind = "body"
+            kind = self.forced or kind or "body"
+            if kind == "body" and self.sniff and compression is None:  # a HAR or a newman report, as it starts
                 # Unreadable: judged as a body, and its reading says why.
                 with contextlib.suppress(Exception):
-                    kind = "HAR" if compression is None and self._looks_like_har(name) else "body"
+                    kind = self._sniffed(name)
             self.files[name] = kind
             self.bytes_read += size
             yield CaptureFile(name, kind, compression, self.storage)
@@ -200,10 +212,12 @@ class Reader:
                 yield JsonlChunk(str(path), None, start, end)
                 start = end
 
-    def _looks_like_har(self, name: str) -> bool:
-        """Whether a file of another name starts as a HAR does (`{"log":`)."""
+    def _sniffed(self, name: str) -> str:
+        """What a file taken for a body is by its first bytes: a HAR (`{"log":`), a newman report
+        (`{"collection":`), or a body."""
         with open_raw(name, self.storage) as handle:
-            return bool(_HAR_START.match(handle.read(4096)))
+            head = handle.read(4096)
+        return "HAR" if _HAR_START.match(head) else "newman" if NEWMAN_START.match(head) else "body"
 
     def har_items(self, path: Path) -> Iterator[Item]:
         """The entries of a HAR 1.2 file: byte ranges for the judging processes to parse where the layout allows

@@ -113,3 +113,24 @@ def parse_error(exc: Exception) -> str:
     """The first line of a parser's message: ijson's goes on with a picture of where it stopped."""
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+def document_shape_problem(handle: Any, top: str, array: str, kind: str) -> str | None:
+    """Why a document is not a `kind` (no top-level object whose `top` object holds an `array` array), or None.
+    Reads only up to that array; a broken compressed stream surfaces later, where its items are read."""
+    seen_top = False
+    try:
+        for prefix, event, value in ijson.parse(handle):
+            if prefix == "" and event == "start_map":
+                continue
+            if prefix == "" and event == "map_key":
+                seen_top = seen_top or value == top
+            elif prefix == f"{top}.{array}" and event == "start_array":
+                return None
+            elif prefix == "" and event != "end_map":
+                return f"not a {kind}: the top level is not an object"
+    except (ijson.JSONError, ValueError, UnicodeDecodeError) as exc:
+        return f"not a {kind}: not JSON ({parse_error(exc)})"
+    except decompression_errors():
+        return None
+    return f"not a {kind}: no {top}.{array} array" if seen_top else f"not a {kind}: no top-level '{top}' object"

@@ -7,7 +7,7 @@ import re
 from typing import Any, TextIO
 
 from ..findings import (
-    HAR_ENTRY,
+    JSONL_SUFFIXES,
     UNREADABLE_RULE,
     Finding,
     Group,
@@ -17,6 +17,7 @@ from ..findings import (
     RunVerdict,
     Severity,
     Tally,
+    split_item,
 )
 from ..sources.files import split_name
 
@@ -91,12 +92,12 @@ _LINE = re.compile(r":(\d+)$")
 def split_location(location: str) -> tuple[str, int | None, str | None]:
     """A report location as (file or URL, line, logical location): `f.jsonl:7` -> (f.jsonl, 7, None),
     `f.har#/log/entries/3` -> (f.har, None, log/entries/3), `body.json` -> (body.json, None, None)."""
-    if HAR_ENTRY in location:
-        path, _, index = location.partition(HAR_ENTRY)
-        return path, None, f"log/entries/{index}"
+    path, pointer = split_item(location)
+    if pointer is not None:
+        return path, None, pointer[1:]
     found = _LINE.search(location)
     if found is not None:
         path = location[: found.start()]
-        if split_name(path)[0] in (".jsonl", ".ndjson"):
+        if split_name(path)[0] in JSONL_SUFFIXES:
             return path, int(found.group(1)), None
     return location, None, None

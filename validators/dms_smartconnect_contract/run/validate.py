@@ -49,6 +49,7 @@ def open_inputs(paths: Sequence[Path | str], options: RunOptions) -> Reader:
         storage=options.storage,
         whole_files=bool(options.scheduler),
         chunk_bytes=options.chunk_bytes,
+        input_format=check.input_format,
     )
     reader.check_paths(list(paths))
     return reader
