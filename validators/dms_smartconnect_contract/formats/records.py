@@ -38,12 +38,14 @@ class RecordKeys:
 
 def exchange_record(location: str, record: dict[str, Any], default_content_type: str) -> Single:
     """An exchange from a JSONL record: keys status, body | body_text | body_base64, and optional method, url,
-    headers, content_type (default: the Content-Type header, else `default_content_type`)."""
+    headers, content_type (default: the Content-Type header where headers are recorded, else
+    `default_content_type`)."""
     headers = None
     if isinstance(record.get("headers"), dict):
         headers = {str(k).lower(): str(v) for k, v in record["headers"].items()}
-    content_type = (
-        string_or_none(record.get("content_type")) or (headers or {}).get("content-type") or default_content_type
+    # Recorded headers are the response's: without a Content-Type there, it had none. None recorded: the default.
+    content_type = string_or_none(record.get("content_type")) or (
+        headers.get("content-type") if headers is not None else default_content_type
     )
     parsed: Any = NOT_PARSED
     body: bytes | None
