@@ -90,6 +90,27 @@ def make_jsonl(path: Path, lines: int, rng: random.Random, mix: str = "realistic
             handle.write(json.dumps(body) + "\n")
 
 
+def make_records(path: Path, lines: int, rng: random.Random, *, nested: bool, mix: str = "realistic") -> None:
+    """A JSONL log of exchange records, one per line: this toolkit's flat records, or the same exchanges nested
+    as Redocly drift's NDJSON writes them (request and response objects, the body as text)."""
+    kafka, obs = examples()
+    change = MIXES[mix]
+    url = URL.format(i=INSTANCE, t=TASK)
+    with path.open("w") as handle:
+        for _ in range(lines):
+            body = task(rng, kafka, obs)
+            change(body, rng)
+            headers = {"Content-Type": "application/json", "X-Request-Id": f"{rng.getrandbits(128):032x}"}
+            if nested:
+                record: Body = {
+                    "request": {"method": "GET", "url": url, "headers": {"host": "dms.cn-north-4.myhuaweicloud.com"}},
+                    "response": {"status": 200, "headers": headers, "body": json.dumps(body)},
+                }
+            else:
+                record = {"method": "GET", "url": url, "status": 200, "headers": headers, "body_text": json.dumps(body)}
+            handle.write(json.dumps(record) + "\n")
+
+
 def make_har(path: Path, rng: random.Random, *, entries: int = 0, megabytes: int = 0, mix: str = "realistic") -> int:
     """A browser-style HAR of `entries` entries, or of about `megabytes`: one entry in four is another URL; bodies
     plain or base64; returns the number of entries."""

@@ -3,6 +3,8 @@
 For each input the table gives the floor, our runs and the peer, as whole processes:
 - JSONL (clean; 10 % violating; every line drifting; every line violating): the floor is one process doing
   `orjson.loads` of every line and nothing else;
+- JSONL exchange records, the same 100 000 exchanges as this toolkit's flat records and as Redocly drift's nested
+  NDJSON (the peer reads the nested ones): the nested must run at 0.8 of the flat speed or better;
 - HAR (50 000 entries): the floor is one process streaming the entries with ijson; the peer is Redocly CLI's `drift`
   (npm `@redocly/cli`, installed here by the bench into bench/.peers/), run on the same file and contract;
 - a gzip JSONL shard: the floor is one process reading it through gzip and parsing every line;
@@ -41,7 +43,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import load
-from inputs import SERVER, make_big_body_har, make_countless_fields, make_har, make_jsonl, make_long_line
+from inputs import (
+    SERVER,
+    make_big_body_har,
+    make_countless_fields,
+    make_har,
+    make_jsonl,
+    make_long_line,
+    make_records,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PEERS = ROOT / "bench" / ".peers"
@@ -202,6 +212,10 @@ def check_targets(rows: list[Row]) -> list[dict[str, object]]:
             {"input": name, "target": what, "met": bool(row and test(row)), "measured": row and asdict(row)}
         )
     peer, mine = by.get(("HAR", "peer")), by.get(("HAR", "default"))
+    flat, nested = by.get(("JSONL flat records", "default")), by.get(("JSONL nested records", "default"))
+    if flat and nested:
+        verdicts.append({"input": "JSONL nested records", "target": "speed >= 0.8 of the flat records'",
+                         "met": nested.ratio >= 0.8 * flat.ratio, "measured": [nested.ratio, flat.ratio]})  # fmt: skip
     if peer and mine:
         verdicts.append({"input": "HAR", "target": "peak memory <= 1/10 of the peer's",
                          "met": mine.peak_mb * 10 <= peer.peak_mb, "measured": [mine.peak_mb, peer.peak_mb]})  # fmt: skip
@@ -232,6 +246,17 @@ def main() -> int:
             make_jsonl(path, int(lines * scale), rng, mix)
             rows += rows_for(name, path, int(lines * scale), FLOOR_JSONL, "floor: orjson.loads per line, one process",
                              repeat, cores, cluster=mix == "10% violating")  # fmt: skip
+            path.unlink()
+        # The same exchanges as this toolkit's flat records and as Redocly drift's nested NDJSON, which the peer
+        # reads too: reading a foreign family must cost next to nothing over our own.
+        for name, nested in (("JSONL flat records", False), ("JSONL nested records", True)):
+            path = folder / ("nested.ndjson" if nested else "flat.jsonl")
+            make_records(path, int(100_000 * scale), rng, nested=nested)
+            peer = redocly()
+            drift = [*peer, "drift", str(path), "--api", str(ROOT / "openapi.yaml"), "--server", SERVER,
+                     "--max-findings", "10"] if peer and nested else None  # fmt: skip
+            rows += rows_for(name, path, int(100_000 * scale), FLOOR_JSONL, "floor: orjson.loads per line, one process",
+                             repeat, cores, drift)  # fmt: skip
             path.unlink()
         # A gateway's shard: gzip JSONL, one file (a compressed file is one unit of work: one process reads it).
         shard = folder / "shard.jsonl"

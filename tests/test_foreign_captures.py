@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dms_smartconnect_contract.contract import JsonObject
 from dms_smartconnect_contract.testing import ContractViolation, assert_conforms
@@ -308,7 +310,7 @@ def test_an_input_format_reads_only_its_family_and_says_what_else_a_line_is(
     assert [(item["outcome"], item.get("rule")) for item in kong] == [("conforming", None)] + [
         ("unreadable", "item.unrecognised")
     ] * 3
-    assert "not a Kong http-log record (--input-format kong): it has method, url, status, headers" in kong[1]["reason"]
+    assert "not a Kong http-log record (--input-format kong): it has keys method, url, status, headers" in kong[1]["reason"]
     bodies = run("validate", "--format", "json", "--input-format", "body", str(log)).json()["results"]
     # Read as bodies, the records with a `status` (a task field) are bodies with drift; the Kong record is none.
     assert [item.get("rule") for item in bodies] == ["item.unrecognised", None, None, None]
@@ -463,3 +465,47 @@ def test_the_documented_example_of_each_family_is_read_as_that_family(tmp_path: 
         for chosen in ("auto", family):
             result = run("validate", "--format", "json", "--input-format", chosen, str(log)).json()["results"][0]
             assert (result["outcome"], result["operation"]) == ("conforming", "ShowConnectorTask"), (family, result)
+
+
+# Any JSON a line of a family may hold where the readers look: they never raise, and every line gets one outcome.
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-1, 1000) | st.text(max_size=8) | st.sampled_from(["200", "GET", "base64"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=8,
+)
+_KEYS = st.sampled_from([
+    "request", "req", "httpRequest", "http", "response", "res", "httpResponse", "status", "statusCode", "code",
+    "headers", "header", "body", "bodyText", "payload", "data", "rawBody", "raw_body", "encoding", "url", "uri",
+    "host", "path", "method", "request_method", "request_uri", "response_status", "status_code", "vhost",
+    "latencies", "sent_http_content_type", "response_body",
+])  # fmt: skip
+_RECORD = st.recursive(
+    st.dictionaries(_KEYS, _JSON, max_size=5),
+    lambda inner: st.dictionaries(_KEYS, inner | _JSON, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(line=_RECORD, chosen=st.sampled_from(["auto", "redocly", "nginx", "body"]))
+def test_no_line_of_any_shape_breaks_a_reader(document: JsonObject, line: dict[str, Any], chosen: str) -> None:
+    result = _checkers(document, chosen).judge_jsonl("log.jsonl:1", json.dumps(line).encode())
+    assert result.location == "log.jsonl:1" and result.outcome.value in (
+        "conforming",
+        "violating",
+        "skipped",
+        "unreadable",
+    )
+    if result.outcome.value == "unreadable":
+        assert result.reason and result.rule in ("", "item.unrecognised"), result
+
+
+_CHECKERS: dict[str, Any] = {}
+
+
+def _checkers(document: JsonObject, chosen: str) -> Any:
+    from dms_smartconnect_contract.check import Checker, CheckOptions
+
+    if chosen not in _CHECKERS:
+        _CHECKERS[chosen] = Checker(document, CheckOptions(input_format=chosen))
+    return _CHECKERS[chosen]

@@ -110,3 +110,9 @@ def printable(text: str) -> str:
     """`text` with every control character written as an escape (`\\x00`, `\\x1b`, `\\u2028`): one log line stays
     one line, and a terminal shows it as it is."""
     return _UNPRINTABLE.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def shown_keys(value: dict[str, Any], most: int = 6) -> str:
+    """The first keys of an object, for a message: each shortened and masked, and how many more there are."""
+    keys = [mask(key if len(key) <= 40 else key[:37] + "...") for key in list(value)[:most]]
+    return ", ".join(keys) + (f" and {len(value) - most} more" if len(value) > most else "")

@@ -42,7 +42,7 @@ class Checker:
         self.operations = operations(document)
         self.bare: Operation | None = self.operations.bare(options.operation)
         # Records and bodies are told apart by keys no response body of the contract documents.
-        self.records = RecordFamilies(self.operations.response_fields(), options.input_format)
+        self.families = RecordFamilies(self.operations.response_fields(), options.input_format)
         # What the traffic exercised (validate --coverage): counted here, taken into each unit's tally.
         self.plan: Plan | None = Plan.of(document) if options.coverage else None
         self.coverage: Coverage | None = Coverage() if options.coverage else None
@@ -148,11 +148,13 @@ class Checker:
     def judge_line(self, location: str, raw: bytes, value: Any) -> Result:
         """A JSONL line already decoded (`value`): a record of a family (formats/families.py), or a bare body with
         the default status; with a family chosen, a line of no family is unrecognised."""
-        family = self.records.family(value)
+        family = self.families.family(value)
         if family is not None:
-            return self.judge(self.records.read(location, value, family, self.default_content_type))
-        if self.records.forced:
-            return Result(location, Outcome.UNREADABLE, reason=self.records.unrecognised(value), rule=UNRECOGNISED_RULE)
+            return self.judge(self.families.read(location, value, family, self.default_content_type))
+        if self.families.forced:
+            return Result(
+                location, Outcome.UNREADABLE, reason=self.families.unrecognised(value), rule=UNRECOGNISED_RULE
+            )
         default = self.default_status, self.default_content_type
         return self.judge(Exchange(location, *default, None, raw, parsed=value, bare=True))
 

@@ -30,12 +30,14 @@ def judge_chunk(checker: Checker, chunk: JsonlChunk, detail: bool) -> tuple[Tall
     body = checker.bare_body_rules()
     # Counting coverage takes every line through the checker, which counts what it judges.
     quick = body.quick if body is not None and checker.coverage is None else None
-    if checker.records.forced:  # every line is a record, or unrecognised: none is a bare body
+    if checker.families.forced:  # every line is a record, or unrecognised: none is a bare body
         quick = None
     operation = body.operation if body is not None else ""  # the operation of bare bodies
-    loads, limit, path, family = orjson.loads, checker.max_body_size, chunk.path, checker.records.family
+    loads, limit, path, family = orjson.loads, checker.max_body_size, chunk.path, checker.families.family
     bare = checker.bare_rules()
     unrecognised = bare.unrecognised if bare is not None else bool  # (no bare operation: every line is checked)
+    # What a line must have to be a record or unrecognised, tested inline: most lines are bodies, which have none.
+    markers, fields = checker.families.markers, bare.fields if bare is not None else frozenset()
     lines = chunk.read_lines(limit)
     conforming = 0
     run = _Run(tally, body)
@@ -57,7 +59,11 @@ def judge_chunk(checker: Checker, chunk: JsonlChunk, detail: bool) -> tuple[Tall
             continue
         # A record is never a bare body, nor is an object with none of the operation's fields (the checker says it
         # is unrecognised): both go to the checker.
-        if type(value) is dict and (family(value) is not None or unrecognised(value)):
+        if (
+            type(value) is dict
+            and (type(value.get("status")) is int or not value.keys().isdisjoint(markers) or fields.isdisjoint(value))
+            and (family(value) is not None or unrecognised(value))
+        ):
             run.end()
             tally.add(checker.judge_line(f"{path}:{number}", raw, value), path)
             continue

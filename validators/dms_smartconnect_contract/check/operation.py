@@ -14,7 +14,7 @@ from ..contract.coverage import Coverage, Plan
 from ..contract.provenance import Provenance
 from ..findings import NOT_RECORDED, UNRECOGNISED_RULE, Finding, Severity, decode_limit
 from ..formats.items import NOT_PARSED, Exchange, Oversized
-from ..redact import mask, preview
+from ..redact import preview, shown_keys
 from .body import BodyRules
 from .explain import UNSTATED, rule_provenance
 from .options import CheckOptions
@@ -218,14 +218,9 @@ class OperationRules:
             raise Unjudgeable("limit.depth", f"body cannot be validated: {exc} (nested too deeply)") from None
 
 
-_KEYS_SHOWN = 6
-
-
 def unrecognised_reason(operation_id: str, value: dict[str, Any]) -> str:
-    """Why an object is not taken for a body, with the keys it has (a few, shortened, masked)."""
-    keys = [mask(key if len(key) <= 40 else key[:37] + "...") for key in list(value)[:_KEYS_SHOWN]]
-    more = f" and {len(value) - _KEYS_SHOWN} more" if len(value) > _KEYS_SHOWN else ""
+    """Why an object is not taken for a body, with the keys it has."""
     return (
-        f"not a response body of {operation_id}: none of its keys ({', '.join(keys)}{more}) is a field its responses "
+        f"not a response body of {operation_id}: none of its keys ({shown_keys(value)}) is a field its responses "
         "document, and it is no record of a format this toolkit reads (see --input-format)"
     )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..redact import shown_keys
 from .bodies import recorded_body, string_or_none
 from .headers import headers_of
 from .items import NOT_PARSED, Exchange, Single, Skipped, Unreadable
@@ -59,8 +60,8 @@ class RecordFamilies:
         self.request_method = "request_method" not in documented
         self.kong = frozenset(_KONG) - documented
         self.apache = frozenset(_APACHE) - documented
-        # A line with none of these keys is no record of a nested or access-log family: one set test tells most
-        # bodies apart, before any lookup.
+        # A line with none of these keys (and no integer status) is no record of any family: one set test tells
+        # most bodies apart, before any lookup (the JSONL bulk path tests it inline).
         self.markers = frozenset(
             (*self.requests, *self.responses, *(("http",) if self.http else ()))
             + (("request",) if self.request_line else ())
@@ -91,7 +92,7 @@ class RecordFamilies:
             _nested(value, self.responses, self.http, "response") is not None
         ):
             return "kong" if not self.kong.isdisjoint(value) else "redocly"
-        if self._request_line(value) is not None and any(_status(value.get(key)) for key in _WEB_STATUS):
+        if self._request_line(value) is not None and any(_status(value.get(key)) is not None for key in _WEB_STATUS):
             return "apache" if not self.apache.isdisjoint(value) else "nginx"
         return None
 
@@ -109,8 +110,8 @@ class RecordFamilies:
 
     def unrecognised(self, value: Any) -> str:
         """Why a line is not a record of the chosen family."""
-        keys = ", ".join(list(value)[:6]) if isinstance(value, dict) else f"a JSON {type(value).__name__}"
-        return f"not {FAMILY_NAMES[self.chosen]} (--input-format {self.chosen}): it has {keys or 'no keys'}"
+        has = f"keys {shown_keys(value)}" if isinstance(value, dict) and value else f"a JSON {type(value).__name__}"
+        return f"not {FAMILY_NAMES[self.chosen]} (--input-format {self.chosen}): it has {has}"
 
     def read(self, location: str, value: dict[str, Any], family: str, default_content_type: str) -> Single:
         """The exchange a record of `family` holds."""
