@@ -310,7 +310,10 @@ def test_an_input_format_reads_only_its_family_and_says_what_else_a_line_is(
     assert [(item["outcome"], item.get("rule")) for item in kong] == [("conforming", None)] + [
         ("unreadable", "item.unrecognised")
     ] * 3
-    assert "not a Kong http-log record (--input-format kong): it has keys method, url, status, headers" in kong[1]["reason"]
+    assert (
+        "not a Kong http-log record (--input-format kong): it has keys method, url, status, headers"
+        in kong[1]["reason"]
+    )
     bodies = run("validate", "--format", "json", "--input-format", "body", str(log)).json()["results"]
     # Read as bodies, the records with a `status` (a task field) are bodies with drift; the Kong record is none.
     assert [item.get("rule") for item in bodies] == ["item.unrecognised", None, None, None]
