@@ -30,8 +30,8 @@ class _Header:
 
 
 class Unjudgeable(Exception):
-    """An exchange that cannot be judged (over a limit of this toolkit): counted unreadable with the rule id that
-    says why."""
+    """An exchange that cannot be judged (over a limit of this toolkit, or a bare body that is no body): counted
+    unreadable with the rule id that says why."""
 
     def __init__(self, rule: str, reason: str) -> None:
         super().__init__(reason)

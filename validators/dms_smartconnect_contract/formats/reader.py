@@ -1,7 +1,9 @@
-"""Turn what a user hands over (body files, folders, JSONL logs, HAR captures) into a stream of items.
+"""Turn what a user hands over (body files, folders, JSONL logs, HAR captures, newman reports) into a stream of
+items.
 
 Readers never hold a whole capture: JSONL goes out as byte ranges of about a megabyte (read where they are judged)
-and HAR an entry at a time, so memory stays flat however large the file is. Every item gets a location: `file`, `file:LINE` (JSONL), `file#/log/entries/N` (HAR).
+and HAR an entry at a time, so memory stays flat however large the file is. Every item gets a location: `file`, `file:LINE` (JSONL), `file#/log/entries/N` (HAR), `file#/run/executions/N`
+(newman).
 """
 
 from __future__ import annotations
