@@ -2,8 +2,8 @@
 items.
 
 Readers never hold a whole capture: JSONL goes out as byte ranges of about a megabyte (read where they are judged)
-and HAR an entry at a time, so memory stays flat however large the file is. Every item gets a location: `file`, `file:LINE` (JSONL), `file#/log/entries/N` (HAR), `file#/run/executions/N`
-(newman).
+and HAR an entry at a time, so memory stays flat however large the file is. Every item gets a location: `file`,
+`file:LINE` (JSONL), `file#/log/entries/N` (HAR), `file#/run/executions/N` (newman).
 """
 
 from __future__ import annotations
