@@ -85,3 +85,19 @@ def test_no_report_passes_a_control_character_through(report: str, tmp_path: Pat
     assert result.code in (0, 1), result.err
     assert "evil" in result.out and not _CONTROLS.search(result.out), repr(result.out)
     assert not _CONTROLS.search(result.err), repr(result.err)
+
+
+@pytest.mark.parametrize("report", ["text", "github"])
+def test_no_line_of_a_report_can_be_injected_by_a_name(report: str, tmp_path: Path) -> None:
+    """A file or field name with a newline would split a line of the report, and a line that starts with `::` is a
+    workflow command when the report runs in a GitHub Actions log: names are escaped, so every line is ours."""
+    folder = tmp_path / "logs\n::error title=forged::pwned\n"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text('{"task_name": "a", "x\\n::warning::forged": 1}\n{broken\n')
+    result = run("validate", "--format", report, "-v", str(folder))
+    assert result.code == 1, result
+    lines = (result.out + result.err).splitlines()
+    assert any("forged" in line for line in lines)
+    forged = [line for line in lines if "forged" in line and (line.startswith("::error title=forged") or
+              line.startswith("::warning::forged"))]  # fmt: skip
+    assert forged == [], forged
