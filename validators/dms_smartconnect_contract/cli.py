@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import os
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from . import __version__, missing_extra
@@ -18,8 +21,9 @@ from .formats.reader import InputError
 from .redact import printable
 from .reports import make_reporter
 from .reports.base import summary_line
+from .reports.destination import ReportFile
 from .run.cluster import ClusterError
-from .run.validate import RunOptions, open_inputs, run_validation
+from .run.validate import Interrupted, RunOptions, open_inputs, run_validation
 from .sources.files import is_url, storage_options
 
 
@@ -27,6 +31,49 @@ def _error(header: str, detail: str, hint: str) -> ExitCode:
     # Paths and messages may hold any character a file name can: none reaches the terminal as a control.
     print(f"error: {printable(header)}\n  {printable(detail)}\n  {hint}", file=sys.stderr)
     return ExitCode.ERROR
+
+
+def _os_error(action: str, where: str, exc: OSError) -> ExitCode:
+    """One line for an operating system's refusal (a full disk, a closed pipe, no permission): what could not be
+    done, where, and the system's words."""
+    reason = exc.strerror or type(exc).__name__
+    if exc.errno == errno.EPIPE:  # nothing more can reach the reader: later writes (at exit too) go nowhere
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    print(f"error: {action} {printable(where)}: {reason}", file=sys.stderr)
+    return ExitCode.ERROR
+
+
+def _is_report_file(name: str, target: Path | None) -> bool:
+    """Whether a file an OS error names is the report's: its target, or the temporary file beside it."""
+    if target is None:
+        return False
+    path = Path(name)
+    return path == target or (path.parent == target.parent and path.name.startswith(f".{target.name}."))
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the run is, so that it ends as an interruption does (and leaves no report behind)."""
+
+    signal_number = signal.SIGTERM
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[None]:
+    """SIGTERM stops the block as Ctrl-C does, for as long as it runs."""
+
+    def terminate(number: int, frame: object) -> None:
+        raise _Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, terminate)
+    except ValueError:  # not the main thread (an embedding program): SIGTERM keeps its own handling
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def cmd_lint(args: argparse.Namespace) -> ExitCode:
@@ -96,20 +143,24 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
         reader = open_inputs(args.paths, options)
     except InputError as exc:
         return _error("an input cannot be read", str(exc), "Check the path or URL; nothing was validated.")
+    where = str(args.output) if args.output else "standard output"
     try:
-        out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
-    except OSError as exc:
-        return _error("the report cannot be written", f"{args.output}: {exc.strerror}", "Choose another --output.")
-    reporter = make_reporter(args.format, out, verbosity=-1 if args.quiet else args.verbose)
-    try:
-        total, verdict = run_validation(document, args.paths, reader, options, reporter)
+        with _interruptible(), ReportFile(args.output) as out:
+            reporter = make_reporter(args.format, out, verbosity=-1 if args.quiet else args.verbose)
+            total, verdict = run_validation(document, args.paths, reader, options, reporter)
+            reporter.finish(total, verdict)
     except ClusterError as exc:
         return _error("the cluster cannot be used", str(exc), "Nothing was validated.")
-    reporter.finish(total, verdict)
-    if out is not sys.stdout:
-        out.close()
-        if args.format != "text" and not args.quiet:
-            print(f"{summary_line(total)}; report written to {args.output}", file=sys.stderr)
+    except Interrupted as stop:
+        written = f"; nothing was written to {args.output}" if args.output else ""
+        print(f"interrupted: {summary_line(stop.total)} (the run did not finish{written})", file=sys.stderr)
+        return ExitCode.TERMINATED if stop.signal_number == signal.SIGTERM else ExitCode.INTERRUPTED
+    except OSError as exc:
+        if exc.filename and not _is_report_file(str(exc.filename), args.output):
+            return _os_error("an input cannot be read:", str(exc.filename), exc)  # (it vanished, or became unreadable)
+        return _os_error("the report cannot be written to", where, exc)
+    if args.output and args.format != "text" and not args.quiet:
+        print(f"{summary_line(total)}; report written to {args.output}", file=sys.stderr)
     if verdict.reason:
         if verdict.exit_code is ExitCode.NOTHING_PROVED:
             hint = "A run that judges nothing proves nothing (exit 5); --allow-empty accepts it."

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 from collections.abc import Iterable, Iterator
 from itertools import chain
 from typing import Any
@@ -26,6 +27,11 @@ def usable_cores() -> int:
 def _start_worker(document: JsonObject | None, options: CheckOptions, detail: bool) -> None:
     # Under fork the parent's compiled checker is already here; a spawned worker compiles its own.
     global _worker
+    # Ctrl-C reaches the whole process group: the parent alone stops the run (and ends the pool), without a
+    # traceback from every worker. SIGTERM, with which the pool ends its workers, ends them at once (a forked
+    # worker would otherwise inherit the command's handler).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if document is not None:
         _worker = (Checker(document, options), detail)
 

@@ -4,6 +4,7 @@ report as it comes, and the run's verdict at the end."""
 from __future__ import annotations
 
 import contextlib
+import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,15 @@ from .cluster import connect, judge_on_cluster
 from .local import judge_all, usable_cores
 from .progress import Progress, progress_wanted, total_size
 from .verdict import validate_verdict
+
+
+class Interrupted(Exception):
+    """The run was stopped by a signal (SIGINT, or SIGTERM where the command turns it into an interruption): what
+    was judged until then, and the signal's number."""
+
+    def __init__(self, total: Tally, signal_number: int) -> None:
+        super().__init__(f"interrupted by signal {signal_number}")
+        self.total, self.signal_number = total, signal_number
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,8 @@ def run_validation(
                 reporter.add(tally)
                 if progress:
                     progress.tick(tally.total)
+        except KeyboardInterrupt as stop:
+            raise Interrupted(total, getattr(stop, "signal_number", signal.SIGINT)) from None
         finally:
             if progress:
                 progress.close()
