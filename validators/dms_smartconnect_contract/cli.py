@@ -151,6 +151,8 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
             reporter.finish(total, verdict)
     except ClusterError as exc:
         return _error("the cluster cannot be used", str(exc), "Nothing was validated.")
+    except ContractError as exc:  # a part of the contract compiled when first needed (a recursive schema, say)
+        return _error("the contract cannot be used", str(exc), "Nothing was validated.")
     except Interrupted as stop:
         written = f"; nothing was written to {args.output}" if args.output else ""
         print(f"interrupted: {summary_line(stop.total)} (the run did not finish{written})", file=sys.stderr)

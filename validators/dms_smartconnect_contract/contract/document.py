@@ -50,12 +50,64 @@ def read_document(path: Path | None = None) -> JsonObject:
         import yaml  # here: the packaged contract is JSON, and validate's start-up need not pay for YAML
 
         try:
-            document = yaml.safe_load(text)
+            document = _load_yaml(text, str(source))
         except yaml.YAMLError as exc:
             raise ContractError(f"contract {source} is not valid YAML: {exc}") from exc
     if not isinstance(document, dict) or "paths" not in document:
         raise ContractError(f"contract {source} is not an OpenAPI document (no 'paths')")
+    check_references(document, str(source))
     return document
+
+
+# The nodes a YAML document may stand for once its aliases are expanded: far beyond any contract (this one has
+# about 10,000), far below what an alias bomb (each anchor used ten times by the next) reaches.
+YAML_NODES = 2_000_000
+
+
+def _load_yaml(text: str, source: str) -> Any:
+    """A YAML document read safely, refused (ContractError) when its aliases would expand it past YAML_NODES: the
+    composed graph is measured, sharing counted as expansion, before anything walks it."""
+    import yaml
+
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        sizes: dict[int, int] = {}
+        stack: list[tuple[Any, bool]] = [(node, False)]
+        while stack:  # the size of every node, children first, each distinct node measured once
+            current, done = stack.pop()
+            if id(current) in sizes:
+                continue
+            children = (
+                [part for pair in current.value for part in pair] if isinstance(current, yaml.MappingNode)
+                else current.value if isinstance(current, yaml.SequenceNode) else []
+            )  # fmt: skip
+            if done:
+                sizes[id(current)] = min(1 + sum(sizes[id(child)] for child in children), YAML_NODES + 1)
+                continue
+            stack.append((current, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+        if sizes[id(node)] > YAML_NODES:
+            raise ContractError(
+                f"contract {source}: its YAML aliases expand to more than {YAML_NODES:,} nodes (an alias bomb?)"
+            )
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def check_references(document: JsonObject, source: str = "the document") -> None:
+    """Every reference leads somewhere inside the document, and no chain of references comes back to itself: a
+    document that breaks either is refused whole (ContractError naming the references and where the first stands),
+    before any reading, linter or validator recurses on it. Nothing outside the document is fetched."""
+    for visit in walk(document, skip=frozenset({"example", "examples"})):
+        if "$ref" in visit.node:
+            try:
+                target(document, visit.node)
+            except ContractError as exc:
+                raise ContractError(f"contract {source}: {exc} (at {visit.pointer or '/'})") from None
 
 
 def resolve(document: JsonObject, node: Any) -> Any:
