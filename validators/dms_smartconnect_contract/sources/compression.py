@@ -29,9 +29,10 @@ def open_stream(raw: IO[bytes], compression: str | None) -> io.BufferedIOBase:
 
 
 class _ZstdReader(io.RawIOBase):
-    """A zstd stream of one frame or several (as `zstd` writes when appending), decompressed as it is read. Unlike
-    zstandard's own stream reader it raises EOFError when the file ends inside a frame, so that a truncated file is
-    not taken for a shorter one."""
+    """A zstd stream of one frame or several (as `zstd` writes when appending), decompressed as it is read, a block
+    at a time: a block never holds more than 128 KiB of output, so however far the file expands (a bomb of a few
+    kilobytes holds gigabytes), what is held stays bounded. Unlike zstandard's own stream reader it raises EOFError
+    when the file ends inside a frame, so that a truncated file is not taken for a shorter one."""
 
     def __init__(self, raw: IO[bytes]) -> None:
         import zstandard
@@ -39,34 +40,106 @@ class _ZstdReader(io.RawIOBase):
         self._raw = raw
         self._context = zstandard.ZstdDecompressor()
         self._frame = self._context.decompressobj()
-        self._inside = False  # inside a frame that has not ended yet
+        self._pending = bytearray()  # compressed bytes read, not yet handed to the decompressor
+        self._cut = _FrameCutter()
         self._ready = b""
+        self._ended = False
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
         while not self._ready:
-            data = self._raw.read(1 << 17)
-            if not data:
-                if self._inside:
-                    raise EOFError("the zstd frame ends before its end")
+            if not self._step():
                 return 0
-            self._feed(data)
         size = min(len(buffer), len(self._ready))
         buffer[:size] = self._ready[:size]
         self._ready = self._ready[size:]
         return size
 
-    def _feed(self, data: bytes) -> None:
-        while data:
-            self._ready += self._frame.decompress(data)
-            if not self._frame.eof:
-                self._inside = True
-                return
-            self._inside = False
-            data = self._frame.unused_data
-            self._frame = self._context.decompressobj()
+    def _step(self) -> bool:
+        """Decompress the next whole piece (a frame header, a block, a checksum); False at the end of the file."""
+        while True:
+            size = self._cut.next_piece(self._pending)
+            if size is not None:
+                piece = bytes(self._pending[:size])
+                del self._pending[:size]
+                if self._cut.skippable:
+                    return True  # a skippable frame's content is no output
+                self._ready = self._frame.decompress(piece)
+                if self._frame.eof:
+                    self._frame = self._context.decompressobj()
+                return True
+            data = self._raw.read(1 << 17)
+            if not data:
+                if self._pending or self._cut.inside:
+                    raise EOFError("the zstd frame ends before its end")
+                return False
+            self._pending += data
+
+
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+
+
+class _FrameCutter:
+    """Where the next piece of a zstd stream ends (RFC 8878): a frame's header, each of its blocks, its checksum, and
+    skippable frames whole. Reads only the framing, never the compressed data."""
+
+    def __init__(self) -> None:
+        self.state = "frame"  # what comes next: a frame, a block of the frame, or the frame's checksum
+        self.skippable = False  # the last piece given is a skippable frame
+        self._checksum = False
+
+    @property
+    def inside(self) -> bool:
+        """Inside a frame: after its header, before its end."""
+        return self.state != "frame"
+
+    def next_piece(self, data: bytearray) -> int | None:
+        """The length of the next piece at the start of `data`, or None when `data` does not hold it whole yet."""
+        self.skippable = False
+        if self.state == "frame":
+            return self._frame_start(data)
+        if self.state == "checksum":
+            if len(data) < 4:
+                return None
+            self.state = "frame"
+            return 4
+        if len(data) < 3:
+            return None
+        header = data[0] | data[1] << 8 | data[2] << 16
+        whole = 3 + (1 if (header >> 1) & 3 == 1 else header >> 3)  # an RLE block holds one byte
+        if len(data) < whole:
+            return None
+        if header & 1:  # the frame's last block
+            self.state = "checksum" if self._checksum else "frame"
+        return whole
+
+    def _frame_start(self, data: bytearray) -> int | None:
+        if len(data) < 4:
+            return None
+        magic = bytes(data[:4])
+        if magic[1:] == b"\x2a\x4d\x18" and magic[0] & 0xF0 == 0x50:  # a skippable frame: magic, size, content
+            if len(data) < 8:
+                return None
+            whole = 8 + int.from_bytes(data[4:8], "little")
+            if len(data) < whole:
+                return None
+            self.skippable = True
+            return whole
+        if magic != _ZSTD_MAGIC:
+            return len(data)  # no zstd: the decompressor says what is wrong with it
+        if len(data) < 5:
+            return None
+        descriptor = data[4]
+        single = (descriptor >> 5) & 1
+        content_size = (0, 2, 4, 8)[descriptor >> 6] or single  # one byte when single-segment and flag 0
+        header = 5 + (1 - single) + (0, 1, 2, 4)[descriptor & 3] + content_size
+        if len(data) < header:
+            return None
+        self._checksum = bool((descriptor >> 2) & 1)
+        self.state = "blocks"
+        return header
 
 
 def decompression_errors() -> tuple[type[BaseException], ...]:
