@@ -9,10 +9,13 @@ import json
 import subprocess
 import sys
 import textwrap
+import tracemalloc
 from pathlib import Path
 
 import pytest
 import zstandard
+
+from dms_smartconnect_contract.sources.compression import open_stream
 
 from conftest import ROOT
 
@@ -152,3 +155,21 @@ def test_a_gzip_har_whose_first_entry_holds_a_1_gib_string_loses_no_entry(tmp_pa
     assert measured["code"] == 1
     assert _results(measured) == [("unreadable", "limit.body-bytes"), ("conforming", None)]
     assert int(str(measured["peak"])) < 300 << 20, measured["peak"]
+
+
+def test_a_skippable_zstd_frame_is_read_past_not_held(tmp_path: Path) -> None:
+    """A skippable frame (metadata a tool may write) says how long it is: its content is read past a block at a
+    time, so a frame of 64 MiB costs no more than one of a few bytes."""
+    line = b'{"task_name": "a"}\n'
+    capture = tmp_path / "capture.jsonl.zst"
+    with capture.open("wb") as out:
+        out.write((0x184D2A5E).to_bytes(4, "little") + (64 << 20).to_bytes(4, "little"))
+        out.write(b"\0" * (64 << 20))
+        out.write(zstandard.compress(line))
+    tracemalloc.start()
+    with capture.open("rb") as raw:
+        read = open_stream(raw, "zstd").read()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert read == line
+    assert peak < 4 << 20, f"{peak:,} bytes held"

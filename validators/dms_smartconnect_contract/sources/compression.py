@@ -43,7 +43,7 @@ class _ZstdReader(io.RawIOBase):
         self._pending = bytearray()  # compressed bytes read, not yet handed to the decompressor
         self._cut = _FrameCutter()
         self._ready = b""
-        self._ended = False
+        self._skip = 0  # bytes of a skippable frame still to read past
 
     def readable(self) -> bool:
         return True
@@ -60,19 +60,25 @@ class _ZstdReader(io.RawIOBase):
     def _step(self) -> bool:
         """Decompress the next whole piece (a frame header, a block, a checksum); False at the end of the file."""
         while True:
-            size = self._cut.next_piece(self._pending)
-            if size is not None:
-                piece = bytes(self._pending[:size])
-                del self._pending[:size]
-                if self._cut.skippable:
-                    return True  # a skippable frame's content is no output
-                self._ready = self._frame.decompress(piece)
-                if self._frame.eof:
-                    self._frame = self._context.decompressobj()
-                return True
+            if self._skip:  # a skippable frame's content: read past, never held
+                dropped = min(self._skip, len(self._pending))
+                del self._pending[:dropped]
+                self._skip -= dropped
+            if not self._skip:
+                size = self._cut.next_piece(self._pending)
+                if size is not None:
+                    piece = bytes(self._pending[:size])
+                    del self._pending[:size]
+                    if self._cut.skippable:
+                        self._skip = self._cut.skippable_size
+                        continue
+                    self._ready = self._frame.decompress(piece)
+                    if self._frame.eof:
+                        self._frame = self._context.decompressobj()
+                    return True
             data = self._raw.read(1 << 17)
             if not data:
-                if self._pending or self._cut.inside:
+                if self._pending or self._cut.inside or self._skip:
                     raise EOFError("the zstd frame ends before its end")
                 return False
             self._pending += data
@@ -82,12 +88,13 @@ _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 
 class _FrameCutter:
-    """Where the next piece of a zstd stream ends (RFC 8878): a frame's header, each of its blocks, its checksum, and
-    skippable frames whole. Reads only the framing, never the compressed data."""
+    """Where the next piece of a zstd stream ends (RFC 8878): a frame's header, each of its blocks, its checksum, and a
+    skippable frame's header (the reader reads past its content). Reads only the framing, never the compressed data."""
 
     def __init__(self) -> None:
         self.state = "frame"  # what comes next: a frame, a block of the frame, or the frame's checksum
-        self.skippable = False  # the last piece given is a skippable frame
+        self.skippable = False  # the last piece given is a skippable frame's header
+        self.skippable_size = 0  # the size of that frame's content, which follows it
         self._checksum = False
 
     @property
@@ -122,11 +129,8 @@ class _FrameCutter:
         if magic[1:] == b"\x2a\x4d\x18" and magic[0] & 0xF0 == 0x50:  # a skippable frame: magic, size, content
             if len(data) < 8:
                 return None
-            whole = 8 + int.from_bytes(data[4:8], "little")
-            if len(data) < whole:
-                return None
-            self.skippable = True
-            return whole
+            self.skippable, self.skippable_size = True, int.from_bytes(data[4:8], "little")
+            return 8
         if magic != _ZSTD_MAGIC:
             return len(data)  # no zstd: the decompressor says what is wrong with it
         if len(data) < 5:
