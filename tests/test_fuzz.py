@@ -14,7 +14,12 @@ compressed, in default or strict mode, with small limits so that they are met. W
 - no credential put in the capture appears in any output;
 - each run stays within its cost: a few seconds, whatever the damage.
 
-`make test` runs 100 cases per property; `make fuzz` runs many more (FUZZ_EXAMPLES). Hypothesis keeps the failing
+On bytes, the compressed readers get streams cut anywhere into zstd frames and blocks (skippable frames between),
+gzip members, bz2 and xz streams, each judged as in one; streams truncated at any byte, with a byte changed, with
+garbage after or between them; and bombs (kilobytes that expand to megabytes of one string) anywhere among good and
+bad items, each one item at its limit, in a time bounded per byte expanded.
+
+`make test` runs 100 cases per property (the bombs a quarter of that); `make fuzz` runs many more (FUZZ_EXAMPLES). Hypothesis keeps the failing
 cases it finds in .hypothesis/, and replays them first. Beside the properties, a log line and a HAR are cut at every
 byte.
 """
@@ -22,14 +27,18 @@ byte.
 from __future__ import annotations
 
 import bz2
+import functools
 import gzip
+import itertools
 import json
+import lzma
 import os
 import re
 import time
 from pathlib import Path
 from typing import Any
 
+import zstandard
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -329,3 +338,176 @@ def test_a_har_cut_at_every_byte_is_read_to_where_it_breaks(tmp_path: Path) -> N
     broken = {result["location"].split("#")[0] for result in report["results"] if result["outcome"] == "unreadable"}
     assert len(broken) == len(list(folder.iterdir()))  # every cut file says where it breaks
     assert summary["conforming"] + summary["violating"] > 0  # and entries before a break were judged
+
+
+# --- compressed streams, on bytes ---------------------------------------------------------------------------------
+
+COMPRESSIONS = ["zst", "zst", "gz", "gz", "bz2", "xz"]
+_SKIPPABLE = st.builds(
+    lambda nibble, content: (0x184D2A50 | nibble).to_bytes(4, "little") + len(content).to_bytes(4, "little") + content,
+    st.integers(0, 15),
+    st.binary(max_size=40),
+)
+
+
+@st.composite
+def _split(draw: st.DrawFn, data: bytes, most: int) -> list[bytes]:
+    """`data` cut at up to `most` points anywhere (inside a line, a string, a multi-byte character), empty pieces
+    included."""
+    cuts = sorted(draw(st.lists(st.integers(0, len(data)), max_size=most)))
+    bounds = [0, *cuts, len(data)]
+    return [data[start:end] for start, end in itertools.pairwise(bounds)]
+
+
+@st.composite
+def _packed(draw: st.DrawFn, data: bytes, compression: str) -> bytes:
+    """`data` compressed as one stream or several glued together, as tools that append write them: zstd frames
+    (each of one block or several, with or without a checksum and a content size, skippable frames between them),
+    gzip members, bz2 and xz streams."""
+    stream = []
+    for frame in draw(_split(data, 5)):
+        if compression == "zst":
+            if draw(st.booleans()):
+                stream.append(draw(_SKIPPABLE))
+            compressor = zstandard.ZstdCompressor(
+                level=draw(st.sampled_from([-5, 1, 3, 19])),
+                write_checksum=draw(st.booleans()),
+                write_content_size=draw(st.booleans()),
+            ).compressobj()
+            blocks = [
+                compressor.compress(block) + compressor.flush(zstandard.COMPRESSOBJ_FLUSH_BLOCK)
+                for block in draw(_split(frame, 3))
+            ]
+            stream.append(b"".join(blocks) + compressor.flush())
+        elif compression == "gz":
+            stream.append(gzip.compress(frame, compresslevel=draw(st.integers(0, 9)), mtime=0))
+        elif compression == "bz2":
+            stream.append(bz2.compress(frame, draw(st.integers(1, 9))))
+        else:
+            check = draw(st.sampled_from([lzma.CHECK_NONE, lzma.CHECK_CRC32, lzma.CHECK_CRC64, lzma.CHECK_SHA256]))
+            stream.append(lzma.compress(frame, check=check))
+    return b"".join(stream)
+
+
+_CAPTURES = {"jsonl": ("log.jsonl", jsonl_log()), "har": ("capture.har", har_file()),
+             "body": ("body.json", st.one_of(_body(), _secret, _wrong).map(_dump).flatmap(_damaged))}  # fmt: skip
+
+
+def _judged(tmp_path: Path, name: str, data: bytes, decompressed: int) -> tuple[int, list[Any], dict[str, int]]:
+    """Judge one capture file in JSON: the exit code, the results and the skipped counts, the file's name taken out. It holds
+    what every run holds: no traceback, a known exit code, counts that add up, and a time bounded per byte."""
+    folder = tmp_path / f"case-{time.monotonic_ns()}"
+    folder.mkdir()
+    path = folder / name
+    path.write_bytes(data)
+    options = ["--format", "json", "--max-body-bytes", str(LIMIT), "--jobs", "1"]
+    began = time.monotonic()
+    result = run("validate", *options, str(path))
+    took = time.monotonic() - began
+    assert took < 2 + decompressed / BYTES_PER_SECOND, f"{took:.1f} s for {decompressed:,} bytes"
+    assert result.code in (0, 1, 2, 5), result
+    assert "Traceback" not in result.err, result
+    if result.code == 2:
+        return 2, [], {}
+    report = json.loads(result.out)
+    summary = report["summary"]
+    assert summary["total"] == summary["conforming"] + summary["violating"] + summary["skipped"] + summary["unreadable"]
+    assert summary["total"] - summary["skipped"] == len(report["results"])  # skipped ones are counted by reason
+    assert summary["skipped"] == sum(report["skipped_reasons"].values())
+    results, skipped = json.loads(
+        json.dumps([report["results"], report["skipped_reasons"]]).replace(str(path), "CAPTURE")
+    )
+    return result.code, results, skipped
+
+
+ONE_STREAM = {"zst": zstandard.compress, "gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}
+BYTES_PER_SECOND = 20e6  # a floor for the time per decompressed byte: the bombs below run at 100 MB/s and more
+
+
+@FUZZ
+@given(data=st.data(), kind=st.sampled_from(sorted(_CAPTURES)), compression=st.sampled_from(COMPRESSIONS))
+def test_a_capture_in_any_number_of_frames_or_members_is_judged_as_in_one(
+    tmp_path: Path, data: st.DataObject, kind: str, compression: str
+) -> None:
+    """How a stream is framed is invisible: a capture cut anywhere into zstd frames and blocks (with skippable frames
+    between), gzip members, bz2 or xz streams is judged as the same capture in one frame (JSONL and body files: as
+    the plain file)."""
+    name, capture = _CAPTURES[kind]
+    text = data.draw(capture)
+    if kind == "har":  # a HAR read plainly is cut into ranges; compressed, it is streamed: compare streams
+        reference, reference_name = ONE_STREAM[compression](text), f"{name}.{compression}"
+    else:
+        reference, reference_name = text, name
+    expected = _judged(tmp_path, reference_name, reference, len(text))
+    assert _judged(tmp_path, f"{name}.{compression}", data.draw(_packed(text, compression)), len(text)) == expected
+
+
+@FUZZ
+@given(
+    data=st.data(),
+    kind=st.sampled_from(["jsonl", "har"]),
+    compression=st.sampled_from(COMPRESSIONS),
+    damage=st.sampled_from(["cut", "cut", "flip", "garbage after", "garbage between"]),
+)
+def test_a_compressed_stream_cut_or_damaged_anywhere_is_read_to_its_break(
+    tmp_path: Path, data: st.DataObject, kind: str, compression: str, damage: str
+) -> None:
+    """A compressed capture truncated at any byte, with a byte changed anywhere, or with bytes that are no stream
+    after it or between its frames: no traceback, every item counted, and (cut) what was read before the break is
+    judged as in the whole capture."""
+    name, capture = _CAPTURES[kind]
+    text = data.draw(capture)
+    whole = data.draw(_packed(text, compression))
+    if damage == "cut":
+        broken = whole[: data.draw(st.integers(0, max(0, len(whole) - 1)))]
+    elif damage == "flip":
+        at = data.draw(st.integers(0, max(0, len(whole) - 1)))
+        broken = whole[:at] + bytes([whole[at] ^ data.draw(st.integers(1, 255))]) + whole[at + 1 :] if whole else b"x"
+    elif damage == "garbage after":
+        broken = whole + data.draw(st.binary(min_size=1, max_size=64))
+    else:
+        other = data.draw(_packed(text, compression))
+        broken = whole + data.draw(st.binary(min_size=1, max_size=64)) + other
+    code, results, _ = _judged(tmp_path, f"{name}.{compression}", broken, 3 * len(text))
+    if damage != "cut" or code == 2:
+        return
+    _, complete, _ = _judged(tmp_path, f"{name}.{compression}", whole, len(text))
+    read = list(results)
+    while read and read[-1]["outcome"] == "unreadable":  # where it broke (a line cut short, the stream's end)
+        read.pop()
+    # The last item read may be a line cut short that still parses (a number, cut, is a number).
+    assert read[:-1] == complete[: max(0, len(read) - 1)]
+
+
+@settings(FUZZ, max_examples=max(10, FUZZ.max_examples // 4))
+@given(
+    kind=st.sampled_from(["jsonl", "har"]),
+    compression=st.sampled_from(["zst", "gz"]),
+    outcomes=st.lists(st.sampled_from(["conforming", "violating", "bomb"]), min_size=1, max_size=6),
+    megabytes=st.integers(1, 48),
+)
+def test_a_bomb_anywhere_in_a_compressed_capture_is_one_item_at_its_limit(
+    tmp_path: Path, kind: str, compression: str, outcomes: list[str], megabytes: int
+) -> None:
+    """A few kilobytes that expand to megabytes of one string, anywhere among good and bad items: that item is
+    unreadable at its limit, every other is judged as it would be alone, in a time bounded per byte expanded."""
+    pack = zstandard.compress if compression == "zst" else functools.partial(gzip.compress, compresslevel=1)
+    filler = pack(b"x" * (1 << 20)) * megabytes
+    bodies = {"conforming": json.dumps(SEED), "violating": json.dumps(dict(SEED, task_name=7)),
+              "bomb": json.dumps({"note": "@"})}  # fmt: skip
+    if kind == "jsonl":
+        text = "".join(bodies[outcome] + "\n" for outcome in outcomes)
+    else:
+        entries = [{"request": {"method": "GET", "url": URL}, "response": {"status": 200, "headers": [
+            {"name": "Content-Type", "value": "application/json"}], "content": {"mimeType": "application/json",
+            "text": bodies[outcome]}}} for outcome in outcomes]  # fmt: skip
+        text = json.dumps({"log": {"version": "1.2", "entries": entries}})
+    first, *rest = text.encode().split(b"@")
+    blob = pack(first) + b"".join(filler + pack(piece) for piece in rest)
+    expanded = len(text) + len(rest) * megabytes * (1 << 20)
+    name = "log.jsonl" if kind == "jsonl" else "capture.har"
+    _, results, _ = _judged(tmp_path, f"{name}.{compression}", blob, expanded)
+    over = "limit.line-bytes" if kind == "jsonl" else "limit.body-bytes"
+    wanted = [("unreadable", over) if outcome == "bomb" else (outcome, None) for outcome in outcomes]
+    assert [(result["outcome"], result.get("rule") if result["outcome"] == "unreadable" else None)
+            for result in results] == wanted  # fmt: skip
