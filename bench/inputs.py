@@ -180,3 +180,31 @@ def make_countless_fields(path: Path, fields: int) -> int:
     body.update((f"extra_{index:07d}", index) for index in range(fields))
     path.write_text(json.dumps(body))
     return 1
+
+
+def make_zstd_bomb(path: Path, megabytes: int) -> int:
+    """A JSONL .zst of a few kilobytes: one line of `megabytes` (frames of 16 MiB of one byte), then a good line."""
+    import zstandard
+
+    filler = zstandard.compress(b"x" * (16 << 20))
+    head, tail = zstandard.compress(b'{"task_name": "a", "note": "'), zstandard.compress(b'"}\n{"task_name": "b"}\n')
+    path.write_bytes(head + filler * max(1, megabytes // 16) + tail)
+    return 2
+
+
+def make_gzip_har_bomb(path: Path, megabytes: int) -> int:
+    """A .har.gz whose first entry's content.text is one string of `megabytes` (gzip members of 16 MiB of one
+    byte), then a good entry."""
+    import gzip
+
+    url = URL.format(i=INSTANCE, t=TASK)
+    entry = {"request": {"method": "GET", "url": url, "headers": []},
+             "response": {"status": 200, "headers": [{"name": "Content-Type", "value": "application/json"}],
+                          "content": {"mimeType": "application/json", "text": "@"}}}  # fmt: skip
+    before, after = json.dumps(entry).split("@")
+    good = json.dumps(entry).replace('"@"', json.dumps(json.dumps({"task_name": "a"})))
+    head = '{"log": {"version": "1.2", "creator": {"name": "bench", "version": "1"}, "entries": [' + before
+    filler = gzip.compress(b"x" * (16 << 20), compresslevel=1)
+    path.write_bytes(gzip.compress(head.encode()) + filler * max(1, megabytes // 16)
+                     + gzip.compress(f"{after},{good}]}}}}".encode()))  # fmt: skip
+    return 2

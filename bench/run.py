@@ -12,6 +12,8 @@ For each input the table gives the floor, our runs and the peer, as whole proces
 - hostile items (a HAR entry with a 100 MB body, pretty and minified; a 200 MB JSONL line; a body of 200,000
   undocumented fields): the floor is a whole-file `orjson.loads` (per line for JSONL); at most 10x its time, and
   under 200 MB;
+- bombs (a 66 KB .jsonl.zst of one 2 GiB line; a .har.gz whose first entry holds a 1 GiB string): the floor is
+  `zstd -dc` / `gzip -dc` of the same file; at most 10x its time, and under 200 MB;
 - the reference server under load (bench/load.py): 1000 connections of valid, unauthorised and hostile requests.
 On the 300k-line capture, a local Dask cluster (`--scheduler local`) of one and of two workers is measured too, its
 ratio taken against our local run (local time / cluster time).
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import importlib.util
 import json
 import os
 import platform
@@ -41,19 +44,23 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import load
 from inputs import (
     SERVER,
     make_big_body_har,
     make_countless_fields,
+    make_gzip_har_bomb,
     make_har,
     make_jsonl,
     make_long_line,
     make_records,
+    make_zstd_bomb,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
+SPEED = ROOT / "docs" / "speed.json"
 PEERS = ROOT / "bench" / ".peers"
 REDOCLY = "@redocly/cli@2.77.0"
 REPEAT = 5
@@ -73,6 +80,17 @@ CLI = [sys.executable, "-c", "import sys\nfrom dms_smartconnect_contract.cli imp
 FLOOR_JSONL = "import orjson, sys\nfor line in open(sys.argv[1], 'rb'):\n    orjson.loads(line)\n"
 FLOOR_GZIP = "import gzip, orjson, sys\nfor line in gzip.open(sys.argv[1], 'rb'):\n    orjson.loads(line)\n"
 FLOOR_WHOLE = "import orjson, sys\norjson.loads(open(sys.argv[1], 'rb').read())\n"
+# The plain decompression of a file with the tool of its format (the library, where the tool is not installed).
+FLOOR_DECOMPRESS = """import shutil, subprocess, sys
+if shutil.which("{tool}"):
+    subprocess.run(["{tool}", "-dc", sys.argv[1]], stdout=subprocess.DEVNULL, check=True)
+else:
+    import gzip, zstandard
+    with open(sys.argv[1], "rb") as raw:
+        stream = gzip.GzipFile(fileobj=raw) if "{tool}" == "gzip" else zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)
+        while stream.read(1 << 20):
+            pass
+"""
 FLOOR_HAR = "import ijson, sys\nfor entry in ijson.items(open(sys.argv[1], 'rb'), 'log.entries.item', use_float=True):\n    pass\n"
 
 
@@ -180,6 +198,11 @@ TARGETS = [
         (name, "default", "ratio >= 0.1, peak <= 200 MB", lambda r: r.ratio >= 0.1 and r.peak_mb <= 200)
         for name in ("HAR, 100 MB body", "HAR minified, 100 MB body", "JSONL, one 200 MB line")
     ],
+    # Bombs: memory flat (the limit's, not the expansion's), time within 10x of the plain decompression.
+    *[
+        (name, "default", "ratio >= 0.1, peak <= 200 MB", lambda r: r.ratio >= 0.1 and r.peak_mb <= 200)
+        for name in ("zstd bomb, one 2 GiB line", "gzip bomb, a 1 GiB HAR string")
+    ],
 ]
 
 
@@ -199,6 +222,19 @@ def hostile_rows(folder: Path, scale: float, repeat: int, cores: int) -> list[Ro
         floor = FLOOR_JSONL if file_name.endswith(".jsonl") else FLOOR_WHOLE
         label = "floor: orjson.loads per line" if file_name.endswith(".jsonl") else "floor: orjson.loads, whole file"
         rows += [row for row in rows_for(name, path, items, floor, label, repeat, cores) if row.kind != "jobs1"]
+        path.unlink()
+    # Bombs: a few kilobytes that expand to gigabytes, against the plain decompression of the same file.
+    bombs = [
+        ("zstd bomb, one 2 GiB line", "bomb.jsonl.zst", "zstd", lambda path: make_zstd_bomb(path, int(2048 * scale))),
+        ("gzip bomb, a 1 GiB HAR string", "bomb.har.gz", "gzip",
+         lambda path: make_gzip_har_bomb(path, int(1024 * scale))),
+    ]  # fmt: skip
+    for name, file_name, tool, make in bombs:
+        path = folder / file_name
+        items = make(path)
+        floor = FLOOR_DECOMPRESS.format(tool=tool)
+        rows += [row for row in rows_for(name, path, items, floor, f"floor: {tool} -dc to /dev/null", repeat, cores)
+                 if row.kind != "jobs1"]  # fmt: skip
         path.unlink()
     return rows
 
@@ -220,6 +256,15 @@ def check_targets(rows: list[Row]) -> list[dict[str, object]]:
         verdicts.append({"input": "HAR", "target": "peak memory <= 1/10 of the peer's",
                          "met": mine.peak_mb * 10 <= peer.peak_mb, "measured": [mine.peak_mb, peer.peak_mb]})  # fmt: skip
     return verdicts
+
+
+def docs_hooks() -> Any:
+    """docs/hooks.py, the one renderer of measured costs (MkDocs loads it by path too)."""
+    spec = importlib.util.spec_from_file_location("docs_hooks", ROOT / "docs" / "hooks.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def main() -> int:
@@ -329,6 +374,10 @@ def main() -> int:
     }
     args.json.write_text(json.dumps(record, indent=2) + "\n")
     print(f"written to {args.json}")
+    if args.json.resolve() == SPEED:  # the record the docs show: the README's costs follow it
+        readme = ROOT / "README.md"
+        readme.write_text(docs_hooks().stamped(readme.read_text(), record))
+        print(f"costs written into {readme}")
     return 0
 
 
