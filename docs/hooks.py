@@ -4,6 +4,9 @@
 - `<!-- speed -->`: the speed table, from the JSON the last `make bench` wrote (docs/speed.json), and
   `<!-- bench: INPUT -->` one input's cost from it (our time and peak against the floor's);
 - `<!-- architecture -->`: ARCHITECTURE.md, with the lines of code of each layer counted now.
+
+README.md is read raw, so its costs are written into it by `make bench` (`stamped`), between
+`<!-- bench: INPUT -->` and `<!-- /bench -->`, and a test holds them equal to docs/speed.json.
 """
 
 from __future__ import annotations
@@ -60,6 +63,15 @@ def cost(record: dict[str, Any], name: str) -> str:
     ours, floor = rows["default"], rows.get("floor")
     text = f"{ours['seconds']:.1f} s and {ours['peak_mb']:.0f} MB"
     return text + (f", against {floor['seconds']:.1f} s and {floor['peak_mb']:.0f} MB for the floor" if floor else "")
+
+
+# A cost written into raw markdown, kept between its markers so that it can be written again.
+_STAMP = re.compile(r"(<!-- bench: (.+?) -->).*?(<!-- /bench -->)")
+
+
+def stamped(markdown: str, record: dict[str, Any]) -> str:
+    """`markdown` with every `<!-- bench: INPUT -->...<!-- /bench -->` holding INPUT's cost as `record` measured it."""
+    return _STAMP.sub(lambda found: found.group(1) + cost(record, found.group(2)) + found.group(3), markdown)
 
 
 def layer_sizes() -> str:
