@@ -4,20 +4,30 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install generate check lint-contract test fuzz demo serve bench docs clean
+.PHONY: install dist generate check lint-contract test fuzz demo serve bench docs clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml generated/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e ./generated -e '.[dev]'
+	@# The wheels of pydantic and its own dependencies, as installed here: the tests install the models wheel
+	@# into a new environment from them, offline.
+	$(BIN)/python -m pip download --quiet --only-binary=:all: --dest $(VENV)/wheelhouse \
+		"pydantic==$$($(BIN)/python -c 'import pydantic; print(pydantic.VERSION)')"
 	$(BIN)/python scripts/compile_bytecode.py
 	touch $(STAMP)
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+## The wheels and sdists of both distributions, the models and the toolkit, into dist/.
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist generated
+	$(BIN)/python -m build --outdir dist .
 
 ## Rewrite generated/ from openapi.yaml.
 generate: $(STAMP)

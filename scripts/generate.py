@@ -1,10 +1,15 @@
 """Write generated/ from openapi.yaml, or with --check prove that generated/ is what openapi.yaml gives.
 
 Every file is one reading of the contract (see its description), derived in code:
-- the models package from the tolerant reading (JSON types only, open), by datamodel-code-generator;
+- the models package from the tolerant reading (JSON types only, open), by datamodel-code-generator, with the
+  project file and README of its own distribution, `dms-smartconnect-models`, versioned as the contract's
+  `info.version` (the toolkit pins that version: --check holds the pin to it);
 - `json-schema/<Name>.schema.json`, one per body schema the operations' responses name, from the default reading
   (documented rules, open);
 - `json-schema/<Name>.strict.schema.json` from the strict reading (every rule, closed);
+
+A release of generated/ is a version of the contract: `make generate` writes the fingerprint of every generated file
+into CHANGELOG.md beside the section of `info.version`, and --check fails when the files differ from that release's.
 
 Run through `make generate` and `make check`. The generator's options live in pyproject.toml under
 [tool.datamodel-codegen]; its version is pinned in the dev dependencies.
@@ -15,7 +20,9 @@ from __future__ import annotations
 import argparse
 import ast
 import difflib
+import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -91,10 +98,61 @@ def _write_models(target: Path) -> None:
         "open to new fields and enumeration values; a value of the wrong type is rejected, never converted.\n"
         "`openapi.json` beside this file is the contract they were generated from.\n"
         '"""\n\n'
-        f"from .models import (\n{imports})\n\n__all__ = [\n{exported}]\n"
+        f"from .models import (\n{imports})\n\n"
+        f'__version__ = "{document["info"]["version"]}"\n'
+        f'"""The version of the contract the models were generated from (its `info.version`)."""\n\n'
+        f"__all__ = [\n{exported}]\n"
     )
     (package / "py.typed").write_text("")
     (package / "openapi.json").write_text(_dump_json({"x-generated": NOTICE, **document}))
+
+
+# The distribution of the models: pydantic is its one dependency, the range the toolkit is tested with.
+MODELS_DISTRIBUTION = "dms-smartconnect-models"
+PYDANTIC = "pydantic>=2.6,<3"
+
+
+def _write_distribution(target: Path) -> None:
+    """The project file and README of the models' own distribution: its version is the contract's."""
+    document = read_document(CONTRACT)
+    info = document["info"]
+    (target / "pyproject.toml").write_text(
+        f"# {NOTICE}\n"
+        "# The models' own distribution: the package dms_smartconnect_models and nothing else, needing pydantic alone.\n"
+        '[build-system]\nrequires = ["hatchling>=1.25"]\nbuild-backend = "hatchling.build"\n\n'
+        f'[project]\nname = "{MODELS_DISTRIBUTION}"\nversion = "{info["version"]}"\n'
+        f'description = "Pydantic v2 models of {info["title"]}, generated from its OpenAPI contract."\n'
+        'readme = "README.md"\nlicense = "Apache-2.0"\nrequires-python = ">=3.10"\n'
+        f'dependencies = ["{PYDANTIC}"]\n\n'
+        f'[tool.hatch.build.targets.wheel]\npackages = ["{MODELS}"]\n\n'
+        f'[tool.hatch.build.targets.sdist]\ninclude = ["{MODELS}/", "README.md", "pyproject.toml"]\n'
+    )
+    operations_named = ", ".join(f"`{operation.operation_id}`" for operation in operations(document))
+    (target / "README.md").write_text(
+        f"<!-- {NOTICE} -->\n# {MODELS_DISTRIBUTION} {info['version']}\n\n"
+        f"Pydantic v2 models of the response bodies of {info['title']} ({operations_named}), generated from the\n"
+        f"OpenAPI contract version {info['version']}. They need pydantic alone.\n\n"
+        "```python\nfrom dms_smartconnect_models import ShowConnectorTaskResponse\n\n"
+        "task = ShowConnectorTaskResponse.model_validate_json(body)\n```\n\n"
+        "The models are the contract's tolerant reading: every field optional, a wrong JSON type rejected (never\n"
+        "converted), a JSON `null` read as an absent field, and a new field or enumeration value from the service\n"
+        "kept, never an error. A new version of the contract is a new version of the models: its changes for\n"
+        "consumers are in the project's CHANGELOG.md.\n"
+    )
+
+
+def pinned_models(pyproject: str) -> str | None:
+    """The version of the models the toolkit's project file pins (`dms-smartconnect-models==X`), or None."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10: the same parser, as a package (mypy's dependency)
+        import tomli as tomllib
+
+    for requirement in tomllib.loads(pyproject)["project"]["dependencies"]:
+        name, _, version = requirement.partition("==")
+        if name.strip() == MODELS_DISTRIBUTION:
+            return version.strip()
+    return None
 
 
 def schema_files(document: dict[str, object]) -> dict[str, str]:
@@ -134,7 +192,43 @@ def _write_json_schemas(target: Path) -> None:
 def render(target: Path) -> None:
     """Write every generated file under `target`."""
     _write_models(target)
+    _write_distribution(target)
     _write_json_schemas(target)
+
+
+CHANGELOG = ROOT / "CHANGELOG.md"
+# A release's heading and the fingerprint `make generate` writes beside it.
+_RELEASE = re.compile(r"^## (?P<version>\S+)\n<!-- generated: (?P<fingerprint>\S+) -->$", re.M)
+
+
+def fingerprint(files: dict[str, str]) -> str:
+    """One digest of every generated file, its path and its text."""
+    digest = hashlib.sha256()
+    for name, text in sorted(files.items()):
+        digest.update(f"{name}\0{text}\0".encode())
+    return f"sha256:{digest.hexdigest()}"
+
+
+def release_problem(files: dict[str, str], version: str, changelog: str) -> str | None:
+    """Why generated/ cannot be released as `version`: no section of CHANGELOG.md for it, or the section's
+    fingerprint is of other files (generated/ changed while info.version stayed). None when it can."""
+    releases = {found["version"]: found["fingerprint"] for found in _RELEASE.finditer(changelog)}
+    if version not in releases:
+        return (f"CHANGELOG.md has no section for {version}, the contract's info.version: add `## {version}` and the "
+                "line `<!-- generated: sha256:pending -->` under it, say what changed for consumers, and run "
+                "`make generate`")  # fmt: skip
+    if releases[version] not in ("sha256:pending", fingerprint(files)):
+        return (f"generated/ changed but openapi.yaml's info.version is still {version}, as released: raise "
+                "info.version, add a section to CHANGELOG.md saying what changed for consumers, and run "
+                "`make generate`")  # fmt: skip
+    return None
+
+
+def _record_release(files: dict[str, str], version: str) -> None:
+    """Write the fingerprint of a release whose section waits for it (`sha256:pending`)."""
+    text = CHANGELOG.read_text()
+    pending = f"## {version}\n<!-- generated: sha256:pending -->"
+    CHANGELOG.write_text(text.replace(pending, f"## {version}\n<!-- generated: {fingerprint(files)} -->"))
 
 
 def _files(root: Path) -> dict[str, str]:
@@ -162,6 +256,18 @@ def check() -> int:
                     f"generated/{name} (from openapi.yaml)",
                 )
             )
+    version = read_document(CONTRACT)["info"]["version"]
+    pin = pinned_models((ROOT / "pyproject.toml").read_text())
+    if pin != version:
+        print(f"pyproject.toml pins {MODELS_DISTRIBUTION}=={pin} but openapi.yaml's info.version is {version}: "
+              f"pin {MODELS_DISTRIBUTION}=={version}", file=sys.stderr)  # fmt: skip
+        return 1
+    problem = release_problem(fresh, version, CHANGELOG.read_text())
+    if problem is None and f"<!-- generated: {fingerprint(fresh)} -->" not in CHANGELOG.read_text():
+        problem = f"CHANGELOG.md's section for {version} waits for its fingerprint: run `make generate`"
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     if drift:
         print(f"\nout of date, {len(drift)} file(s): {', '.join(drift)}", file=sys.stderr)
         print("Run `make generate` and commit the result.", file=sys.stderr)
@@ -180,7 +286,13 @@ def main() -> int:
         render(Path(tmp))
         shutil.rmtree(GENERATED, ignore_errors=True)
         shutil.copytree(tmp, GENERATED)
-    print(f"wrote {len(_files(GENERATED))} files under generated/")
+    files, version = _files(GENERATED), read_document(CONTRACT)["info"]["version"]
+    print(f"wrote {len(files)} files under generated/")
+    problem = release_problem(files, version, CHANGELOG.read_text())
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    _record_release(files, version)
     return 0
 
 

@@ -49,3 +49,11 @@ def obs_example(document: JsonObject) -> JsonObject:
 @pytest.fixture(scope="session")
 def operation(document: JsonObject):  # type: ignore[no-untyped-def]
     return find_operation(document, "ShowConnectorTask")
+
+
+@pytest.fixture(scope="session")
+def installed_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The interpreter of a new virtual environment holding the models wheel and what it depends on, nothing else."""
+    from isolated import installed_models
+
+    return installed_models(tmp_path_factory.mktemp("models-wheel"))

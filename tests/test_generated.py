@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -20,7 +21,7 @@ from dms_smartconnect_models import (
 )
 
 from conftest import ROOT, response_examples
-from isolated import pydantic_alone_site, run_with_pydantic_alone
+from isolated import installed_packages, pydantic_alone_site, run_with_pydantic_alone
 
 GENERATED = ROOT / "generated"
 SCHEMAS = GENERATED / "json-schema"
@@ -149,3 +150,51 @@ def test_field_descriptions_reach_pydantic(document: JsonObject) -> None:
         assert all("description" in shown[field] for field, spec in schema.get("properties", {}).items()
                    if "description" in spec)  # fmt: skip
     assert checked >= 30
+
+
+def test_the_models_wheel_brings_pydantic_and_nothing_else(installed_models: Path, document: JsonObject) -> None:
+    """A team that installs the models gets them, pydantic and pydantic's own dependencies: five packages."""
+    before = set((installed_models.parents[1] / "before-install.txt").read_text().split())
+    brought = installed_packages(installed_models) - before - {"dms-smartconnect-models"}
+    assert brought == {"pydantic", "pydantic-core", "annotated-types", "typing-extensions", "typing-inspection"}
+    version = subprocess.run(
+        [str(installed_models), "-I", "-c", "import dms_smartconnect_models as m; print(m.__version__)"],
+        capture_output=True,
+        text=True,
+    )
+    assert version.stdout.strip() == document["info"]["version"]
+
+
+def test_the_toolkit_pins_the_models_of_its_contract(document: JsonObject) -> None:
+    assert _generate_module().pinned_models((ROOT / "pyproject.toml").read_text()) == document["info"]["version"]
+    assert f'version = "{document["info"]["version"]}"' in (GENERATED / "pyproject.toml").read_text()
+
+
+def _generate_module() -> Any:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import generate
+    finally:
+        sys.path.pop(0)
+    return generate
+
+
+def test_generated_files_that_change_need_a_new_version(document: JsonObject) -> None:
+    """The version gate: the committed generated/ is the release CHANGELOG.md names for info.version; any change to
+    a generated file under the same version is refused, and a new version needs its section."""
+    generate = _generate_module()
+    files = generate._files(GENERATED)
+    version, changelog = document["info"]["version"], (ROOT / "CHANGELOG.md").read_text()
+    assert generate.release_problem(files, version, changelog) is None
+    assert f"<!-- generated: {generate.fingerprint(files)} -->" in changelog
+    changed = dict(
+        files, **{"json-schema/ErrorResponse.schema.json": files["json-schema/ErrorResponse.schema.json"] + " "}
+    )
+    problem = generate.release_problem(changed, version, changelog)
+    assert problem is not None and f"info.version is still {version}" in problem
+    problem = generate.release_problem(files, "99.0.0", changelog)
+    assert problem is not None and "no section for 99.0.0" in problem
+    assert (
+        generate.release_problem(changed, "99.0.0", changelog + "\n## 99.0.0\n<!-- generated: sha256:pending -->\n")
+        is None
+    )

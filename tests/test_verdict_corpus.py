@@ -33,7 +33,7 @@ from dms_smartconnect_contract.formats.items import Exchange
 
 from clirunner import run
 from conftest import LIST_PATH, OPERATION_PATH, ROOT, response_examples
-from isolated import pydantic_alone_site, run_with_pydantic_alone
+from isolated import pydantic_alone_site, run_installed, run_with_pydantic_alone
 
 CORPUS = ROOT / "tests" / "corpus" / "verdicts.yaml"
 SCHEMAS = ROOT / "generated" / "json-schema"
@@ -350,10 +350,9 @@ print(json.dumps(verdicts))
 """
 
 
-def _models(cases: list[Case], folder: Path) -> dict[str, list[str]]:
-    site = pydantic_alone_site(folder)
+def _models(cases: list[Case], runner: Callable[[str, str], subprocess.CompletedProcess[str]]) -> dict[str, list[str]]:
     stdin = json.dumps([{"name": c.name, "schema": c.schema, "body": c.body} for c in cases])
-    result = run_with_pydantic_alone(site, MODELS_SCRIPT, stdin)
+    result = runner(MODELS_SCRIPT, stdin)
     assert result.returncode == 0, result.stderr
     verdicts: dict[str, list[str]] = json.loads(result.stdout)
     return verdicts
@@ -437,10 +436,19 @@ def test_plain_python_jsonschema_differs_only_where_the_readme_says(cases: list[
         assert newline and differ == newline, reading
 
 
-def test_the_models_give_the_tolerant_verdicts(cases: list[Case], tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", ["folder copied beside pydantic", "wheel installed"])
+def test_the_models_give_the_tolerant_verdicts(
+    cases: list[Case], tmp_path: Path, where: str, request: pytest.FixtureRequest
+) -> None:
     """The models, with pydantic alone, parsing JSON text and Python objects alike: they accept every body the
-    default reading accepts, and reject every body with a wrong JSON type."""
-    verdicts = _models(cases, tmp_path)
+    default reading accepts, and reject every body with a wrong JSON type. So they do as a folder copied into a
+    project and as the installed wheel of their own distribution."""
+    if where == "wheel installed":
+        python = request.getfixturevalue("installed_models")
+        verdicts = _models(cases, lambda script, stdin: run_installed(python, script, stdin))
+    else:
+        site = pydantic_alone_site(tmp_path)
+        verdicts = _models(cases, lambda script, stdin: run_with_pydantic_alone(site, script, stdin))
     wrong = {
         case.name: verdicts[case.name]
         for case in cases

@@ -25,6 +25,9 @@ from .models import (
     ListConnectorTasksResponse,
 )
 
+__version__ = "1.2.0"
+"""The version of the contract the models were generated from (its `info.version`)."""
+
 __all__ = [
     "ErrorResponse",
     "TaskStatus",
