@@ -160,6 +160,47 @@ def tolerant_document(document: JsonObject, integer_type: str) -> JsonObject:
 _ANNOTATIONS = frozenset({"description", "title", "examples", "example", "$comment", "format"})
 
 
+def nullable_fields(document: JsonObject) -> JsonObject:
+    """The tolerant document with its rule "a null reads as an absent field" written out: every field of every
+    component schema admits `null` (`type: [T, "null"]`, or `null` beside a reference or the members of an `anyOf`).
+    The Python models take it from their optional fields; generators of other languages, and JSON Schema engines,
+    need it said. The items of an array stay as they are: a `null` task in a list is no task."""
+
+    def field(schema: Any) -> Any:
+        if not isinstance(schema, dict):
+            return schema
+        schema = fields(schema)
+        types = schema.get("type")
+        if isinstance(types, str):
+            return {**schema, "type": [types, "null"]} if types != "null" else schema
+        if isinstance(types, list):
+            return schema if "null" in types else {**schema, "type": [*types, "null"]}
+        for combinator in ("anyOf", "oneOf"):
+            if isinstance(schema.get(combinator), list):
+                members = schema[combinator]
+                if {"type": "null"} in members:
+                    return schema
+                return {**schema, combinator: [*members, {"type": "null"}]}
+        if "$ref" in schema:
+            rest = {key: value for key, value in schema.items() if key != "$ref"}
+            return {**rest, "anyOf": [{"$ref": schema["$ref"]}, {"type": "null"}]}
+        return schema  # no type: any value, null included
+
+    def fields(schema: JsonObject) -> JsonObject:
+        out = dict(schema)
+        if isinstance(out.get("properties"), dict):
+            out["properties"] = {name: field(sub) for name, sub in out["properties"].items()}
+        if isinstance(out.get("items"), dict):
+            out["items"] = fields(out["items"])
+        return out
+
+    result = copy.deepcopy(document)
+    schemas = result.get("components", {}).get("schemas", {})
+    for name, schema in schemas.items():
+        schemas[name] = fields(schema) if isinstance(schema, dict) else schema
+    return result
+
+
 def _merge_conditions(members: list[Any]) -> list[Any]:
     """`allOf` members that are rules with the same condition (`if`, `then`, no `else`), merged into one rule whose
     `then` holds every consequence: the condition is then tested once."""
