@@ -205,11 +205,66 @@ def _write_json_schemas(target: Path) -> None:
             )
 
 
+def _node() -> str:
+    node = shutil.which("node")
+    if node is None or not (ROOT / "node_modules" / "openapi-typescript").is_dir():
+        raise SystemExit(
+            "the TypeScript and Go generators run on Node.js: install it, then `make node_modules/.installed`"
+        )
+    return node
+
+
+def _write_typescript(target: Path) -> None:
+    """generated/typescript/: the tolerant types and the validator modules (scripts/typescript/generate.mjs), and
+    the package file that makes the folder installable by path or from a registry."""
+    document = read_document(CONTRACT)
+    folder = target / "typescript"
+    with tempfile.TemporaryDirectory() as tmp:
+        contract = Path(tmp) / "tolerant-openapi.json"
+        contract.write_text(_dump_json(without_extensions(tolerant_reading(document))))
+        script = ROOT / "scripts" / "typescript" / "generate.mjs"
+        command = [_node(), str(script), str(contract), str(target / "json-schema"), str(folder), NOTICE]
+        subprocess.run(command, cwd=ROOT, check=True)
+    info = document["info"]
+    package = {
+        "//": NOTICE,
+        "name": MODELS_DISTRIBUTION,
+        "version": info["version"],
+        "description": f"TypeScript types of {info['title']} and validators that need nothing at run time.",
+        "license": "Apache-2.0",
+        "type": "module",
+        "types": "./index.d.ts",
+        "exports": {
+            ".": {"types": "./index.d.ts"},
+            "./validators/*": {"types": "./validators/*.d.mts", "default": "./validators/*.mjs"},
+        },
+        "files": ["index.d.ts", "validators/", "README.md"],
+        "sideEffects": False,
+    }
+    (folder / "package.json").write_text(_dump_json(package))
+    (folder / "README.md").write_text(
+        f"<!-- {NOTICE} -->\n# {MODELS_DISTRIBUTION} {info['version']}, TypeScript\n\n"
+        f"Types of the response bodies of {info['title']}, and validators of them that need nothing at run time.\n\n"
+        '```ts\nimport type { ShowConnectorTaskResponse } from "dms-smartconnect-models";\n'
+        'import validate from "dms-smartconnect-models/validators/ShowConnectorTaskResponse.default";\n\n'
+        "const body: unknown = await response.json();\n"
+        "if (!validate(body)) throw new Error(JSON.stringify(validate.errors));\n"
+        "const task: ShowConnectorTaskResponse = body;\n```\n\n"
+        "- `index.d.ts`: the contract's tolerant reading, by openapi-typescript: every field optional and nullable, "
+        "new\n  fields and enumeration values kept (an enumeration is its values or any string).\n"
+        "- `validators/<Name>.<reading>.mjs`: Ajv standalone code of the JSON Schema exports, one module per body "
+        "and\n  reading (`default`: the documented rules; `strict`: every rule, closed; `tolerant`: what the types "
+        "say,\n  integers included, which TypeScript's `number` cannot).\n\n"
+        "Install by path (`npm install ./generated/typescript`) or from a registry.\n"
+    )
+
+
 def render(target: Path) -> None:
     """Write every generated file under `target`."""
     _write_models(target)
     _write_distribution(target)
     _write_json_schemas(target)
+    _write_typescript(target)
 
 
 CHANGELOG = ROOT / "CHANGELOG.md"

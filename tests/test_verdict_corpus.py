@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -335,6 +336,76 @@ def _ajv(cases: list[Case], suffix: str) -> Verdicts:
     return {name: "conforming" if valid else "violating" for name, valid in json.loads(result.stdout).items()}
 
 
+TYPESCRIPT = ROOT / "generated" / "typescript"
+# What a language's types cannot say, and the case that shows it: the verdict its types give there instead.
+TYPE_LIMITS = {
+    ("TypeScript types, tsc", "create-time-with-a-fraction"): (
+        "accept",
+        "TypeScript's number holds any number, so a fraction where an integer is documented type-checks; the "
+        "tolerant validator module rejects it at run time",
+    ),
+}
+
+
+def _typescript(cases: list[Case], folder: Path) -> Verdicts:
+    """The TypeScript types, as a team that installs the package by path reads them: every body, parsed as JSON is,
+    assigned to the type of its schema; tsc's errors say which bodies the types reject. A body is a `const` first,
+    as a parsed response is, so that no excess-property check (which only fresh literals get) applies."""
+    modules = folder / "node_modules"
+    modules.mkdir()
+    (modules / "dms-smartconnect-models").symlink_to(TYPESCRIPT)
+    names = sorted({case.schema for case in cases})
+    lines = [f'import type {{ {", ".join(names)} }} from "dms-smartconnect-models";']
+    checks = {}
+    for index, case in enumerate(cases):
+        # An empty array's literal is an evolving any[] as a const's initialiser; `satisfies` gives it its own type.
+        empty = " satisfies unknown" if case.body == [] else ""
+        lines.append(f"const body_{index} = {json.dumps(case.body)}{empty};")
+        lines.append(f"export const check_{index}: {case.schema} = body_{index};")
+        checks[len(lines)] = case.name
+    (folder / "fixtures.ts").write_text("\n".join(lines) + "\n")
+    options = {"strict": True, "noEmit": True, "module": "NodeNext", "moduleResolution": "NodeNext", "target": "ES2022"}
+    (folder / "tsconfig.json").write_text(json.dumps({"compilerOptions": options, "files": ["fixtures.ts"]}))
+    tsc = ROOT / "node_modules" / ".bin" / "tsc"
+    assert tsc.exists(), "run `make test`, which installs TypeScript with npm"
+    done = subprocess.run([str(tsc), "-p", ".", "--pretty", "false"], capture_output=True, text=True, cwd=folder)
+    rejected = set()
+    for error in re.finditer(r"^fixtures\.ts\((\d+),\d+\): error (TS\d+): (.*)$", done.stdout, re.M):
+        line, code, message = int(error[1]), error[2], error[3]
+        assert line in checks and code == "TS2322", f"fixtures.ts line {line}: {code} {message}"
+        rejected.add(checks[line])
+    assert done.returncode in (0, 2) and (done.returncode == 2) == bool(rejected), done.stdout + done.stderr
+    return {case.name: "reject" if case.name in rejected else "accept" for case in cases}
+
+
+# Judges the cases with the validator modules alone: each is imported by its file's URL, from a folder with no
+# node_modules anywhere above it, so a module that needed a package would fail to load.
+STANDALONE_RUNNER = """
+import fs from "node:fs";
+const { reading, cases } = JSON.parse(fs.readFileSync(0, "utf8"));
+const verdicts = {};
+for (const item of cases) {
+  const { default: validate } = await import(new URL(`./${item.schema}.${reading}.mjs`, import.meta.url));
+  verdicts[item.name] = validate(item.body) ? "conforming" : "violating";
+}
+process.stdout.write(JSON.stringify(verdicts));
+"""
+
+
+def _standalone(cases: list[Case], folder: Path, reading: str) -> Verdicts:
+    node = shutil.which("node")
+    assert node, "Node.js is needed to run the validator modules"
+    alone = folder / "alone"
+    shutil.copytree(TYPESCRIPT / "validators", alone, ignore=shutil.ignore_patterns("*.ts"))
+    (alone / "judge.mjs").write_text(STANDALONE_RUNNER)
+    request = {"reading": reading, "cases": [{"name": c.name, "schema": c.schema, "body": c.body} for c in cases]}
+    done = subprocess.run([node, str(alone / "judge.mjs")], input=json.dumps(request), capture_output=True, text=True,
+                          cwd=alone, env={"PATH": os.environ.get("PATH", "")})  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    verdicts: Verdicts = json.loads(done.stdout)
+    return _accepts(verdicts) if reading == "tolerant" else verdicts
+
+
 MODELS_SCRIPT = """
 import json, sys
 from pydantic import ValidationError
@@ -407,6 +478,10 @@ READINGS: dict[str, tuple[str, Callable[..., Verdicts]]] = {
     "contract checks (schemathesis with ours)": ("strict", lambda d, c, f: _contract_checks(d, c)),
     "tolerant export, python-jsonschema": ("models", lambda d, c, f: _accepts(_export(c, ".tolerant"))),
     "tolerant export, Ajv": ("models", lambda d, c, f: _accepts(_ajv(c, ".tolerant"))),
+    "TypeScript types, tsc": ("models", lambda d, c, f: _typescript(c, f)),
+    "TypeScript validator modules, default": ("default", lambda d, c, f: _standalone(c, f, "default")),
+    "TypeScript validator modules, strict": ("strict", lambda d, c, f: _standalone(c, f, "strict")),
+    "TypeScript validator modules, tolerant": ("models", lambda d, c, f: _standalone(c, f, "tolerant")),
 }
 
 
@@ -419,10 +494,12 @@ def test_every_engine_gives_the_corpus_verdicts(
     document: JsonObject, cases: list[Case], reading: str, tmp_path: Path
 ) -> None:
     expected_reading, judge = READINGS[reading]
+    assert {name for _, name in TYPE_LIMITS} <= {case.name for case in cases}, "a limit is shown by a case"
     verdicts = judge(document, cases, tmp_path)
     expected = {case.name: case.expect[expected_reading] for case in cases}
     if reading in BARE_READINGS:
         expected |= {case.name: case.expect["bare"] for case in cases if "bare" in case.expect}
+    expected |= {name: verdict for (where, name), (verdict, _) in TYPE_LIMITS.items() if where == reading}
     wrong = {
         name: f"{verdicts.get(name)} (expected {want})" for name, want in expected.items() if verdicts.get(name) != want
     }
