@@ -30,7 +30,7 @@ dist: $(STAMP)
 	$(BIN)/python -m build --outdir dist .
 
 ## Rewrite generated/ from openapi.yaml.
-generate: $(STAMP)
+generate: $(STAMP) node_modules/.installed
 	$(BIN)/python scripts/generate.py
 
 ## Lint the contract with Spectral (spectral:oas) and openapi-spec-validator plus the examples check.
