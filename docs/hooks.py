@@ -3,7 +3,9 @@
 - `<!-- rules -->`: every rule of the contract, as `smartconnect-contract rules --format markdown` prints it;
 - `<!-- speed -->`: the speed table, from the JSON the last `make bench` wrote (docs/speed.json), and
   `<!-- bench: INPUT -->` one input's cost from it (our time and peak against the floor's);
-- `<!-- architecture -->`: ARCHITECTURE.md, with the lines of code of each layer counted now.
+- `<!-- architecture -->`: ARCHITECTURE.md, with the lines of code of each layer counted now;
+- `<!-- agreement -->`: the engines and languages the verdict corpus holds to each reading, and every body's
+  verdicts, from the corpus test itself (tests/test_verdict_corpus.py), so that the table is what the test runs.
 
 README.md is read raw, so its costs are written into it by `make bench` (`stamped`), between
 `<!-- bench: INPUT -->` and `<!-- /bench -->`, and a test holds them equal to docs/speed.json.
@@ -30,6 +32,8 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         record = json.loads((ROOT / "docs" / "speed.json").read_text())
         markdown = markdown.replace("<!-- speed -->", speed_table(record))
         markdown = re.sub(r"<!-- bench: (.+?) -->", lambda found: cost(record, found.group(1)), markdown)
+    if "<!-- agreement -->" in markdown:
+        markdown = markdown.replace("<!-- agreement -->", agreement())
     if "<!-- architecture -->" in markdown:
         text = (ROOT / "ARCHITECTURE.md").read_text().split("\n", 1)[1]  # its own title aside
         markdown = markdown.replace("<!-- architecture -->", text + "\n" + layer_sizes())
@@ -63,6 +67,40 @@ def cost(record: dict[str, Any], name: str) -> str:
     ours, floor = rows["default"], rows.get("floor")
     text = f"{ours['seconds']:.1f} s and {ours['peak_mb']:.0f} MB"
     return text + (f", against {floor['seconds']:.1f} s and {floor['peak_mb']:.0f} MB for the floor" if floor else "")
+
+
+def agreement() -> str:
+    """Readings x engines and languages x bodies: what tests/test_verdict_corpus.py holds each to."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    try:
+        import test_verdict_corpus as corpus
+    finally:
+        sys.path.pop(0)
+    from dms_smartconnect_contract.contract import read_document
+
+    document = read_document(ROOT / "openapi.yaml")
+    cases = corpus._hand_cases(document) + corpus._generated_cases(document)
+    column = {"default": "default", "strict": "strict", "models": "tolerant (the models')"}
+    lines = ["| engine or language | reading | bodies | taken | refused |", "|---|---|---:|---:|---:|"]
+    held = {engine: reading for engine, (reading, _) in corpus.READINGS.items()} | corpus.MODELS_READINGS
+    for engine, reading in held.items():
+        verdicts = [case.expect[reading] for case in cases]
+        taken = sum(verdict in ("conforming", "accept") for verdict in verdicts)
+        lines.append(f"| {engine} | {column[reading]} | {len(cases)} | {taken} | {len(cases) - taken} |")
+    lines += ["", "Where a language's types cannot say a rule, the case that shows it and what its types give:", ""]
+    lines += [
+        f"- {engine}, `{name}`: {verdict}s. {why}." for (engine, name), (verdict, why) in corpus.TYPE_LIMITS.items()
+    ]
+    lines += ["", f"The {len(cases)} bodies ({sum(case.generated for case in cases)} of them generated, one per "
+              "documented field given a value of another JSON type):", "",
+              "| body | answers | default | strict | tolerant |", "|---|---|---|---|---|"]  # fmt: skip
+    for case in cases:
+        expect = case.expect
+        lines.append(f"| `{case.name}` | {case.operation} {case.status} | {expect['default']} | {expect['strict']} | "
+                     f"{expect['models']} |")  # fmt: skip
+    return "\n".join(lines) + "\n"
 
 
 # A cost written into raw markdown, kept between its markers so that it can be written again.
