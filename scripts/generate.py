@@ -6,7 +6,11 @@ Every file is one reading of the contract (see its description), derived in code
   `info.version` (the toolkit pins that version: --check holds the pin to it);
 - `json-schema/<Name>.schema.json`, one per body schema the operations' responses name, from the default reading
   (documented rules, open);
-- `json-schema/<Name>.strict.schema.json` from the strict reading (every rule, closed);
+- `json-schema/<Name>.strict.schema.json` from the strict reading (every rule, closed), and
+  `json-schema/<Name>.tolerant.schema.json` from the tolerant one, every field nullable;
+- `typescript/`: the tolerant types (openapi-typescript) and a validator module per body and reading (Ajv
+  standalone code), by scripts/typescript/generate.mjs, with the package file;
+- `go/`: the Go module of the tolerant reading (quicktype-core), by scripts/go_models.py;
 
 A release of generated/ is a version of the contract: `make generate` writes the fingerprint of every generated file
 into CHANGELOG.md beside the section of `info.version`, and --check fails when the files differ from that release's.
@@ -259,12 +263,24 @@ def _write_typescript(target: Path) -> None:
     )
 
 
+def _write_go(target: Path) -> None:
+    """generated/go/: the Go module of the tolerant reading (scripts/go_models.py)."""
+    from go_models import write_go_module
+
+    document = read_document(CONTRACT)
+    try:
+        write_go_module(target / "go", tolerant_reading(document), document["info"]["version"], NOTICE)
+    except RuntimeError as exc:
+        raise SystemExit(str(exc)) from None
+
+
 def render(target: Path) -> None:
     """Write every generated file under `target`."""
     _write_models(target)
     _write_distribution(target)
     _write_json_schemas(target)
     _write_typescript(target)
+    _write_go(target)
 
 
 CHANGELOG = ROOT / "CHANGELOG.md"

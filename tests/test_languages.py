@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from dms_smartconnect_models import ShowConnectorTaskResponse, TaskStatus
 
 from conftest import ROOT
+from toolchains import go, node_package
 
 TYPESCRIPT = ROOT / "generated" / "typescript"
 
@@ -76,8 +77,7 @@ process.stdout.write(JSON.stringify(verdicts));
 
 def _typescript_project(folder: Path) -> None:
     """A project that installed the TypeScript package by path."""
-    (folder / "node_modules").mkdir()
-    (folder / "node_modules" / "dms-smartconnect-models").symlink_to(TYPESCRIPT)
+    node_package(folder, "dms-smartconnect-models", TYPESCRIPT)
     options = {"strict": True, "noEmit": True, "module": "NodeNext", "moduleResolution": "NodeNext", "target": "ES2022"}
     (folder / "tsconfig.json").write_text(json.dumps({"compilerOptions": options, "files": ["check.ts"]}))
 
@@ -100,3 +100,13 @@ def test_typescript_types_and_validators_take_the_additive_change(tmp_path: Path
         "strict": False, "strict, a wrong type": False,
         "tolerant": True, "tolerant, a wrong type": False,
     }  # fmt: skip
+
+
+def test_go_structs_take_the_additive_change() -> None:
+    """tests/go/additive_test.go: the grown body decodes with its known values typed, and a wrong type is refused
+    with its field's path; `go vet` finds nothing in the module or its consumer."""
+    vetted = go("vet", "./...")
+    assert vetted.returncode == 0, vetted.stderr
+    tested = go("test", "-count=1", "-v", "./...")
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+    assert "--- PASS" in tested.stdout and "--- FAIL" not in tested.stdout

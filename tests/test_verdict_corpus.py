@@ -35,6 +35,7 @@ from dms_smartconnect_contract.formats.items import Exchange
 from clirunner import run
 from conftest import LIST_PATH, OPERATION_PATH, ROOT, response_examples
 from isolated import pydantic_alone_site, run_installed, run_with_pydantic_alone
+from toolchains import go, node_package
 
 CORPUS = ROOT / "tests" / "corpus" / "verdicts.yaml"
 SCHEMAS = ROOT / "generated" / "json-schema"
@@ -351,9 +352,7 @@ def _typescript(cases: list[Case], folder: Path) -> Verdicts:
     """The TypeScript types, as a team that installs the package by path reads them: every body, parsed as JSON is,
     assigned to the type of its schema; tsc's errors say which bodies the types reject. A body is a `const` first,
     as a parsed response is, so that no excess-property check (which only fresh literals get) applies."""
-    modules = folder / "node_modules"
-    modules.mkdir()
-    (modules / "dms-smartconnect-models").symlink_to(TYPESCRIPT)
+    node_package(folder, "dms-smartconnect-models", TYPESCRIPT)
     names = sorted({case.schema for case in cases})
     lines = [f'import type {{ {", ".join(names)} }} from "dms-smartconnect-models";']
     checks = {}
@@ -404,6 +403,15 @@ def _standalone(cases: list[Case], folder: Path, reading: str) -> Verdicts:
     assert done.returncode == 0, done.stderr
     verdicts: Verdicts = json.loads(done.stdout)
     return _accepts(verdicts) if reading == "tolerant" else verdicts
+
+
+def _go(cases: list[Case]) -> Verdicts:
+    """The Go structs, decoding every body with plain encoding/json (tests/go/verdicts)."""
+    request = [{"name": case.name, "schema": case.schema, "body": case.body} for case in cases]
+    done = go("run", "./verdicts", stdin=json.dumps(request))
+    assert done.returncode == 0, done.stderr
+    verdicts: Verdicts = json.loads(done.stdout)
+    return verdicts
 
 
 MODELS_SCRIPT = """
@@ -482,6 +490,7 @@ READINGS: dict[str, tuple[str, Callable[..., Verdicts]]] = {
     "TypeScript validator modules, default": ("default", lambda d, c, f: _standalone(c, f, "default")),
     "TypeScript validator modules, strict": ("strict", lambda d, c, f: _standalone(c, f, "strict")),
     "TypeScript validator modules, tolerant": ("models", lambda d, c, f: _standalone(c, f, "tolerant")),
+    "Go structs, encoding/json": ("models", lambda d, c, f: _go(c)),
 }
 
 
