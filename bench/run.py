@@ -31,11 +31,11 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import importlib.util
 import json
 import os
 import platform
 import random
+import runpy
 import shutil
 import statistics
 import subprocess
@@ -44,7 +44,6 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 import load
 from inputs import (
@@ -258,15 +257,6 @@ def check_targets(rows: list[Row]) -> list[dict[str, object]]:
     return verdicts
 
 
-def docs_hooks() -> Any:
-    """docs/hooks.py, the one renderer of measured costs (MkDocs loads it by path too)."""
-    spec = importlib.util.spec_from_file_location("docs_hooks", ROOT / "docs" / "hooks.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every input size (0.1: a quick look)")
@@ -376,7 +366,9 @@ def main() -> int:
     print(f"written to {args.json}")
     if args.json.resolve() == SPEED:  # the record the docs show: the README's costs follow it
         readme = ROOT / "README.md"
-        readme.write_text(docs_hooks().stamped(readme.read_text(), record))
+        # docs/hooks.py is the one renderer of measured costs; MkDocs loads it by path too.
+        stamped = runpy.run_path(str(ROOT / "docs" / "hooks.py"))["stamped"]
+        readme.write_text(stamped(readme.read_text(), record))
         print(f"costs written into {readme}")
     return 0
 
