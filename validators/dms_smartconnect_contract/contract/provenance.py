@@ -157,8 +157,9 @@ def iter_constraints(document: JsonObject) -> Iterator[Constraint]:
     for operation in operations(document):
         item = document["paths"][operation.path]
         op = operation.raw
-        for keyword in OPERATION_RULES:
-            yield Constraint(operation.pointer, keyword, sorted(operation.responses), _entry(op, keyword))
+        media_types = sorted({media for response in operation.responses.values() for media in response.media_types})
+        yield Constraint(operation.pointer, "responses", sorted(operation.responses), _entry(op, "responses"))
+        yield Constraint(operation.pointer, "content", media_types, _entry(op, "content"))
         # Inline parameters of the operation, where they are not references to components.
         for index, raw in enumerate(item.get("parameters", [])):
             if "$ref" not in raw:
