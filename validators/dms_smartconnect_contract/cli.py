@@ -110,6 +110,33 @@ def cmd_rules(args: argparse.Namespace) -> ExitCode:
     return ExitCode.OK
 
 
+def cmd_diff(args: argparse.Namespace) -> ExitCode:
+    """Compare two versions of the contract rule by rule: what each change does to generated code and to each
+    reading, and the version the models need."""
+    from .contract.comparison import compare
+    from .contract.lint import lint_document
+    from .reports.diff import RENDERERS
+    from .run.diff import read_version
+
+    try:
+        base, head = read_version(args.base), read_version(args.head)
+        # The head is what will be released: a version lint refuses is no contract to compare (the base is history).
+        problems = lint_document(head.document)
+    except ContractError as exc:
+        return _error("a version of the contract cannot be used", str(exc), "Pass two OpenAPI files, or git:REF.")
+    if problems:
+        first = problems[0]
+        detail = f"{head.label}#{first.pointer}: {first.message}" + (
+            f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        )
+        return _error("the head fails lint", detail, f"Run `smartconnect-contract lint {head.label}`.")
+    comparison = compare(base, head)
+    sys.stdout.write(RENDERERS[args.format](comparison))
+    if comparison.breaking and not args.allow_breaking:
+        return ExitCode.FINDINGS
+    return ExitCode.OK
+
+
 def _input_path(text: str) -> Path | str:
     """A local path, or a URL kept as given."""
     return text if is_url(text) else Path(text)
@@ -259,6 +286,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="list every rule of the contract and where it comes from (documented by a source, or inferred)",
     )
     rules.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    diff = commands.add_parser(
+        "diff",
+        help="compare two versions of the contract: each rule changed, what it breaks, and the version it needs",
+        epilog="Exit codes: 0 nothing breaks generated code, 1 a change does (unless --allow-breaking), 2 a version "
+        "cannot be read.",
+    )
+    diff.add_argument("base", help="the contract before: an OpenAPI file, or git:REF[:PATH] (PATH: openapi.yaml)")
+    diff.add_argument("head", help="the contract after, as BASE")
+    diff.add_argument("--format", choices=["text", "json", "markdown", "github"], default="text")
+    diff.add_argument(
+        "--allow-breaking", action="store_true", help="exit 0 even when a change breaks code generated from BASE"
+    )
+    diff.set_defaults(func=cmd_diff)
     rules.add_argument("--contract", type=Path, help="OpenAPI file (default: the packaged contract)")
     rules.set_defaults(func=cmd_rules)
 

@@ -98,6 +98,29 @@ def _load_yaml(text: str, source: str) -> Any:
         loader.dispose()
 
 
+def line_numbers(text: str) -> dict[str, int]:
+    """The line (from 1) where each node of a YAML or JSON document starts, by JSON pointer: where a report points
+    at a rule in the file. Read after `read_document` has accepted the same text (no alias bomb gets here)."""
+    import yaml
+
+    from .pointers import escape
+
+    lines: dict[str, int] = {}
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    stack: list[tuple[Any, str]] = [(root, "")] if root is not None else []
+    while stack:
+        node, pointer = stack.pop()
+        lines.setdefault(pointer, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                where = f"{pointer}/{escape(str(key.value))}"
+                lines.setdefault(where, key.start_mark.line + 1)  # a key's line, where its value is a block
+                stack.append((value, where))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((value, f"{pointer}/{index}") for index, value in enumerate(node.value))
+    return lines
+
+
 def check_references(document: JsonObject, source: str = "the document") -> None:
     """Every reference leads somewhere inside the document, and no chain of references comes back to itself: a
     document that breaks either is refused whole (ContractError naming the references and where the first stands),

@@ -1,0 +1,250 @@
+"""`diff`: a catalogue of contract edits, each kind of change once, with what it does to generated code and to each
+reading, and the version it needs; each also as a golden Markdown report (UPDATE_GOLDEN=1 rewrites them). And the
+edges: no change, a head lint refuses, a revision of a git repository, lines in both versions."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from clirunner import run
+from conftest import CONTRACT, ROOT
+
+GOLDEN = ROOT / "tests" / "golden" / "diff"
+Document = dict[str, Any]
+
+
+def _schemas(document: Document) -> Document:
+    schemas: Document = document["components"]["schemas"]
+    return schemas
+
+
+def _remove_field(document: Document) -> None:
+    del _schemas(document)["SmartConnectTaskEntity"]["properties"]["topics_regex"]
+
+
+def _widen_archived(document: Document) -> None:
+    _with_archived(document)
+    _schemas(document)["ArchivedTask"]["properties"]["archived_at"]["type"] = ["integer", "string"]
+
+
+def _narrow_type(document: Document) -> None:
+    _schemas(document)["ArchivedTask"]["properties"]["archived_at"]["type"] = "integer"  # a string no longer
+
+
+def _add_enum_value(document: Document) -> None:
+    _schemas(document)["TaskStatus"]["enum"].append("DELETING")
+
+
+def _remove_enum_value(document: Document) -> None:
+    _schemas(document)["TaskStatus"]["enum"].remove("WAITING")
+
+
+def _require_field(document: Document) -> None:
+    _with_archived(document)
+    archived = _schemas(document)["ArchivedTask"]
+    archived["required"] = ["archived_at"]
+    archived["x-provenance"]["required"] = {"documented": "reference"}
+
+
+def _with_pattern(document: Document) -> None:
+    _with_archived(document)
+    field = _schemas(document)["ArchivedTask"]["properties"]["archived_at"]
+    field.update(type="string", pattern="^[0-9]+$")
+    field["x-provenance"]["pattern"] = {"inferred": "Every value in the sources is digits."}
+
+
+def _tighten_pattern(document: Document) -> None:
+    _schemas(document)["ArchivedTask"]["properties"]["archived_at"]["pattern"] = "^[0-9]{13}$"
+
+
+def _document_inferred_rule(document: Document) -> None:
+    _schemas(document)["MaskableUuid"]["x-provenance"]["pattern"] = {"documented": "reference"}
+
+
+def _remove_status(document: Document) -> None:
+    del document["paths"]["/v2/{project_id}/instances/{instance_id}/connector/tasks/{task_id}"]["get"]["responses"][
+        "404"
+    ]
+
+
+def _add_operation(document: Document) -> None:
+    listing = copy.deepcopy(document["paths"]["/v2/{project_id}/instances/{instance_id}/connector/tasks"]["get"])
+    listing["operationId"] = "ListPausedConnectorTasks"
+    document["paths"]["/v2/{project_id}/instances/{instance_id}/connector/tasks/paused"] = {"get": listing}
+
+
+def _change_description(document: Document) -> None:
+    _schemas(document)["SmartConnectTaskEntity"]["properties"]["task_name"]["description"] = "The task's name."
+
+
+# A schema no operation refers to: a generated type all the same, and the blind spot of checkers that walk from the
+# operations.
+_ARCHIVED = {"type": "object", "description": "An archived task.", "properties": {
+    "archived_at": {"type": "integer", "description": "When.", "x-provenance": {"type": {"documented": "reference"}}}},
+    "x-provenance": {"type": {"documented": "reference"}, "properties": {"documented": "reference"}}}  # fmt: skip
+
+
+def _with_archived(document: Document) -> None:
+    _schemas(document)["ArchivedTask"] = copy.deepcopy(_ARCHIVED)
+
+
+def _change_unreferenced_schema(document: Document) -> None:
+    _with_archived(document)
+    _schemas(document)["ArchivedTask"]["properties"]["archived_at"]["type"] = "string"
+
+
+@dataclass
+class Edit:
+    edit: Callable[[Document], None]
+    generated: str
+    readings: dict[str, str]
+    needs: str
+    what: str  # words the change's description holds
+    base: Callable[[Document], None] | None = None  # an edit of the base too, where the case needs one
+    count: int = 1
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+NONE = {"default": "none", "strict": "none", "tolerant": "none"}
+CATALOGUE = {
+    "field-removed": Edit(_remove_field, "breaking", {"default": "looser", "strict": "changed", "tolerant": "looser"},
+                          "major", "field 'topics_regex' removed"),
+    "type-narrowed": Edit(_narrow_type, "breaking", {"default": "stricter", "strict": "stricter",
+                          "tolerant": "stricter"}, "major", "type of ArchivedTask /properties/archived_at",
+                          base=_widen_archived),
+    "enum-value-added": Edit(_add_enum_value, "additive", {**NONE, "strict": "looser"}, "minor",
+                             "value 'DELETING' added"),
+    "enum-value-removed": Edit(_remove_enum_value, "breaking", {**NONE, "strict": "stricter"}, "major",
+                               "value 'WAITING' removed"),
+    "field-made-required": Edit(_require_field, "none", {**NONE, "default": "stricter", "strict": "stricter"},
+                                "minor", "required field 'archived_at' added", base=_with_archived),
+    # Whether one regular expression admits less than another is not decided: a pattern changed may do both.
+    "pattern-tightened": Edit(_tighten_pattern, "none", {**NONE, "strict": "changed"}, "minor",
+                              "pattern of ArchivedTask /properties/archived_at", base=_with_pattern),
+    "inferred-rule-documented": Edit(_document_inferred_rule, "none", {**NONE, "default": "stricter"}, "minor",
+                                     "pattern of MaskableUuid: inferred -> documented"),
+    "status-removed": Edit(_remove_status, "breaking", {**NONE, "default": "stricter", "strict": "stricter"},
+                           "major", "status '404' removed"),
+    "operation-added": Edit(_add_operation, "additive", {**NONE, "default": "looser", "strict": "looser"}, "minor",
+                            "operation ListPausedConnectorTasks"),
+    "description-changed": Edit(_change_description, "none", NONE, "patch", "description of SmartConnectTaskEntity"),
+    "unreferenced-schema-changed": Edit(_change_unreferenced_schema, "breaking", {"default": "changed",
+                                        "strict": "changed", "tolerant": "changed"}, "major",
+                                        "type of ArchivedTask /properties/archived_at", base=_with_archived),
+}  # fmt: skip
+
+
+def _write(folder: Path, name: str, document: Document) -> Path:
+    path = folder / name
+    path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=120))
+    return path
+
+
+def _pair(folder: Path, document: Document, case: Edit) -> tuple[Path, Path]:
+    base = copy.deepcopy(document)
+    if case.base:
+        case.base(base)
+    head = copy.deepcopy(base)
+    case.edit(head)
+    return _write(folder, "base.yaml", base), _write(folder, "head.yaml", head)
+
+
+@pytest.mark.parametrize("name", CATALOGUE)
+def test_each_kind_of_change_is_classified_for_every_reader(name: str, document: Document, tmp_path: Path) -> None:
+    case = CATALOGUE[name]
+    base, head = _pair(tmp_path, document, case)
+    result = run("diff", str(base), str(head), "--format", "json")
+    report = result.json()
+    assert result.code == (1 if case.generated == "breaking" else 0), result
+    assert len(report["changes"]) == case.count, [change["what"] for change in report["changes"]]
+    (change,) = report["changes"]
+    assert case.what in change["what"]
+    assert (change["generated"], change["readings"], change["needs"]) == (case.generated, case.readings, case.needs)
+    assert report["needs"] == case.needs and report["breaking"] == (case.generated == "breaking")
+    # Both sides carry their provenance, where the side has the rule.
+    for side in ("base", "head"):
+        if change[side]["value"] is not None and change["keyword"] not in ("operation", "schema", "description"):
+            assert change[side]["provenance"] is not None, side
+    markdown = run("diff", str(base), str(head), "--format", "markdown", "--allow-breaking")
+    assert markdown.code == 0
+    text = markdown.out.replace(str(tmp_path), "CONTRACTS")
+    golden = GOLDEN / f"{name}.md"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(text)
+    assert text == golden.read_text()
+
+
+def test_the_same_contract_has_no_changes(tmp_path: Path) -> None:
+    result = run("diff", str(CONTRACT), str(CONTRACT))
+    assert result.code == 0 and "0 change(s)" in result.out and "no changes" in result.out
+    assert run("diff", str(CONTRACT), str(CONTRACT), "--format", "json").json()["needs"] == "none"
+
+
+def test_a_head_that_fails_lint_is_exit_2_with_the_lint_message(document: Document, tmp_path: Path) -> None:
+    broken = copy.deepcopy(document)
+    del _schemas(broken)["TaskStatus"]["x-provenance"]
+    result = run("diff", str(CONTRACT), str(_write(tmp_path, "head.yaml", broken)))
+    assert result.code == 2 and result.out == ""
+    assert "the head fails lint" in result.err and "says nowhere where it comes from" in result.err
+
+
+def test_an_unreadable_version_is_exit_2_naming_it(tmp_path: Path) -> None:
+    result = run("diff", str(tmp_path / "missing.yaml"), str(CONTRACT))
+    assert result.code == 2 and "missing.yaml" in result.err
+
+
+def test_a_change_points_at_its_line_in_both_versions(document: Document, tmp_path: Path) -> None:
+    base, head = _pair(tmp_path, document, CATALOGUE["enum-value-removed"])
+    (change,) = run("diff", str(base), str(head), "--format", "json").json()["changes"]
+    assert base.read_text().splitlines()[change["base"]["line"] - 1].strip() == "- WAITING"
+    assert "enum" in head.read_text().splitlines()[change["head"]["line"] - 1]  # where it was removed from
+    added = _pair(tmp_path, document, CATALOGUE["enum-value-added"])[1]
+    (change,) = run("diff", str(base), str(added), "--format", "json").json()["changes"][-1:]
+    github = run("diff", str(base), str(added), "--format", "github")
+    line = next(line for line in github.out.splitlines() if "DELETING" in line)
+    at = int(line.split("line=")[1].split(",")[0])
+    assert added.read_text().splitlines()[at - 1].strip() == "- DELETING"
+    assert line.startswith("::warning file=")
+
+
+def test_a_revision_of_a_git_repository_is_a_version(document: Document, tmp_path: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    _write(tmp_path, "openapi.yaml", document)
+    git("add", "openapi.yaml")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "contract")
+    edited = copy.deepcopy(document)
+    _remove_enum_value(edited)
+    _write(tmp_path, "openapi.yaml", edited)
+    previous = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        report = run("diff", "git:HEAD", "openapi.yaml", "--format", "json").json()
+        missing = run("diff", "git:no-such-ref", "openapi.yaml")
+    finally:
+        os.chdir(previous)
+    assert report["base"]["contract"] == "openapi.yaml@HEAD" and report["breaking"] == 1
+    assert missing.code == 2 and "git:no-such-ref" in missing.err
+
+
+def test_the_json_report_is_one_document(document: Document, tmp_path: Path) -> None:
+    base, head = _pair(tmp_path, document, CATALOGUE["field-removed"])
+    report = json.loads(run("diff", str(base), str(head), "--format", "json").out)
+    assert set(report) == {"base", "head", "needs", "version_moves", "version_enough", "breaking", "changes"}
+    assert report["version_moves"] == "none" and report["version_enough"] is False
+    head.write_text(head.read_text().replace("version: 1.3.0", "version: 2.0.0", 1))
+    moved = json.loads(run("diff", str(base), str(head), "--format", "json").out)
+    assert moved["version_moves"] == "major" and moved["version_enough"] is True

@@ -1,0 +1,154 @@
+"""The `diff` report in each format: text for a terminal, JSON for machines, Markdown for a pull request's summary,
+and GitHub workflow commands that annotate the changed line of the contract."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..contract.changes import READINGS, Change
+from ..contract.comparison import Comparison, Placed
+from ..contract.provenance import Provenance
+from ..redact import printable
+from .github import escape_data, escape_property
+
+_VERDICT = {
+    "major": "a major version of the models: code generated from the base may break",
+    "minor": "a minor version: rules changed, generated code keeps working",
+    "patch": "a patch version: documentation only",
+    "none": "no new version: nothing changed",
+}
+
+
+def _provenance(found: Provenance | None) -> str:
+    return found.label if found else "no provenance"
+
+
+def _effects(change: Change) -> str:
+    """What the change does, reader by reader, leaving out those it leaves alone."""
+    parts = [f"generated code: {change.generated}"] if change.generated != "none" else []
+    parts += [f"{reading}: {effect}" for reading, effect in change.readings.items() if effect != "none"]
+    return "; ".join(parts) or "documentation only"
+
+
+def _side(comparison: Comparison, placed: Placed, which: str) -> str:
+    change = placed.change
+    version = comparison.base if which == "base" else comparison.head
+    line = placed.base_line if which == "base" else placed.head_line
+    value = change.base if which == "base" else change.head
+    found = change.base_provenance if which == "base" else change.head_provenance
+    where = f"{version.label}:{line}" if line else version.label
+    if value is None and change.change != "documentation":
+        return f"{where}: (none)"
+    # An operation or a schema has no provenance of its own, and words have none: their rules carry it.
+    return (
+        where
+        if change.keyword in ("operation", "schema") or change.change == "documentation"
+        else (f"{where} [{_provenance(found)}]")
+    )
+
+
+def _headline(comparison: Comparison) -> str:
+    base, head = comparison.base, comparison.head
+    count = len(comparison.changes)
+    moves = comparison.moves
+    short = "" if comparison.version_enough else f" (too little: it must move {comparison.bump})"
+    return (
+        f"{base.label} ({base.version or 'no version'}) -> {head.label} ({head.version or 'no version'}): "
+        f"{count} change(s), {len(comparison.breaking)} breaking for generated code; they need "
+        f"{_VERDICT[comparison.bump]}; info.version moves {moves}{short}"
+    )
+
+
+def text(comparison: Comparison) -> str:
+    lines = [printable(_headline(comparison))]
+    for placed in comparison.changes:
+        change = placed.change
+        mark = "breaking" if change.breaking else change.bump
+        lines.append(f"{mark:<9} {printable(change.what)}")
+        lines.append(f"    {_effects(change)}")
+        lines.append(f"    base {printable(_side(comparison, placed, 'base'))}")
+        lines.append(f"    head {printable(_side(comparison, placed, 'head'))}")
+    if not comparison.changes:
+        lines.append("no changes")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(value: str) -> str:
+    return printable(value).replace("|", "\\|")
+
+
+def markdown(comparison: Comparison) -> str:
+    base, head = comparison.base, comparison.head
+    lines = [
+        f"### Contract changes: `{_cell(base.label)}` ({_cell(base.version)}) → `{_cell(head.label)}` "
+        f"({_cell(head.version)})",
+        "",
+        f"{len(comparison.changes)} change(s), **{len(comparison.breaking)} breaking** for generated code. They need "
+        f"{_VERDICT[comparison.bump]}; `info.version` moves **{comparison.moves}**"
+        + ("." if comparison.version_enough else f", too little: it must move **{comparison.bump}**."),
+    ]
+    if comparison.changes:
+        lines += ["", "| change | generated code | " + " | ".join(READINGS) + " | base | head |",
+                  "|---|---|" + "---|" * len(READINGS) + "---|---|"]  # fmt: skip
+        for placed in comparison.changes:
+            change = placed.change
+            effects = " | ".join("-" if change.readings[r] == "none" else change.readings[r] for r in READINGS)
+            generated = (
+                "-"
+                if change.generated == "none"
+                else f"**{change.generated}**"
+                if change.breaking
+                else change.generated
+            )
+            lines.append(f"| {_cell(change.what)} | {generated} | {effects} | "
+                         f"{_cell(_side(comparison, placed, 'base'))} | {_cell(_side(comparison, placed, 'head'))} |")  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def github(comparison: Comparison) -> str:
+    """An annotation per change on its line of the head's file (a removal: on the place it was removed from),
+    error for a breaking change, warning for a change of what a reading accepts, notice for words."""
+    lines = []
+    for placed in comparison.changes:
+        change = placed.change
+        kind = "error" if change.breaking else "notice" if change.bump == "patch" else "warning"
+        where = f"file={escape_property(comparison.head.file)}"
+        if placed.head_line:
+            where += f",line={placed.head_line}"
+        title = escape_property(f"contract change ({change.bump})")
+        lines.append(f"::{kind} {where},title={title}::{escape_data(f'{change.what}: {_effects(change)}')}")
+    lines.append(escape_data(_headline(comparison)))
+    return "\n".join(lines) + "\n"
+
+
+def as_json(comparison: Comparison) -> str:
+    def side(value: Any, found: Provenance | None, line: int | None) -> dict[str, Any]:
+        return {"value": value, "provenance": found.as_dict() if found else None, "line": line}
+
+    out = {
+        "base": {"contract": comparison.base.label, "version": comparison.base.version},
+        "head": {"contract": comparison.head.label, "version": comparison.head.version},
+        "needs": comparison.bump,
+        "version_moves": comparison.moves,
+        "version_enough": comparison.version_enough,
+        "breaking": len(comparison.breaking),
+        "changes": [
+            {
+                "change": placed.change.change,
+                "what": placed.change.what,
+                "pointer": placed.change.pointer,
+                "keyword": placed.change.keyword,
+                "generated": placed.change.generated,
+                "readings": placed.change.readings,
+                "needs": placed.change.bump,
+                "base": side(placed.change.base, placed.change.base_provenance, placed.base_line),
+                "head": side(placed.change.head, placed.change.head_provenance, placed.head_line),
+            }
+            for placed in comparison.changes
+        ],
+    }
+    return json.dumps(out, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+RENDERERS = {"text": text, "json": as_json, "markdown": markdown, "github": github}
