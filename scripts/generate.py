@@ -13,7 +13,9 @@ Every file is one reading of the contract (see its description), derived in code
 - `go/`: the Go module of the tolerant reading (quicktype-core), by scripts/go_models.py;
 
 A release of generated/ is a version of the contract: `make generate` writes the fingerprint of every generated file
-into CHANGELOG.md beside the section of `info.version`, and --check fails when the files differ from that release's.
+into CHANGELOG.md beside the section of `info.version`, and --check fails when the files differ from that release's,
+or when info.version moves less far from the previous release's (in git) than its changes need (the `diff` command's
+verdict: major when code generated from the previous release may break, minor for other rule changes).
 
 Run through `make generate` and `make check`. The generator's options live in pyproject.toml under
 [tool.datamodel-codegen]; its version is pinned in the dev dependencies.
@@ -318,6 +320,41 @@ def _record_release(files: dict[str, str], version: str) -> None:
     CHANGELOG.write_text(text.replace(pending, f"## {version}\n<!-- generated: {fingerprint(files)} -->"))
 
 
+def previous_release(version: str) -> str | None:
+    """The newest commit whose openapi.yaml has another info.version than `version`: the release before this one
+    (None outside a git checkout, or when every commit has this version)."""
+    import yaml
+
+    listed = subprocess.run(
+        ["git", "log", "--format=%H", "--", CONTRACT.name], cwd=ROOT, capture_output=True, text=True
+    )
+    for commit in listed.stdout.split() if listed.returncode == 0 else []:
+        shown = subprocess.run(["git", "show", f"{commit}:{CONTRACT.name}"], cwd=ROOT, capture_output=True, text=True)
+        if shown.returncode == 0 and str(yaml.safe_load(shown.stdout)["info"]["version"]) != version:
+            return commit
+    return None
+
+
+def version_problem(version: str) -> str | None:
+    """Why info.version is too small for what changed since the previous release (`smartconnect-contract diff`),
+    or None when it moves far enough."""
+    from dms_smartconnect_contract.contract.changes import BUMPS
+    from dms_smartconnect_contract.contract.comparison import compare
+    from dms_smartconnect_contract.run.diff import read_version
+
+    commit = previous_release(version)
+    if commit is None:
+        return None
+    comparison = compare(read_version(f"git:{commit}:{CONTRACT.name}"), read_version(str(CONTRACT)))
+    if comparison.version_enough:
+        return None
+    breaking = "; ".join(placed.change.what for placed in comparison.breaking[:3])
+    return (f"openapi.yaml's info.version moves {comparison.moves} from {comparison.base.version} (commit "
+            f"{commit[:10]}), but its changes need a {comparison.bump} version"
+            + (f" ({breaking})" if breaking else "") + f": raise info.version, or see "
+            f"`smartconnect-contract diff git:{commit[:10]} openapi.yaml`; the order is {', '.join(BUMPS[1:])}")  # fmt: skip
+
+
 def _files(root: Path) -> dict[str, str]:
     return {
         str(path.relative_to(root)): path.read_text()
@@ -349,7 +386,7 @@ def check() -> int:
         print(f"pyproject.toml pins {MODELS_DISTRIBUTION}=={pin} but openapi.yaml's info.version is {version}: "
               f"pin {MODELS_DISTRIBUTION}=={version}", file=sys.stderr)  # fmt: skip
         return 1
-    problem = release_problem(fresh, version, CHANGELOG.read_text())
+    problem = release_problem(fresh, version, CHANGELOG.read_text()) or version_problem(version)
     if problem is None and f"<!-- generated: {fingerprint(fresh)} -->" not in CHANGELOG.read_text():
         problem = f"CHANGELOG.md's section for {version} waits for its fingerprint: run `make generate`"
     if problem:

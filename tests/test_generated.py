@@ -11,6 +11,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+import yaml
 
 from dms_smartconnect_contract.contract import JsonObject
 from dms_smartconnect_models import (
@@ -198,3 +199,39 @@ def test_generated_files_that_change_need_a_new_version(document: JsonObject) ->
         generate.release_problem(changed, "99.0.0", changelog + "\n## 99.0.0\n<!-- generated: sha256:pending -->\n")
         is None
     )
+
+
+def test_info_version_must_move_as_far_as_the_changes_since_the_previous_release(
+    document: JsonObject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The gate `make check` holds against the release before this one in git: a change that breaks generated code
+    needs a major version, whatever the version says."""
+    generate = _generate_module()
+    contract = tmp_path / "openapi.yaml"
+    monkeypatch.setattr(generate, "ROOT", tmp_path)
+    monkeypatch.setattr(generate, "CONTRACT", contract)
+    monkeypatch.chdir(tmp_path)
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=tmp_path, check=True,
+                       capture_output=True)  # fmt: skip
+
+    def write(version: str, statuses: list[str]) -> None:
+        edited = json.loads(json.dumps(document))
+        edited["info"]["version"] = version
+        edited["components"]["schemas"]["TaskStatus"]["enum"] = statuses
+        contract.write_text(yaml.safe_dump(edited, sort_keys=False))
+
+    statuses = list(document["components"]["schemas"]["TaskStatus"]["enum"])
+    git("init", "-q")
+    write("1.0.0", statuses)
+    git("add", "openapi.yaml")
+    git("commit", "-qm", "1.0.0")
+    assert generate.version_problem("1.0.0") is None  # no release before the first
+    write("1.1.0", statuses[:-1])  # a value removed: code that names it breaks
+    problem = generate.version_problem("1.1.0")
+    assert problem is not None and "need a major version" in problem and "removed" in problem
+    write("1.1.0", [*statuses, "DELETING"])  # a value added: a minor version is enough
+    assert generate.version_problem("1.1.0") is None
+    write("2.0.0", statuses[:-1])
+    assert generate.version_problem("2.0.0") is None

@@ -292,7 +292,10 @@ def _describe(kind: str, base: _Rule | None, head: _Rule | None) -> str:
 
 
 def contract_changes(base: JsonObject, head: JsonObject) -> list[Change]:
-    """Every rule-level difference from `base` to `head`, in the head's document order (removals after)."""
+    """Every rule-level difference from `base` to `head`, in the head's document order (removals after). A schema
+    that is another under its own name (`allOf` of one `$ref`) is compared as that schema: generated code makes it
+    a subclass or an alias, with the same fields, so moving fields into a shared schema changes nothing."""
+    base, head = _aliases_inlined(base), _aliases_inlined(head)
     old, new = _rules(base), _rules(head)
     changes: list[Change] = []
     changes += _operation_changes(base, head)
@@ -318,7 +321,7 @@ def _container(change: Change) -> str | None:
         return None
     if change.keyword == "properties":
         return f"{change.pointer}/properties/{escape(str(change.head if change.change == 'added' else change.base))}"
-    return change.pointer if change.keyword in ("schema", "operation") else None
+    return change.pointer if change.keyword in ("schema", "component", "operation") else None
 
 
 def combined(first: Effect, second: Effect) -> Effect:
@@ -359,14 +362,35 @@ def _folded(changes: list[Change]) -> list[Change]:
             for sub in folded if change.keyword == "properties" else ():
                 for reading, effect in sub.readings.items():
                     readings[reading] = combined(readings[reading], effect)
-            generated = (
-                "breaking" if "breaking" in {change.generated, *(sub.generated for sub in folded)} else change.generated
-            )
+            generated = change.generated  # what comes or goes whole is added or removed whole, for generated code
             what = f"{change.what}, with {len(folded)} rule(s) and text(s) in it"
             change = Change(change.change, change.pointer, change.keyword, what, change.base, change.head,
                             change.base_provenance, change.head_provenance, generated, readings)  # fmt: skip
         out.append(change)
     return out
+
+
+def _aliases_inlined(document: JsonObject) -> JsonObject:
+    """The document with each component schema that is `allOf` of one component `$ref` (and words) replaced by a
+    copy of that component, its own words kept."""
+    schemas = document.get("components", {}).get("schemas", {})
+    inlined = dict(schemas)
+    for name, schema in schemas.items():
+        members = schema.get("allOf") if isinstance(schema, dict) else None
+        if not (isinstance(members, list) and len(members) == 1 and isinstance(members[0], dict)):
+            continue
+        ref = members[0].get("$ref")
+        rest = {key: value for key, value in schema.items() if key != "allOf"}
+        target = (
+            schemas.get(ref[len(COMPONENTS_PREFIX) :])
+            if isinstance(ref, str) and ref.startswith(COMPONENTS_PREFIX)
+            else None
+        )
+        if set(members[0]) == {"$ref"} and isinstance(target, dict) and set(rest) <= DOCUMENTATION_KEYS | {EXTENSION}:
+            inlined[name] = {**target, **{key: value for key, value in rest.items() if key in DOCUMENTATION_KEYS}}
+    if inlined == schemas:
+        return document
+    return {**document, "components": {**document["components"], "schemas": inlined}}
 
 
 def _operation_changes(base: JsonObject, head: JsonObject) -> list[Change]:
@@ -395,26 +419,32 @@ def _operation_changes(base: JsonObject, head: JsonObject) -> list[Change]:
     return changes
 
 
+# The kinds of component a change adds or removes whole: a generated type, a parameter, a header.
+_COMPONENT_KINDS = {"schemas": "schema", "parameters": "parameter", "headers": "header"}
+
+
 def _component_changes(base: JsonObject, head: JsonObject) -> list[Change]:
-    """Schemas added or removed: a generated type appears or goes, whether or not an operation uses it."""
-    old = base.get("components", {}).get("schemas", {})
-    new = head.get("components", {}).get("schemas", {})
+    """Components added or removed: a schema is a generated type, whether or not an operation uses it; a parameter
+    or a header is part of the operations that name it."""
     changes = []
-    for name in [*new, *old]:
-        if (name in old) == (name in new):
-            continue
-        kind = "added" if name in new else "removed"
-        changes.append(
-            Change(
-                kind,  # type: ignore[arg-type]
-                f"/components/schemas/{escape(name)}",
-                "schema",
-                f"schema {name} {kind}",
-                None if kind == "added" else name,
-                name if kind == "added" else None,
-                generated="additive" if kind == "added" else "breaking",
+    for kind, word in _COMPONENT_KINDS.items():
+        old = base.get("components", {}).get(kind, {})
+        new = head.get("components", {}).get(kind, {})
+        for name in [*new, *old]:
+            if (name in old) == (name in new):
+                continue
+            change = "added" if name in new else "removed"
+            changes.append(
+                Change(
+                    change,  # type: ignore[arg-type]
+                    f"/components/{kind}/{escape(name)}",
+                    "schema" if kind == "schemas" else "component",
+                    f"{word} {name} {change}",
+                    None if change == "added" else name,
+                    name if change == "added" else None,
+                    generated="additive" if change == "added" else "breaking",
+                )
             )
-        )
     return changes
 
 

@@ -73,9 +73,10 @@ def line_of(version: Version, change: Change, member: object) -> int | None:
     if member is not None and change.keyword in ("properties", "responses"):
         places.insert(0, f"{change.pointer}/{change.keyword}/{escape(str(member))}")
     elif member is not None and change.keyword in ("enum", "required"):
-        with contextlib.suppress(KeyError, IndexError, TypeError, ValueError):
+        with contextlib.suppress(KeyError, IndexError, TypeError):
             listed = at_pointer(version.document, f"{change.pointer}/{change.keyword}")
-            places.insert(0, f"{change.pointer}/{change.keyword}/{listed.index(member)}")
+            if isinstance(listed, list) and member in listed:  # a header's `required` is a boolean, no list
+                places.insert(0, f"{change.pointer}/{change.keyword}/{listed.index(member)}")
     pointer = change.pointer
     while True:
         places.append(pointer)
