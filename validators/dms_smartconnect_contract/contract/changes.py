@@ -293,9 +293,10 @@ def _describe(kind: str, base: _Rule | None, head: _Rule | None) -> str:
 
 def contract_changes(base: JsonObject, head: JsonObject) -> list[Change]:
     """Every rule-level difference from `base` to `head`, in the head's document order (removals after). A schema
-    that is another under its own name (`allOf` of one `$ref`) is compared as that schema: generated code makes it
-    a subclass or an alias, with the same fields, so moving fields into a shared schema changes nothing."""
-    base, head = _aliases_inlined(base), _aliases_inlined(head)
+    that is another under its own name (`allOf` of one `$ref`) in one version only is compared as that schema:
+    generated code makes it a subclass or an alias, with the same fields, so moving fields into a shared schema
+    changes nothing."""
+    base, head = _aliases_inlined(base, head), _aliases_inlined(head, base)
     old, new = _rules(base), _rules(head)
     changes: list[Change] = []
     changes += _operation_changes(base, head)
@@ -370,24 +371,32 @@ def _folded(changes: list[Change]) -> list[Change]:
     return out
 
 
-def _aliases_inlined(document: JsonObject) -> JsonObject:
-    """The document with each component schema that is `allOf` of one component `$ref` (and words) replaced by a
-    copy of that component, its own words kept."""
+def _aliases(document: JsonObject) -> dict[str, str]:
+    """The component schemas that are `allOf` of one other component (and words): name -> the other's name."""
     schemas = document.get("components", {}).get("schemas", {})
-    inlined = dict(schemas)
+    found = {}
     for name, schema in schemas.items():
         members = schema.get("allOf") if isinstance(schema, dict) else None
         if not (isinstance(members, list) and len(members) == 1 and isinstance(members[0], dict)):
             continue
-        ref = members[0].get("$ref")
-        rest = {key: value for key, value in schema.items() if key != "allOf"}
-        target = (
-            schemas.get(ref[len(COMPONENTS_PREFIX) :])
-            if isinstance(ref, str) and ref.startswith(COMPONENTS_PREFIX)
-            else None
-        )
-        if set(members[0]) == {"$ref"} and isinstance(target, dict) and set(rest) <= DOCUMENTATION_KEYS | {EXTENSION}:
-            inlined[name] = {**target, **{key: value for key, value in rest.items() if key in DOCUMENTATION_KEYS}}
+        ref, rest = members[0].get("$ref"), set(schema) - {"allOf"}
+        if set(members[0]) == {"$ref"} and isinstance(ref, str) and ref.startswith(COMPONENTS_PREFIX):
+            target = ref[len(COMPONENTS_PREFIX) :]
+            if isinstance(schemas.get(target), dict) and rest <= DOCUMENTATION_KEYS | {EXTENSION}:
+                found[name] = target
+    return found
+
+
+def _aliases_inlined(document: JsonObject, other: JsonObject) -> JsonObject:
+    """The document with each alias that `other` does not have as the same alias replaced by a copy of the schema
+    it names (its own words kept), so that the two compare field by field."""
+    schemas = document.get("components", {}).get("schemas", {})
+    theirs = _aliases(other)
+    inlined = dict(schemas)
+    for name, target in _aliases(document).items():
+        if theirs.get(name) != target:
+            words = {key: value for key, value in schemas[name].items() if key in DOCUMENTATION_KEYS}
+            inlined[name] = {**schemas[target], **words}
     if inlined == schemas:
         return document
     return {**document, "components": {**document["components"], "schemas": inlined}}
