@@ -60,12 +60,15 @@ fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz.py -p no:randomly --hypothesis-show-statistics
 
 ## The main job on bundled data: check the contract, validate the sample captures (findings expected: exit 1),
-## then run the contract tests against the reference server over loopback HTTP.
+## compare the contract with a bundled edit of it (a breaking change expected), then run the contract tests against
+## the reference server over loopback HTTP.
 demo: $(STAMP)
 	$(BIN)/smartconnect-contract lint openapi.yaml
 	@echo
 	@echo "== smartconnect-contract validate samples/"
 	$(BIN)/smartconnect-contract validate samples/ || test $$? -eq 1
+	@echo
+	$(BIN)/python scripts/demo_diff.py
 	@echo
 	$(BIN)/python scripts/demo_contract.py
 

@@ -4,6 +4,7 @@
 - `<!-- speed -->`: the speed table, from the JSON the last `make bench` wrote (docs/speed.json), and
   `<!-- bench: INPUT -->` one input's cost from it (our time and peak against the floor's);
 - `<!-- architecture -->`: ARCHITECTURE.md, with the lines of code of each layer counted now;
+- `<!-- demo-diff -->`: what `make demo`'s diff prints now (scripts/demo_diff.py), so the example is the contract's;
 - `<!-- agreement -->`: the engines and languages the verdict corpus holds to each reading, and every body's
   verdicts, from the corpus test itself (tests/test_verdict_corpus.py), so that the table is what the test runs.
 
@@ -32,6 +33,8 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         record = json.loads((ROOT / "docs" / "speed.json").read_text())
         markdown = markdown.replace("<!-- speed -->", speed_table(record))
         markdown = re.sub(r"<!-- bench: (.+?) -->", lambda found: cost(record, found.group(1)), markdown)
+    if "<!-- demo-diff -->" in markdown:
+        markdown = markdown.replace("<!-- demo-diff -->", demo_diff())
     if "<!-- agreement -->" in markdown:
         markdown = markdown.replace("<!-- agreement -->", agreement())
     if "<!-- architecture -->" in markdown:
@@ -67,6 +70,18 @@ def cost(record: dict[str, Any], name: str) -> str:
     ours, floor = rows["default"], rows.get("floor")
     text = f"{ours['seconds']:.1f} s and {ours['peak_mb']:.0f} MB"
     return text + (f", against {floor['seconds']:.1f} s and {floor['peak_mb']:.0f} MB for the floor" if floor else "")
+
+
+def demo_diff() -> str:
+    """The demo's diff, as a console block."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "demo_diff.py")], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"scripts/demo_diff.py failed: {done.stdout}{done.stderr}")
+    command, output = done.stdout.split("\n", 1)
+    return f"```\n$ {command.removeprefix('== ')}\n{output}```\n"
 
 
 def agreement() -> str:

@@ -8,6 +8,7 @@ import copy
 import json
 import os
 import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -248,3 +249,9 @@ def test_the_json_report_is_one_document(document: Document, tmp_path: Path) -> 
     head.write_text(head.read_text().replace("version: 1.3.0", "version: 2.0.0", 1))
     moved = json.loads(run("diff", str(base), str(head), "--format", "json").out)
     assert moved["version_moves"] == "major" and moved["version_enough"] is True
+
+
+def test_the_demo_edit_is_a_breaking_change_with_too_little_a_version() -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "demo_diff.py")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 breaking for generated code" in done.stdout and "too little: it must move major" in done.stdout
