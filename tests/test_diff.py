@@ -50,6 +50,15 @@ def _remove_enum_value(document: Document) -> None:
     _schemas(document)["TaskStatus"]["enum"].remove("WAITING")
 
 
+def _with_nullable(document: Document) -> None:
+    _with_archived(document)
+    _schemas(document)["ArchivedTask"]["properties"]["archived_at"]["type"] = ["integer", "null"]
+
+
+def _remove_null(document: Document) -> None:
+    _schemas(document)["ArchivedTask"]["properties"]["archived_at"]["type"] = "integer"
+
+
 def _require_field(document: Document) -> None:
     _with_archived(document)
     archived = _schemas(document)["ArchivedTask"]
@@ -123,6 +132,9 @@ CATALOGUE = {
     "type-narrowed": Edit(_narrow_type, "breaking", {"default": "stricter", "strict": "stricter",
                           "tolerant": "stricter"}, "major", "type of ArchivedTask /properties/archived_at",
                           base=_widen_archived),
+    "nullability-removed": Edit(_remove_null, "breaking", {"default": "stricter", "strict": "stricter",
+                                "tolerant": "stricter"}, "major", "type of ArchivedTask /properties/archived_at",
+                                base=_with_nullable),
     "enum-value-added": Edit(_add_enum_value, "additive", {**NONE, "strict": "looser"}, "minor",
                              "value 'DELETING' added"),
     "enum-value-removed": Edit(_remove_enum_value, "breaking", {**NONE, "strict": "stricter"}, "major",
@@ -184,6 +196,17 @@ def test_each_kind_of_change_is_classified_for_every_reader(name: str, document:
         golden.parent.mkdir(exist_ok=True)
         golden.write_text(text)
     assert text == golden.read_text()
+
+
+def test_types_in_another_order_are_no_change(document: Document, tmp_path: Path) -> None:
+    base = copy.deepcopy(document)
+    _with_nullable(base)
+    head = copy.deepcopy(base)
+    _schemas(head)["ArchivedTask"]["properties"]["archived_at"]["type"] = ["null", "integer"]
+    result = run(
+        "diff", str(_write(tmp_path, "a.yaml", base)), str(_write(tmp_path, "b.yaml", head)), "--format", "json"
+    )
+    assert result.json()["changes"] == []
 
 
 def test_the_same_contract_has_no_changes(tmp_path: Path) -> None:

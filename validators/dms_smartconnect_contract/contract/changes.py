@@ -121,7 +121,10 @@ def _rules(document: JsonObject) -> dict[tuple[str, str, Any], _Rule]:
         is_open = constraint.keyword == "enum" and _component(constraint.pointer) in open_enums
         members = _members(constraint)
         if members is None:
-            rule = _Rule(constraint.pointer, constraint.keyword, None, constraint.value, provenance, is_open)
+            value = constraint.value
+            if constraint.keyword == "type" and isinstance(value, list):
+                value = sorted(value, key=str)  # the same types in another order are the same rule
+            rule = _Rule(constraint.pointer, constraint.keyword, None, value, provenance, is_open)
             rules[(constraint.pointer, constraint.keyword, None)] = rule
             continue
         for member in members:
@@ -195,6 +198,8 @@ def _value_effect(keyword: str, base: Any, head: Any) -> Effect:
     """What a rule's new value does to a reading that enforces it."""
     if keyword == "type":
         old, new = _types(base), _types(head)
+        if old == new:  # the same types in another order
+            return "none"
         return "stricter" if new < old else "looser" if new > old else "changed"
     both_numbers = isinstance(base, (int, float)) and isinstance(head, (int, float))
     if keyword in _LOWER_BOUNDS and both_numbers:
@@ -219,6 +224,8 @@ def _generated_effect(change: str, keyword: str, base: Any, head: Any) -> Genera
     if keyword == "type":
         if change != "changed":
             return "breaking"  # a field that gains or loses its type is another type in every language
+        if _types(base) == _types(head):
+            return "none"
         old, new = _types(base) - {"null"}, _types(head) - {"null"}
         if old == new:  # only the null: admitting it adds, refusing it breaks code that read a null as absent
             return "additive" if "null" in _types(head) else "breaking"
