@@ -33,6 +33,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from dms_smartconnect_contract.contract import (
@@ -335,6 +336,49 @@ def previous_release(version: str) -> str | None:
     return None
 
 
+# The part of a release's section that `diff --format markdown` writes: the contract's changes since the release
+# before it.
+_NOTES_OPEN, _NOTES_CLOSE = "<!-- contract changes: written by make generate -->", "<!-- /contract changes -->"
+
+
+def history_known() -> bool:
+    """Whether the git history of the checkout is whole: a shallow clone holds no previous release to compare with."""
+    shallow = subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=ROOT, capture_output=True, text=True)
+    return shallow.returncode == 0 and shallow.stdout.strip() == "false"
+
+
+def release_notes(version: str) -> str:
+    """What changed in the contract since the previous release, as `smartconnect-contract diff --format markdown`
+    says it, between its markers; the first release has none to compare with."""
+    from dms_smartconnect_contract.contract.comparison import compare
+    from dms_smartconnect_contract.reports.diff import markdown
+    from dms_smartconnect_contract.run.diff import read_version
+
+    commit = previous_release(version)
+    if commit is None:
+        body = "The first release: no earlier contract to compare with.\n"
+    else:
+        head = read_version(str(CONTRACT))
+        body = markdown(compare(read_version(f"git:{commit[:10]}:{CONTRACT.name}"), replace(head, label=CONTRACT.name)))
+    return f"{_NOTES_OPEN}\n{body}{_NOTES_CLOSE}"
+
+
+def with_release_notes(changelog: str, version: str, notes: str) -> str:
+    """The changelog with the notes of `version` in its section: where the markers are, or after the fingerprint."""
+    heading = re.search(rf"^## {re.escape(version)}\n<!-- generated: \S+ -->\n", changelog, re.M)
+    if heading is None:
+        return changelog
+    section_end = changelog.find("\n## ", heading.end())
+    section_end = len(changelog) if section_end < 0 else section_end
+    section = changelog[heading.end() : section_end]
+    if _NOTES_OPEN in section and _NOTES_CLOSE in section:
+        start, end = section.index(_NOTES_OPEN), section.index(_NOTES_CLOSE) + len(_NOTES_CLOSE)
+        section = section[:start] + notes + section[end:]
+    else:
+        section = "\n" + notes + "\n" + section
+    return changelog[: heading.end()] + section + changelog[section_end:]
+
+
 def version_problem(version: str) -> str | None:
     """Why info.version is too small for what changed since the previous release (`smartconnect-contract diff`),
     or None when it moves far enough."""
@@ -386,9 +430,14 @@ def check() -> int:
         print(f"pyproject.toml pins {MODELS_DISTRIBUTION}=={pin} but openapi.yaml's info.version is {version}: "
               f"pin {MODELS_DISTRIBUTION}=={version}", file=sys.stderr)  # fmt: skip
         return 1
-    problem = release_problem(fresh, version, CHANGELOG.read_text()) or version_problem(version)
-    if problem is None and f"<!-- generated: {fingerprint(fresh)} -->" not in CHANGELOG.read_text():
+    changelog = CHANGELOG.read_text()
+    problem = release_problem(fresh, version, changelog) or (version_problem(version) if history_known() else None)
+    if problem is None and f"<!-- generated: {fingerprint(fresh)} -->" not in changelog:
         problem = f"CHANGELOG.md's section for {version} waits for its fingerprint: run `make generate`"
+    if not history_known():
+        print("no whole git history here (a shallow clone?): the version gate and the release notes are not checked")
+    elif problem is None and with_release_notes(changelog, version, release_notes(version)) != changelog:
+        problem = f"CHANGELOG.md's contract changes for {version} are not what `diff` says: run `make generate`"
     if problem:
         print(problem, file=sys.stderr)
         return 1
@@ -417,6 +466,8 @@ def main() -> int:
         print(problem, file=sys.stderr)
         return 1
     _record_release(files, version)
+    if history_known():
+        CHANGELOG.write_text(with_release_notes(CHANGELOG.read_text(), version, release_notes(version)))
     return 0
 
 

@@ -235,3 +235,22 @@ def test_info_version_must_move_as_far_as_the_changes_since_the_previous_release
     assert generate.version_problem("1.1.0") is None
     write("2.0.0", statuses[:-1])
     assert generate.version_problem("2.0.0") is None
+
+
+def test_a_release_section_holds_the_contract_changes_diff_reports() -> None:
+    """make generate writes `diff --format markdown` (against the previous release) into the release's section,
+    between markers, and --check fails when what is there is not what diff says."""
+    generate = _generate_module()
+    changelog = (
+        "# Changelog\n\n## 2.0.0\n<!-- generated: sha256:pending -->\n\n- words\n\n## 1.0.0\n<!-- generated: x -->\n"
+    )
+    notes = f"{generate._NOTES_OPEN}\nA table.\n{generate._NOTES_CLOSE}"
+    written = generate.with_release_notes(changelog, "2.0.0", notes)
+    assert written.index("A table.") < written.index("- words") < written.index("## 1.0.0")
+    again = generate.with_release_notes(written, "2.0.0", notes.replace("A table.", "Another table."))
+    assert "A table." not in again and again.count(generate._NOTES_OPEN) == 1
+    assert generate.with_release_notes(changelog, "3.0.0", notes) == changelog  # no section: nothing to write
+    current = (ROOT / "CHANGELOG.md").read_text()
+    version = yaml.safe_load((ROOT / "openapi.yaml").read_text())["info"]["version"]
+    if generate.history_known():
+        assert generate.with_release_notes(current, version, generate.release_notes(version)) == current
