@@ -171,32 +171,40 @@ def test_the_toolkit_pins_the_models_of_its_contract(document: JsonObject) -> No
     assert f'version = "{document["info"]["version"]}"' in (GENERATED / "pyproject.toml").read_text()
 
 
-def _generate_module() -> Any:
+def _script(name: str) -> Any:
+    """A module of scripts/, imported as generate.py imports its neighbours."""
     sys.path.insert(0, str(ROOT / "scripts"))
     try:
-        import generate
+        return __import__(name)
     finally:
         sys.path.pop(0)
-    return generate
+
+
+def _generate_module() -> Any:
+    return _script("generate")
+
+
+def _releases_module() -> Any:
+    return _script("releases")
 
 
 def test_generated_files_that_change_need_a_new_version(document: JsonObject) -> None:
     """The version gate: the committed generated/ is the release CHANGELOG.md names for info.version; any change to
     a generated file under the same version is refused, and a new version needs its section."""
-    generate = _generate_module()
+    generate, releases = _generate_module(), _releases_module()
     files = generate._files(GENERATED)
     version, changelog = document["info"]["version"], (ROOT / "CHANGELOG.md").read_text()
-    assert generate.release_problem(files, version, changelog) is None
-    assert f"<!-- generated: {generate.fingerprint(files)} -->" in changelog
+    assert releases.release_problem(files, version, changelog) is None
+    assert f"<!-- generated: {releases.fingerprint(files)} -->" in changelog
     changed = dict(
         files, **{"json-schema/ErrorResponse.schema.json": files["json-schema/ErrorResponse.schema.json"] + " "}
     )
-    problem = generate.release_problem(changed, version, changelog)
+    problem = releases.release_problem(changed, version, changelog)
     assert problem is not None and f"info.version is still {version}" in problem
-    problem = generate.release_problem(files, "99.0.0", changelog)
+    problem = releases.release_problem(files, "99.0.0", changelog)
     assert problem is not None and "no section for 99.0.0" in problem
     assert (
-        generate.release_problem(changed, "99.0.0", changelog + "\n## 99.0.0\n<!-- generated: sha256:pending -->\n")
+        releases.release_problem(changed, "99.0.0", changelog + "\n## 99.0.0\n<!-- generated: sha256:pending -->\n")
         is None
     )
 
@@ -206,10 +214,10 @@ def test_info_version_must_move_as_far_as_the_changes_since_the_previous_release
 ) -> None:
     """The gate `make check` holds against the release before this one in git: a change that breaks generated code
     needs a major version, whatever the version says."""
-    generate = _generate_module()
+    releases = _releases_module()
     contract = tmp_path / "openapi.yaml"
-    monkeypatch.setattr(generate, "ROOT", tmp_path)
-    monkeypatch.setattr(generate, "CONTRACT", contract)
+    monkeypatch.setattr(releases, "ROOT", tmp_path)
+    monkeypatch.setattr(releases, "CONTRACT", contract)
     monkeypatch.chdir(tmp_path)
 
     def git(*args: str) -> None:
@@ -227,30 +235,30 @@ def test_info_version_must_move_as_far_as_the_changes_since_the_previous_release
     write("1.0.0", statuses)
     git("add", "openapi.yaml")
     git("commit", "-qm", "1.0.0")
-    assert generate.version_problem("1.0.0") is None  # no release before the first
+    assert releases.version_problem("1.0.0") is None  # no release before the first
     write("1.1.0", statuses[:-1])  # a value removed: code that names it breaks
-    problem = generate.version_problem("1.1.0")
+    problem = releases.version_problem("1.1.0")
     assert problem is not None and "need a major version" in problem and "removed" in problem
     write("1.1.0", [*statuses, "DELETING"])  # a value added: a minor version is enough
-    assert generate.version_problem("1.1.0") is None
+    assert releases.version_problem("1.1.0") is None
     write("2.0.0", statuses[:-1])
-    assert generate.version_problem("2.0.0") is None
+    assert releases.version_problem("2.0.0") is None
 
 
 def test_a_release_section_holds_the_contract_changes_diff_reports() -> None:
     """make generate writes `diff --format markdown` (against the previous release) into the release's section,
     between markers, and --check fails when what is there is not what diff says."""
-    generate = _generate_module()
+    releases = _releases_module()
     changelog = (
         "# Changelog\n\n## 2.0.0\n<!-- generated: sha256:pending -->\n\n- words\n\n## 1.0.0\n<!-- generated: x -->\n"
     )
-    notes = f"{generate._NOTES_OPEN}\nA table.\n{generate._NOTES_CLOSE}"
-    written = generate.with_release_notes(changelog, "2.0.0", notes)
+    notes = f"{releases._NOTES_OPEN}\nA table.\n{releases._NOTES_CLOSE}"
+    written = releases.with_release_notes(changelog, "2.0.0", notes)
     assert written.index("A table.") < written.index("- words") < written.index("## 1.0.0")
-    again = generate.with_release_notes(written, "2.0.0", notes.replace("A table.", "Another table."))
-    assert "A table." not in again and again.count(generate._NOTES_OPEN) == 1
-    assert generate.with_release_notes(changelog, "3.0.0", notes) == changelog  # no section: nothing to write
+    again = releases.with_release_notes(written, "2.0.0", notes.replace("A table.", "Another table."))
+    assert "A table." not in again and again.count(releases._NOTES_OPEN) == 1
+    assert releases.with_release_notes(changelog, "3.0.0", notes) == changelog  # no section: nothing to write
     current = (ROOT / "CHANGELOG.md").read_text()
     version = yaml.safe_load((ROOT / "openapi.yaml").read_text())["info"]["version"]
-    if generate.history_known():
-        assert generate.with_release_notes(current, version, generate.release_notes(version)) == current
+    if releases.history_known():
+        assert releases.with_release_notes(current, version, releases.release_notes(version)) == current
