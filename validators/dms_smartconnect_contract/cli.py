@@ -129,7 +129,9 @@ def cmd_diff(args: argparse.Namespace) -> ExitCode:
         detail = f"{head.label}#{first.pointer}: {first.message}" + (
             f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
         )
-        return _error("the head fails lint", detail, f"Run `smartconnect-contract lint {head.label}`.")
+        return _error(
+            "the head fails lint", detail, f"Run `smartconnect-contract lint {head.file}` to see every problem."
+        )
     comparison = compare(base, head)
     sys.stdout.write(RENDERERS[args.format](comparison))
     if comparison.breaking and not args.allow_breaking:
