@@ -1,5 +1,6 @@
 """The diff part of `make demo`: apply scripts/demo-openapi-edit.json (RFC 6902 add, remove and replace) to openapi.yaml,
-write the edited contract to out/edited-openapi.yaml, and show what `smartconnect-contract diff` says of it. The
+write the edited contract to out/edited-openapi.yaml, and show what `smartconnect-contract diff` says of it, with
+the sample captures judged under both. The
 edit is data, so the demo follows the contract as it changes; the diff's exit code 1 (a change breaks generated
 code) is the expected one."""
 
@@ -39,9 +40,9 @@ def main() -> int:
     edited = ROOT / "out" / "edited-openapi.yaml"
     edited.parent.mkdir(exist_ok=True)
     edited.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=120))
-    print("== smartconnect-contract diff openapi.yaml out/edited-openapi.yaml")
-    done = subprocess.run([str(BIN / "smartconnect-contract"), "diff", "openapi.yaml", "out/edited-openapi.yaml"],
-                          cwd=ROOT, check=False)  # fmt: skip
+    command = ["diff", "openapi.yaml", "out/edited-openapi.yaml", "--captures", "samples/"]
+    print(f"== smartconnect-contract {' '.join(command)}", flush=True)
+    done = subprocess.run([str(BIN / "smartconnect-contract"), *command], cwd=ROOT, check=False)
     return 0 if done.returncode == 1 else 1
 
 

@@ -278,3 +278,36 @@ def test_the_demo_edit_is_a_breaking_change_with_too_little_a_version() -> None:
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / "demo_diff.py")], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 breaking for generated code" in done.stdout and "too little: it must move major" in done.stdout
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_captures_are_judged_under_both_versions_with_known_counts(
+    document: Document, seed_example: Document, tmp_path: Path, jobs: str
+) -> None:
+    """A log of 7 WAITING tasks, 5 DELETING ones and 11 RUNNING ones: removing WAITING and adding DELETING turns
+    exactly 7 exchanges from conforming to violating and 5 the other way in the strict reading, none in the default
+    one (both enumerations are open there), at one worker or two."""
+    base, _ = _pair(tmp_path, document, CATALOGUE["enum-value-removed"])
+    head = copy.deepcopy(document)
+    _remove_enum_value(head)
+    _add_enum_value(head)
+    head_path = _write(tmp_path, "both.yaml", head)
+    bodies = [dict(seed_example, status=s) for s in ["WAITING"] * 7 + ["DELETING"] * 5 + ["RUNNING"] * 11]
+    log = tmp_path / "log.jsonl"
+    log.write_text("".join(json.dumps(body) + "\n" for body in bodies))
+    result = run("diff", str(base), str(head_path), "--captures", str(log), "--jobs", jobs, "--format", "json")
+    assert result.code == 1, result
+    traffic = {weight["reading"]: weight for weight in result.json()["traffic"]}
+    assert (traffic["default"]["rejected"], traffic["default"]["accepted"]) == (0, 0)
+    assert traffic["default"]["base"] == traffic["default"]["head"] == {
+        "total": 23, "conforming": 23, "violating": 0, "skipped": 0, "unreadable": 0}  # fmt: skip
+    assert (traffic["strict"]["rejected"], traffic["strict"]["accepted"]) == (7, 5)
+    assert traffic["strict"]["base"]["conforming"] == 18 and traffic["strict"]["head"]["conforming"] == 16
+    assert traffic["strict"]["rejected_samples"] == [f"{log}:{line}" for line in (1, 2, 3)]
+
+
+def test_captures_that_hold_nothing_to_judge_are_exit_2(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n")
+    result = run("diff", str(CONTRACT), str(CONTRACT), "--captures", str(empty))
+    assert result.code == 2 and "the captures prove nothing" in result.err

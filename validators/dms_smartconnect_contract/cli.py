@@ -133,6 +133,19 @@ def cmd_diff(args: argparse.Namespace) -> ExitCode:
             "the head fails lint", detail, f"Run `smartconnect-contract lint {head.file}` to see every problem."
         )
     comparison = compare(base, head)
+    if args.captures:
+        from dataclasses import replace
+
+        from .run.diff import weigh
+
+        options = RunOptions(check=CheckOptions(), jobs=args.jobs, quiet=True)
+        try:
+            weights = weigh(base.document, head.document, [_input_path(path) for path in args.captures], options)
+        except InputError as exc:
+            return _error("an input cannot be read", str(exc), "Pass capture files or folders, as to validate.")
+        except ValueError as exc:
+            return _error("the captures prove nothing", str(exc), "Pass captures of the contract's operations.")
+        comparison = replace(comparison, weights=weights)
     sys.stdout.write(RENDERERS[args.format](comparison))
     if comparison.breaking and not args.allow_breaking:
         return ExitCode.FINDINGS
@@ -299,6 +312,16 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--format", choices=["text", "json", "markdown", "github"], default="text")
     diff.add_argument(
         "--allow-breaking", action="store_true", help="exit 0 even when a change breaks code generated from BASE"
+    )
+    diff.add_argument(
+        "--captures",
+        nargs="+",
+        metavar="PATH",
+        help="judge these captures under both versions, in the default and "
+        "the strict reading: the exchanges the change turns, and the counts under each",
+    )
+    diff.add_argument(
+        "--jobs", type=_positive_int, default=0, help="worker processes for --captures (default: one per core)"
     )
     diff.set_defaults(func=cmd_diff)
     rules.add_argument("--contract", type=Path, help="OpenAPI file (default: the packaged contract)")

@@ -34,10 +34,23 @@ class Placed:
 
 
 @dataclass(frozen=True)
+class Weight:
+    """Recorded traffic under both versions, in one reading: the counts under each, and the exchanges that one
+    version accepts and the other rejects (their locations, in capture order)."""
+
+    reading: str
+    base: dict[str, int]  # total, conforming, violating, skipped, unreadable
+    head: dict[str, int]
+    rejected: list[str]  # conforming under the base, violating under the head
+    accepted: list[str]  # violating under the base, conforming under the head
+
+
+@dataclass(frozen=True)
 class Comparison:
     base: Version
     head: Version
     changes: list[Placed]
+    weights: tuple[Weight, ...] = ()  # with --captures: the traffic under each version, per reading
 
     @property
     def bump(self) -> Bump:

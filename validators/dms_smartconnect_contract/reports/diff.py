@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from ..contract.changes import READINGS, Change
-from ..contract.comparison import Comparison, Placed
+from ..contract.comparison import Comparison, Placed, Weight
 from ..contract.provenance import Provenance
 from ..redact import printable
 from .github import escape_data, escape_property
@@ -60,6 +60,30 @@ def _headline(comparison: Comparison) -> str:
     )
 
 
+SAMPLES = 3  # locations shown for each count of turned exchanges
+
+
+def _samples(locations: list[str]) -> str:
+    shown = ", ".join(locations[:SAMPLES])
+    return (
+        f" (e.g. {shown}{f' and {len(locations) - SAMPLES} more' if len(locations) > SAMPLES else ''})" if shown else ""
+    )
+
+
+def _traffic(weight: Weight) -> list[str]:
+    """The traffic under both versions in one reading, in words."""
+    judged = weight.base["conforming"] + weight.base["violating"]
+    return [
+        f"{weight.reading}: base {weight.base['conforming']:,} conforming, {weight.base['violating']:,} violating; "
+        f"head {weight.head['conforming']:,} conforming, {weight.head['violating']:,} violating "
+        f"(of {weight.base['total']:,} item(s))",
+        f"  the head rejects {len(weight.rejected):,} of {weight.base['conforming']:,} exchange(s) the base accepts"
+        f"{_samples(weight.rejected)}",
+        f"  the head accepts {len(weight.accepted):,} of {judged - weight.base['conforming']:,} exchange(s) the base "
+        f"rejects{_samples(weight.accepted)}",
+    ]
+
+
 def text(comparison: Comparison) -> str:
     lines = [printable(_headline(comparison))]
     for placed in comparison.changes:
@@ -71,6 +95,9 @@ def text(comparison: Comparison) -> str:
         lines.append(f"    head {printable(_side(comparison, placed, 'head'))}")
     if not comparison.changes:
         lines.append("no changes")
+    if comparison.weights:
+        lines.append("recorded traffic, judged under both versions:")
+        lines += [f"  {printable(line)}" for weight in comparison.weights for line in _traffic(weight)]
     return "\n".join(lines) + "\n"
 
 
@@ -103,6 +130,14 @@ def markdown(comparison: Comparison) -> str:
             )
             lines.append(f"| {_cell(change.what)} | {generated} | {effects} | "
                          f"{_cell(_side(comparison, placed, 'base'))} | {_cell(_side(comparison, placed, 'head'))} |")  # fmt: skip
+    if comparison.weights:
+        lines += ["", "Recorded traffic, judged under both versions:", "",
+                  "| reading | conforming (base → head) | violating (base → head) | rejected by the head | accepted by the head |",
+                  "|---|---:|---:|---:|---:|"]  # fmt: skip
+        for weight in comparison.weights:
+            lines.append(f"| {weight.reading} | {weight.base['conforming']:,} → {weight.head['conforming']:,} | "
+                         f"{weight.base['violating']:,} → {weight.head['violating']:,} | {len(weight.rejected):,} | "
+                         f"{len(weight.accepted):,} |")  # fmt: skip
     return "\n".join(lines) + "\n"
 
 
@@ -119,6 +154,10 @@ def github(comparison: Comparison) -> str:
         title = escape_property(f"contract change ({change.bump})")
         lines.append(f"::{kind} {where},title={title}::{escape_data(f'{change.what}: {_effects(change)}')}")
     lines.append(escape_data(_headline(comparison)))
+    for weight in comparison.weights:
+        lines.append(
+            f"::notice title={escape_property('recorded traffic')}::{escape_data('; '.join(_traffic(weight)))}"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -126,7 +165,7 @@ def as_json(comparison: Comparison) -> str:
     def side(value: Any, found: Provenance | None, line: int | None) -> dict[str, Any]:
         return {"value": value, "provenance": found.as_dict() if found else None, "line": line}
 
-    out = {
+    out: dict[str, Any] = {
         "base": {"contract": comparison.base.label, "version": comparison.base.version},
         "head": {"contract": comparison.head.label, "version": comparison.head.version},
         "needs": comparison.bump,
@@ -148,6 +187,13 @@ def as_json(comparison: Comparison) -> str:
             for placed in comparison.changes
         ],
     }
+    if comparison.weights:
+        out["traffic"] = [
+            {"reading": w.reading, "base": w.base, "head": w.head, "rejected": len(w.rejected),
+             "accepted": len(w.accepted), "rejected_samples": w.rejected[:SAMPLES],
+             "accepted_samples": w.accepted[:SAMPLES]}
+            for w in comparison.weights
+        ]  # fmt: skip
     return json.dumps(out, indent=2, ensure_ascii=False, default=str) + "\n"
 
 

@@ -1,15 +1,20 @@
-"""The `diff` run's input: a version of the contract from a file, or `git:REF` for the contract at a revision of the
-repository."""
+"""The `diff` run: a version of the contract from a file, or `git:REF` for the contract at a revision of the
+repository; and recorded traffic judged under two versions (`--captures`)."""
 
 from __future__ import annotations
 
 import subprocess
 import tempfile
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
-from ..contract import ContractError, read_document
-from ..contract.comparison import Version
+from ..contract import ContractError, JsonObject, read_document
+from ..contract.comparison import Version, Weight
 from ..contract.document import line_numbers
+from ..exitcodes import ExitCode
+from ..findings import Outcome, Tally
+from .validate import RunOptions, open_inputs, run_validation
 
 GIT_PREFIX = "git:"
 DEFAULT_CONTRACT = "openapi.yaml"
@@ -37,3 +42,39 @@ def read_version(spec: str) -> Version:
         document = read_document(copy)
     text = shown.stdout.decode("utf-8")
     return Version(f"{inside}@{revision}", inside, document, line_numbers(text))
+
+
+class _Outcomes:
+    """A reporter that keeps each judged item's outcome by its location, and nothing else."""
+
+    detail = True
+    coverage = None
+
+    def __init__(self) -> None:
+        self.outcomes: dict[str, Outcome] = {}
+
+    def add(self, tally: Tally) -> None:
+        for result in tally.items:
+            self.outcomes[result.location] = result.outcome
+
+
+def weigh(base: JsonObject, head: JsonObject, paths: Sequence[Path | str], options: RunOptions) -> tuple[Weight, ...]:
+    """The captures judged under both versions, in the default and the strict reading, with the same engine and
+    limits as `validate`: the counts under each and the exchanges whose outcome the change turns. InputError for an
+    input that cannot be used; a run that judged nothing is no weighing (ValueError, saying so)."""
+    weights = []
+    for reading, strict in (("default", False), ("strict", True)):
+        sides = []
+        for document in (base, head):
+            run = replace(options, check=replace(options.check, strict=strict), quiet=True)
+            collected = _Outcomes()
+            total, verdict = run_validation(document, paths, open_inputs(paths, run), run, collected)
+            if verdict.exit_code is ExitCode.NOTHING_PROVED:
+                raise ValueError(f"the captures hold nothing to judge: {verdict.reason}")
+            sides.append((total.as_dict(), collected.outcomes))
+        (base_counts, before), (head_counts, after) = sides
+        turned = [(where, before[where], after.get(where)) for where in before]
+        rejected = [where for where, old, new in turned if old is Outcome.CONFORMING and new is Outcome.VIOLATING]
+        accepted = [where for where, old, new in turned if old is Outcome.VIOLATING and new is Outcome.CONFORMING]
+        weights.append(Weight(reading, base_counts, head_counts, rejected, accepted))
+    return tuple(weights)
