@@ -304,6 +304,15 @@ def test_captures_are_judged_under_both_versions_with_known_counts(
     assert (traffic["strict"]["rejected"], traffic["strict"]["accepted"]) == (7, 5)
     assert traffic["strict"]["base"]["conforming"] == 18 and traffic["strict"]["head"]["conforming"] == 16
     assert traffic["strict"]["rejected_samples"] == [f"{log}:{line}" for line in (1, 2, 3)]
+    # Each turned exchange is put down to the change whose rule the rejecting version's finding names.
+    by_change = {change["what"]: change["traffic"] for change in result.json()["changes"]}
+    assert by_change["value 'WAITING' removed (enum of TaskStatus)"]["strict"] == {"rejected": 7, "accepted": 0}
+    assert by_change["value 'DELETING' added (enum of TaskStatus)"]["strict"] == {"rejected": 0, "accepted": 5}
+    assert all(change["default"] == {"rejected": 0, "accepted": 0} for change in by_change.values())
+    assert traffic["strict"]["unexplained"] == [0, 0]
+    text = run("diff", str(base), str(head_path), "--captures", str(log), "--jobs", jobs).out
+    assert "recorded exchanges: strict rejects 7 of 18 it accepted" in text
+    assert "recorded exchanges: strict accepts 5 of 5 it rejected" in text
 
 
 def test_captures_that_hold_nothing_to_judge_are_exit_2(tmp_path: Path) -> None:

@@ -140,7 +140,9 @@ def cmd_diff(args: argparse.Namespace) -> ExitCode:
 
         options = RunOptions(check=CheckOptions(), jobs=args.jobs, quiet=True)
         try:
-            weights = weigh(base.document, head.document, [_input_path(path) for path in args.captures], options)
+            captures = [_input_path(path) for path in args.captures]
+            changes = [placed.change for placed in comparison.changes]
+            weights = weigh(base.document, head.document, changes, captures, options)
         except InputError as exc:
             return _error("an input cannot be read", str(exc), "Pass capture files or folders, as to validate.")
         except ValueError as exc:

@@ -81,16 +81,40 @@ def _traffic(weight: Weight) -> list[str]:
         f"{_samples(weight.rejected)}",
         f"  the head accepts {len(weight.accepted):,} of {judged - weight.base['conforming']:,} exchange(s) the base "
         f"rejects{_samples(weight.accepted)}",
-    ]
+        *(
+            [f"  of these, {weight.unexplained[0]:,} rejected and {weight.unexplained[1]:,} accepted are named by no "
+             "finding of a changed rule"]
+            if any(weight.unexplained) else []
+        ),
+    ]  # fmt: skip
+
+
+def _seen(comparison: Comparison, index: int) -> str:
+    """What recorded traffic says of one change: the exchanges it turns, reading by reading."""
+    if not comparison.weights or comparison.changes[index].change.change == "documentation":
+        return ""  # words judge nothing
+    parts = []
+    for weight in comparison.weights:
+        rejected, accepted = weight.by_change.get(index, (0, 0))
+        judged = weight.base["conforming"] + weight.base["violating"]
+        turned = [
+            f"rejects {rejected:,} of {weight.base['conforming']:,} it accepted" if rejected else "",
+            f"accepts {accepted:,} of {judged - weight.base['conforming']:,} it rejected" if accepted else "",
+        ]
+        if any(turned):
+            parts.append(f"{weight.reading} {' and '.join(t for t in turned if t)}")
+    return f"recorded exchanges: {'; '.join(parts)}" if parts else "seen in no recorded exchange"
 
 
 def text(comparison: Comparison) -> str:
     lines = [printable(_headline(comparison))]
-    for placed in comparison.changes:
+    for index, placed in enumerate(comparison.changes):
         change = placed.change
         mark = "breaking" if change.breaking else change.bump
         lines.append(f"{mark:<9} {printable(change.what)}")
         lines.append(f"    {_effects(change)}")
+        if seen := _seen(comparison, index):
+            lines.append(f"    {seen}")
         lines.append(f"    base {printable(_side(comparison, placed, 'base'))}")
         lines.append(f"    head {printable(_side(comparison, placed, 'head'))}")
     if not comparison.changes:
@@ -116,9 +140,10 @@ def markdown(comparison: Comparison) -> str:
         + ("." if comparison.version_enough else f", too little: it must move **{comparison.bump}**."),
     ]
     if comparison.changes:
-        lines += ["", "| change | generated code | " + " | ".join(READINGS) + " | base | head |",
-                  "|---|---|" + "---|" * len(READINGS) + "---|---|"]  # fmt: skip
-        for placed in comparison.changes:
+        traffic = " recorded traffic |" if comparison.weights else ""
+        lines += ["", "| change | generated code | " + " | ".join(READINGS) + f" |{traffic} base | head |",
+                  "|---|---|" + "---|" * len(READINGS) + ("---|" if traffic else "") + "---|---|"]  # fmt: skip
+        for index, placed in enumerate(comparison.changes):
             change = placed.change
             effects = " | ".join("-" if change.readings[r] == "none" else change.readings[r] for r in READINGS)
             generated = (
@@ -128,7 +153,8 @@ def markdown(comparison: Comparison) -> str:
                 if change.breaking
                 else change.generated
             )
-            lines.append(f"| {_cell(change.what)} | {generated} | {effects} | "
+            seen = f" {_cell(_seen(comparison, index))} |" if comparison.weights else ""
+            lines.append(f"| {_cell(change.what)} | {generated} | {effects} |{seen} "
                          f"{_cell(_side(comparison, placed, 'base'))} | {_cell(_side(comparison, placed, 'head'))} |")  # fmt: skip
     if comparison.weights:
         lines += ["", "Recorded traffic, judged under both versions:", "",
@@ -183,15 +209,25 @@ def as_json(comparison: Comparison) -> str:
                 "needs": placed.change.bump,
                 "base": side(placed.change.base, placed.change.base_provenance, placed.base_line),
                 "head": side(placed.change.head, placed.change.head_provenance, placed.head_line),
+                **(
+                    {
+                        "traffic": {
+                            w.reading: dict(zip(("rejected", "accepted"), w.by_change.get(index, (0, 0)), strict=True))
+                            for w in comparison.weights
+                        }
+                    }
+                    if comparison.weights
+                    else {}
+                ),
             }
-            for placed in comparison.changes
+            for index, placed in enumerate(comparison.changes)
         ],
     }
     if comparison.weights:
         out["traffic"] = [
             {"reading": w.reading, "base": w.base, "head": w.head, "rejected": len(w.rejected),
              "accepted": len(w.accepted), "rejected_samples": w.rejected[:SAMPLES],
-             "accepted_samples": w.accepted[:SAMPLES]}
+             "accepted_samples": w.accepted[:SAMPLES], "unexplained": list(w.unexplained)}
             for w in comparison.weights
         ]  # fmt: skip
     return json.dumps(out, indent=2, ensure_ascii=False, default=str) + "\n"

@@ -10,7 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..contract import ContractError, JsonObject, read_document
-from ..contract.comparison import Version, Weight
+from ..contract.changes import Change
+from ..contract.comparison import Finding, Version, Weight, accounts_for, instance_places
 from ..contract.document import line_numbers
 from ..exitcodes import ExitCode
 from ..findings import Outcome, Tally
@@ -45,23 +46,31 @@ def read_version(spec: str) -> Version:
 
 
 class _Outcomes:
-    """A reporter that keeps each judged item's outcome by its location, and nothing else."""
+    """A reporter that keeps each judged item's outcome by its location, and what a violating one breaks."""
 
     detail = True
     coverage = None
 
     def __init__(self) -> None:
         self.outcomes: dict[str, Outcome] = {}
+        self.findings: dict[str, frozenset[Finding]] = {}
 
     def add(self, tally: Tally) -> None:
         for result in tally.items:
             self.outcomes[result.location] = result.outcome
+            if result.outcome is Outcome.VIOLATING:
+                self.findings[result.location] = frozenset((found.rule, found.pointer) for found in result.findings)
 
 
-def weigh(base: JsonObject, head: JsonObject, paths: Sequence[Path | str], options: RunOptions) -> tuple[Weight, ...]:
+def weigh(
+    base: JsonObject, head: JsonObject, changes: Sequence[Change], paths: Sequence[Path | str], options: RunOptions
+) -> tuple[Weight, ...]:
     """The captures judged under both versions, in the default and the strict reading, with the same engine and
     limits as `validate`: the counts under each and the exchanges whose outcome the change turns. InputError for an
     input that cannot be used; a run that judged nothing is no weighing (ValueError, saying so)."""
+    places = instance_places(base)
+    for pointer, found_at in instance_places(head).items():
+        places.setdefault(pointer, set()).update(found_at)
     weights = []
     for reading, strict in (("default", False), ("strict", True)):
         sides = []
@@ -71,10 +80,27 @@ def weigh(base: JsonObject, head: JsonObject, paths: Sequence[Path | str], optio
             total, verdict = run_validation(document, paths, open_inputs(paths, run), run, collected)
             if verdict.exit_code is ExitCode.NOTHING_PROVED:
                 raise ValueError(f"the captures hold nothing to judge: {verdict.reason}")
-            sides.append((total.as_dict(), collected.outcomes))
+            sides.append((total.as_dict(), collected))
         (base_counts, before), (head_counts, after) = sides
-        turned = [(where, before[where], after.get(where)) for where in before]
+        turned = [(where, old, after.outcomes.get(where)) for where, old in before.outcomes.items()]
         rejected = [where for where, old, new in turned if old is Outcome.CONFORMING and new is Outcome.VIOLATING]
         accepted = [where for where, old, new in turned if old is Outcome.VIOLATING and new is Outcome.CONFORMING]
-        weights.append(Weight(reading, base_counts, head_counts, rejected, accepted))
+        # The version that rejects an exchange says why: the changes whose rules its findings name account for it.
+        counts: dict[int, list[int]] = {}
+        unexplained = [0, 0]
+        for side, locations, rejecting, effects in ((0, rejected, after, ("stricter", "changed")),
+                                                    (1, accepted, before, ("looser", "changed"))):  # fmt: skip
+            # Only a change that makes this reading stricter can reject what it accepted, and the reverse.
+            candidates = [
+                (index, change) for index, change in enumerate(changes) if change.readings[reading] in effects
+            ]
+            for where in locations:
+                found = rejecting.findings.get(where, frozenset())
+                causes = [index for index, change in candidates if accounts_for(change, places, found)]
+                for index in causes:
+                    counts.setdefault(index, [0, 0])[side] += 1
+                unexplained[side] += not causes
+        by_change = {index: (pair[0], pair[1]) for index, pair in counts.items()}
+        weights.append(Weight(reading, base_counts, head_counts, rejected, accepted, by_change,
+                              (unexplained[0], unexplained[1])))  # fmt: skip
     return tuple(weights)
