@@ -14,6 +14,8 @@ For each input the table gives the floor, our runs and the peer, as whole proces
   under 200 MB;
 - bombs (a 66 KB .jsonl.zst of one 2 GiB line; a .har.gz whose first entry holds a 1 GiB string): the floor is
   `zstd -dc` / `gzip -dc` of the same file; at most 10x its time, and under 200 MB;
+- `diff --captures` of the contract and the demo's edit, over a 100k-line JSONL log: the floor is one `validate` of the
+  log, beside two of them; at most 1.3x the floor's time;
 - the reference server under load (bench/load.py): 1000 connections of valid, unauthorised and hostile requests.
 On the 300k-line capture, a local Dask cluster (`--scheduler local`) of one and of two workers is measured too, its
 ratio taken against our local run (local time / cluster time).
@@ -197,12 +199,41 @@ TARGETS = [
         (name, "default", "ratio >= 0.1, peak <= 200 MB", lambda r: r.ratio >= 0.1 and r.peak_mb <= 200)
         for name in ("HAR, 100 MB body", "HAR minified, 100 MB body", "JSONL, one 200 MB line")
     ],
+    # Judging both versions of the contract must cost well under judging twice: at most 1.3x one validate run.
+    ("diff --captures", "default", "at most 1.3x one validate (ratio >= 0.77)", lambda r: r.ratio >= 1 / 1.3),
     # Bombs: memory flat (the limit's, not the expansion's), time within 10x of the plain decompression.
     *[
         (name, "default", "ratio >= 0.1, peak <= 200 MB", lambda r: r.ratio >= 0.1 and r.peak_mb <= 200)
         for name in ("zstd bomb, one 2 GiB line", "gzip bomb, a 1 GiB HAR string")
     ],
 ]
+
+
+def diff_rows(folder: Path, scale: float, repeat: int, cores: int, rng: random.Random) -> list[Row]:
+    """`diff --captures` of the contract and the demo's edit of it, over a JSONL log, against one `validate` of the
+    log (the floor) and two (what judging under both versions by hand costs), measured in turns."""
+    lines = int(100_000 * scale)
+    log = folder / "diff.jsonl"
+    make_jsonl(log, lines, rng, "10% violating")
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "demo_diff.py")], check=True, capture_output=True)
+    edited = ROOT / "out" / "edited-openapi.yaml"
+    validate = [*CLI, "validate", "-q", str(log)]
+    twice = ["sh", "-c", '"$0" "$@" >/dev/null; "$0" "$@" >/dev/null; exit 0', *validate]
+    commands = {
+        "floor": (validate, (0, 1)),
+        "peer": (twice, (0,)),
+        "default": ([*CLI, "diff", str(ROOT / "openapi.yaml"), str(edited), "--captures", str(log)], (0, 1)),
+    }
+    samples = measure_all(commands, repeat)
+    labels = {"floor": "floor: one validate of the log", "peer": "two validate runs of the log",
+              "default": f"diff --captures, default --jobs ({cores} cores)"}  # fmt: skip
+    rows = []
+    for kind, runs in samples.items():
+        ratios = [floor[0] / mine[0] for floor, mine in zip(samples["floor"], runs, strict=True)]
+        seconds, peak = statistics.median(run[0] for run in runs), max(run[1] for run in runs)
+        rows.append(Row("diff --captures", kind, labels[kind], lines, seconds, peak, statistics.median(ratios)))
+    log.unlink()
+    return rows
 
 
 def hostile_rows(folder: Path, scale: float, repeat: int, cores: int) -> list[Row]:
@@ -323,6 +354,7 @@ def main() -> int:
         rows.append(Row("HAR large", "default", label, big_entries, seconds, peak, 0.0, last))
         big.unlink()
         rows += hostile_rows(folder, scale, min(repeat, 3), cores)
+        rows += diff_rows(folder, scale, min(repeat, 3), cores, rng)
     # The reference server under load: 1000 connections on loopback, a mix of valid, unauthorised and hostile
     # requests (bench/load.py).
     served = load.run(max(10, int(1000 * scale)), 5)
