@@ -56,11 +56,7 @@ class ReportFile:
         stream, temporary = self._stream, self._temporary
         self._stream = self._temporary = None
         if kind is not None:
-            with contextlib.suppress(OSError):
-                stream.close()
-            if temporary is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
+            _discard(stream, temporary)
             return
         try:
             stream.flush()
@@ -70,9 +66,14 @@ class ReportFile:
             if temporary is not None:
                 os.replace(temporary, self.target)  # type: ignore[arg-type]
         except BaseException:
-            with contextlib.suppress(OSError):
-                stream.close()
-            if temporary is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
+            _discard(stream, temporary)
             raise
+
+
+def _discard(stream: IO[str], temporary: str | None) -> None:
+    """A report that will not be finished: its stream closed, and its temporary file (if any) gone."""
+    with contextlib.suppress(OSError):
+        stream.close()
+    if temporary is not None:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
