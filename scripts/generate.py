@@ -40,6 +40,7 @@ from releases import (
     record_release,
     release_notes,
     release_problem,
+    since_previous_release,
     version_problem,
     with_release_notes,
 )
@@ -326,12 +327,14 @@ def check() -> int:
               f"pin {MODELS_DISTRIBUTION}=={version}", file=sys.stderr)  # fmt: skip
         return 1
     changelog = CHANGELOG.read_text()
-    problem = release_problem(fresh, version, changelog) or (version_problem(version) if history_known() else None)
+    known = history_known()
+    since = since_previous_release(version) if known else None
+    problem = release_problem(fresh, version, changelog) or version_problem(since)
     if problem is None and f"<!-- generated: {fingerprint(fresh)} -->" not in changelog:
         problem = f"CHANGELOG.md's section for {version} waits for its fingerprint: run `make generate`"
-    if not history_known():
+    if not known:
         print("no whole git history here (a shallow clone?): the version gate and the release notes are not checked")
-    elif problem is None and with_release_notes(changelog, version, release_notes(version)) != changelog:
+    elif problem is None and with_release_notes(changelog, version, release_notes(since)) != changelog:
         problem = f"CHANGELOG.md's contract changes for {version} are not what `diff` says: run `make generate`"
     if problem:
         print(problem, file=sys.stderr)
@@ -362,7 +365,8 @@ def main() -> int:
         return 1
     record_release(files, version)
     if history_known():
-        CHANGELOG.write_text(with_release_notes(CHANGELOG.read_text(), version, release_notes(version)))
+        notes = release_notes(since_previous_release(version))
+        CHANGELOG.write_text(with_release_notes(CHANGELOG.read_text(), version, notes))
     return 0
 
 

@@ -14,6 +14,10 @@ import re
 import subprocess
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dms_smartconnect_contract.contract.comparison import Comparison
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACT = ROOT / "openapi.yaml"
@@ -78,19 +82,25 @@ def history_known() -> bool:
     return shallow.returncode == 0 and shallow.stdout.strip() == "false"
 
 
-def release_notes(version: str) -> str:
-    """What changed in the contract since the previous release, as `smartconnect-contract diff --format markdown`
-    says it, between its markers; the first release has none to compare with."""
+def since_previous_release(version: str) -> tuple[str, Comparison] | None:
+    """The previous release's commit, and the comparison (`smartconnect-contract diff`) of its contract with the
+    one in the checkout; None when there is no previous release."""
     from dms_smartconnect_contract.contract.comparison import compare
-    from dms_smartconnect_contract.reports.diff import markdown
     from dms_smartconnect_contract.run.diff import read_version
 
     commit = previous_release(version)
     if commit is None:
-        body = "The first release: no earlier contract to compare with.\n"
-    else:
-        head = read_version(str(CONTRACT))
-        body = markdown(compare(read_version(f"git:{commit[:10]}:{CONTRACT.name}"), replace(head, label=CONTRACT.name)))
+        return None
+    head = read_version(str(CONTRACT))
+    return commit, compare(read_version(f"git:{commit[:10]}:{CONTRACT.name}"), replace(head, label=CONTRACT.name))
+
+
+def release_notes(since: tuple[str, Comparison] | None) -> str:
+    """What changed in the contract since the previous release, as `smartconnect-contract diff --format markdown`
+    says it, between its markers; the first release has none to compare with."""
+    from dms_smartconnect_contract.reports.diff import markdown
+
+    body = "The first release: no earlier contract to compare with.\n" if since is None else markdown(since[1])
     return f"{_NOTES_OPEN}\n{body}{_NOTES_CLOSE}"
 
 
@@ -110,19 +120,14 @@ def with_release_notes(changelog: str, version: str, notes: str) -> str:
     return changelog[: heading.end()] + section + changelog[section_end:]
 
 
-def version_problem(version: str) -> str | None:
-    """Why info.version is too small for what changed since the previous release (`smartconnect-contract diff`),
-    or None when it moves far enough."""
+def version_problem(since: tuple[str, Comparison] | None) -> str | None:
+    """Why info.version is too small for what changed since the previous release, or None when it moves far
+    enough (or there is no previous release)."""
     from dms_smartconnect_contract.contract.changes import BUMPS
-    from dms_smartconnect_contract.contract.comparison import compare
-    from dms_smartconnect_contract.run.diff import read_version
 
-    commit = previous_release(version)
-    if commit is None:
+    if since is None or since[1].version_enough:
         return None
-    comparison = compare(read_version(f"git:{commit}:{CONTRACT.name}"), read_version(str(CONTRACT)))
-    if comparison.version_enough:
-        return None
+    commit, comparison = since
     breaking = "; ".join(placed.change.what for placed in comparison.breaking[:3])
     return (f"openapi.yaml's info.version moves {comparison.moves} from {comparison.base.version} (commit "
             f"{commit[:10]}), but its changes need a {comparison.bump} version"

@@ -235,14 +235,14 @@ def test_info_version_must_move_as_far_as_the_changes_since_the_previous_release
     write("1.0.0", statuses)
     git("add", "openapi.yaml")
     git("commit", "-qm", "1.0.0")
-    assert releases.version_problem("1.0.0") is None  # no release before the first
+    assert releases.version_problem(releases.since_previous_release("1.0.0")) is None  # no release before the first
     write("1.1.0", statuses[:-1])  # a value removed: code that names it breaks
-    problem = releases.version_problem("1.1.0")
+    problem = releases.version_problem(releases.since_previous_release("1.1.0"))
     assert problem is not None and "need a major version" in problem and "removed" in problem
     write("1.1.0", [*statuses, "DELETING"])  # a value added: a minor version is enough
-    assert releases.version_problem("1.1.0") is None
+    assert releases.version_problem(releases.since_previous_release("1.1.0")) is None
     write("2.0.0", statuses[:-1])
-    assert releases.version_problem("2.0.0") is None
+    assert releases.version_problem(releases.since_previous_release("2.0.0")) is None
 
 
 def test_a_release_section_holds_the_contract_changes_diff_reports() -> None:
@@ -261,4 +261,9 @@ def test_a_release_section_holds_the_contract_changes_diff_reports() -> None:
     current = (ROOT / "CHANGELOG.md").read_text()
     version = yaml.safe_load((ROOT / "openapi.yaml").read_text())["info"]["version"]
     if releases.history_known():
-        assert releases.with_release_notes(current, version, releases.release_notes(version)) == current
+        assert (
+            releases.with_release_notes(
+                current, version, releases.release_notes(releases.since_previous_release(version))
+            )
+            == current
+        )
