@@ -104,11 +104,10 @@ def _dump_json(value: object) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
 
 
-def _write_models(target: Path) -> None:
+def _write_models(target: Path, document: JsonObject) -> None:
     package = target / MODELS
     package.mkdir(parents=True)
     models = package / "models.py"
-    document = read_document(CONTRACT)
     tolerant = target / "tolerant-openapi.json"
     tolerant.write_text(_dump_json(tolerant_document(document, INTEGER_TYPE)))
     codegen = Path(sys.executable).with_name("datamodel-codegen")
@@ -141,9 +140,8 @@ MODELS_DISTRIBUTION = "dms-smartconnect-models"
 PYDANTIC = "pydantic>=2.6,<3"
 
 
-def _write_distribution(target: Path) -> None:
+def _write_distribution(target: Path, document: JsonObject) -> None:
     """The project file and README of the models' own distribution: its version is the contract's."""
-    document = read_document(CONTRACT)
     info = document["info"]
     (target / "pyproject.toml").write_text(
         f"# {NOTICE}\n"
@@ -201,9 +199,7 @@ def schema_files(document: dict[str, object]) -> dict[str, str]:
     return described
 
 
-def _write_json_schemas(target: Path) -> None:
-    document = read_document(CONTRACT)
-    tolerant = tolerant_reading(document)
+def _write_json_schemas(target: Path, document: JsonObject, tolerant: JsonObject) -> None:
     folder = target / "json-schema"
     folder.mkdir(parents=True)
     for name, comment in schema_files(document).items():
@@ -230,14 +226,13 @@ def _node() -> str:
     return node
 
 
-def _write_typescript(target: Path) -> None:
+def _write_typescript(target: Path, document: JsonObject, tolerant: JsonObject) -> None:
     """generated/typescript/: the tolerant types and the validator modules (scripts/typescript/generate.mjs), and
     the package file that makes the folder installable by path or from a registry."""
-    document = read_document(CONTRACT)
     folder = target / "typescript"
     with tempfile.TemporaryDirectory() as tmp:
         contract = Path(tmp) / "tolerant-openapi.json"
-        contract.write_text(_dump_json(without_extensions(tolerant_reading(document))))
+        contract.write_text(_dump_json(without_extensions(tolerant)))
         script = ROOT / "scripts" / "typescript" / "generate.mjs"
         command = [_node(), str(script), str(contract), str(target / "json-schema"), str(folder), NOTICE]
         subprocess.run(command, cwd=ROOT, check=True)
@@ -275,24 +270,25 @@ def _write_typescript(target: Path) -> None:
     )
 
 
-def _write_go(target: Path) -> None:
+def _write_go(target: Path, document: JsonObject, tolerant: JsonObject) -> None:
     """generated/go/: the Go module of the tolerant reading (scripts/go_models.py)."""
     from go_models import write_go_module
 
-    document = read_document(CONTRACT)
     try:
-        write_go_module(target / "go", tolerant_reading(document), document["info"]["version"], NOTICE)
+        write_go_module(target / "go", tolerant, document["info"]["version"], NOTICE)
     except RuntimeError as exc:
         raise SystemExit(str(exc)) from None
 
 
 def render(target: Path) -> None:
-    """Write every generated file under `target`."""
-    _write_models(target)
-    _write_distribution(target)
-    _write_json_schemas(target)
-    _write_typescript(target)
-    _write_go(target)
+    """Write every generated file under `target`, from the contract read once."""
+    document = read_document(CONTRACT)
+    tolerant = tolerant_reading(document)  # what the JSON Schema, TypeScript and Go writers share
+    _write_models(target, document)
+    _write_distribution(target, document)
+    _write_json_schemas(target, document, tolerant)
+    _write_typescript(target, document, tolerant)
+    _write_go(target, document, tolerant)
 
 
 def _files(root: Path) -> dict[str, str]:
