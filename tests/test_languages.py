@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from dms_smartconnect_models import ShowConnectorTaskResponse, TaskStatus
 
 from conftest import ROOT
-from toolchains import go, node_package
+from toolchains import go, type_check
 
 TYPESCRIPT = ROOT / "generated" / "typescript"
 
@@ -75,18 +75,9 @@ process.stdout.write(JSON.stringify(verdicts));
 """
 
 
-def _typescript_project(folder: Path) -> None:
-    """A project that installed the TypeScript package by path."""
-    node_package(folder, "dms-smartconnect-models", TYPESCRIPT)
-    options = {"strict": True, "noEmit": True, "module": "NodeNext", "moduleResolution": "NodeNext", "target": "ES2022"}
-    (folder / "tsconfig.json").write_text(json.dumps({"compilerOptions": options, "files": ["check.ts"]}))
-
-
 def test_typescript_types_and_validators_take_the_additive_change(tmp_path: Path, changed_body: dict[str, Any]) -> None:
-    _typescript_project(tmp_path)
     (tmp_path / "check.ts").write_text(TYPESCRIPT_CHECK.replace("BODY", json.dumps(changed_body)))
-    tsc = subprocess.run([str(ROOT / "node_modules" / ".bin" / "tsc"), "-p", ".", "--pretty", "false"],
-                         capture_output=True, text=True, cwd=tmp_path)  # fmt: skip
+    tsc = type_check(tmp_path, "check.ts", TYPESCRIPT)
     assert tsc.returncode == 0, tsc.stdout + tsc.stderr
     (tmp_path / "run.mjs").write_text(TYPESCRIPT_RUN)
     node = shutil.which("node")

@@ -35,7 +35,7 @@ from dms_smartconnect_contract.formats.items import Exchange
 from clirunner import run
 from conftest import LIST_PATH, OPERATION_PATH, ROOT, response_examples
 from isolated import pydantic_alone_site, run_installed, run_with_pydantic_alone
-from toolchains import go, node_package
+from toolchains import go, type_check
 
 CORPUS = ROOT / "tests" / "corpus" / "verdicts.yaml"
 SCHEMAS = ROOT / "generated" / "json-schema"
@@ -352,7 +352,6 @@ def _typescript(cases: list[Case], folder: Path) -> Verdicts:
     """The TypeScript types, as a team that installs the package by path reads them: every body, parsed as JSON is,
     assigned to the type of its schema; tsc's errors say which bodies the types reject. A body is a `const` first,
     as a parsed response is, so that no excess-property check (which only fresh literals get) applies."""
-    node_package(folder, "dms-smartconnect-models", TYPESCRIPT)
     names = sorted({case.schema for case in cases})
     lines = [f'import type {{ {", ".join(names)} }} from "dms-smartconnect-models";']
     checks = {}
@@ -363,11 +362,7 @@ def _typescript(cases: list[Case], folder: Path) -> Verdicts:
         lines.append(f"export const check_{index}: {case.schema} = body_{index};")
         checks[len(lines)] = case.name
     (folder / "fixtures.ts").write_text("\n".join(lines) + "\n")
-    options = {"strict": True, "noEmit": True, "module": "NodeNext", "moduleResolution": "NodeNext", "target": "ES2022"}
-    (folder / "tsconfig.json").write_text(json.dumps({"compilerOptions": options, "files": ["fixtures.ts"]}))
-    tsc = ROOT / "node_modules" / ".bin" / "tsc"
-    assert tsc.exists(), "run `make test`, which installs TypeScript with npm"
-    done = subprocess.run([str(tsc), "-p", ".", "--pretty", "false"], capture_output=True, text=True, cwd=folder)
+    done = type_check(folder, "fixtures.ts", TYPESCRIPT)
     rejected = set()
     for error in re.finditer(r"^fixtures\.ts\((\d+),\d+\): error (TS\d+): (.*)$", done.stdout, re.M):
         line, code, message = int(error[1]), error[2], error[3]

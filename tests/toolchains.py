@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -21,7 +22,14 @@ def go(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run([binary, *args], input=stdin, capture_output=True, text=True, cwd=GO_TESTS, env=environment)
 
 
-def node_package(folder: Path, name: str, source: Path) -> None:
-    """A `node_modules` in `folder` holding `source` as the package `name`, as `npm install <path>` leaves it."""
+def type_check(folder: Path, source: str, package: Path) -> subprocess.CompletedProcess[str]:
+    """`tsc` over `folder/source`, in a project that installed `package` by path (as `npm install <path>` leaves
+    it: linked under node_modules by its name), with strict checks and Node's module resolution."""
+    name = json.loads((package / "package.json").read_text())["name"]
     (folder / "node_modules").mkdir(exist_ok=True)
-    (folder / "node_modules" / name).symlink_to(source)
+    (folder / "node_modules" / name).symlink_to(package)
+    options = {"strict": True, "noEmit": True, "module": "NodeNext", "moduleResolution": "NodeNext", "target": "ES2022"}
+    (folder / "tsconfig.json").write_text(json.dumps({"compilerOptions": options, "files": [source]}))
+    tsc = ROOT / "node_modules" / ".bin" / "tsc"
+    assert tsc.exists(), "run `make test`, which installs TypeScript with npm"
+    return subprocess.run([str(tsc), "-p", ".", "--pretty", "false"], capture_output=True, text=True, cwd=folder)
