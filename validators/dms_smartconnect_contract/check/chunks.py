@@ -14,11 +14,9 @@ from typing import Any
 
 import orjson
 
-from ..findings import SAMPLES, Outcome, Result, Tally, har_location, outcome_of
-from ..formats import har_ranges as har
-from ..formats.files import capture_file_items, read_failure
-from ..formats.items import CaptureFile, HarChunk, HarEntry, JsonlChunk
-from ..sources.lines import Broken, LongLine, line_blocks
+from ..findings import SAMPLES, Outcome, Result, Tally, outcome_of
+from ..formats.items import JsonlChunk
+from ..sources.lines import LongLine
 from .body import BodyRules
 from .checker import Checker
 from .probe import Probe
@@ -138,57 +136,3 @@ class _Run:
         findings = partial(self.body.findings, self.first, True)
         self.tally.add_run(shape.outcome, shape.groups, self.count, self.samples, findings, self.body.operation)
         self.probe, self.first, self.count, self.samples = None, None, 0, []
-
-
-def judge_har_chunk(checker: Checker, chunk: HarChunk, detail: bool) -> tuple[Tally, int, har.Parsed] | None:
-    """The tally of a HAR range's entries, numbered from 0 within it, how many there are, and how its text began
-    and ended (the runner checks the commas between ranges); None when the range does not parse."""
-    parsed = har.parse_range(chunk.path, chunk.start, chunk.end, checker.max_body_size)
-    if parsed is None:
-        return None
-    tally = Tally(detail=detail)
-    for index, entry in enumerate(parsed.entries):
-        tally.add(checker.judge(HarEntry(har_location(chunk.path, index), entry)))
-    count = len(parsed.entries)
-    parsed.entries.clear()  # the tally is what travels back
-    return tally, count, parsed
-
-
-def judge_capture_file(checker: Checker, unit: CaptureFile, detail: bool) -> tuple[Tally, int]:
-    """The tally of a whole capture file read as a stream (a compressed one), its items numbered within the file,
-    and how many lines or entries it holds. Where the stream breaks, the items before are judged and the break is
-    one unreadable item, named by the line or entry where it happened."""
-    tally = Tally(detail=detail)
-    if unit.kind != "JSONL":
-        count = 0
-        for item in capture_file_items(unit, checker.default_status, checker.default_content_type,
-                                       checker.max_body_size):  # fmt: skip
-            tally.add(checker.judge(item))
-            count += 1
-        return tally, count
-    before = 0
-    blocks = line_blocks(unit.path, unit.compression, unit.options, checker.max_body_size + 2)  # room for CR LF
-    while True:
-        try:
-            lines = next(blocks, None)
-        except Broken as exc:
-            tally.add(Result(f"{unit.path}:{before + 1}", Outcome.UNREADABLE, reason=str(exc)), unit.path)
-            break
-        except Exception as exc:  # a local file's OSError, or any failure of a URL's filesystem
-            reason = read_failure(unit.path, exc, unit.options)
-            tally.add(Result(f"{unit.path}:{before + 1}", Outcome.UNREADABLE, reason=reason), unit.path)
-            break
-        if lines is None:
-            break
-        part, count = judge_chunk(checker, JsonlChunk(unit.path, lines), detail)
-        part.renumber(f"{unit.path}:", before)
-        merge_in_order(tally, part)
-        before += count
-    return tally, before
-
-
-def merge_in_order(tally: Tally, later: Tally) -> None:
-    """Add a later part of the same unit: counts and groups as Tally.merge, and the items a detailed report lists."""
-    tally.merge(later)
-    if tally.detail:
-        tally.items.extend(later.items)

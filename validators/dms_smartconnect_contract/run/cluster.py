@@ -13,6 +13,7 @@ import orjson
 
 from .. import install_line
 from ..check import Checker, CheckOptions
+from ..check.judges import TallyJudge
 from ..contract import JsonObject
 from ..findings import Tally
 from ..formats.items import Item
@@ -55,19 +56,19 @@ def connect(scheduler: str, jobs: int) -> Iterator[Any]:
         yield client
 
 
-_cluster_checkers: dict[
-    tuple[str, CheckOptions], Checker
-] = {}  # on a Dask worker: compiled once per contract and options
+_cluster_judges: dict[tuple[str, CheckOptions, bool], TallyJudge] = {}  # on a worker: one per contract and options
 
 
-def judge_remote(unit: Unit | list[Any], contract: bytes, key: str, options: CheckOptions, detail: bool) -> Judged:
+def judge_remote(
+    unit: Unit | list[Any], contract: bytes, key: str, options: CheckOptions, detail: bool
+) -> Judged[Tally]:
     """A unit judged on a Dask worker (a task): the checker is compiled on the worker's first task and kept."""
-    cache_key = (key, options)
-    checker = _cluster_checkers.get(cache_key)
-    if checker is None:
-        checker = _cluster_checkers[cache_key] = Checker(orjson.loads(contract), options)
+    cache_key = (key, options, detail)
+    judging = _cluster_judges.get(cache_key)
+    if judging is None:
+        judging = _cluster_judges[cache_key] = TallyJudge(Checker(orjson.loads(contract), options), detail)
         gc.freeze()  # as in a local worker: the compiled contract lives as long as the worker
-    return judge(checker, from_worker(unit), detail)
+    return judge(judging, from_worker(unit))
 
 
 def judge_on_cluster(
@@ -83,15 +84,15 @@ def judge_on_cluster(
     workers read themselves; at most sixteen tasks per worker thread are in flight."""
     import hashlib
 
-    checker = Checker(document, options)  # here only for a HAR file handed to the streaming parser
-    placer = Placer(checker, detail, stream)
+    # Here only for a HAR file handed to the streaming parser.
+    placer = Placer(TallyJudge(Checker(document, options), detail), stream)
     contract = orjson.dumps(document)
     key = hashlib.sha256(contract).hexdigest()
     shared = client.scatter(contract, broadcast=True)
     window = 16 * max(1, sum(client.nthreads().values()))
 
-    def submit(unit: Unit | list[Any]) -> Callable[[], Judged]:
-        result: Callable[[], Judged] = client.submit(
+    def submit(unit: Unit | list[Any]) -> Callable[[], Judged[Tally]]:
+        result: Callable[[], Judged[Tally]] = client.submit(
             judge_remote, unit, shared, key, options, detail, pure=False
         ).result
         return result

@@ -2,8 +2,9 @@
 
 A unit is a JSONL chunk or a HAR range (byte ranges the worker reads itself), a compressed capture file (read
 whole by the worker, as a stream), or a batch of other items. Whatever path judged it, the unit comes back as a
-Tally; a range's lines or entries are renumbered here, once those before it are counted. A HAR range that does not
-parse, or whose commas do not join it to the range before, hands the rest of its file to the streaming parser, here.
+part (a Tally, for a run of one contract: see check/judges.py); a range's lines or entries are renumbered here,
+once those before it are counted. A HAR range that does not parse, or whose commas do not join it to the range
+before, hands the rest of its file to the streaming parser, here.
 """
 
 from __future__ import annotations
@@ -11,13 +12,12 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic
 
 import orjson
 
-from ..check import Checker
-from ..check.chunks import judge_capture_file, judge_chunk, judge_har_chunk
-from ..findings import HAR_ENTRY, Tally
+from ..check.judges import Judge, P, judge_capture_file, judge_har_chunk
+from ..findings import HAR_ENTRY
 from ..formats.har_ranges import Parsed
 from ..formats.items import CaptureFile, HarChunk, HarEntry, Item, JsonlChunk, Single
 
@@ -27,34 +27,34 @@ BATCH = 100  # items other than JSONL chunks per unit of work (a HAR entry is pa
 Unit = JsonlChunk | HarChunk | CaptureFile | list[Single]
 
 
-# A unit judged: its tally, its count of lines or entries, and for a HAR range how its text began and ended; None
-# for a HAR range that did not parse.
-Judged = tuple[Tally, int, Parsed | None] | None
+# A unit judged: its part (a Tally, for a run of one contract), its count of lines or entries, and for a HAR range
+# how its text began and ended; None for a HAR range that did not parse.
+Judged = tuple[P, int, Parsed | None] | None
 
 
 Stream = Callable[[Path, int], Iterable[Single]]  # the streaming parser of a HAR, from an entry on
 
 
-def judge(checker: Checker, unit: Unit, detail: bool) -> Judged:
-    judged = _judge_unit(checker, unit, detail)
-    if judged is not None and checker.coverage is not None:
-        judged[0].coverage = checker.take_coverage()
+def judge(judge: Judge[P], unit: Unit) -> Judged[P]:
+    judged = _judge_unit(judge, unit)
+    if judged is not None:
+        judge.finish(judged[0])
     return judged
 
 
-def _judge_unit(checker: Checker, unit: Unit, detail: bool) -> Judged:
+def _judge_unit(judge: Judge[P], unit: Unit) -> Judged[P]:
     if isinstance(unit, JsonlChunk):
-        tally, lines = judge_chunk(checker, unit, detail)
-        return tally, lines, None
+        part, lines = judge.chunk(unit)
+        return part, lines, None
     if isinstance(unit, HarChunk):
-        return judge_har_chunk(checker, unit, detail)
+        return judge_har_chunk(judge, unit)
     if isinstance(unit, CaptureFile):
-        tally, count = judge_capture_file(checker, unit, detail)
-        return tally, count, None
-    tally = Tally(detail=detail)
+        part, count = judge_capture_file(judge, unit)
+        return part, count, None
+    part = judge.empty()
     for item in unit:
-        tally.add(checker.judge(item))
-    return tally, 0, None
+        judge.add(part, item)
+    return part, 0, None
 
 
 def from_worker(unit: Unit | list[Any]) -> Unit:
@@ -88,12 +88,12 @@ def units_of(items: Iterable[Item]) -> Iterator[Unit]:
         yield batch
 
 
-class Placer:
+class Placer(Generic[P]):
     """Puts judged units in place: renumbers ranges after what came before them in their file, and hands a HAR file
     to the streaming parser from the first range that does not join."""
 
-    def __init__(self, checker: Checker, detail: bool, stream: Stream | None) -> None:
-        self.checker, self.detail, self.stream = checker, detail, stream
+    def __init__(self, judge: Judge[P], stream: Stream | None) -> None:
+        self.judge, self.stream = judge, stream
         self.lines: dict[str, int] = {}  # JSONL lines counted so far, by file
         self.entries: dict[str, int] = {}  # HAR entries counted so far, by file
         self.trailing: dict[str, bool] = {}  # whether the last HAR range of a file ended with a comma
@@ -104,22 +104,22 @@ class Placer:
         units judged in order only."""
         return not (isinstance(unit, HarChunk) and not unit.first and unit.path in self.streamed)
 
-    def place(self, unit: Unit | None, judged: Judged) -> Iterator[Tally]:
+    def place(self, unit: Unit | None, judged: Judged[P]) -> Iterator[P]:
         if isinstance(unit, JsonlChunk):
             assert judged is not None
-            tally, lines, _ = judged
+            part, lines, _ = judged
             # A chunk at offset 0 starts a file (again: the same file may be given twice).
             before = self.lines.get(unit.path, 0) if unit.start else 0
             self.lines[unit.path] = before + lines
-            tally.renumber(f"{unit.path}:", before)
-            yield tally
+            part.renumber(f"{unit.path}:", before)
+            yield part
         elif isinstance(unit, HarChunk):
             yield from self._place_har(unit, judged)
         else:
             assert judged is not None
             yield judged[0]
 
-    def _place_har(self, unit: HarChunk, judged: Judged) -> Iterator[Tally]:
+    def _place_har(self, unit: HarChunk, judged: Judged[P]) -> Iterator[P]:
         if unit.first:
             self.streamed.discard(unit.path)  # the same file given again is read again
         elif unit.path in self.streamed:
@@ -129,12 +129,12 @@ class Placer:
             self.streamed.add(unit.path)
             yield from self._streamed(Path(unit.path), before)
             return
-        tally, entries, parsed = judged
+        part, entries, parsed = judged
         assert parsed is not None
         self.entries[unit.path] = before + entries
         self.trailing[unit.path] = parsed.trailing_comma
-        tally.renumber(f"{unit.path}{HAR_ENTRY}", before)
-        yield tally
+        part.renumber(f"{unit.path}{HAR_ENTRY}", before)
+        yield part
 
     def _joins(self, unit: HarChunk, parsed: Parsed | None) -> bool:
         """Whether a range's commas join it to the one before: exactly one comma between two ranges, none at the
@@ -147,21 +147,21 @@ class Placer:
             return not parsed.leading_comma
         return parsed.leading_comma != self.trailing.get(unit.path, False)
 
-    def _streamed(self, path: Path, before: int) -> Iterator[Tally]:
+    def _streamed(self, path: Path, before: int) -> Iterator[P]:
         assert self.stream is not None, "HAR ranges come from a reader, which streams them too"
         for batch in units_of(self.stream(path, before)):
-            judged = judge(self.checker, batch, self.detail)
+            judged = judge(self.judge, batch)
             assert judged is not None
             yield judged[0]
 
 
 def in_order(
-    units: Iterable[Unit], submit: Callable[[Unit | list[Any]], Callable[[], Judged]], window: int, placer: Placer
-) -> Iterator[Tally]:
+    units: Iterable[Unit], submit: Callable[[Unit | list[Any]], Callable[[], Judged[P]]], window: int, placer: Placer[P]
+) -> Iterator[P]:
     """Units handed to `submit` (which returns how to wait for the result), at most `window` in flight, their
     results placed in input order. A range is read by whoever judges it; a batch travels whole, and only a range's
     description stays here."""
-    pending: deque[tuple[Unit | None, Callable[[], Judged]]] = deque()
+    pending: deque[tuple[Unit | None, Callable[[], Judged[P]]]] = deque()
     for unit in units:
         pending.append((None if isinstance(unit, list) else unit, submit(for_worker(unit))))
         if len(pending) >= window:

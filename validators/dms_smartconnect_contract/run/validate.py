@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..check import CheckOptions
+from ..check.judges import OneContract
 from ..contract import JsonObject
 from ..findings import RunVerdict, Tally
 from ..formats.reader import CLUSTER_CHUNK_BYTES, JSONL_CHUNK_BYTES, Reader
@@ -84,7 +85,7 @@ def run_validation(
             client = stack.enter_context(connect(options.scheduler, jobs))
             tallies = judge_on_cluster(items, document, options.check, client, reporter.detail, reader.har_stream)
         else:
-            tallies = judge_all(items, document, options.check, jobs, reporter.detail, reader.har_stream)
+            tallies = judge_all(items, OneContract(document, options.check, reporter.detail), jobs, reader.har_stream)
         try:
             for tally in tallies:
                 total.merge(tally)

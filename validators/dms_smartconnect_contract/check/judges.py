@@ -1,0 +1,134 @@
+"""What judges a unit of work and what it gives back: the units (chunks, ranges, files, batches) are read the same
+way whatever is counted, so the runner takes a Judge, which says how items are counted into a part and how parts
+join. TallyJudge counts one contract into a Tally, as every report reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
+
+from ..contract import JsonObject
+from ..findings import Tally, har_location
+from ..formats import har_ranges as har
+from ..formats.files import capture_file_items, read_failure
+from ..formats.items import CaptureFile, HarChunk, HarEntry, JsonlChunk, Single, Unreadable
+from ..sources.lines import Broken, line_blocks
+from .checker import Checker
+from .chunks import judge_chunk
+from .options import CheckOptions
+
+
+class Part(Protocol):
+    """What a unit of work gives back: its items are numbered within the unit until the runner renumbers them."""
+
+    def renumber(self, prefix: str, before: int) -> None: ...
+
+
+P = TypeVar("P", bound=Part)
+
+
+class Judge(Protocol[P]):
+    """How the items of a unit are counted into a part. The reading limits are those of the contract's checker."""
+
+    max_body_size: int
+    default_status: int
+    default_content_type: str
+
+    def empty(self) -> P: ...
+
+    def add(self, part: P, item: Single) -> None: ...
+
+    def chunk(self, chunk: JsonlChunk) -> tuple[P, int]: ...
+
+    def append(self, part: P, later: P) -> None: ...
+
+    def finish(self, part: P) -> None: ...
+
+
+def judge_har_chunk(judge: Judge[P], chunk: HarChunk) -> tuple[P, int, har.Parsed] | None:
+    """The part of a HAR range's entries, numbered from 0 within it, how many there are, and how its text began
+    and ended (the runner checks the commas between ranges); None when the range does not parse."""
+    parsed = har.parse_range(chunk.path, chunk.start, chunk.end, judge.max_body_size)
+    if parsed is None:
+        return None
+    part = judge.empty()
+    for index, entry in enumerate(parsed.entries):
+        judge.add(part, HarEntry(har_location(chunk.path, index), entry))
+    count = len(parsed.entries)
+    parsed.entries.clear()  # the part is what travels back
+    return part, count, parsed
+
+
+def judge_capture_file(judge: Judge[P], unit: CaptureFile) -> tuple[P, int]:
+    """The part of a whole capture file read as a stream (a compressed one), its items numbered within the file,
+    and how many lines or entries it holds. Where the stream breaks, the items before are judged and the break is
+    one unreadable item, named by the line or entry where it happened."""
+    part = judge.empty()
+    if unit.kind != "JSONL":
+        count = 0
+        for item in capture_file_items(unit, judge.default_status, judge.default_content_type,
+                                       judge.max_body_size):  # fmt: skip
+            judge.add(part, item)
+            count += 1
+        return part, count
+    before = 0
+    blocks = line_blocks(unit.path, unit.compression, unit.options, judge.max_body_size + 2)  # room for CR LF
+    while True:
+        try:
+            lines = next(blocks, None)
+        except Broken as exc:
+            judge.add(part, Unreadable(f"{unit.path}:{before + 1}", str(exc)))
+            break
+        except Exception as exc:  # a local file's OSError, or any failure of a URL's filesystem
+            judge.add(part, Unreadable(f"{unit.path}:{before + 1}", read_failure(unit.path, exc, unit.options)))
+            break
+        if lines is None:
+            break
+        later, count = judge.chunk(JsonlChunk(unit.path, lines))
+        later.renumber(f"{unit.path}:", before)
+        judge.append(part, later)
+        before += count
+    return part, before
+
+
+class TallyJudge:
+    """One contract's verdicts counted into a Tally (with every item's Result when `detail`)."""
+
+    def __init__(self, checker: Checker, detail: bool) -> None:
+        self.checker, self.detail = checker, detail
+        self.max_body_size = checker.max_body_size
+        self.default_status = checker.default_status
+        self.default_content_type = checker.default_content_type
+
+    def empty(self) -> Tally:
+        return Tally(detail=self.detail)
+
+    def add(self, part: Tally, item: Single) -> None:
+        part.add(self.checker.judge(item))
+
+    def chunk(self, chunk: JsonlChunk) -> tuple[Tally, int]:
+        return judge_chunk(self.checker, chunk, self.detail)
+
+    def append(self, part: Tally, later: Tally) -> None:
+        """A later part of the same unit: counts and groups as Tally.merge, and the items a detailed report lists."""
+        part.merge(later)
+        if part.detail:
+            part.items.extend(later.items)
+
+    def finish(self, part: Tally) -> None:
+        """What the unit exercised of the contract (with --coverage), counted by the checker as it judged."""
+        if self.checker.coverage is not None:
+            part.coverage = self.checker.take_coverage()
+
+
+@dataclass(frozen=True)
+class OneContract:
+    """How a worker process makes its TallyJudge (a spawned one compiles the contract itself)."""
+
+    document: JsonObject
+    options: CheckOptions
+    detail: bool
+
+    def __call__(self) -> TallyJudge:
+        return TallyJudge(Checker(self.document, self.options), self.detail)
