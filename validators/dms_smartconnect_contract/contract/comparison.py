@@ -33,17 +33,23 @@ class Placed:
     head_line: int | None
 
 
+TURNED_SAMPLES = 3  # locations kept of the exchanges a reading turns, each way
+
+
 @dataclass(frozen=True)
 class Weight:
-    """Recorded traffic under both versions, in one reading: the counts under each, the exchanges that one version
-    accepts and the other rejects (their locations, in capture order), and how many of each a change accounts for
-    (by the index of the change: the rule and the place of a finding the version that rejects it gives)."""
+    """Recorded traffic under both versions, in one reading: the counts under each, how many exchanges one version
+    accepts and the other rejects (with the first locations, in capture order), and how many of each a change
+    accounts for (by the index of the change: the rule and the place of a finding the version that rejects it
+    gives)."""
 
     reading: str
     base: dict[str, int]  # total, conforming, violating, skipped, unreadable
     head: dict[str, int]
-    rejected: list[str]  # conforming under the base, violating under the head
-    accepted: list[str]  # violating under the base, conforming under the head
+    rejected: int  # conforming under the base, violating under the head
+    accepted: int  # violating under the base, conforming under the head
+    rejected_samples: tuple[str, ...] = ()
+    accepted_samples: tuple[str, ...] = ()
     by_change: dict[int, tuple[int, int]] = field(default_factory=dict)  # change -> (rejected, accepted)
     # Turned exchanges no change accounts for (a rule reached in a way the walk does not follow).
     unexplained: tuple[int, int] = (0, 0)

@@ -36,7 +36,17 @@ def packaged_contract_path() -> Path:
 
 def read_document(path: Path | None = None) -> JsonObject:
     """Read an OpenAPI document (YAML or JSON); the packaged copy when no path is given."""
-    source = path or packaged_contract_path()
+    return _read(path or packaged_contract_path(), None)
+
+
+def read_with_lines(path: Path) -> tuple[JsonObject, dict[str, int]]:
+    """read_document(path), and the line (from 1) where each node of the file starts, by JSON pointer, from the
+    same parse: where a report points at a rule in the file."""
+    lines: dict[str, int] = {}
+    return _read(path, lines), lines
+
+
+def _read(source: Path, lines: dict[str, int] | None) -> JsonObject:
     try:
         text = source.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -46,13 +56,10 @@ def read_document(path: Path | None = None) -> JsonObject:
             document = json.loads(text)
         except ValueError as exc:
             raise ContractError(f"contract {source} is not valid JSON: {exc}") from exc
+        if lines is not None:  # JSON is YAML: its lines come from the YAML parser
+            _compose(text, str(source), lines)
     else:
-        import yaml  # here: the packaged contract is JSON, and validate's start-up need not pay for YAML
-
-        try:
-            document = _load_yaml(text, str(source))
-        except yaml.YAMLError as exc:
-            raise ContractError(f"contract {source} is not valid YAML: {exc}") from exc
+        document = _compose(text, str(source), lines)
     if not isinstance(document, dict) or "paths" not in document:
         raise ContractError(f"contract {source} is not an OpenAPI document (no 'paths')")
     check_references(document, str(source))
@@ -64,14 +71,18 @@ def read_document(path: Path | None = None) -> JsonObject:
 YAML_NODES = 2_000_000
 
 
-def _load_yaml(text: str, source: str) -> Any:
+def _compose(text: str, source: str, lines: dict[str, int] | None) -> Any:
     """A YAML document read safely, refused (ContractError) when its aliases would expand it past YAML_NODES: the
-    composed graph is measured, sharing counted as expansion, before anything walks it."""
-    import yaml
+    composed graph is measured, sharing counted as expansion, before anything walks it. `lines`, when given, gets
+    the line of each node. libyaml parses when PyYAML has it (seven times faster), else PyYAML's own parser."""
+    import yaml  # here: the packaged contract is JSON, and validate's start-up need not pay for YAML
 
-    loader = yaml.SafeLoader(text)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
-        node = loader.get_single_node()
+        try:
+            node = loader.get_single_node()
+        except yaml.YAMLError as exc:
+            raise ContractError(f"contract {source} is not valid YAML: {exc}") from exc
         if node is None:
             return None
         sizes: dict[int, int] = {}
@@ -93,32 +104,33 @@ def _load_yaml(text: str, source: str) -> Any:
             raise ContractError(
                 f"contract {source}: its YAML aliases expand to more than {YAML_NODES:,} nodes (an alias bomb?)"
             )
-        return loader.construct_document(node)
+        if lines is not None:
+            _node_lines(node, lines)
+        try:
+            return loader.construct_document(node)
+        except yaml.YAMLError as exc:
+            raise ContractError(f"contract {source} is not valid YAML: {exc}") from exc
     finally:
         loader.dispose()
 
 
-def line_numbers(text: str) -> dict[str, int]:
-    """The line (from 1) where each node of a YAML or JSON document starts, by JSON pointer: where a report points
-    at a rule in the file. Read after `read_document` has accepted the same text (no alias bomb gets here)."""
+def _node_lines(root: Any, lines: dict[str, int]) -> None:
+    """The line (from 1) where each node starts, by JSON pointer; a key's line where its value is a block."""
     import yaml
 
     from .pointers import escape
 
-    lines: dict[str, int] = {}
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
-    stack: list[tuple[Any, str]] = [(root, "")] if root is not None else []
+    stack: list[tuple[Any, str]] = [(root, "")]
     while stack:
         node, pointer = stack.pop()
         lines.setdefault(pointer, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 where = f"{pointer}/{escape(str(key.value))}"
-                lines.setdefault(where, key.start_mark.line + 1)  # a key's line, where its value is a block
+                lines.setdefault(where, key.start_mark.line + 1)
                 stack.append((value, where))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend((value, f"{pointer}/{index}") for index, value in enumerate(node.value))
-    return lines
 
 
 def check_references(document: JsonObject, source: str = "the document") -> None:

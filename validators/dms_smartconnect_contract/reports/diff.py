@@ -60,14 +60,9 @@ def _headline(comparison: Comparison) -> str:
     )
 
 
-SAMPLES = 3  # locations shown for each count of turned exchanges
-
-
-def _samples(locations: list[str]) -> str:
-    shown = ", ".join(locations[:SAMPLES])
-    return (
-        f" (e.g. {shown}{f' and {len(locations) - SAMPLES} more' if len(locations) > SAMPLES else ''})" if shown else ""
-    )
+def _samples(count: int, locations: tuple[str, ...]) -> str:
+    shown = ", ".join(locations)
+    return f" (e.g. {shown}{f' and {count - len(locations)} more' if count > len(locations) else ''})" if shown else ""
 
 
 def _traffic(weight: Weight) -> list[str]:
@@ -77,10 +72,10 @@ def _traffic(weight: Weight) -> list[str]:
         f"{weight.reading}: base {weight.base['conforming']:,} conforming, {weight.base['violating']:,} violating; "
         f"head {weight.head['conforming']:,} conforming, {weight.head['violating']:,} violating "
         f"(of {weight.base['total']:,} item(s))",
-        f"  the head rejects {len(weight.rejected):,} of {weight.base['conforming']:,} exchange(s) the base accepts"
-        f"{_samples(weight.rejected)}",
-        f"  the head accepts {len(weight.accepted):,} of {judged - weight.base['conforming']:,} exchange(s) the base "
-        f"rejects{_samples(weight.accepted)}",
+        f"  the head rejects {weight.rejected:,} of {weight.base['conforming']:,} exchange(s) the base accepts"
+        f"{_samples(weight.rejected, weight.rejected_samples)}",
+        f"  the head accepts {weight.accepted:,} of {judged - weight.base['conforming']:,} exchange(s) the base "
+        f"rejects{_samples(weight.accepted, weight.accepted_samples)}",
         *(
             [f"  of these, {weight.unexplained[0]:,} rejected and {weight.unexplained[1]:,} accepted are named by no "
              "finding of a changed rule"]
@@ -162,8 +157,8 @@ def markdown(comparison: Comparison) -> str:
                   "|---|---:|---:|---:|---:|"]  # fmt: skip
         for weight in comparison.weights:
             lines.append(f"| {weight.reading} | {weight.base['conforming']:,} → {weight.head['conforming']:,} | "
-                         f"{weight.base['violating']:,} → {weight.head['violating']:,} | {len(weight.rejected):,} | "
-                         f"{len(weight.accepted):,} |")  # fmt: skip
+                         f"{weight.base['violating']:,} → {weight.head['violating']:,} | {weight.rejected:,} | "
+                         f"{weight.accepted:,} |")  # fmt: skip
     return "\n".join(lines) + "\n"
 
 
@@ -225,9 +220,9 @@ def as_json(comparison: Comparison) -> str:
     }
     if comparison.weights:
         out["traffic"] = [
-            {"reading": w.reading, "base": w.base, "head": w.head, "rejected": len(w.rejected),
-             "accepted": len(w.accepted), "rejected_samples": w.rejected[:SAMPLES],
-             "accepted_samples": w.accepted[:SAMPLES], "unexplained": list(w.unexplained)}
+            {"reading": w.reading, "base": w.base, "head": w.head, "rejected": w.rejected,
+             "accepted": w.accepted, "rejected_samples": list(w.rejected_samples),
+             "accepted_samples": list(w.accepted_samples), "unexplained": list(w.unexplained)}
             for w in comparison.weights
         ]  # fmt: skip
     return json.dumps(out, indent=2, ensure_ascii=False, default=str) + "\n"

@@ -6,16 +6,18 @@ from __future__ import annotations
 import subprocess
 import tempfile
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
-from ..contract import ContractError, JsonObject, read_document
+from ..check.weighing import READINGS, SIDES, Turned, TwoContracts, Weighing
+from ..contract import ContractError, JsonObject
 from ..contract.changes import Change
-from ..contract.comparison import Finding, Version, Weight, accounts_for, instance_places
-from ..contract.document import line_numbers
+from ..contract.comparison import TURNED_SAMPLES, Version, Weight, accounts_for, instance_places
+from ..contract.document import read_with_lines
 from ..exitcodes import ExitCode
-from ..findings import Outcome, Tally
-from .validate import RunOptions, open_inputs, run_validation
+from ..findings import Tally
+from .local import judge_all, usable_cores
+from .validate import RunOptions, open_inputs
+from .verdict import validate_verdict
 
 GIT_PREFIX = "git:"
 DEFAULT_CONTRACT = "openapi.yaml"
@@ -25,9 +27,8 @@ def read_version(spec: str) -> Version:
     """A contract named by a path, or `git:REF` (`git:REF:PATH`) for the one at a revision of the repository the
     current folder is in. ContractError says what cannot be read."""
     if not spec.startswith(GIT_PREFIX):
-        path = Path(spec)
-        document = read_document(path)  # refuses what cannot be read, before the text is read again for lines
-        return Version(spec, spec, document, line_numbers(path.read_text(encoding="utf-8")))
+        document, lines = read_with_lines(Path(spec))
+        return Version(spec, spec, document, lines)
     revision, _, inside = spec[len(GIT_PREFIX) :].partition(":")
     inside = inside or DEFAULT_CONTRACT
     try:
@@ -40,67 +41,70 @@ def read_version(spec: str) -> Version:
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder) / Path(inside).name
         copy.write_bytes(shown.stdout)
-        document = read_document(copy)
-    text = shown.stdout.decode("utf-8")
-    return Version(f"{inside}@{revision}", inside, document, line_numbers(text))
+        document, lines = read_with_lines(copy)
+    return Version(f"{inside}@{revision}", inside, document, lines)
 
 
-class _Outcomes:
-    """A reporter that keeps each judged item's outcome by its location, and what a violating one breaks."""
+class _Turns:
+    """What one reading turns, counted as the parts come: how many exchanges each way, their first locations, and
+    how many of each a change accounts for (the rest, unexplained)."""
 
-    detail = True
-    coverage = None
+    def __init__(self, reading: str, changes: Sequence[Change], places: dict[str, set[str]]) -> None:
+        self.reading, self.places = reading, places
+        # Only a change that makes this reading stricter can reject what it accepted, and the reverse.
+        self.candidates = {
+            rejected: [(index, change) for index, change in enumerate(changes)
+                       if change.readings[reading] in (("stricter", "changed") if rejected else ("looser", "changed"))]
+            for rejected in (True, False)
+        }  # fmt: skip
+        self.counts = {True: 0, False: 0}
+        self.samples: dict[bool, list[str]] = {True: [], False: []}
+        self.by_change: dict[int, list[int]] = {}
+        self.unexplained = {True: 0, False: 0}
 
-    def __init__(self) -> None:
-        self.outcomes: dict[str, Outcome] = {}
-        self.findings: dict[str, frozenset[Finding]] = {}
+    def add(self, turned: Turned) -> None:
+        way = turned.rejected
+        self.counts[way] += 1
+        if len(self.samples[way]) < TURNED_SAMPLES:
+            self.samples[way].append(turned.location)
+        # The version that rejects an exchange says why: the changes whose rules its findings name account for it.
+        causes = [index for index, change in self.candidates[way] if accounts_for(change, self.places, turned.findings)]
+        for index in causes:
+            self.by_change.setdefault(index, [0, 0])[0 if way else 1] += 1
+        self.unexplained[way] += not causes
 
-    def add(self, tally: Tally) -> None:
-        for result in tally.items:
-            self.outcomes[result.location] = result.outcome
-            if result.outcome is Outcome.VIOLATING:
-                self.findings[result.location] = frozenset((found.rule, found.pointer) for found in result.findings)
+    def weight(self, base: Tally, head: Tally) -> Weight:
+        return Weight(
+            self.reading, base.as_dict(), head.as_dict(), self.counts[True], self.counts[False],
+            tuple(self.samples[True]), tuple(self.samples[False]),
+            {index: (pair[0], pair[1]) for index, pair in self.by_change.items()},
+            (self.unexplained[True], self.unexplained[False]),
+        )  # fmt: skip
 
 
 def weigh(
     base: JsonObject, head: JsonObject, changes: Sequence[Change], paths: Sequence[Path | str], options: RunOptions
 ) -> tuple[Weight, ...]:
-    """The captures judged under both versions, in the default and the strict reading, with the same engine and
-    limits as `validate`: the counts under each and the exchanges whose outcome the change turns. InputError for an
-    input that cannot be used; a run that judged nothing is no weighing (ValueError, saying so)."""
+    """The captures judged under both versions, in the default and the strict reading, in one pass with the same
+    engine and limits as `validate`: the counts under each and the exchanges whose outcome a change turns. InputError
+    for an input that cannot be used; a run that judged nothing is no weighing (ValueError, saying so)."""
     places = instance_places(base)
     for pointer, found_at in instance_places(head).items():
         places.setdefault(pointer, set()).update(found_at)
-    weights = []
-    for reading, strict in (("default", False), ("strict", True)):
-        sides = []
-        for document in (base, head):
-            run = replace(options, check=replace(options.check, strict=strict), quiet=True)
-            collected = _Outcomes()
-            total, verdict = run_validation(document, paths, open_inputs(paths, run), run, collected)
-            if verdict.exit_code is ExitCode.NOTHING_PROVED:
-                raise ValueError(f"the captures hold nothing to judge: {verdict.reason}")
-            sides.append((total.as_dict(), collected))
-        (base_counts, before), (head_counts, after) = sides
-        turned = [(where, old, after.outcomes.get(where)) for where, old in before.outcomes.items()]
-        rejected = [where for where, old, new in turned if old is Outcome.CONFORMING and new is Outcome.VIOLATING]
-        accepted = [where for where, old, new in turned if old is Outcome.VIOLATING and new is Outcome.CONFORMING]
-        # The version that rejects an exchange says why: the changes whose rules its findings name account for it.
-        counts: dict[int, list[int]] = {}
-        unexplained = [0, 0]
-        for side, locations, rejecting, effects in ((0, rejected, after, ("stricter", "changed")),
-                                                    (1, accepted, before, ("looser", "changed"))):  # fmt: skip
-            # Only a change that makes this reading stricter can reject what it accepted, and the reverse.
-            candidates = [
-                (index, change) for index, change in enumerate(changes) if change.readings[reading] in effects
-            ]
-            for where in locations:
-                found = rejecting.findings.get(where, frozenset())
-                causes = [index for index, change in candidates if accounts_for(change, places, found)]
-                for index in causes:
-                    counts.setdefault(index, [0, 0])[side] += 1
-                unexplained[side] += not causes
-        by_change = {index: (pair[0], pair[1]) for index, pair in counts.items()}
-        weights.append(Weight(reading, base_counts, head_counts, rejected, accepted, by_change,
-                              (unexplained[0], unexplained[1])))  # fmt: skip
-    return tuple(weights)
+    reader = open_inputs(paths, options)
+    jobs = options.jobs if options.jobs > 0 else usable_cores()
+    total = Weighing()
+    turns = {reading: _Turns(reading, changes, places) for reading in READINGS}
+    making = TwoContracts(base, head, options.check)
+    for part in judge_all(reader.items(list(paths)), making, jobs, reader.har_stream):
+        for key, tally in total.tallies.items():
+            tally.merge(part.tallies[key])
+        for turned in part.turned:  # attributed as they come: a capture may turn millions
+            turns[turned.reading].add(turned)
+    for side in SIDES:
+        verdict = validate_verdict(total.tallies[side, "default"], paths, reader.files)
+        if verdict.exit_code is ExitCode.NOTHING_PROVED:
+            raise ValueError(f"the captures hold nothing to judge: {verdict.reason}")
+    return tuple(
+        turns[reading].weight(total.tallies["base", reading], total.tallies["head", reading]) for reading in READINGS
+    )
