@@ -429,8 +429,14 @@ def test_one_pass_under_both_versions_equals_four_separate_runs(
                 expected.add((location, reading, True, new_places))
             elif (old, new) == ("violating", "conforming"):
                 expected.add((location, reading, False, old_places))
-    found = [(t.location, t.reading, t.rejected, t.findings) for t in weighing.turned]
+    found = [(location, *turn) for turn, locations in weighing.turned.items() for location in locations]
     assert len(found) == len(set(found))
     assert set(found) == expected
+    # The first locations turned each way, in capture order, as the report shows them.
+    order = {location: index for index, location in enumerate(separate["base", "default"][1].items)}
+    for reading in READINGS:
+        for rejected in (True, False):
+            turned = sorted((order[t[0]], t[0]) for t in expected if t[1:3] == (reading, rejected))
+            assert weighing.first.get((reading, rejected), []) == [location for _, location in turned[:3]]
     if name not in ("description-changed", "operation-added"):
         assert expected, "the edit turns some of the traffic: the test compares something"

@@ -63,6 +63,7 @@ class BodyRules:
         self.max_findings = max_findings
         # Everything, closed and flattened: when it passes there is nothing to report, in either mode.
         flat = flatten_schema(closed)
+        self.quick_schema = flat  # kept for comparing two versions' bodies (difference.py)
         self.quick = SchemaValidator(flat, engine).is_valid
         walker = DriftWalker.build(closed) if engine == "fast" and _stripping_is_local(schema) else None
         self.walker = walker

@@ -13,44 +13,51 @@ findings. The tests hold every count and every turned line equal to four separat
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
 
-from ..contract import JsonObject
+from ..contract import JsonObject, default_reading, flatten_schema
+from ..contract.comparison import TURNED_SAMPLES
 from ..findings import Outcome, Result, Tally
 from ..formats.har import har_entry
-from ..formats.items import HarEntry, JsonlChunk, Single
+from ..formats.items import NOT_PARSED, Exchange, HarEntry, JsonlChunk, Oversized, Single
 from ..sources.lines import LongLine
 from .body import BodyRules
 from .checker import Checker
+from .difference import Difference
 from .options import CheckOptions
 
 SIDES = ("base", "head")
 READINGS = ("default", "strict")
 _KEYS = tuple((side, reading) for side in SIDES for reading in READINGS)
 
-Place = tuple[str, str]  # a finding's rule and the place in the body it is about (`schema.enum`, `/status`)
+Found = tuple[str, str]  # a finding's rule and the place in the body it is about (`schema.enum`, `/status`)
 
 
-@dataclass(frozen=True, slots=True)
-class Turned:
-    """An item one version accepts and the other rejects, in one reading, with what the rejecting version found."""
-
-    location: str
-    reading: str
-    rejected: bool  # conforming under the base, violating under the head (False: the reverse)
-    findings: frozenset[Place]
+# Items turned alike: the reading, whether the head rejects what the base accepts (else the reverse), and what the
+# version that rejects them finds (rule and place of each finding).
+Turn = tuple[str, bool, frozenset[Found]]
 
 
 @dataclass
 class Weighing:
     """A unit of work judged under both versions: the counts under each version and reading (Tallies without
-    findings), and the items turned, in capture order."""
+    findings), the items turned, by how (their locations in capture order), and the first locations turned each
+    way in each reading, in capture order."""
 
     tallies: dict[tuple[str, str], Tally] = field(default_factory=lambda: {key: Tally() for key in _KEYS})
-    turned: list[Turned] = field(default_factory=list)
+    turned: dict[Turn, list[str]] = field(default_factory=dict)
+    first: dict[tuple[str, bool], list[str]] = field(default_factory=dict)
+
+    def turn(self, location: str, reading: str, rejected: bool, findings: frozenset[Found]) -> None:
+        self.turned.setdefault((reading, rejected, findings), []).append(location)
+        first = self.first.setdefault((reading, rejected), [])
+        if len(first) < TURNED_SAMPLES:
+            first.append(location)
 
     def renumber(self, prefix: str, before: int) -> None:
         if not before:
@@ -58,13 +65,17 @@ class Weighing:
         for tally in self.tallies.values():
             tally.renumber(prefix, before)
         start = len(prefix)
-        self.turned = [Turned(f"{prefix}{int(t.location[start:]) + before}", t.reading, t.rejected, t.findings)
-                       for t in self.turned]  # fmt: skip
+        for locations in (*self.turned.values(), *self.first.values()):
+            locations[:] = [f"{prefix}{int(location[start:]) + before}" for location in locations]
 
     def merge(self, later: Weighing) -> None:
         for key, tally in self.tallies.items():
             tally.merge(later.tallies[key])
-        self.turned.extend(later.turned)
+        for turn, locations in later.turned.items():
+            self.turned.setdefault(turn, []).extend(locations)
+        for way, locations in later.first.items():
+            first = self.first.setdefault(way, [])
+            first.extend(locations[: TURNED_SAMPLES - len(first)])
 
 
 class _Bare:
@@ -80,22 +91,22 @@ class _Bare:
         self.families = default.families
         self.fields = rules.fields if rules is not None else frozenset()
         self.unrecognised = rules.unrecognised if rules is not None else bool
+        self._found: dict[tuple[Any, ...], frozenset[Found]] = {}
 
     def decides(self, value: Any) -> bool:
         """Whether the checker takes a parsed object that may be a record (see judge_chunk) for a record or for
         unrecognised, not for a bare body."""
         return self.families.family(value) is not None or bool(self.unrecognised(value))
 
-    def outcomes(self, value: Any) -> tuple[bool, bool]:
-        """Whether a bare body conforms in the default and in the strict reading."""
-        if self.default.quick(value):
-            return True, True
-        return self.default.default.is_valid(value), False
-
-    def places(self, value: Any, reading: int) -> frozenset[Place]:
+    def places(self, value: Any, reading: int) -> frozenset[Found]:
         """What a reading finds in a bare body it rejects: the rule and place of each finding."""
-        shape = (self.default, self.strict)[reading].shape(value)
-        return frozenset((group[0], group[1]) for group in shape.groups)
+        groups = (self.default, self.strict)[reading].shape(value).groups
+        found = self._found.get(groups)
+        if found is None:  # bodies turned alike find alike: made once per shape
+            if len(self._found) >= 1024:
+                self._found.clear()
+            found = self._found[groups] = frozenset((group[0], group[1]) for group in groups)
+        return found
 
 
 class PairJudge:
@@ -113,19 +124,49 @@ class PairJudge:
         self.default_status = first.default_status
         self.default_content_type = first.default_content_type
         self._bare = [_Bare(self.checkers[0], self.checkers[1]), _Bare(self.checkers[2], self.checkers[3])]
+        # The head's verdicts on a bare body from the base's, checked only where the versions differ.
+        older, newer = self._bare
+        if older.usable and newer.usable:
+            engine = options.engine
+            self._strict = Difference(older.default.quick_schema, newer.default.quick_schema, newer.default.quick,
+                                      engine)  # fmt: skip
+            self._default = Difference(flatten_schema(default_reading(older.default.schema)),
+                                       flatten_schema(default_reading(newer.default.schema)),
+                                       newer.default.default.is_valid, engine)  # fmt: skip
 
     def empty(self) -> Weighing:
         return Weighing()
 
     def add(self, part: Weighing, item: Single) -> None:
-        results = []
+        single = self._exchange(item) if isinstance(item, HarEntry) else item
+        self._count(part, item.location, self._results(lambda checker: checker.judge(single)), None)
+
+    def _exchange(self, entry: HarEntry) -> Single:
+        """A HAR entry made an exchange once for all four checkers, its body decoded once: each checker routes it
+        itself (a route that is no operation skips it, as when the entry is read with the route), and a body that
+        is not JSON or over the limit is left for each to say so."""
+        item = har_entry(entry.location, entry.entry, None, self.max_body_size)
+        if (
+            isinstance(item, Exchange) and item.parsed is NOT_PARSED and item.body is not None
+            and not item.body_error and type(item.body) is not Oversized and len(item.body) <= self.max_body_size
+        ):  # fmt: skip
+            with contextlib.suppress(orjson.JSONDecodeError):
+                item.parsed = orjson.loads(item.body)  # the exchange is this weighing's own
+        return item
+
+    def _results(self, judge: Callable[[Checker], Result]) -> list[Result]:
+        """An item's results under base default, base strict, head default and head strict. Each version judges it
+        strictly first: where that finds nothing, neither does the default reading (the readings' findings differ
+        only in weight), and its result stands for both."""
+        results: list[Result] = []
         for index in (0, 2):
-            single = item
-            if isinstance(item, HarEntry):  # made an exchange once per version: its routing is the version's
-                default = self.checkers[index]
-                single = har_entry(item.location, item.entry, default.route, default.max_body_size)
-            results += [self.checkers[index].judge(single), self.checkers[index + 1].judge(single)]
-        self._count(part, item.location, results, None)
+            strict = judge(self.checkers[index + 1])
+            if strict.findings:
+                default = judge(self.checkers[index])
+            else:  # a copy: each tally renumbers the results it keeps
+                default = Result(strict.location, strict.outcome, [], strict.reason, strict.rule, strict.operation)
+            results += [default, strict]
+        return results
 
     def append(self, part: Weighing, later: Weighing) -> None:
         part.merge(later)
@@ -144,9 +185,12 @@ class PairJudge:
         # does: most lines are bodies, which have none.
         markers = bare[0].families.markers | bare[1].families.markers
         fields, other_fields = bare[0].fields, bare[1].fields
-        quick, other_quick = bare[0].default.quick, bare[1].default.quick
+        quick = bare[0].default.quick
+        if fast:
+            head_if_accepted, head_if_rejected = self._strict.given_accepted, self._strict.given_rejected
         both = 0  # lines conforming in both readings of both versions, counted at the end
-        tallies = [part.tallies[key] for key in _KEYS]
+        # The rest by their outcomes (base default, base strict, head default, head strict), counted at the end.
+        kinds: dict[tuple[bool, bool, bool, bool], int] = {}
         for number, raw in enumerate(lines, start=1):
             if not fast or len(raw) > limit:
                 if raw.strip():
@@ -168,39 +212,56 @@ class PairJudge:
                 self._line(part, f"{path}:{number}", raw, value, path)
                 continue
             try:
-                if quick(value) and other_quick(value):
-                    both += 1
-                    continue
-                self._body(part, tallies, f"{path}:{number}", value)
+                if quick(value):
+                    if head_if_accepted(value):
+                        both += 1
+                        continue
+                    kind = self._kind(value, True, False)
+                else:
+                    kind = self._kind(value, False, head_if_rejected(value))
+                turned = self._turned(value, kind) if kind[0] != kind[2] or kind[1] != kind[3] else None
             except (ValueError, RecursionError):  # too deep for the fast engine: the checkers report it
                 self._line(part, f"{path}:{number}", raw, value, path)
+                continue
+            kinds[kind] = kinds.get(kind, 0) + 1
+            if turned:
+                for reading, rejected, findings in turned:
+                    part.turn(f"{path}:{number}", reading, rejected, findings)
+        tallies = [part.tallies[key] for key in _KEYS]
         for tally in tallies:
             tally.conforming += both
+        for kind, count in kinds.items():
+            for tally, conforms in zip(tallies, kind, strict=True):
+                if conforms:
+                    tally.conforming += count
+                else:
+                    tally.violating += count
         return part, len(lines)
 
-    def _body(self, part: Weighing, tallies: list[Tally], location: str, value: Any) -> None:
-        """A bare body some version's quick check rejects: counted in each reading of each version, and turned
-        where a reading's outcome differs between them."""
-        before, after = self._bare[0].outcomes(value), self._bare[1].outcomes(value)
-        # Everything is decided before anything is counted: the fast engine may still refuse the body.
-        turned = [
-            Turned(location, READINGS[reading], was, self._bare[1 if was else 0].places(value, reading))
-            for reading, (was, now) in enumerate(zip(before, after, strict=True))
-            if was != now  # the version that rejects it says what it finds
+    def _kind(self, value: Any, base_strict: bool, head_strict: bool) -> tuple[bool, bool, bool, bool]:
+        """Whether a bare body some version's quick check rejects conforms in each reading of each version (base
+        default, base strict, head default, head strict), from the quick checks' verdicts."""
+        default = base_strict or self._bare[0].default.default.is_valid(value)
+        if head_strict:
+            return default, base_strict, True, True
+        head_default = self._default.given_accepted(value) if default else self._default.given_rejected(value)
+        return default, base_strict, head_default, head_strict
+
+    def _turned(self, value: Any, kind: tuple[bool, bool, bool, bool]) -> list[Turn]:
+        """How a body is turned in each reading where the versions' outcomes differ, with what the version that
+        rejects it finds."""
+        return [
+            (READINGS[reading], kind[reading], self._bare[1 if kind[reading] else 0].places(value, reading))
+            for reading in (0, 1)
+            if kind[reading] != kind[2 + reading]
         ]
-        for index, conforms in enumerate((*before, *after)):
-            if conforms:
-                tallies[index].conforming += 1
-            else:
-                tallies[index].violating += 1
-        part.turned += turned
 
     def _line(self, part: Weighing, location: str, raw: bytes, value: Any, source: str) -> None:
         """A line the fast path does not settle, judged by each checker as validate's chunk path would."""
         if value is None:
-            results = [checker.judge_jsonl(location, raw) for checker in self.checkers]
+            results = self._results(lambda checker: checker.judge_jsonl(location, raw))
         else:
-            results = [checker.judge_line(location, raw, value) for checker in self.checkers]
+            results = self._results(lambda checker: checker.judge_line(location, raw, value))
         self._count(part, location, results, source)
 
     def _count(self, part: Weighing, location: str, results: list[Result], source: str | None) -> None:
@@ -209,15 +270,15 @@ class PairJudge:
         for reading, name in enumerate(READINGS):
             old, new = results[reading], results[2 + reading]
             if old.outcome is Outcome.CONFORMING and new.outcome is Outcome.VIOLATING:
-                part.turned.append(Turned(location, name, True, _places(new)))
+                part.turn(location, name, True, _places(new))
             elif old.outcome is Outcome.VIOLATING and new.outcome is Outcome.CONFORMING:
-                part.turned.append(Turned(location, name, False, _places(old)))
+                part.turn(location, name, False, _places(old))
         for key, result in zip(_KEYS, results, strict=True):
             result.findings = []  # counted, not grouped: the weighing reports no findings
             part.tallies[key].add(result, source)
 
 
-def _places(result: Result) -> frozenset[Place]:
+def _places(result: Result) -> frozenset[Found]:
     return frozenset((finding.rule, finding.pointer) for finding in result.findings)
 
 

@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..check.weighing import READINGS, SIDES, Turned, TwoContracts, Weighing
+from ..check.weighing import READINGS, SIDES, Found, TwoContracts, Weighing
 from ..contract import ContractError, JsonObject
 from ..contract.changes import Change
 from ..contract.comparison import TURNED_SAMPLES, Version, Weight, accounts_for, instance_places
@@ -58,25 +58,23 @@ class _Turns:
             for rejected in (True, False)
         }  # fmt: skip
         self.counts = {True: 0, False: 0}
-        self.samples: dict[bool, list[str]] = {True: [], False: []}
         self.by_change: dict[int, list[int]] = {}
         self.unexplained = {True: 0, False: 0}
 
-    def add(self, turned: Turned) -> None:
-        way = turned.rejected
-        self.counts[way] += 1
-        if len(self.samples[way]) < TURNED_SAMPLES:
-            self.samples[way].append(turned.location)
-        # The version that rejects an exchange says why: the changes whose rules its findings name account for it.
-        causes = [index for index, change in self.candidates[way] if accounts_for(change, self.places, turned.findings)]
+    def add(self, rejected: bool, findings: frozenset[Found], count: int) -> None:
+        """`count` exchanges turned alike: the version that rejects them says why, and the changes whose rules its
+        findings name account for them."""
+        self.counts[rejected] += count
+        causes = [index for index, change in self.candidates[rejected] if accounts_for(change, self.places, findings)]
         for index in causes:
-            self.by_change.setdefault(index, [0, 0])[0 if way else 1] += 1
-        self.unexplained[way] += not causes
+            self.by_change.setdefault(index, [0, 0])[0 if rejected else 1] += count
+        if not causes:
+            self.unexplained[rejected] += count
 
-    def weight(self, base: Tally, head: Tally) -> Weight:
+    def weight(self, base: Tally, head: Tally, first: dict[tuple[str, bool], list[str]]) -> Weight:
         return Weight(
             self.reading, base.as_dict(), head.as_dict(), self.counts[True], self.counts[False],
-            tuple(self.samples[True]), tuple(self.samples[False]),
+            tuple(first.get((self.reading, True), ())), tuple(first.get((self.reading, False), ())),
             {index: (pair[0], pair[1]) for index, pair in self.by_change.items()},
             (self.unexplained[True], self.unexplained[False]),
         )  # fmt: skip
@@ -99,12 +97,18 @@ def weigh(
     for part in judge_all(reader.items(list(paths)), making, jobs, reader.har_stream):
         for key, tally in total.tallies.items():
             tally.merge(part.tallies[key])
-        for turned in part.turned:  # attributed as they come: a capture may turn millions
-            turns[turned.reading].add(turned)
+        # Attributed as they come, once per kind of turn: a capture may turn millions of exchanges alike.
+        for (reading, rejected, findings), locations in part.turned.items():
+            turns[reading].add(rejected, findings, len(locations))
+        first = total.first
+        for way, locations in part.first.items():
+            kept = first.setdefault(way, [])
+            kept.extend(locations[: TURNED_SAMPLES - len(kept)])
     for side in SIDES:
         verdict = validate_verdict(total.tallies[side, "default"], paths, reader.files)
         if verdict.exit_code is ExitCode.NOTHING_PROVED:
             raise ValueError(f"the captures hold nothing to judge: {verdict.reason}")
     return tuple(
-        turns[reading].weight(total.tallies["base", reading], total.tallies["head", reading]) for reading in READINGS
+        turns[reading].weight(total.tallies["base", reading], total.tallies["head", reading], total.first)
+        for reading in READINGS
     )
