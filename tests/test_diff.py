@@ -325,8 +325,18 @@ def test_captures_that_hold_nothing_to_judge_are_exit_2(tmp_path: Path) -> None:
 # --- one pass over the captures, proven equal to four separate runs ------------------------------------------------
 
 TASK_URL = "https://dms.cn-north-4.myhuaweicloud.com/v2/a4a5d4098fb4474fa22cd05f897d6b99/instances/59f6d088-2b1e-4c55-9a43-5d3c2f1e0a77/connector/tasks"
+
+
+def _tighten_header(document: Document) -> None:
+    schema = document["components"]["headers"]["X-Request-Id"]["schema"]
+    schema["maxLength"] = 8  # the captures' request IDs have 32 characters
+    schema["x-provenance"]["maxLength"] = {"documented": "reference"}
+
+
+# Edits the weighing sees that the catalogue has no need of: a header's rule, which exchanges alone carry.
+WEIGH_ONLY = {"header-tightened": _tighten_header}
 WEIGHED_EDITS = ["enum-value-removed", "enum-value-added", "field-removed", "inferred-rule-documented",
-                 "status-removed", "operation-added", "description-changed"]  # fmt: skip
+                 "status-removed", "operation-added", "description-changed", *WEIGH_ONLY]  # fmt: skip
 
 
 def _traffic(folder: Path, seed: Document, obs: Document) -> list[Path]:
@@ -397,7 +407,7 @@ def test_one_pass_under_both_versions_equals_four_separate_runs(
 
     base = copy.deepcopy(document)
     head = copy.deepcopy(document)
-    CATALOGUE[name].edit(head)
+    (WEIGH_ONLY[name] if name in WEIGH_ONLY else CATALOGUE[name].edit)(head)
     if name == "enum-value-removed":  # the demo's edit: a value retired and one added at once
         _add_enum_value(head)
     paths: list[Path | str] = list(_traffic(tmp_path, seed_example, obs_example))

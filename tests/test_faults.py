@@ -165,3 +165,21 @@ def test_an_input_that_vanishes_during_the_run_is_one_line_and_exit_2(
     result = run("validate", "--jobs", "1", str(log))
     assert result.code == 2
     _one_error_line(result.err, f"an input cannot be read: {log}", "No such file or directory")
+
+
+@pytest.mark.parametrize(("sent", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"])
+def test_an_interrupted_diff_says_so_and_reports_nothing(sent: signal.Signals, code: int, tmp_path: Path) -> None:
+    """`diff --captures` stopped (while it judges, here): one line, the signal's exit code, no report of a part."""
+    log = tmp_path / "many.jsonl"
+    log.write_text('{"task_name": "a", "create_time": "soon"}\n' * 1_500_000)
+    contract = str(ROOT / "openapi.yaml")
+    command = [*CLI, "diff", contract, contract, "--captures", str(log), "--jobs", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
+    time.sleep(1.5)  # most likely the captures are being judged by then; any moment gives the same answer
+    assert process.poll() is None, "the diff ended before it could be interrupted"
+    process.send_signal(sent)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == code, err
+    text = err.decode()
+    assert text == "interrupted: the diff did not finish; nothing was reported\n", text
+    assert out == b""

@@ -112,7 +112,17 @@ def cmd_rules(args: argparse.Namespace) -> ExitCode:
 
 def cmd_diff(args: argparse.Namespace) -> ExitCode:
     """Compare two versions of the contract rule by rule: what each change does to generated code and to each
-    reading, and the version the models need."""
+    reading, and the version the models need. Stopped (Ctrl-C, SIGTERM), it reports nothing of a part."""
+    try:
+        with _interruptible():
+            return _diff(args)
+    except KeyboardInterrupt as stop:
+        print("interrupted: the diff did not finish; nothing was reported", file=sys.stderr)
+        terminated = getattr(stop, "signal_number", signal.SIGINT) == signal.SIGTERM
+        return ExitCode.TERMINATED if terminated else ExitCode.INTERRUPTED
+
+
+def _diff(args: argparse.Namespace) -> ExitCode:
     from .contract.comparison import compare
     from .contract.lint import lint_document
     from .reports.diff import RENDERERS
@@ -147,6 +157,8 @@ def cmd_diff(args: argparse.Namespace) -> ExitCode:
             return _error("an input cannot be read", str(exc), "Pass capture files or folders, as to validate.")
         except ValueError as exc:
             return _error("the captures prove nothing", str(exc), "Pass captures of the contract's operations.")
+        except OSError as exc:  # an input that vanished, or became unreadable, once judging began
+            return _os_error("an input cannot be read:", str(exc.filename or args.captures[0]), exc)
         comparison = replace(comparison, weights=weights)
     sys.stdout.write(RENDERERS[args.format](comparison))
     if comparison.breaking and not args.allow_breaking:

@@ -34,6 +34,7 @@ from .options import CheckOptions
 SIDES = ("base", "head")
 READINGS = ("default", "strict")
 _KEYS = tuple((side, reading) for side in SIDES for reading in READINGS)
+_MISSING: Any = object()
 
 Found = tuple[str, str]  # a finding's rule and the place in the body it is about (`schema.enum`, `/status`)
 
@@ -119,6 +120,8 @@ class PairJudge:
             for document in (base, head)
             for reading in READINGS
         ]
+        self.options = options
+        self._bodies: dict[tuple[str, str, str], Difference | None] = {}  # see _alike
         first = self.checkers[0]
         self.max_body_size = first.max_body_size
         self.default_status = first.default_status
@@ -139,13 +142,14 @@ class PairJudge:
 
     def add(self, part: Weighing, item: Single) -> None:
         single = self._exchange(item) if isinstance(item, HarEntry) else item
-        self._count(part, item.location, self._results(lambda checker: checker.judge(single)), None)
+        exchange = single if isinstance(single, Exchange) else None
+        self._count(part, item.location, self._results(lambda checker: checker.judge(single), exchange), None)
 
     def _exchange(self, entry: HarEntry) -> Single:
-        """A HAR entry made an exchange once for all four checkers, its body decoded once: each checker routes it
-        itself (a route that is no operation skips it, as when the entry is read with the route), and a body that
-        is not JSON or over the limit is left for each to say so."""
-        item = har_entry(entry.location, entry.entry, None, self.max_body_size)
+        """A HAR entry made an exchange once for all four checkers, its body decoded once. An entry both versions
+        skip for the same reason is skipped before its headers and body are read, as validate does; any other is
+        routed by each checker itself, and a body that is not JSON or over the limit is left for each to judge."""
+        item = har_entry(entry.location, entry.entry, self._skipped_by_both, self.max_body_size)
         if (
             isinstance(item, Exchange) and item.parsed is NOT_PARSED and item.body is not None
             and not item.body_error and type(item.body) is not Oversized and len(item.body) <= self.max_body_size
@@ -154,19 +158,58 @@ class PairJudge:
                 item.parsed = orjson.loads(item.body)  # the exchange is this weighing's own
         return item
 
-    def _results(self, judge: Callable[[Checker], Result]) -> list[Result]:
+    def _skipped_by_both(self, method: str | None, url: str | None) -> str | None:
+        """Why both versions skip a request, when they skip it alike; None for one to judge (each checker routes
+        it again, from the routes it remembers)."""
+        before, after = self.checkers[1].route(method, url), self.checkers[3].route(method, url)
+        return before if isinstance(before, str) and before == after else None
+
+    def _results(self, judge: Callable[[Checker], Result], exchange: Exchange | None = None) -> list[Result]:
         """An item's results under base default, base strict, head default and head strict. Each version judges it
         strictly first: where that finds nothing, neither does the default reading (the readings' findings differ
-        only in weight), and its result stands for both."""
-        results: list[Result] = []
-        for index in (0, 2):
-            strict = judge(self.checkers[index + 1])
-            if strict.findings:
-                default = judge(self.checkers[index])
-            else:  # a copy: each tally renumbers the results it keeps
-                default = Result(strict.location, strict.outcome, [], strict.reason, strict.rule, strict.operation)
-            results += [default, strict]
-        return results
+        only in weight), and its result stands for both. An exchange the base finds nothing in, whose rules are the
+        same in the head but for the body's schema, is the head's too where its body passes the head's checks
+        where the versions differ."""
+        base_default, base_strict, head_default, head_strict = self.checkers
+        before = judge(base_strict)
+        after = _copy(before) if self._alike(exchange, before) else judge(head_strict)
+        return [
+            judge(base_default) if before.findings else _copy(before), before,
+            judge(head_default) if after.findings else _copy(after), after,
+        ]  # fmt: skip
+
+    def _alike(self, exchange: Exchange | None, base: Result) -> bool:
+        """Whether the head finds nothing in an exchange the base strictly found nothing in, without judging it
+        again: the head routes it to the same operation, the status's headers and media types are the same, and
+        its body passes the head's checks where the versions' schemas differ."""
+        if exchange is None or base.findings or base.outcome is not Outcome.CONFORMING or exchange.parsed is NOT_PARSED:
+            return False
+        routed = self.checkers[3].route(exchange.method, exchange.url)
+        if isinstance(routed, str) or routed.operation_id != base.operation:
+            return False
+        media_type = (exchange.content_type or "").split(";", 1)[0].strip().lower()
+        key = (base.operation, str(exchange.status), media_type)
+        difference = self._bodies.get(key, _MISSING)
+        if difference is _MISSING:
+            difference = self._bodies[key] = self._body_difference(*key)
+        return difference is not None and difference.given_accepted(exchange.parsed)
+
+    def _body_difference(self, operation_id: str, status: str, media_type: str) -> Difference | None:
+        """How the head's body schema of a status differs from the base's, where all else of the status is the
+        same in both (None otherwise)."""
+        older, newer = self.checkers[1], self.checkers[3]
+        before, after = older.operations.get(operation_id), newer.operations.get(operation_id)
+        spec, other = before.responses.get(status), after.responses.get(status)
+        if (
+            spec is None or other is None or spec.headers != other.headers
+            or spec.media_types.keys() != other.media_types.keys()
+        ):  # fmt: skip
+            return None
+        body, other_body = (checker.rules(found).body_rules(status, media_type)
+                            for checker, found in ((older, before), (newer, after)))  # fmt: skip
+        if body is None or other_body is None:
+            return None
+        return Difference(body.quick_schema, other_body.quick_schema, other_body.quick, self.options.engine)
 
     def append(self, part: Weighing, later: Weighing) -> None:
         part.merge(later)
@@ -276,6 +319,11 @@ class PairJudge:
         for key, result in zip(_KEYS, results, strict=True):
             result.findings = []  # counted, not grouped: the weighing reports no findings
             part.tallies[key].add(result, source)
+
+
+def _copy(result: Result) -> Result:
+    """A result standing for another reading's or version's: a copy, since each tally renumbers what it keeps."""
+    return Result(result.location, result.outcome, [], result.reason, result.rule, result.operation)
 
 
 def _places(result: Result) -> frozenset[Found]:
