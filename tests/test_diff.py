@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -348,7 +348,10 @@ def _traffic(folder: Path, seed: Document, obs: Document) -> list[Path]:
         bodies += [dict(example, status=status) for status in ("RUNNING", "WAITING", "DELETING", "BOGUS")]
         bodies += [{key: value for key, value in example.items() if key != "topics_regex"},
                    dict(example, topics_regex=None), dict(example, task_name=12345), dict(example, undocumented=1),
-                   dict(example, id="not-a-uuid"), dict(example, task_name="x" * 3000)]  # fmt: skip
+                   dict(example, id="not-a-uuid"), dict(example, task_name="x" * 3000),
+                   # Drift at places that sort before a documented error: --max-findings 2 keeps only the drift
+                   # in the strict reading, and only the error in the default one.
+                   dict(example, aaa=1, aab=2, task_name=12345)]  # fmt: skip
     headers = {"Content-Type": "application/json", "X-Request-Id": "0c8e1d4b7a2f4e6b9d3c5a1f8e7b6d2c"}
     records = [{"status": status, "headers": headers, "body": bodies[index % len(bodies)], "method": "GET",
                 "url": f"{TASK_URL}/194917d0-8c1b-4f1e-b3a2-6e0d9f4c2a15"}
@@ -392,10 +395,17 @@ class _Outcomes:
             self.items[result.location] = (result.outcome.value, places)
 
 
+@pytest.mark.parametrize("most", [100, 2], ids=["findings-kept", "findings-cut"])
 @pytest.mark.parametrize("jobs", [1, 2])
 @pytest.mark.parametrize("name", WEIGHED_EDITS)
 def test_one_pass_under_both_versions_equals_four_separate_runs(
-    document: Document, seed_example: Document, obs_example: Document, tmp_path: Path, name: str, jobs: int
+    document: Document,
+    seed_example: Document,
+    obs_example: Document,
+    tmp_path: Path,
+    name: str,
+    jobs: int,
+    most: int,
 ) -> None:
     """Speed never buys a different finding: the one pass (each item read once, the fast path's quick checks and
     outcomes) counts every item under each version and reading, and turns exactly the items, with exactly the
@@ -411,14 +421,15 @@ def test_one_pass_under_both_versions_equals_four_separate_runs(
     if name == "enum-value-removed":  # the demo's edit: a value retired and one added at once
         _add_enum_value(head)
     paths: list[Path | str] = list(_traffic(tmp_path, seed_example, obs_example))
-    check = CheckOptions(max_body_size=2048)  # the long task names are over it in a JSONL line, not in a body file
+    # The long task names are over the size limit in a JSONL line, not in a body file; with --max-findings 2 a
+    # body's findings are cut, and which are kept depends on their weights.
+    check = CheckOptions(max_body_size=2048, max_findings=most)
     options = RunOptions(check=check, jobs=jobs, quiet=True)
 
     separate: dict[tuple[str, str], tuple[dict[str, int], _Outcomes]] = {}
     for side, version in zip(SIDES, (base, head), strict=True):
         for reading in READINGS:
-            run_options = RunOptions(check=CheckOptions(max_body_size=2048, strict=reading == "strict"), jobs=jobs,
-                                     quiet=True)  # fmt: skip
+            run_options = RunOptions(check=replace(check, strict=reading == "strict"), jobs=jobs, quiet=True)
             collected = _Outcomes()
             total, _ = run_validation(version, paths, open_inputs(paths, run_options), run_options, collected)
             separate[side, reading] = total.as_dict(), collected

@@ -22,7 +22,7 @@ import orjson
 
 from ..contract import JsonObject, default_reading, flatten_schema
 from ..contract.comparison import TURNED_SAMPLES
-from ..findings import Outcome, Result, Tally
+from ..findings import Outcome, Result, Severity, Tally
 from ..formats.har import har_entry
 from ..formats.items import NOT_PARSED, Exchange, HarEntry, JsonlChunk, Oversized, Single
 from ..sources.lines import LongLine
@@ -35,6 +35,7 @@ SIDES = ("base", "head")
 READINGS = ("default", "strict")
 _KEYS = tuple((side, reading) for side in SIDES for reading in READINGS)
 _MISSING: Any = object()
+LIMIT_RULE = "limit.findings"  # the finding that says --max-findings cut a body's findings
 
 Found = tuple[str, str]  # a finding's rule and the place in the body it is about (`schema.enum`, `/status`)
 
@@ -166,17 +167,13 @@ class PairJudge:
 
     def _results(self, judge: Callable[[Checker], Result], exchange: Exchange | None = None) -> list[Result]:
         """An item's results under base default, base strict, head default and head strict. Each version judges it
-        strictly first: where that finds nothing, neither does the default reading (the readings' findings differ
-        only in weight), and its result stands for both. An exchange the base finds nothing in, whose rules are the
-        same in the head but for the body's schema, is the head's too where its body passes the head's checks
-        where the versions differ."""
+        strictly, and the default reading's result follows from that one (see _default_of). An exchange the base
+        finds nothing in, whose rules are the same in the head but for the body's schema, is the head's too where
+        its body passes the head's checks where the versions differ."""
         base_default, base_strict, head_default, head_strict = self.checkers
         before = judge(base_strict)
         after = _copy(before) if self._alike(exchange, before) else judge(head_strict)
-        return [
-            judge(base_default) if before.findings else _copy(before), before,
-            judge(head_default) if after.findings else _copy(after), after,
-        ]  # fmt: skip
+        return [_default_of(before, judge, base_default), before, _default_of(after, judge, head_default), after]
 
     def _alike(self, exchange: Exchange | None, base: Result) -> bool:
         """Whether the head finds nothing in an exchange the base strictly found nothing in, without judging it
@@ -319,6 +316,24 @@ class PairJudge:
         for key, result in zip(_KEYS, results, strict=True):
             result.findings = []  # counted, not grouped: the weighing reports no findings
             part.tallies[key].add(result, source)
+
+
+def _default_of(strict: Result, judge: Callable[[Checker], Result], default: Checker) -> Result:
+    """The default reading's result from the strict reading's: the readings find the same things and differ only
+    in weight, and a finding weighs as an error by default where its rule is documented (no inferred rule, no
+    drift). Where --max-findings cut the findings, the weights chose which were kept: the default reading judges
+    the item itself."""
+    found = strict.findings
+    if not found or strict.outcome not in (Outcome.CONFORMING, Outcome.VIOLATING):
+        return _copy(strict)
+    if any(finding.rule == LIMIT_RULE for finding in found):
+        return judge(default)
+    violating = any(
+        finding.severity is Severity.ERROR and not finding.drift and finding.provenance.kind != "inferred"
+        for finding in found
+    )
+    outcome = Outcome.VIOLATING if violating else Outcome.CONFORMING
+    return Result(strict.location, outcome, found, strict.reason, strict.rule, strict.operation)
 
 
 def _copy(result: Result) -> Result:
