@@ -1,14 +1,20 @@
 """Recorded traffic judged under two versions of the contract in one pass, for `diff --captures`.
 
-Each item is read and parsed once, then judged by each version in the default and the strict reading, by the same
+Each item is read and parsed once, then judged under each version in the default and the strict reading, by the
 checkers `validate` uses. What comes back per unit is a Weighing: the counts under each version and reading, and the
 items whose outcome one version turns, with what the version that rejects them finds.
 
-The JSONL fast path needs a bare body's outcomes, not its findings. A version's quick check (the flattened strict
-reading, the same in both readings) settles most lines: one that passes conforms in both readings. One that fails
-violates the strict reading, and the default reading exactly when that reading's own schema rejects it (as the
-full path of body.py decides). Only a line that one version turns takes the shape of the rejecting version, for its
-findings. The tests hold every count and every turned line equal to four separate runs of the checkers.
+- An item is judged strictly by each version; the default reading's result follows from that one, since the two
+  readings find the same things and differ only in weight (unless --max-findings cut the findings).
+- The JSONL fast path needs a bare body's outcomes, not its findings. The base's quick check (the flattened strict
+  reading, the same in both readings) settles most lines, and the head's verdict follows from it through the checks
+  where the versions' schemas differ (difference.py). A failing line violates the strict reading, and the default
+  one exactly when that reading's own schema rejects it (as the full path of body.py decides). Only a line that one
+  version turns takes the shape of the rejecting version, for its findings.
+- An exchange the base finds nothing in is the head's too when the head's rules for its status are the same but
+  for the body's schema, and its body passes the local checks.
+
+The tests hold every count and every turned item equal to four separate runs of the checkers.
 """
 
 from __future__ import annotations
@@ -112,7 +118,8 @@ class _Bare:
 
 
 class PairJudge:
-    """Both versions of the contract, each in both readings: four checkers, each item counted under all four."""
+    """Both versions of the contract, each in both readings: each item counted under all four (a checker per
+    version and reading; the default ones judge only where the strict result cannot say)."""
 
     def __init__(self, base: JsonObject, head: JsonObject, options: CheckOptions) -> None:
         assert not options.coverage, "a weighing counts outcomes only"
