@@ -28,9 +28,9 @@ import orjson
 
 from ..contract import JsonObject, default_reading, flatten_schema
 from ..contract.comparison import TURNED_SAMPLES
-from ..findings import Outcome, Result, Severity, Tally
+from ..findings import Finding, Outcome, Result, Severity, Tally
 from ..formats.har import har_entry
-from ..formats.items import NOT_PARSED, Exchange, HarEntry, JsonlChunk, Oversized, Single
+from ..formats.items import NOT_PARSED, Exchange, HarEntry, JsonlChunk, Oversized, Single, Skipped
 from ..sources.lines import LongLine
 from .body import BodyRules
 from .checker import Checker
@@ -42,6 +42,12 @@ READINGS = ("default", "strict")
 _KEYS = tuple((side, reading) for side in SIDES for reading in READINGS)
 _MISSING: Any = object()
 LIMIT_RULE = "limit.findings"  # the finding that says --max-findings cut a body's findings
+# Findings of an exchange itself, not of its body's rules; with the first four, the body's rules never ran.
+_UNJUDGED_BODY = frozenset({"status.undocumented", "media-type", "body.unreadable", "body.not-recorded"})
+_EXCHANGE_RULES = _UNJUDGED_BODY | {"header.missing", "header.schema"}
+_JUDGED = (Outcome.CONFORMING, Outcome.VIOLATING)
+_OUTCOME = {True: Outcome.CONFORMING, False: Outcome.VIOLATING}
+_BOTH_CONFORM = (Outcome.CONFORMING, Outcome.CONFORMING)
 
 Found = tuple[str, str]  # a finding's rule and the place in the body it is about (`schema.enum`, `/status`)
 
@@ -117,6 +123,28 @@ class _Bare:
         return found
 
 
+@dataclass(frozen=True, slots=True)
+class _Told:
+    """The head's outcomes of an exchange (default, strict), told without judging it, and how to say what it finds
+    there: what the base finds of the exchange itself, and the head's findings in the body where it rejects it."""
+
+    outcomes: tuple[Outcome, Outcome]
+    body_passes: bool  # the head's strict reading accepts the body
+    of_exchange: frozenset[Found]
+    rules: BodyRules  # the head's, of the exchange's status and media type
+    body: Any
+
+    def places(self) -> frozenset[Found] | None:
+        """The rule and place of each finding of the head; None where --max-findings cut the body's (the weights,
+        which differ by reading, chose which were kept: the head judges the exchange itself)."""
+        if self.body_passes:
+            return self.of_exchange
+        groups = self.rules.shape(self.body).groups
+        if any(group[0] == LIMIT_RULE for group in groups):
+            return None
+        return self.of_exchange | frozenset((group[0], group[1]) for group in groups)
+
+
 class PairJudge:
     """Both versions of the contract, each in both readings: each item counted under all four (a checker per
     version and reading; the default ones judge only where the strict result cannot say)."""
@@ -129,7 +157,7 @@ class PairJudge:
             for reading in READINGS
         ]
         self.options = options
-        self._bodies: dict[tuple[str, str, str], Difference | None] = {}  # see _alike
+        self._bodies: dict[tuple[str, str, str], Any] = {}  # see _head_outcomes
         first = self.checkers[0]
         self.max_body_size = first.max_body_size
         self.default_status = first.default_status
@@ -150,8 +178,23 @@ class PairJudge:
 
     def add(self, part: Weighing, item: Single) -> None:
         single = self._exchange(item) if isinstance(item, HarEntry) else item
+        if isinstance(single, Skipped):  # no checker judges it: the same skip in all four counts
+            skipped = Result(single.location, Outcome.SKIPPED, reason=single.reason)
+            for tally in part.tallies.values():
+                tally.add(skipped)
+            return
+
+        def judge(checker: Checker) -> Result:
+            return checker.judge(single)
+
         exchange = single if isinstance(single, Exchange) else None
-        self._count(part, item.location, self._results(lambda checker: checker.judge(single), exchange), None)
+        before = judge(self.checkers[1])
+        told = self._head_outcomes(exchange, before)
+        if told is not None and told.outcomes == _BOTH_CONFORM and before.outcome is Outcome.CONFORMING:
+            for tally in part.tallies.values():  # the common case: nothing found, in either version or reading
+                tally.conforming += 1
+            return
+        self._count(part, item.location, *self._results(judge, exchange, before, told), None)
 
     def _exchange(self, entry: HarEntry) -> Single:
         """A HAR entry made an exchange once for all four checkers, its body decoded once. An entry both versions
@@ -172,35 +215,82 @@ class PairJudge:
         before, after = self.checkers[1].route(method, url), self.checkers[3].route(method, url)
         return before if isinstance(before, str) and before == after else None
 
-    def _results(self, judge: Callable[[Checker], Result], exchange: Exchange | None = None) -> list[Result]:
-        """An item's results under base default, base strict, head default and head strict. Each version judges it
-        strictly, and the default reading's result follows from that one (see _default_of). An exchange the base
-        finds nothing in, whose rules are the same in the head but for the body's schema, is the head's too where
-        its body passes the head's checks where the versions differ."""
+    def _results(
+        self,
+        judge: Callable[[Checker], Result],
+        exchange: Exchange | None = None,
+        before: Result | None = None,
+        told: _Told | None = None,
+    ) -> tuple[list[Result], frozenset[Found] | None]:
+        """An item's results under base default, base strict, head default and head strict, and what the head finds
+        where it was not judged but rejects the item. Each version judges it
+        strictly, and the default reading's result follows from that one (see _default_of). An exchange the head
+        routes alike and whose status has the same rules in the head but for the body's schema is judged by the
+        head only where its outcomes may differ from the base's (see _head_outcomes); elsewhere the head's results
+        are the base's. `before` and `told`: the base's strict result and what it tells of the head, when the caller
+        has them."""
         base_default, base_strict, head_default, head_strict = self.checkers
-        before = judge(base_strict)
-        after = _copy(before) if self._alike(exchange, before) else judge(head_strict)
-        return [_default_of(before, judge, base_default), before, _default_of(after, judge, head_default), after]
+        before = before or judge(base_strict)
+        default = _default_of(before, judge, base_default)
+        told = told or self._head_outcomes(exchange, before)
+        if told is not None:
+            if told.outcomes == (default.outcome, before.outcome):
+                return [default, before, _copy(default), _copy(before)], None  # no finding of the head is wanted
+            places = told.places()
+            if places is not None:
+                results = [_copy(default, told.outcomes[0]), _copy(before, told.outcomes[1])]
+                return [default, before, *results], places
+        after = judge(head_strict)
+        return [default, before, _default_of(after, judge, head_default), after], None
 
-    def _alike(self, exchange: Exchange | None, base: Result) -> bool:
-        """Whether the head finds nothing in an exchange the base strictly found nothing in, without judging it
-        again: the head routes it to the same operation, the status's headers and media types are the same, and
-        its body passes the head's checks where the versions' schemas differ."""
-        if exchange is None or base.findings or base.outcome is not Outcome.CONFORMING or exchange.parsed is NOT_PARSED:
-            return False
+    def _head_outcomes(self, exchange: Exchange | None, base: Result) -> _Told | None:
+        """The head's outcomes of an exchange in the default and the strict reading, from the base's strict result
+        and the checks where the versions' body schemas differ; None where they cannot be told so.
+
+        The head routes the exchange to the same operation, and its status has the same headers and media types:
+        the head finds what the base finds of the exchange itself (status, headers, media type), which is an error
+        in strict and by default where its rule is documented. Of the body, the base's quick check failed exactly
+        where the base found something in it, and its default reading rejected it where such a finding weighs by
+        default; the head's verdicts follow from those through the local checks (difference.py)."""
+        if exchange is None or exchange.parsed is NOT_PARSED or base.outcome not in _JUDGED:
+            return None
+        found = base.findings
+        if any(finding.rule in _UNJUDGED_BODY or finding.rule == LIMIT_RULE for finding in found):
+            return None
         routed = self.checkers[3].route(exchange.method, exchange.url)
         if isinstance(routed, str) or routed.operation_id != base.operation:
-            return False
+            return None
         media_type = (exchange.content_type or "").split(";", 1)[0].strip().lower()
         key = (base.operation, str(exchange.status), media_type)
-        difference = self._bodies.get(key, _MISSING)
-        if difference is _MISSING:
-            difference = self._bodies[key] = self._body_difference(*key)
-        return difference is not None and difference.given_accepted(exchange.parsed)
+        bodies = self._bodies.get(key, _MISSING)
+        if bodies is _MISSING:
+            bodies = self._bodies[key] = self._body_differences(*key)
+        if bodies is None:
+            return None
+        strict, default, rules = bodies
+        body = exchange.parsed
+        if not found:  # the common case: the base's quick check passed, and nothing of the exchange was found
+            head_strict = strict.given_accepted(body)
+            default_ok = head_strict or default.given_accepted(body)
+            return _Told((_OUTCOME[default_ok], _OUTCOME[head_strict]), head_strict, frozenset(), rules, body)
+        of_body = [finding for finding in found if finding.rule not in _EXCHANGE_RULES]
+        head_strict = strict.given_rejected(body) if of_body else strict.given_accepted(body)
+        if head_strict:
+            head_default = True
+        else:
+            accepted = not any(_weighs_by_default(finding) for finding in of_body)
+            head_default = default.given_accepted(body) if accepted else default.given_rejected(body)
+        of_exchange = [finding for finding in found if finding.rule in _EXCHANGE_RULES]
+        strict_ok = head_strict and not of_exchange
+        default_ok = head_default and not any(_weighs_by_default(finding) for finding in of_exchange)
+        places = frozenset((finding.rule, finding.pointer) for finding in of_exchange)
+        return _Told((_OUTCOME[default_ok], _OUTCOME[strict_ok]), head_strict, places, rules, body)
 
-    def _body_difference(self, operation_id: str, status: str, media_type: str) -> Difference | None:
-        """How the head's body schema of a status differs from the base's, where all else of the status is the
-        same in both (None otherwise)."""
+    def _body_differences(
+        self, operation_id: str, status: str, media_type: str
+    ) -> tuple[Difference, Difference, BodyRules] | None:
+        """How the head's body schema of a status differs from the base's in the strict and in the default reading,
+        and the head's body rules, where all else of the status is the same in both (None otherwise)."""
         older, newer = self.checkers[1], self.checkers[3]
         before, after = older.operations.get(operation_id), newer.operations.get(operation_id)
         spec, other = before.responses.get(status), after.responses.get(status)
@@ -213,7 +303,13 @@ class PairJudge:
                             for checker, found in ((older, before), (newer, after)))  # fmt: skip
         if body is None or other_body is None:
             return None
-        return Difference(body.quick_schema, other_body.quick_schema, other_body.quick, self.options.engine)
+        engine = self.options.engine
+        return (
+            Difference(body.quick_schema, other_body.quick_schema, other_body.quick, engine),
+            Difference(flatten_schema(default_reading(body.schema)), flatten_schema(default_reading(other_body.schema)),
+                       other_body.default.is_valid, engine),
+            other_body,
+        )  # fmt: skip
 
     def append(self, part: Weighing, later: Weighing) -> None:
         part.merge(later)
@@ -306,23 +402,31 @@ class PairJudge:
     def _line(self, part: Weighing, location: str, raw: bytes, value: Any, source: str) -> None:
         """A line the fast path does not settle, judged by each checker as validate's chunk path would."""
         if value is None:
-            results = self._results(lambda checker: checker.judge_jsonl(location, raw))
+            results, _ = self._results(lambda checker: checker.judge_jsonl(location, raw))
         else:
-            results = self._results(lambda checker: checker.judge_line(location, raw, value))
-        self._count(part, location, results, source)
+            results, _ = self._results(lambda checker: checker.judge_line(location, raw, value))
+        self._count(part, location, results, None, source)
 
-    def _count(self, part: Weighing, location: str, results: list[Result], source: str | None) -> None:
+    def _count(
+        self, part: Weighing, location: str, results: list[Result], head: frozenset[Found] | None, source: str | None
+    ) -> None:
         """Count an item's four results (base default, base strict, head default, head strict), and turn it where
-        a reading's outcome differs between the versions."""
+        a reading's outcome differs between the versions. `head`: what the head finds, where its results were told
+        without its findings."""
         for reading, name in enumerate(READINGS):
             old, new = results[reading], results[2 + reading]
             if old.outcome is Outcome.CONFORMING and new.outcome is Outcome.VIOLATING:
-                part.turn(location, name, True, _places(new))
+                part.turn(location, name, True, head if head is not None else _places(new))
             elif old.outcome is Outcome.VIOLATING and new.outcome is Outcome.CONFORMING:
                 part.turn(location, name, False, _places(old))
         for key, result in zip(_KEYS, results, strict=True):
             result.findings = []  # counted, not grouped: the weighing reports no findings
             part.tallies[key].add(result, source)
+
+
+def _weighs_by_default(finding: Finding) -> bool:
+    """Whether a finding of the strict reading is an error in the default one: its rule is documented."""
+    return finding.severity is Severity.ERROR and not finding.drift and finding.provenance.kind != "inferred"
 
 
 def _default_of(strict: Result, judge: Callable[[Checker], Result], default: Checker) -> Result:
@@ -335,17 +439,14 @@ def _default_of(strict: Result, judge: Callable[[Checker], Result], default: Che
         return _copy(strict)
     if any(finding.rule == LIMIT_RULE for finding in found):
         return judge(default)
-    violating = any(
-        finding.severity is Severity.ERROR and not finding.drift and finding.provenance.kind != "inferred"
-        for finding in found
-    )
-    outcome = Outcome.VIOLATING if violating else Outcome.CONFORMING
+    outcome = Outcome.VIOLATING if any(_weighs_by_default(finding) for finding in found) else Outcome.CONFORMING
     return Result(strict.location, outcome, found, strict.reason, strict.rule, strict.operation)
 
 
-def _copy(result: Result) -> Result:
-    """A result standing for another reading's or version's: a copy, since each tally renumbers what it keeps."""
-    return Result(result.location, result.outcome, [], result.reason, result.rule, result.operation)
+def _copy(result: Result, outcome: Outcome | None = None) -> Result:
+    """A result standing for another reading's or version's (with another outcome, when given): a copy, since each
+    tally renumbers what it keeps."""
+    return Result(result.location, outcome or result.outcome, [], result.reason, result.rule, result.operation)
 
 
 def _places(result: Result) -> frozenset[Found]:
