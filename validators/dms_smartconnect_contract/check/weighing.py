@@ -35,7 +35,7 @@ from ..sources.lines import LongLine
 from .body import BodyRules
 from .checker import Checker
 from .difference import Difference
-from .options import CheckOptions
+from .options import CheckOptions, Engine
 
 SIDES = ("base", "head")
 READINGS = ("default", "strict")
@@ -166,12 +166,7 @@ class PairJudge:
         # The head's verdicts on a bare body from the base's, checked only where the versions differ.
         older, newer = self._bare
         if older.usable and newer.usable:
-            engine = options.engine
-            self._strict = Difference(older.default.quick_schema, newer.default.quick_schema, newer.default.quick,
-                                      engine)  # fmt: skip
-            self._default = Difference(flatten_schema(default_reading(older.default.schema)),
-                                       flatten_schema(default_reading(newer.default.schema)),
-                                       newer.default.default.is_valid, engine)  # fmt: skip
+            self._strict, self._default = _differences(older.default, newer.default, options.engine)
 
     def empty(self) -> Weighing:
         return Weighing()
@@ -303,13 +298,7 @@ class PairJudge:
                             for checker, found in ((older, before), (newer, after)))  # fmt: skip
         if body is None or other_body is None:
             return None
-        engine = self.options.engine
-        return (
-            Difference(body.quick_schema, other_body.quick_schema, other_body.quick, engine),
-            Difference(flatten_schema(default_reading(body.schema)), flatten_schema(default_reading(other_body.schema)),
-                       other_body.default.is_valid, engine),
-            other_body,
-        )  # fmt: skip
+        return (*_differences(body, other_body, self.options.engine), other_body)
 
     def append(self, part: Weighing, later: Weighing) -> None:
         part.merge(later)
@@ -422,6 +411,14 @@ class PairJudge:
         for key, result in zip(_KEYS, results, strict=True):
             result.findings = []  # counted, not grouped: the weighing reports no findings
             part.tallies[key].add(result, source)
+
+
+def _differences(before: BodyRules, after: BodyRules, engine: Engine) -> tuple[Difference, Difference]:
+    """How one body's rules differ between the versions, in the strict and in the default reading."""
+    strict = Difference(before.quick_schema, after.quick_schema, after.quick, engine)
+    default = Difference(flatten_schema(default_reading(before.schema)), flatten_schema(default_reading(after.schema)),
+                         after.default.is_valid, engine)  # fmt: skip
+    return strict, default
 
 
 def _weighs_by_default(finding: Finding) -> bool:
