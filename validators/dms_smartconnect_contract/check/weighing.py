@@ -47,7 +47,6 @@ _UNJUDGED_BODY = frozenset({"status.undocumented", "media-type", "body.unreadabl
 _EXCHANGE_RULES = _UNJUDGED_BODY | {"header.missing", "header.schema"}
 _JUDGED = (Outcome.CONFORMING, Outcome.VIOLATING)
 _OUTCOME = {True: Outcome.CONFORMING, False: Outcome.VIOLATING}
-_BOTH_CONFORM = (Outcome.CONFORMING, Outcome.CONFORMING)
 
 Found = tuple[str, str]  # a finding's rule and the place in the body it is about (`schema.enum`, `/status`)
 

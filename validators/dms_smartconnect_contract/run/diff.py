@@ -11,11 +11,11 @@ from pathlib import Path
 from ..check.weighing import READINGS, SIDES, Found, TwoContracts, Weighing
 from ..contract import ContractError, JsonObject
 from ..contract.changes import Change
-from ..contract.comparison import TURNED_SAMPLES, Version, Weight, accounts_for, instance_places
+from ..contract.comparison import Version, Weight, accounts_for, instance_places
 from ..contract.document import read_with_lines
 from ..exitcodes import ExitCode
 from ..findings import Tally
-from .local import judge_all, usable_cores
+from .local import judge_all
 from .validate import RunOptions, open_inputs
 from .verdict import validate_verdict
 
@@ -90,20 +90,16 @@ def weigh(
     for pointer, found_at in instance_places(head).items():
         places.setdefault(pointer, set()).update(found_at)
     reader = open_inputs(paths, options)
-    jobs = options.jobs if options.jobs > 0 else usable_cores()
     total = Weighing()
     turns = {reading: _Turns(reading, changes, places) for reading in READINGS}
     making = TwoContracts(base, head, options.check)
-    for part in judge_all(reader.items(list(paths)), making, jobs, reader.har_stream):
-        for key, tally in total.tallies.items():
-            tally.merge(part.tallies[key])
-        # Attributed as they come, once per kind of turn: a capture may turn millions of exchanges alike.
+    for part in judge_all(reader.items(list(paths)), making, options.processes, reader.har_stream):
+        # Attributed as they come, once per kind of turn: a capture may turn millions of exchanges alike. Only the
+        # counts and the first locations are kept.
         for (reading, rejected, findings), locations in part.turned.items():
             turns[reading].add(rejected, findings, len(locations))
-        first = total.first
-        for way, locations in part.first.items():
-            kept = first.setdefault(way, [])
-            kept.extend(locations[: TURNED_SAMPLES - len(kept)])
+        part.turned.clear()
+        total.merge(part)
     for side in SIDES:
         verdict = validate_verdict(total.tallies[side, "default"], paths, reader.files)
         if verdict.exit_code is ExitCode.NOTHING_PROVED:

@@ -44,6 +44,11 @@ class RunOptions:
     quiet: bool = False
 
     @property
+    def processes(self) -> int:
+        """The worker processes a run may use: --jobs, or one per core."""
+        return self.jobs if self.jobs > 0 else usable_cores()
+
+    @property
     def chunk_bytes(self) -> int:
         if self.task_mb:
             return self.task_mb << 20
@@ -72,7 +77,7 @@ def run_validation(
     """Judge every input, hand each tally to `reporter` as it comes, and say how the run ends (the reporter is
     finished by the caller, which knows where its output goes). ClusterError when no cluster can be used."""
     size = total_size([path for path in paths if isinstance(path, Path)]) + reader.remote_bytes()
-    jobs = options.jobs if options.jobs > 0 else usable_cores()
+    jobs = options.processes
     total = Tally()
     progress = (
         Progress(sys.stderr, lambda: reader.bytes_read, size, lambda: len(reader.files))
