@@ -411,7 +411,8 @@ def test_one_pass_under_both_versions_equals_four_separate_runs(
     outcomes) counts every item under each version and reading, and turns exactly the items, with exactly the
     findings, that four separate `validate` runs of the same checkers give."""
     from dms_smartconnect_contract.check import CheckOptions
-    from dms_smartconnect_contract.check.weighing import READINGS, SIDES, TwoContracts, Weighing
+    from dms_smartconnect_contract.check.weighed import READINGS, SIDES, Weighing
+    from dms_smartconnect_contract.check.weighing import TwoContracts
     from dms_smartconnect_contract.run.local import judge_all
     from dms_smartconnect_contract.run.validate import RunOptions, open_inputs, run_validation
 

@@ -22,8 +22,9 @@ from typing import Any
 
 import orjson
 
-from ..contract import JsonObject
+from ..contract import JsonObject, default_reading, flatten_schema
 from ..contract.document import SCHEMA_DIALECT
+from .body import BodyRules
 from .options import Engine
 from .schemas import SchemaValidator
 
@@ -143,3 +144,11 @@ def values_at(body: Any, place: Place) -> Iterator[Any]:
         value = body.get(step, _MISSING)
         if value is not _MISSING:
             yield from values_at(value, rest)
+
+
+def body_differences(before: BodyRules, after: BodyRules, engine: Engine) -> tuple[Difference, Difference]:
+    """How one body's rules differ between the versions, in the strict and in the default reading."""
+    strict = Difference(before.quick_schema, after.quick_schema, after.quick, engine)
+    default = Difference(flatten_schema(default_reading(before.schema)), flatten_schema(default_reading(after.schema)),
+                         after.default.is_valid, engine)  # fmt: skip
+    return strict, default

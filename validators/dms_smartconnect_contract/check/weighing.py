@@ -21,74 +21,40 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
 
-from ..contract import JsonObject, default_reading, flatten_schema
-from ..contract.comparison import TURNED_SAMPLES
-from ..findings import Finding, Outcome, Result, Severity, Tally
+from ..contract import JsonObject
+from ..findings import Outcome, Result
 from ..formats.har import har_entry
 from ..formats.items import NOT_PARSED, Exchange, HarEntry, JsonlChunk, Oversized, Single, Skipped
 from ..sources.lines import LongLine
 from .body import BodyRules
 from .checker import Checker
-from .difference import Difference
-from .options import CheckOptions, Engine
+from .difference import Difference, body_differences
+from .options import CheckOptions
+from .weighed import (
+    JUDGED,
+    KEYS,
+    LIMIT_RULE,
+    READINGS,
+    Found,
+    Told,
+    Turn,
+    Weighing,
+    default_of,
+    places_of,
+    stand_in,
+    weighs_by_default,
+)
 
-SIDES = ("base", "head")
-READINGS = ("default", "strict")
-_KEYS = tuple((side, reading) for side in SIDES for reading in READINGS)
 _MISSING: Any = object()
-LIMIT_RULE = "limit.findings"  # the finding that says --max-findings cut a body's findings
 # Findings of an exchange itself, not of its body's rules; with the first four, the body's rules never ran.
 _UNJUDGED_BODY = frozenset({"status.undocumented", "media-type", "body.unreadable", "body.not-recorded"})
 _EXCHANGE_RULES = _UNJUDGED_BODY | {"header.missing", "header.schema"}
-_JUDGED = (Outcome.CONFORMING, Outcome.VIOLATING)
 _OUTCOME = {True: Outcome.CONFORMING, False: Outcome.VIOLATING}
-
-Found = tuple[str, str]  # a finding's rule and the place in the body it is about (`schema.enum`, `/status`)
-
-
-# Items turned alike: the reading, whether the head rejects what the base accepts (else the reverse), and what the
-# version that rejects them finds (rule and place of each finding).
-Turn = tuple[str, bool, frozenset[Found]]
-
-
-@dataclass
-class Weighing:
-    """A unit of work judged under both versions: the counts under each version and reading (Tallies without
-    findings), the items turned, by how (their locations in capture order), and the first locations turned each
-    way in each reading, in capture order."""
-
-    tallies: dict[tuple[str, str], Tally] = field(default_factory=lambda: {key: Tally() for key in _KEYS})
-    turned: dict[Turn, list[str]] = field(default_factory=dict)
-    first: dict[tuple[str, bool], list[str]] = field(default_factory=dict)
-
-    def turn(self, location: str, reading: str, rejected: bool, findings: frozenset[Found]) -> None:
-        self.turned.setdefault((reading, rejected, findings), []).append(location)
-        first = self.first.setdefault((reading, rejected), [])
-        if len(first) < TURNED_SAMPLES:
-            first.append(location)
-
-    def renumber(self, prefix: str, before: int) -> None:
-        if not before:
-            return
-        for tally in self.tallies.values():
-            tally.renumber(prefix, before)
-        start = len(prefix)
-        for locations in (*self.turned.values(), *self.first.values()):
-            locations[:] = [f"{prefix}{int(location[start:]) + before}" for location in locations]
-
-    def merge(self, later: Weighing) -> None:
-        for key, tally in self.tallies.items():
-            tally.merge(later.tallies[key])
-        for turn, locations in later.turned.items():
-            self.turned.setdefault(turn, []).extend(locations)
-        for way, locations in later.first.items():
-            first = self.first.setdefault(way, [])
-            first.extend(locations[: TURNED_SAMPLES - len(first)])
 
 
 class _Bare:
@@ -122,28 +88,6 @@ class _Bare:
         return found
 
 
-@dataclass(frozen=True, slots=True)
-class _Told:
-    """The head's outcomes of an exchange (default, strict), told without judging it, and how to say what it finds
-    there: what the base finds of the exchange itself, and the head's findings in the body where it rejects it."""
-
-    outcomes: tuple[Outcome, Outcome]
-    body_passes: bool  # the head's strict reading accepts the body
-    of_exchange: frozenset[Found]
-    rules: BodyRules  # the head's, of the exchange's status and media type
-    body: Any
-
-    def places(self) -> frozenset[Found] | None:
-        """The rule and place of each finding of the head; None where --max-findings cut the body's (the weights,
-        which differ by reading, chose which were kept: the head judges the exchange itself)."""
-        if self.body_passes:
-            return self.of_exchange
-        groups = self.rules.shape(self.body).groups
-        if any(group[0] == LIMIT_RULE for group in groups):
-            return None
-        return self.of_exchange | frozenset((group[0], group[1]) for group in groups)
-
-
 class PairJudge:
     """Both versions of the contract, each in both readings: each item counted under all four (a checker per
     version and reading; the default ones judge only where the strict result cannot say)."""
@@ -165,7 +109,7 @@ class PairJudge:
         # The head's verdicts on a bare body from the base's, checked only where the versions differ.
         older, newer = self._bare
         if older.usable and newer.usable:
-            self._strict, self._default = _differences(older.default, newer.default, options.engine)
+            self._strict, self._default = body_differences(older.default, newer.default, options.engine)
 
     def empty(self) -> Weighing:
         return Weighing()
@@ -236,7 +180,7 @@ class PairJudge:
         judge: Callable[[Checker], Result],
         exchange: Exchange | None = None,
         before: Result | None = None,
-        told: _Told | None = None,
+        told: Told | None = None,
     ) -> tuple[list[Result], frozenset[Found] | None]:
         """An item's results under base default, base strict, head default and head strict, and what the head finds
         where it was not judged but rejects the item. Each version judges it
@@ -247,19 +191,19 @@ class PairJudge:
         has them."""
         base_default, base_strict, head_default, head_strict = self.checkers
         before = before or judge(base_strict)
-        default = _default_of(before, judge, base_default)
+        default = default_of(before, judge, base_default)
         told = told or self._head_outcomes(exchange, before)
         if told is not None:
             if told.outcomes == (default.outcome, before.outcome):
-                return [default, before, _copy(default), _copy(before)], None  # no finding of the head is wanted
+                return [default, before, stand_in(default), stand_in(before)], None  # no finding of the head is wanted
             places = told.places()
             if places is not None:
-                results = [_copy(default, told.outcomes[0]), _copy(before, told.outcomes[1])]
+                results = [stand_in(default, told.outcomes[0]), stand_in(before, told.outcomes[1])]
                 return [default, before, *results], places
         after = judge(head_strict)
-        return [default, before, _default_of(after, judge, head_default), after], None
+        return [default, before, default_of(after, judge, head_default), after], None
 
-    def _head_outcomes(self, exchange: Exchange | None, base: Result) -> _Told | None:
+    def _head_outcomes(self, exchange: Exchange | None, base: Result) -> Told | None:
         """The head's outcomes of an exchange in the default and the strict reading, from the base's strict result
         and the checks where the versions' body schemas differ; None where they cannot be told so.
 
@@ -268,7 +212,7 @@ class PairJudge:
         in strict and by default where its rule is documented. Of the body, the base's quick check failed exactly
         where the base found something in it, and its default reading rejected it where such a finding weighs by
         default; the head's verdicts follow from those through the local checks (difference.py)."""
-        if exchange is None or exchange.parsed is NOT_PARSED or base.outcome not in _JUDGED:
+        if exchange is None or exchange.parsed is NOT_PARSED or base.outcome not in JUDGED:
             return None
         found = base.findings
         if any(finding.rule in _UNJUDGED_BODY or finding.rule == LIMIT_RULE for finding in found):
@@ -284,19 +228,19 @@ class PairJudge:
         if not found:  # the common case: the base's quick check passed, and nothing of the exchange was found
             head_strict = strict.given_accepted(body)
             default_ok = head_strict or default.given_accepted(body)
-            return _Told((_OUTCOME[default_ok], _OUTCOME[head_strict]), head_strict, frozenset(), rules, body)
+            return Told((_OUTCOME[default_ok], _OUTCOME[head_strict]), head_strict, frozenset(), rules, body)
         of_body = [finding for finding in found if finding.rule not in _EXCHANGE_RULES]
         head_strict = strict.given_rejected(body) if of_body else strict.given_accepted(body)
         if head_strict:
             head_default = True
         else:
-            accepted = not any(_weighs_by_default(finding) for finding in of_body)
+            accepted = not any(weighs_by_default(finding) for finding in of_body)
             head_default = default.given_accepted(body) if accepted else default.given_rejected(body)
         of_exchange = [finding for finding in found if finding.rule in _EXCHANGE_RULES]
         strict_ok = head_strict and not of_exchange
-        default_ok = head_default and not any(_weighs_by_default(finding) for finding in of_exchange)
+        default_ok = head_default and not any(weighs_by_default(finding) for finding in of_exchange)
         places = frozenset((finding.rule, finding.pointer) for finding in of_exchange)
-        return _Told((_OUTCOME[default_ok], _OUTCOME[strict_ok]), head_strict, places, rules, body)
+        return Told((_OUTCOME[default_ok], _OUTCOME[strict_ok]), head_strict, places, rules, body)
 
     def _body_differences(
         self, operation_id: str, status: str, media_type: str
@@ -315,7 +259,7 @@ class PairJudge:
                             for checker, found in ((older, before), (newer, after)))  # fmt: skip
         if body is None or other_body is None:
             return None
-        return (*_differences(body, other_body, self.options.engine), other_body)
+        return (*body_differences(body, other_body, self.options.engine), other_body)
 
     def append(self, part: Weighing, later: Weighing) -> None:
         part.merge(later)
@@ -376,7 +320,7 @@ class PairJudge:
             if turned:
                 for reading, rejected, findings in turned:
                     part.turn(f"{path}:{number}", reading, rejected, findings)
-        tallies = [part.tallies[key] for key in _KEYS]
+        tallies = [part.tallies[key] for key in KEYS]
         for tally in tallies:
             tally.conforming += both
         for kind, count in kinds.items():
@@ -422,49 +366,12 @@ class PairJudge:
         for reading, name in enumerate(READINGS):
             old, new = results[reading], results[2 + reading]
             if old.outcome is Outcome.CONFORMING and new.outcome is Outcome.VIOLATING:
-                part.turn(location, name, True, head if head is not None else _places(new))
+                part.turn(location, name, True, head if head is not None else places_of(new))
             elif old.outcome is Outcome.VIOLATING and new.outcome is Outcome.CONFORMING:
-                part.turn(location, name, False, _places(old))
-        for key, result in zip(_KEYS, results, strict=True):
+                part.turn(location, name, False, places_of(old))
+        for key, result in zip(KEYS, results, strict=True):
             result.findings = []  # counted, not grouped: the weighing reports no findings
             part.tallies[key].add(result, source)
-
-
-def _differences(before: BodyRules, after: BodyRules, engine: Engine) -> tuple[Difference, Difference]:
-    """How one body's rules differ between the versions, in the strict and in the default reading."""
-    strict = Difference(before.quick_schema, after.quick_schema, after.quick, engine)
-    default = Difference(flatten_schema(default_reading(before.schema)), flatten_schema(default_reading(after.schema)),
-                         after.default.is_valid, engine)  # fmt: skip
-    return strict, default
-
-
-def _weighs_by_default(finding: Finding) -> bool:
-    """Whether a finding of the strict reading is an error in the default one: its rule is documented."""
-    return finding.severity is Severity.ERROR and not finding.drift and finding.provenance.kind != "inferred"
-
-
-def _default_of(strict: Result, judge: Callable[[Checker], Result], default: Checker) -> Result:
-    """The default reading's result from the strict reading's: the readings find the same things and differ only
-    in weight, and a finding weighs as an error by default where its rule is documented (no inferred rule, no
-    drift). Where --max-findings cut the findings, the weights chose which were kept: the default reading judges
-    the item itself."""
-    found = strict.findings
-    if not found or strict.outcome not in (Outcome.CONFORMING, Outcome.VIOLATING):
-        return _copy(strict)
-    if any(finding.rule == LIMIT_RULE for finding in found):
-        return judge(default)
-    outcome = Outcome.VIOLATING if any(_weighs_by_default(finding) for finding in found) else Outcome.CONFORMING
-    return Result(strict.location, outcome, found, strict.reason, strict.rule, strict.operation)
-
-
-def _copy(result: Result, outcome: Outcome | None = None) -> Result:
-    """A result standing for another reading's or version's (with another outcome, when given): a copy, since each
-    tally renumbers what it keeps."""
-    return Result(result.location, outcome or result.outcome, [], result.reason, result.rule, result.operation)
-
-
-def _places(result: Result) -> frozenset[Found]:
-    return frozenset((finding.rule, finding.pointer) for finding in result.findings)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..check.weighing import READINGS, SIDES, Found, TwoContracts, Weighing
+from ..check.weighed import READINGS, SIDES, Found, Weighing
+from ..check.weighing import TwoContracts
 from ..contract import ContractError, JsonObject
 from ..contract.changes import Change
 from ..contract.comparison import Version, Weight, accounts_for, instance_places
