@@ -24,7 +24,7 @@ from dms_smartconnect_contract.check import Checker, CheckOptions, probe
 from dms_smartconnect_contract.check.body import shape_of
 from dms_smartconnect_contract.check.chunks import judge_chunk
 from dms_smartconnect_contract.contract import JsonObject
-from dms_smartconnect_contract.findings import Tally
+from dms_smartconnect_contract.findings import Keeping, Tally
 from dms_smartconnect_contract.formats.items import JsonlChunk
 
 from clirunner import run
@@ -282,7 +282,7 @@ def test_the_chunk_judges_every_line_as_the_checker_judges_it_alone(
     the checker line by line: the same counts, groups, samples and unreadable items, and in detail every Result."""
     checker = Checker(document, CheckOptions(strict=strict))
     lines = storm_inputs[storm][0].read_bytes().splitlines(keepends=True)
-    fast, count = judge_chunk(checker, JsonlChunk("log.jsonl", lines), detail=detail)
+    fast, count = judge_chunk(checker, JsonlChunk("log.jsonl", lines), Keeping(items=detail))
     alone, each = Tally(detail=detail), Checker(document, CheckOptions(strict=strict))
     for number, line in enumerate(lines, start=1):
         if line.strip():
@@ -341,7 +341,7 @@ def test_a_probe_holds_exactly_where_the_findings_say(storm: str, guarded: bool)
     bodies = [storm_body] * (probe.RELAX_AFTER + 4) + odd + [other] + [storm_body] * 3 + odd
     document = _one_body_document(schema)
     lines = [orjson.dumps(body) + b"\n" for body in bodies]
-    fast = judge_chunk(Checker(document), JsonlChunk("log.jsonl", lines), detail=False)[0]
+    fast = judge_chunk(Checker(document), JsonlChunk("log.jsonl", lines), Keeping())[0]
     one_by_one = Tally()
     checker = Checker(document, CheckOptions(engine="full"))
     for number, line in enumerate(lines, start=1):

@@ -11,7 +11,7 @@ import pytest
 from dms_smartconnect_contract.check import Checker, CheckOptions
 from dms_smartconnect_contract.check.chunks import judge_chunk
 from dms_smartconnect_contract.contract import JsonObject
-from dms_smartconnect_contract.findings import Outcome
+from dms_smartconnect_contract.findings import Keeping, Outcome
 from dms_smartconnect_contract.formats.items import JsonlChunk, JsonlLine
 from dms_smartconnect_contract.formats.reader import Reader
 from dms_smartconnect_models import ErrorResponse, ShowConnectorTaskResponse
@@ -158,7 +158,7 @@ def test_chunk_fast_path_agrees_with_judging_each_line(document: JsonObject, cap
         entries = json.loads(source.read_text())["log"]["entries"]
         lines = [e["response"]["content"].get("text", "").encode() + b"\n" for e in entries]
     lines += ((ROOT / "tests" / "exchanges" / "drift" / "new-field.json").read_bytes().replace(b"\n", b"") + b"\n",)
-    tally, count = judge_chunk(checker, JsonlChunk("log.jsonl", lines), detail=True)
+    tally, count = judge_chunk(checker, JsonlChunk("log.jsonl", lines), Keeping(items=True))
     expected = [
         checker.judge(JsonlLine(f"log.jsonl:{number}", raw.strip()))
         for number, raw in enumerate(lines, start=1)

@@ -202,7 +202,9 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
     where = str(args.output) if args.output else "standard output"
     try:
         with _interruptible(), ReportFile(args.output) as out:
-            reporter = make_reporter(args.format, out, verbosity=-1 if args.quiet else args.verbose)
+            reporter = make_reporter(
+                args.format, out, verbosity=-1 if args.quiet else args.verbose, contract=args.contract
+            )
             total, verdict = run_validation(document, args.paths, reader, options, reporter)
             reporter.finish(total, verdict)
     except ClusterError as exc:

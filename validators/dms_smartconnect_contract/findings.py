@@ -211,6 +211,19 @@ class Group:
     samples: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Keeping:
+    """What the tallies of a run keep for its report: each item's Result (for a report that lists items), and how
+    many sample locations per findings group."""
+
+    items: bool = False
+    samples: int = SAMPLES
+
+    def tally(self) -> Tally:
+        """An empty tally that keeps this."""
+        return Tally(detail=self.items, kept=self.samples)
+
+
 @dataclass
 class Tally:
     """What a unit of work found, or a whole run when tallies are merged; total = the sum of the four outcomes.
@@ -219,6 +232,7 @@ class Tally:
     (JSON, JUnit, text with -v). Without it, memory is bounded by the number of groups, not of items."""
 
     detail: bool = False
+    kept: int = SAMPLES  # sample locations kept per group (a report may want more: SARIF's locations)
     conforming: int = 0
     violating: int = 0
     skipped: int = 0
@@ -277,13 +291,13 @@ class Tally:
         for key in groups:
             found = self.groups[key]
             found.count += 1
-            if len(found.samples) < SAMPLES:
+            if len(found.samples) < self.kept:
                 found.samples.append(location)
 
     def add_run(self, outcome: Outcome, groups: tuple[GroupKey, ...], count: int, samples: list[str],
                 findings: Callable[[], list[Finding]], operation: str = "") -> None:  # fmt: skip
         """Count `count` items in a row whose findings have the same groups: `samples` are the locations of the first
-        of them (up to SAMPLES), `findings()` makes the first one's findings (as add_shape)."""
+        of them (up to `kept`), `findings()` makes the first one's findings (as add_shape)."""
         self.add_shape(samples[0], outcome, groups, findings, operation=operation)
         rest = count - 1
         if rest <= 0:
@@ -295,7 +309,7 @@ class Tally:
         for key in groups:
             found = self.groups[key]
             found.count += rest
-            room = SAMPLES - len(found.samples)
+            room = self.kept - len(found.samples)
             if room > 0:
                 found.samples.extend(samples[1 : 1 + room])
 
@@ -308,7 +322,7 @@ class Tally:
             if found is None:
                 found = groups[key] = Group(finding)
             found.count += 1
-            if len(found.samples) < SAMPLES:
+            if len(found.samples) < self.kept:
                 found.samples.append(location)
 
     def merge(self, other: Tally) -> None:
@@ -326,10 +340,10 @@ class Tally:
         for key, group in other.groups.items():
             found = self.groups.get(key)
             if found is None:
-                self.groups[key] = Group(group.first, group.count, list(group.samples))
+                self.groups[key] = Group(group.first, group.count, group.samples[: self.kept])
             else:
                 found.count += group.count
-                found.samples.extend(group.samples[: SAMPLES - len(found.samples)])
+                found.samples.extend(group.samples[: self.kept - len(found.samples)])
         room = UNREADABLE_KEPT - len(self.unreadable_items)
         self.unreadable_items.extend(other.unreadable_items[: max(room, 0)])
         if other.coverage is not None:

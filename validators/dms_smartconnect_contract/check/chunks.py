@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from ..findings import SAMPLES, Outcome, Result, Tally, outcome_of
+from ..findings import Keeping, Outcome, Result, Tally, outcome_of
 from ..formats.items import JsonlChunk
 from ..sources.lines import LongLine
 from .body import BodyRules
@@ -22,9 +22,10 @@ from .checker import Checker
 from .probe import Probe
 
 
-def judge_chunk(checker: Checker, chunk: JsonlChunk, detail: bool) -> tuple[Tally, int]:
+def judge_chunk(checker: Checker, chunk: JsonlChunk, keeping: Keeping) -> tuple[Tally, int]:
     """The tally of a chunk's lines, numbered from 1 within it, and how many lines it holds (blank ones too)."""
-    tally = Tally(detail=detail)
+    tally = keeping.tally()
+    detail = keeping.items
     body = checker.bare_body_rules()
     # Counting coverage takes every line through the checker, which counts what it judges.
     quick = body.quick if body is not None and checker.coverage is None else None
@@ -125,7 +126,7 @@ class _Run:
             self.end()
             self.probe, self.first = probe, value
         self.count += 1
-        if len(self.samples) < SAMPLES:
+        if len(self.samples) < self.tally.kept:
             self.samples.append(f"{path}:{number}")
 
     def end(self) -> None:

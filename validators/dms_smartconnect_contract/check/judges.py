@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from ..contract import JsonObject
-from ..findings import Tally, har_location
+from ..findings import Keeping, Tally, har_location
 from ..formats import har_ranges as har
 from ..formats.files import capture_file_items, read_failure
 from ..formats.items import CaptureFile, HarChunk, HarEntry, JsonlChunk, Single, Unreadable
@@ -93,22 +93,22 @@ def judge_capture_file(judge: Judge[P], unit: CaptureFile) -> tuple[P, int]:
 
 
 class TallyJudge:
-    """One contract's verdicts counted into a Tally (with every item's Result when `detail`)."""
+    """One contract's verdicts counted into a Tally, keeping what the report needs (`keeping`)."""
 
-    def __init__(self, checker: Checker, detail: bool) -> None:
-        self.checker, self.detail = checker, detail
+    def __init__(self, checker: Checker, keeping: Keeping) -> None:
+        self.checker, self.keeping = checker, keeping
         self.max_body_size = checker.max_body_size
         self.default_status = checker.default_status
         self.default_content_type = checker.default_content_type
 
     def empty(self) -> Tally:
-        return Tally(detail=self.detail)
+        return self.keeping.tally()
 
     def add(self, part: Tally, item: Single) -> None:
         part.add(self.checker.judge(item))
 
     def chunk(self, chunk: JsonlChunk) -> tuple[Tally, int]:
-        return judge_chunk(self.checker, chunk, self.detail)
+        return judge_chunk(self.checker, chunk, self.keeping)
 
     def append(self, part: Tally, later: Tally) -> None:
         """A later part of the same unit: counts and groups as Tally.merge, and the items a detailed report lists."""
@@ -128,7 +128,7 @@ class OneContract:
 
     document: JsonObject
     options: CheckOptions
-    detail: bool
+    keeping: Keeping
 
     def __call__(self) -> TallyJudge:
-        return TallyJudge(Checker(self.document, self.options), self.detail)
+        return TallyJudge(Checker(self.document, self.options), self.keeping)

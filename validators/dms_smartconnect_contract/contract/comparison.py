@@ -6,7 +6,7 @@ import contextlib
 from dataclasses import dataclass, field
 
 from .changes import BUMPS, Bump, Change, bump_of, contract_changes, version_moves
-from .document import JsonObject
+from .document import JsonObject, Position
 from .pointers import at_pointer, escape
 
 
@@ -17,7 +17,7 @@ class Version:
     label: str
     file: str  # the path a CI annotation names (for git:REF, the contract's path in the repository)
     document: JsonObject
-    lines: dict[str, int]
+    lines: dict[str, Position]
 
     @property
     def version(self) -> str:
@@ -171,5 +171,5 @@ def line_of(version: Version, change: Change, member: object) -> int | None:
         pointer = pointer.rsplit("/", 1)[0]
     for place in places:
         if place in version.lines:
-            return version.lines[place]
+            return version.lines[place][0]
     return None

@@ -14,6 +14,8 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 COMPONENTS_PREFIX = "#/components/schemas/"
 # The alternative that keeps enumerations open for consumers; validators drop it to close the contract.
 UNLISTED_VALUE = "UnlistedValue"
+# Where in the document a bundled node that states provenance stands: reports point at the rule in the file.
+POINTER_EXTENSION = "x-pointer"
 
 JsonObject = dict[str, Any]
 
@@ -39,14 +41,17 @@ def read_document(path: Path | None = None) -> JsonObject:
     return _read(path or packaged_contract_path(), None)
 
 
-def read_with_lines(path: Path) -> tuple[JsonObject, dict[str, int]]:
-    """read_document(path), and the line (from 1) where each node of the file starts, by JSON pointer, from the
-    same parse: where a report points at a rule in the file."""
-    lines: dict[str, int] = {}
+Position = tuple[int, int]  # a line and a column of a file, both from 1
+
+
+def read_with_lines(path: Path) -> tuple[JsonObject, dict[str, Position]]:
+    """read_document(path), and the line and column (from 1) where each node of the file starts, by JSON pointer,
+    from the same parse: where a report points at a rule in the file."""
+    lines: dict[str, Position] = {}
     return _read(path, lines), lines
 
 
-def _read(source: Path, lines: dict[str, int] | None) -> JsonObject:
+def _read(source: Path, lines: dict[str, Position] | None) -> JsonObject:
     try:
         text = source.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -71,10 +76,10 @@ def _read(source: Path, lines: dict[str, int] | None) -> JsonObject:
 YAML_NODES = 2_000_000
 
 
-def _compose(text: str, source: str, lines: dict[str, int] | None) -> Any:
+def _compose(text: str, source: str, lines: dict[str, Position] | None) -> Any:
     """A YAML document read safely, refused (ContractError) when its aliases would expand it past YAML_NODES: the
     composed graph is measured, sharing counted as expansion, before anything walks it. `lines`, when given, gets
-    the line of each node. libyaml parses when PyYAML has it (seven times faster), else PyYAML's own parser."""
+    the line and column of each node. libyaml parses when PyYAML has it (seven times faster), else PyYAML's own parser."""
     import yaml  # here: the packaged contract is JSON, and validate's start-up need not pay for YAML
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
@@ -114,8 +119,8 @@ def _compose(text: str, source: str, lines: dict[str, int] | None) -> Any:
         loader.dispose()
 
 
-def _node_lines(root: Any, lines: dict[str, int]) -> None:
-    """The line (from 1) where each node starts, by JSON pointer; a key's line where its value is a block."""
+def _node_lines(root: Any, lines: dict[str, Position]) -> None:
+    """The line and column (from 1) where each node starts, by JSON pointer; its key's where it is a member."""
     import yaml
 
     from .pointers import escape
@@ -123,11 +128,11 @@ def _node_lines(root: Any, lines: dict[str, int]) -> None:
     stack: list[tuple[Any, str]] = [(root, "")]
     while stack:
         node, pointer = stack.pop()
-        lines.setdefault(pointer, node.start_mark.line + 1)
+        lines.setdefault(pointer, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 where = f"{pointer}/{escape(str(key.value))}"
-                lines.setdefault(where, key.start_mark.line + 1)
+                lines.setdefault(where, (key.start_mark.line + 1, key.start_mark.column + 1))
                 stack.append((value, where))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend((value, f"{pointer}/{index}") for index, value in enumerate(node.value))
@@ -242,7 +247,34 @@ def bundle_schema(document: JsonObject, schema: JsonObject, **top: Any) -> JsonO
         pending.extend(_component_refs(components[name]))
     bundled: JsonObject = {"$schema": SCHEMA_DIALECT, **top}
     # rebuild() makes new dicts and lists all the way down: the bundle shares nothing mutable with the document.
-    bundled.update(rebuild(schema, _rewrite_ref))
+    root = rebuild(schema, _rewrite_ref)
+    pointers = _pointers(document)
+    _mark_pointers(schema, root, pointers)
+    bundled.update(root)
     if needed:
-        bundled["$defs"] = {name: rebuild(needed[name], _rewrite_ref) for name in sorted(needed)}
+        bundled["$defs"] = {}
+        for name in sorted(needed):
+            bundled["$defs"][name] = copied = rebuild(needed[name], _rewrite_ref)
+            _mark_pointers(needed[name], copied, pointers)
     return bundled
+
+
+_POINTERS: list[tuple[JsonObject, dict[int, str]]] = []  # the last documents bundled from, with their pointers
+
+
+def _pointers(document: JsonObject) -> dict[int, str]:
+    """The JSON pointer of every object of the document, by identity; remembered for the last few documents."""
+    for known, found in _POINTERS:
+        if known is document:
+            return found
+    found = {id(visit.node): visit.pointer for visit in walk(document)}
+    _POINTERS[:] = [*_POINTERS[-3:], (document, found)]
+    return found
+
+
+def _mark_pointers(source: Any, copied: Any, pointers: dict[int, str]) -> None:
+    """Give each copied object that states provenance the pointer of its original in the document. A copy has the
+    shape of its source, so the two walks meet the same objects in the same order."""
+    for original, copy in zip(walk(source), walk(copied), strict=True):
+        if "x-provenance" in copy.node and id(original.node) in pointers:
+            copy.node[POINTER_EXTENSION] = pointers[id(original.node)]

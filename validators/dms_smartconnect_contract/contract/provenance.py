@@ -9,10 +9,10 @@ come from, and a response header where its `required` comes from.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .document import ContractError, JsonObject, resolve
+from .document import POINTER_EXTENSION, ContractError, JsonObject, resolve
 from .operations import operations
 from .pointers import escape
 from .walk import walk
@@ -70,6 +70,9 @@ class Provenance:
     kind: Kind
     sources: tuple[str, ...] = ()
     evidence: str = ""
+    # The JSON pointer in the document of the keyword that states the rule ("" where it is not known): not part of
+    # what a rule is, so two equal rules stated in two places compare equal.
+    at: str = field(default="", compare=False)
 
     @property
     def label(self) -> str:
@@ -85,17 +88,18 @@ class Provenance:
         return out
 
 
-def parse(entry: Any, where: str) -> Provenance:
-    """One `x-provenance` entry: `{documented: source | [sources]}` or `{inferred: evidence}`."""
+def parse(entry: Any, where: str, at: str = "") -> Provenance:
+    """One `x-provenance` entry: `{documented: source | [sources]}` or `{inferred: evidence}`; `at`, the pointer of
+    the keyword it is the provenance of."""
     if isinstance(entry, dict) and set(entry) == {"documented"}:
         sources = entry["documented"]
         sources = [sources] if isinstance(sources, str) else sources
         if isinstance(sources, list) and sources and all(isinstance(s, str) and s for s in sources):
-            return Provenance("documented", tuple(sources))
+            return Provenance("documented", tuple(sources), at=at)
     if isinstance(entry, dict) and set(entry) == {"inferred"}:
         evidence = entry["inferred"]
         if isinstance(evidence, str) and evidence.strip():
-            return Provenance("inferred", (), evidence.strip())
+            return Provenance("inferred", (), evidence.strip(), at=at)
     raise ContractError(f"{where}: {MALFORMED}")
 
 
@@ -109,7 +113,8 @@ def of(node: Any, keyword: str) -> Provenance | None:
     table = node.get(EXTENSION) if isinstance(node, dict) else None
     if not isinstance(table, dict) or keyword not in table:
         return None
-    return parse(table[keyword], keyword)
+    holder = node.get(POINTER_EXTENSION)  # a bundled node: where it stands in the document
+    return parse(table[keyword], keyword, f"{holder}/{escape(keyword)}" if isinstance(holder, str) else "")
 
 
 @dataclass(frozen=True)
@@ -125,7 +130,7 @@ class Constraint:
     def provenance(self) -> Provenance | None:
         """The parsed entry; raises ContractError when it is malformed."""
         where = f"{self.pointer}/{EXTENSION}/{self.keyword}"
-        return None if self.entry is None else parse(self.entry, where)
+        return None if self.entry is None else parse(self.entry, where, f"{self.pointer}/{escape(self.keyword)}")
 
 
 def iter_schema_constraints(schema: Any, pointer: str) -> Iterator[Constraint]:

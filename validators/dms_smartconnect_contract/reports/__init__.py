@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
@@ -20,10 +21,15 @@ REPORTERS = {
 }
 
 
-def make_reporter(name: str, out: TextIO, *, verbosity: int = 0, color: bool | None = None) -> Reporter:
-    """The renderer called `name` (text, json, jsonl, junit, sarif or github) writing to `out`."""
+def make_reporter(
+    name: str, out: TextIO, *, verbosity: int = 0, color: bool | None = None, contract: Path | None = None
+) -> Reporter:
+    """The renderer called `name` (text, json, jsonl, junit, sarif or github) writing to `out`; `contract`, the file
+    the run's contract was read from (None: the packaged one), for a report that points at its rules."""
     module, cls = REPORTERS[name]
     reporter_class = getattr(importlib.import_module(f".{module}", __name__), cls)
+    if name == "sarif":
+        return reporter_class(out, contract=contract)  # type: ignore[no-any-return]
     if name != "text":
         return reporter_class(out)  # type: ignore[no-any-return]
     if color is None:

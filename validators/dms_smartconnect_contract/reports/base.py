@@ -8,10 +8,12 @@ from typing import Any, TextIO
 
 from ..findings import (
     JSONL_SUFFIXES,
+    SAMPLES,
     UNREADABLE_RULE,
     Finding,
     Group,
     GroupKey,
+    Keeping,
     Outcome,
     Result,
     RunVerdict,
@@ -21,17 +23,22 @@ from ..findings import (
 )
 from ..sources.files import split_name
 
-SAMPLES = 3
-
 
 class Reporter:
-    """The interface of every renderer. `detail`: whether it lists items, so that tallies must keep them."""
+    """The interface of every renderer. `detail`: whether it lists items, so that tallies must keep them;
+    `samples`: the sample locations it shows per findings group."""
 
     detail = True
+    samples = SAMPLES
     coverage: dict[str, Any] | None = None  # with --coverage: what the traffic exercised (contract_coverage)
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
+
+    @property
+    def keeping(self) -> Keeping:
+        """What the tallies of the run must keep for this report."""
+        return Keeping(self.detail, self.samples)
 
     def add(self, tally: Tally) -> None:
         """The items of one unit of work, in order (a reporter that lists none reads the total at the end)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
-from .base import SAMPLES
+from ..findings import SAMPLES
 
 
 def render_contract_text(outcomes: list[Any], out: TextIO) -> None:

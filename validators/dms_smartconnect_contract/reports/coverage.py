@@ -48,3 +48,12 @@ def _operation(report: dict[str, Any]) -> list[str]:
             lines.append(f"  {status} branches: {', '.join(taken) or 'none taken'}"
                          + (f"; never taken: {', '.join(untaken)}" if untaken else ""))  # fmt: skip
     return lines
+
+
+def coverage_line(report: dict[str, object]) -> str:
+    """The coverage report in one line: statuses seen of those documented, per operation."""
+    parts = []
+    for operation, covered in report["operations"].items():  # type: ignore[attr-defined]
+        statuses = covered["statuses"]
+        parts.append(f"{operation}: {sum(1 for count in statuses.values() if count)} of {len(statuses)} statuses seen")
+    return "coverage: " + "; ".join(parts) + " (the full coverage report has the rest)"

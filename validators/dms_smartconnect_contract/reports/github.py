@@ -19,8 +19,13 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+# GitHub shows 10 error, 10 warning and 10 notice annotations per step (actions/toolkit, docs/problem-matchers.md,
+# "Limitations"); more are dropped without a word. The rest goes to the log as plain lines, and a notice says so.
+ANNOTATIONS_PER_KIND = 10
+
+
 class GithubReporter(Reporter):
-    """GitHub Actions workflow commands: annotations per findings group, then the summary."""
+    """GitHub Actions workflow commands: annotations per findings group (within GitHub's limits), then the summary."""
 
     detail = False
 
@@ -29,22 +34,42 @@ class GithubReporter(Reporter):
 
     def finish(self, total: Tally, verdict: RunVerdict) -> None:
         write = self.out.write
+        commands: list[tuple[str, str, str, str]] = []  # kind, location, title, message
         for (rule, pointer, severity, basis, operation), group in ordered_groups(total):
             others = group.samples[1:]
             more = group.count - len(group.samples)
             also = ", ".join(others) + (f" and {more} more" if more > 0 else "")
             text = f"{group.first.message} [{basis}]; {group.count} time(s)" + (f", also at {also}" if also else "")
-            command = "error" if severity is Severity.ERROR else "warning"
-            write(_command(command, group.samples[0], group_title(rule, pointer, operation), text))
+            kind = "error" if severity is Severity.ERROR else "warning"
+            commands.append((kind, group.samples[0], group_title(rule, pointer, operation), text))
         for result in total.unreadable_items:
-            write(_command("error", result.location, result.rule or "unreadable", result.reason))
+            commands.append(("error", result.location, result.rule or "unreadable", result.reason))
+        shown = {"error": 0, "warning": 0}
+        unshown: list[str] = []
+        for kind, location, title, text in commands:
+            if shown[kind] < ANNOTATIONS_PER_KIND:
+                shown[kind] += 1
+                write(_command(kind, location, title, text))
+            else:
+                unshown.append(f"{kind} {printable(title)} at {printable(location)}: {printable(text)}")
         if total.unreadable > len(total.unreadable_items):
-            write(
-                f"::error title=unreadable::{total.unreadable - len(total.unreadable_items)} more unreadable item(s)\n"
-            )
+            write(f"{total.unreadable - len(total.unreadable_items)} more unreadable item(s)\n")
+        for line in unshown:
+            write(line + "\n")
+        if self.coverage is not None:
+            from .coverage import coverage_line, render_text
+
+            write("::group::coverage\n" + "".join(printable(line) + "\n" for line in render_text(self.coverage)))
+            write("::endgroup::\n")
         line = summary_line(total)
         if verdict.reason:
             write(f"::error title=smartconnect-contract::{escape_data(verdict.reason)}\n")
+        if unshown:
+            folded = (f"{len(unshown)} more finding group(s) are listed in the log, not annotated: GitHub shows "
+                      f"{ANNOTATIONS_PER_KIND} error and {ANNOTATIONS_PER_KIND} warning annotations per step")  # fmt: skip
+            write(f"::notice title=not annotated::{escape_data(folded)}\n")
+        if self.coverage is not None:
+            write(f"::notice title=coverage::{escape_data(coverage_line(self.coverage))}\n")
         write(f"::notice title=smartconnect-contract::{escape_data(line)}\n")
         write(line + "\n")
 

@@ -6,8 +6,8 @@ import re
 from typing import Any, TextIO
 from xml.sax import saxutils
 
-from ..findings import Outcome, Result, RunVerdict, Severity, Tally
-from .base import Reporter, finding_detail, summary_line
+from ..findings import SAMPLES, Group, GroupKey, Outcome, Result, RunVerdict, Severity, Tally
+from .base import Reporter, finding_detail, group_title, summary_line
 
 UNATTRIBUTED = "capture"  # the class of an item no operation was judged for (unreadable before routing)
 
@@ -31,6 +31,13 @@ def run_error_case(kind: str, reason: str, details: list[str]) -> str:
     return f'    <testcase classname="smartconnect-contract" name="run"><error type="{kind}" message={quoteattr(reason)}>{text}</error></testcase>\n'
 
 
+# GitLab reads a JUnit file of at most 30 MB, and GitLab.com at most 500,000 test cases per report (GitLab's "Unit
+# test reports" page, "File format and size limits"). Items are listed as cases until either bound below is met; the
+# rest are folded into one case per findings group (and one per operation for conforming items), with their counts.
+MAX_LISTED_CASES = 100_000
+MAX_LISTED_BYTES = 20 << 20
+
+
 class JunitReporter(Reporter):
     """JUnit XML. Test cases go to a temporary file first: the suite's counts must precede them."""
 
@@ -39,40 +46,114 @@ class JunitReporter(Reporter):
         import tempfile  # here: only this report needs it
 
         self.cases = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in finish()
+        self.listed = 0
+        self.written = 0
+        # Items past the bounds: by findings group (first finding, count, samples), and conforming ones by operation.
+        self.folded: dict[GroupKey, Group] = {}
+        self.folded_conforming: dict[str, int] = {}
+        self.folded_unreadable = 0
 
     def add_result(self, result: Result) -> None:
-        name = quoteattr(result.location)
-        write = self.cases.write
-        # A case is of the operation it was judged as; an item read as none is of the capture.
-        write(f"    <testcase classname={quoteattr(result.operation or UNATTRIBUTED)} name={name}>")
-        errors = [f for f in result.findings if f.severity is Severity.ERROR]
-        warnings = [f for f in result.findings if f.severity is Severity.WARNING]
+        if self.listed >= MAX_LISTED_CASES or self.written >= MAX_LISTED_BYTES:
+            self._fold(result)
+            return
+        case = _case(result)
+        self.cases.write(case)
+        self.listed += 1
+        self.written += len(case)
+
+    def _fold(self, result: Result) -> None:
         if result.outcome is Outcome.UNREADABLE:
-            write(f'<error type="{result.rule or "unreadable"}" message={quoteattr(result.reason)}/>')
-        elif errors:
-            text = "\n".join(finding_detail(f) for f in errors)
-            write(
-                f"<failure type={quoteattr(errors[0].rule)} message={quoteattr(errors[0].line)}>{escape(text)}</failure>"
-            )
-        if warnings:
-            write(f"<system-out>{escape(chr(10).join('warning ' + finding_detail(f) for f in warnings))}</system-out>")
-        write("</testcase>\n")
+            self.folded_unreadable += 1
+            return
+        errors = [finding for finding in result.findings if finding.severity is Severity.ERROR]
+        if not errors:
+            operation = result.operation or UNATTRIBUTED
+            self.folded_conforming[operation] = self.folded_conforming.get(operation, 0) + 1
+            return
+        key = errors[0].group  # an item is folded under its first error, as its case would have been titled
+        group = self.folded.get(key)
+        if group is None:
+            group = self.folded[key] = Group(errors[0])
+        group.count += 1
+        if len(group.samples) < SAMPLES:
+            group.samples.append(result.location)
 
     def finish(self, total: Tally, verdict: RunVerdict) -> None:
         # A run that failed as a whole (it judged nothing) is one more case, in error, so that dashboards go red.
         run_failed = 1 if verdict.reason and verdict.exit_code else 0
-        tests, errors = total.judged + run_failed, total.unreadable + run_failed
-        counts = f'tests="{tests}" failures="{total.violating}" errors="{errors}" skipped="0"'
+        folded_cases = [*self._folded_cases()]
+        folded_failures = len(self.folded)
+        failures = total.violating - sum(group.count for group in self.folded.values()) + folded_failures
+        errors = total.unreadable - self.folded_unreadable + (1 if self.folded_unreadable else 0) + run_failed
+        tests = self.listed + len(folded_cases) + run_failed
+        counts = f'tests="{tests}" failures="{failures}" errors="{errors}" skipped="0"'
         self.out.write('<?xml version="1.0" encoding="utf-8"?>\n')
         self.out.write(f'<testsuites name="smartconnect-contract" {counts}>\n')
         self.out.write(f'  <testsuite name="conformance" {counts}>\n')
+        properties = []
+        folded_items = total.judged - self.listed
+        if folded_items > 0:
+            note = (f"{folded_items} item(s) past the first {self.listed} are folded into {len(folded_cases)} case(s): "
+                    f"a JUnit file stays under {MAX_LISTED_BYTES >> 20} MB and {MAX_LISTED_CASES:,} cases for GitLab; "
+                    "the JSON and JSONL reports list every item")  # fmt: skip
+            properties.append(f'<property name="folded" value={quoteattr(note)}/>')
+        if self.coverage is not None:
+            from .coverage import coverage_line
+
+            properties.append(f'<property name="coverage" value={quoteattr(coverage_line(self.coverage))}/>')
+        if properties:
+            self.out.write(f"    <properties>{''.join(properties)}</properties>\n")
         if run_failed:
             self.out.write(run_error_case("nothing-judged", verdict.reason, verdict.details))
         self.cases.seek(0)
         while chunk := self.cases.read(1 << 20):
             self.out.write(chunk)
         self.cases.close()
+        for case in folded_cases:
+            self.out.write(case)
         self.out.write(f"    <system-out>{escape(summary_line(total))}</system-out>\n  </testsuite>\n</testsuites>\n")
+
+    def _folded_cases(self) -> list[str]:
+        cases = []
+        for (rule, pointer, _, _, operation), group in self.folded.items():
+            name = quoteattr(f"{group_title(rule, pointer, operation)}: {group.count} more item(s)")
+            where = ", ".join(group.samples) + (" and more" if group.count > len(group.samples) else "")
+            text = escape(f"{finding_detail(group.first)}\n{group.count} item(s) failed so, at {where}")
+            cases.append(f"    <testcase classname={quoteattr(operation or UNATTRIBUTED)} name={name}>"
+                         f"<failure type={quoteattr(rule)} message={quoteattr(group.first.line)}>{text}</failure>"
+                         "</testcase>\n")  # fmt: skip
+        for operation, count in self.folded_conforming.items():
+            name = quoteattr(f"{count} more conforming item(s)")
+            cases.append(f"    <testcase classname={quoteattr(operation)} name={name}></testcase>\n")
+        if self.folded_unreadable:
+            name = quoteattr(f"{self.folded_unreadable} more unreadable item(s)")
+            message = quoteattr(f"{self.folded_unreadable} more item(s) could not be read")
+            cases.append(f'    <testcase classname="{UNATTRIBUTED}" name={name}><error type="unreadable" '
+                         f"message={message}/></testcase>\n")  # fmt: skip
+        return cases
+
+
+def _case(result: Result) -> str:
+    """One item as a test case: of the operation it was judged as (an item read as none is of the capture)."""
+    parts = [
+        f"    <testcase classname={quoteattr(result.operation or UNATTRIBUTED)} name={quoteattr(result.location)}>"
+    ]
+    errors = [f for f in result.findings if f.severity is Severity.ERROR]
+    warnings = [f for f in result.findings if f.severity is Severity.WARNING]
+    if result.outcome is Outcome.UNREADABLE:
+        parts.append(f'<error type="{result.rule or "unreadable"}" message={quoteattr(result.reason)}/>')
+    elif errors:
+        text = "\n".join(finding_detail(f) for f in errors)
+        parts.append(
+            f"<failure type={quoteattr(errors[0].rule)} message={quoteattr(errors[0].line)}>{escape(text)}</failure>"
+        )
+    if warnings:
+        parts.append(
+            f"<system-out>{escape(chr(10).join('warning ' + finding_detail(f) for f in warnings))}</system-out>"
+        )
+    parts.append("</testcase>\n")
+    return "".join(parts)
 
 
 def render_contract_junit(outcomes: list[Any], out: TextIO, problem: str | None = None) -> None:

@@ -15,7 +15,7 @@ from .. import install_line
 from ..check import Checker, CheckOptions
 from ..check.judges import TallyJudge
 from ..contract import JsonObject
-from ..findings import Tally
+from ..findings import Keeping, Tally
 from ..formats.items import Item
 from .units import Judged, Placer, Stream, Unit, from_worker, in_order, judge, units_of
 
@@ -56,17 +56,17 @@ def connect(scheduler: str, jobs: int) -> Iterator[Any]:
         yield client
 
 
-_cluster_judges: dict[tuple[str, CheckOptions, bool], TallyJudge] = {}  # on a worker: one per contract and options
+_cluster_judges: dict[tuple[str, CheckOptions, Keeping], TallyJudge] = {}  # on a worker: one per contract and options
 
 
 def judge_remote(
-    unit: Unit | list[Any], contract: bytes, key: str, options: CheckOptions, detail: bool
+    unit: Unit | list[Any], contract: bytes, key: str, options: CheckOptions, keeping: Keeping
 ) -> Judged[Tally]:
     """A unit judged on a Dask worker (a task): the checker is compiled on the worker's first task and kept."""
-    cache_key = (key, options, detail)
+    cache_key = (key, options, keeping)
     judging = _cluster_judges.get(cache_key)
     if judging is None:
-        judging = _cluster_judges[cache_key] = TallyJudge(Checker(orjson.loads(contract), options), detail)
+        judging = _cluster_judges[cache_key] = TallyJudge(Checker(orjson.loads(contract), options), keeping)
         gc.freeze()  # as in a local worker: the compiled contract lives as long as the worker
     return judge(judging, from_worker(unit))
 
@@ -76,7 +76,7 @@ def judge_on_cluster(
     document: JsonObject,
     options: CheckOptions,
     client: Any,
-    detail: bool = False,
+    keeping: Keeping | None = None,
     stream: Stream | None = None,
 ) -> Iterator[Tally]:
     """One Tally per unit of work, in input order, judged as tasks on a Dask cluster (`client`): the units and the
@@ -84,8 +84,10 @@ def judge_on_cluster(
     workers read themselves; at most sixteen tasks per worker thread are in flight."""
     import hashlib
 
+    keeping = keeping or Keeping()
+
     # Here only for a HAR file handed to the streaming parser.
-    placer = Placer(TallyJudge(Checker(document, options), detail), stream)
+    placer = Placer(TallyJudge(Checker(document, options), keeping), stream)
     contract = orjson.dumps(document)
     key = hashlib.sha256(contract).hexdigest()
     shared = client.scatter(contract, broadcast=True)
@@ -93,7 +95,7 @@ def judge_on_cluster(
 
     def submit(unit: Unit | list[Any]) -> Callable[[], Judged[Tally]]:
         result: Callable[[], Judged[Tally]] = client.submit(
-            judge_remote, unit, shared, key, options, detail, pure=False
+            judge_remote, unit, shared, key, options, keeping, pure=False
         ).result
         return result
 

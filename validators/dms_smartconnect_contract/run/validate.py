@@ -78,19 +78,20 @@ def run_validation(
     finished by the caller, which knows where its output goes). ClusterError when no cluster can be used."""
     size = total_size([path for path in paths if isinstance(path, Path)]) + reader.remote_bytes()
     jobs = options.processes
-    total = Tally()
+    total = reporter.keeping.tally()
     progress = (
         Progress(sys.stderr, lambda: reader.bytes_read, size, lambda: len(reader.files))
         if progress_wanted(sys.stderr, options.quiet)
         else None
     )
     items = reader.items(list(paths))
+    keeping = reporter.keeping
     with contextlib.ExitStack() as stack:
         if options.scheduler:
             client = stack.enter_context(connect(options.scheduler, jobs))
-            tallies = judge_on_cluster(items, document, options.check, client, reporter.detail, reader.har_stream)
+            tallies = judge_on_cluster(items, document, options.check, client, keeping, reader.har_stream)
         else:
-            tallies = judge_all(items, OneContract(document, options.check, reporter.detail), jobs, reader.har_stream)
+            tallies = judge_all(items, OneContract(document, options.check, keeping), jobs, reader.har_stream)
         try:
             for tally in tallies:
                 total.merge(tally)
