@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 import yaml
 
+from dms_smartconnect_contract.findings import Keeping
+
 from clirunner import run
 from conftest import CONTRACT, ROOT
 
@@ -383,8 +385,8 @@ def _traffic(folder: Path, seed: Document, obs: Document) -> list[Path]:
 class _Outcomes:
     """A reporter that keeps each item's outcome and the places of its findings, by location."""
 
-    detail = True
     coverage = None
+    keeping = Keeping(items=True)
 
     def __init__(self) -> None:
         self.items: dict[str, tuple[str, frozenset[tuple[str, str]]]] = {}

@@ -26,6 +26,7 @@ from dms_smartconnect_contract.check.chunks import judge_chunk
 from dms_smartconnect_contract.contract import JsonObject
 from dms_smartconnect_contract.findings import Keeping, Tally
 from dms_smartconnect_contract.formats.items import JsonlChunk
+from dms_smartconnect_contract.reports.json_report import render_json_item, render_jsonl_item
 
 from clirunner import run
 from conftest import response_examples
@@ -272,7 +273,10 @@ def test_the_storms_are_what_they_say(storm_inputs: dict[str, list[Path]]) -> No
     assert counts["wrapped"]["conforming"] == 6
 
 
-@pytest.mark.parametrize("storm", ["drift", "violate", "mixed", "many-breaks", "countless", "wrapped"])
+STORMS = ["drift", "violate", "violate-nested", "enum-drift", "mixed", "many-breaks", "countless", "wrapped"]
+
+
+@pytest.mark.parametrize("storm", STORMS)
 @pytest.mark.parametrize("strict", [False, True], ids=["default", "strict"])
 @pytest.mark.parametrize("detail", [False, True], ids=["counting", "detailed"])
 def test_the_chunk_judges_every_line_as_the_checker_judges_it_alone(
@@ -513,3 +517,21 @@ def test_a_har_given_twice_is_read_twice(
     streamed = run("validate", "--format", "json", "--jobs", jobs, *paths)
     assert (ranged.code, ranged.out) == (streamed.code, streamed.out)
     assert ranged.json()["summary"]["total"] > 2 * 40
+
+
+@pytest.mark.parametrize("storm", STORMS)
+@pytest.mark.parametrize("render", [render_json_item, render_jsonl_item], ids=["json", "jsonl"])
+def test_items_written_where_they_are_judged_read_as_each_written_alone(
+    document: JsonObject, storm_inputs: dict[str, list[Path]], storm: str, render: Any
+) -> None:
+    """A chunk's items written by the report's renderer in the worker, their lines moved after those before the
+    chunk, read the same as each line judged alone by the checker and written where it is reported."""
+    lines = storm_inputs[storm][0].read_bytes().splitlines(keepends=True)
+    keeping = Keeping(items=True, render=render, mark="f00dfeed0badcafe")
+    fast, _ = judge_chunk(Checker(document), JsonlChunk("log.jsonl", lines), keeping)
+    fast.renumber("log.jsonl:", 1000)
+    each = Checker(document)
+    alone = [render(each.judge_jsonl(f"log.jsonl:{number + 1000}", line.strip()))
+             for number, line in enumerate(lines, start=1) if line.strip()]  # fmt: skip
+    assert fast.rendered_text() == "".join(alone)
+    assert fast.rendered_items() == alone and len(fast.folds) == len(alone)

@@ -8,6 +8,7 @@ summary read tallies only.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -199,6 +200,7 @@ def outcome_of(findings: list[Finding]) -> Outcome:
 
 
 SAMPLES = 3  # sample locations kept per group
+_NUMBER = re.compile(r"[0-9]+$")  # the number that ends an item's location: its line, or its entry
 UNREADABLE_KEPT = 10  # unreadable items kept (with their reasons) for the text report
 
 
@@ -211,28 +213,40 @@ class Group:
     samples: list[str] = field(default_factory=list)
 
 
+ItemRenderer = Callable[[Result], str]  # a report's text of one item
+
+
 @dataclass(frozen=True)
 class Keeping:
-    """What the tallies of a run keep for its report: each item's Result (for a report that lists items), and how
-    many sample locations per findings group."""
+    """What the tallies of a run keep for its report: each item (for a report that lists items), and how many sample
+    locations per findings group.
+
+    A report that lists items gives `render`, its text of one item: each item is then written where it is judged,
+    and a tally carries the text, not the Result. While an item's number (its line, or its entry) may still change,
+    the text holds it between two `mark`s, a random word of the run, which no capture can contain by design."""
 
     items: bool = False
     samples: int = SAMPLES
+    render: ItemRenderer | None = None
+    mark: str = ""
 
     def tally(self) -> Tally:
         """An empty tally that keeps this."""
-        return Tally(detail=self.items, kept=self.samples)
+        return Tally(detail=self.items, kept=self.samples, render=self.render, mark=self.mark)
 
 
 @dataclass
 class Tally:
     """What a unit of work found, or a whole run when tallies are merged; total = the sum of the four outcomes.
 
-    With `detail`, it also keeps every judged or unreadable item's Result, in order, for reports that list items
-    (JSON, JUnit, text with -v). Without it, memory is bounded by the number of groups, not of items."""
+    With `detail`, it also keeps every judged or unreadable item, in order, for reports that list items (JSON,
+    JUnit, text with -v): as the report's text when it is given `render` (see Keeping), else as its Result. Without
+    it, memory is bounded by the number of groups, not of items."""
 
     detail: bool = False
     kept: int = SAMPLES  # sample locations kept per group (a report may want more: SARIF's locations)
+    render: ItemRenderer | None = None
+    mark: str = ""
     conforming: int = 0
     violating: int = 0
     skipped: int = 0
@@ -243,6 +257,10 @@ class Tally:
     groups: dict[GroupKey, Group] = field(default_factory=dict)
     unreadable_items: list[Result] = field(default_factory=list)
     items: list[Result] = field(default_factory=list)
+    rendered: list[str] = field(default_factory=list)  # with `render`: the text of each item, in order
+    # with `render`: per item, what a bounded report folds it under (its first error's group, else its outcome)
+    folds: list[Any] = field(default_factory=list)
+    offset: int = 0  # with `render`: what the numbers between marks are yet to be moved by (renumber)
     coverage: Coverage | None = None  # with --coverage: what the traffic exercised
 
     @property
@@ -274,7 +292,35 @@ class Tally:
         if result.findings:
             self.group(result.location, result.findings)
         if self.detail:
+            self.keep(result)
+
+    def keep(self, result: Result) -> None:
+        """Keep a judged or unreadable item for a report that lists items, as its text or as it is."""
+        if self.render is None:
             self.items.append(result)
+            return
+        location = result.location
+        found = _NUMBER.search(location)
+        if found is not None:  # the number between marks, until the item's place is settled (renumber)
+            result.location = f"{location[: found.start()]}{self.mark}{found.group()}{self.mark}"
+        try:
+            self.rendered.append(self.render(result))
+        finally:
+            result.location = location
+        if result.outcome is Outcome.UNREADABLE:
+            self.folds.append(Outcome.UNREADABLE)
+        elif result.outcome is Outcome.VIOLATING:
+            self.folds.append(next(f.group for f in result.findings if f.severity is Severity.ERROR))
+        else:
+            self.folds.append(result.operation)
+
+    def rendered_text(self) -> str:
+        """The text of the items kept, their numbers in place (for a report given `render`)."""
+        return _settled("".join(self.rendered), self.mark, self.offset)
+
+    def rendered_items(self) -> list[str]:
+        """The text of each item kept, its number in place."""
+        return [_settled(text, self.mark, self.offset) for text in self.rendered]
 
     def add_shape(self, location: str, outcome: Outcome, groups: tuple[GroupKey, ...],
                   findings: Callable[[], list[Finding]], source: str | None = None,
@@ -365,6 +411,7 @@ class Tally:
         or a HAR range's entries, numbered from 1 or 0 where they were judged)."""
         if before:
             self.relocate(lambda location: f"{prefix}{int(location[len(prefix) :]) + before}")
+            self.offset += before
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -374,6 +421,17 @@ class Tally:
             "skipped": self.skipped,
             "unreadable": self.unreadable,
         }
+
+
+def _settled(text: str, mark: str, offset: int) -> str:
+    """Rendered text with each number between marks moved by `offset`, and the marks gone."""
+    if not mark or mark not in text:
+        return text
+    if not offset:
+        return text.replace(mark, "")
+    pieces = text.split(mark)
+    pieces[1::2] = [str(int(number) + offset) for number in pieces[1::2]]
+    return "".join(pieces)
 
 
 @dataclass

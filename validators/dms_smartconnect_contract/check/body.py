@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..contract import JsonObject, default_reading, flatten_schema, provenance, strict_reading
+from ..contract import JsonObject, default_reading, flatten_schema, json_pointer, provenance, strict_reading
 from ..contract.provenance import Provenance
 from ..contract.walk import walk
 from ..findings import MAX_FINDINGS, Finding, GroupKey, Outcome, Severity, findings_limit, limit_group
+from ..redact import preview
 from .drift import DriftWalker
 from .explain import DRIFT_KEYWORDS, Explained, Stub, explain, explain_cached, stubs_cached
 from .options import Engine
@@ -138,6 +139,61 @@ class BodyRules:
             return found if found is not None else walker.message(unweighed[index][0], unweighed[index][1], value)
 
         return self._findings(unweighed, message)
+
+    def held_findings(self, probe: Probe, value: Any) -> list[Finding]:
+        """The findings of a body `probe` holds for, which are those of the first body it held for but for the
+        messages that quote a value at a mended place: made again from this body's values, at the cost of their
+        previews. The first body's findings are made in full, and each message remade is checked against its own."""
+        template = probe.findings
+        if template is None:
+            found = self.fast_findings(value)
+            probe.findings = self._template(probe, value, found) or False
+            return found
+        if template is False:  # a message this cannot remake: every body is explained
+            return self.fast_findings(value)
+        found, varying = template
+        if not varying:
+            return list(found)
+        found = list(found)
+        for index, tokens, name, head, tail in varying:
+            held = value
+            for token in tokens:
+                held = held[token]
+            finding = found[index]
+            found[index] = Finding(finding.rule, finding.pointer, head + preview(held, name) + tail, finding.severity,
+                                   finding.provenance, finding.drift, finding.operation)  # fmt: skip
+        return found
+
+    def _template(self, probe: Probe, value: Any, found: list[Finding]) -> Any:
+        """How held_findings() remakes the findings of a body the probe holds for, from this body's: the findings,
+        and for each that quotes the value at a mended place, its index, the place and what stands around the
+        preview. None when a message at a place is not a preview with text around it."""
+        assert self.rules is not None and self.walker is not None
+        places = {json_pointer((*mend[1], mend[2])): (*mend[1], mend[2]) for mend in probe.mends
+                  if mend[0] in ("set", "listed")}  # fmt: skip
+        arounds: dict[str, tuple[str, str]] = {}
+        if any(mend[0] == "set" for mend in probe.mends):
+            for error in self.rules.errors(value):
+                for explained in explain(self.rules, error, value):
+                    if explained.pointer in places and explained.around is not None:
+                        arounds[explained.pointer] = explained.around
+        for mend in probe.mends:
+            if mend[0] == "listed":
+                pointer = json_pointer((*mend[1], mend[2]))
+                arounds.setdefault(pointer, self.walker.unlisted_around(pointer))
+        varying = []
+        for index, finding in enumerate(found):
+            tokens = places.get(finding.pointer)
+            if tokens is None or finding.rule == "limit.findings":
+                continue
+            around = arounds.get(finding.pointer)
+            held: Any = value
+            for token in tokens:
+                held = held[token]
+            if around is None or around[0] + preview(held, tokens[-1]) + around[1] != finding.message:
+                return None
+            varying.append((index, tokens, tokens[-1], *around))
+        return found, varying
 
     def _explained(self, explained: list[tuple[Explained, bool, bool]]) -> list[Finding]:
         unweighed = [

@@ -69,12 +69,25 @@ def judge_chunk(checker: Checker, chunk: JsonlChunk, keeping: Keeping) -> tuple[
         assert body is not None
         try:
             if detail:
-                if quick(value):
-                    conforming += 1
-                    tally.items.append(Result(f"{path}:{number}", Outcome.CONFORMING, operation=operation))
-                else:
-                    findings = body.findings(value, checked=True)
-                    tally.add(Result(f"{path}:{number}", outcome_of(findings), findings, operation=operation), path)
+                # As below, a probe that holds settles a line, and its findings are the probe's own but for the
+                # messages that quote a value; any other failing line is explained (and teaches a probe).
+                probe = body.probe
+                if not (storm and probe is not None and probe.holds(value)):
+                    storm = False
+                    if quick(value):
+                        conforming += 1
+                        tally.keep(Result(f"{path}:{number}", Outcome.CONFORMING, operation=operation))
+                        continue
+                    if probe is not None and probe.holds(value):
+                        storm = True
+                    else:
+                        body.shape(value, probed=True)  # learns the probe of this failure, if one can hold
+                        findings = body.findings(value, checked=True)
+                        tally.add(Result(f"{path}:{number}", outcome_of(findings), findings, operation=operation), path)
+                        continue
+                assert probe is not None  # it held
+                findings = body.held_findings(probe, value)
+                tally.add(Result(f"{path}:{number}", probe.shape.outcome, findings, operation=operation), path)
                 continue
             # A probe that holds settles a line with one check: the body breaks the contract there (so it would
             # not pass the quick check), and the same way as the body the probe was learnt from.

@@ -18,7 +18,7 @@ from typing import Any
 from ..contract import JsonObject, escape, json_pointer, lookup, provenance, unescape
 from ..contract.provenance import RULE_BODIES, Provenance
 from ..contract.walk import walk
-from .explain import UNSTATED, Stub, undocumented_message, unlisted_message
+from .explain import UNSTATED, Stub, undocumented_message, unlisted_around, unlisted_message
 from .probe import Mend
 
 # Keywords a node may hold for the walk to model it; anything else that applies to nested values makes it give up.
@@ -135,6 +135,10 @@ class DriftWalker:
                             ("listed", path, key, allowed, listed[0]) if type(item) is str else ("same", path, key)
                         )
         return found
+
+    def unlisted_around(self, pointer: str) -> tuple[str, str]:
+        """What stands around the preview of the unlisted value at `pointer` in its message."""
+        return unlisted_around(self._enumerated[pointer])
 
     def message(self, rule: str, pointer: str, body: Any) -> str:
         """The message of a finding drift() gave for `body`."""

@@ -30,6 +30,9 @@ class Explained:
     pointer: str
     message: str
     provenance: Provenance
+    # For a message that quotes the value at the pointer: what stands before and after its preview, so that the
+    # message of another value there is made without explaining again.
+    around: tuple[str, str] | None = None
 
 
 def rule_provenance(validator: SchemaValidator, error: SchemaError) -> Provenance:
@@ -64,8 +67,14 @@ def undocumented_message(key: str) -> str:
     return f"field '{key}' is not documented"
 
 
+def unlisted_around(listed: list[Any]) -> tuple[str, str]:
+    """What stands around the preview of an unlisted value in its message."""
+    return "", f" is not one of {', '.join(map(str, listed))}"
+
+
 def unlisted_message(value: Any, name: str, listed: list[Any]) -> str:
-    return f"{preview(value, name)} is not one of {', '.join(map(str, listed))}"
+    head, tail = unlisted_around(listed)
+    return f"{head}{preview(value, name)}{tail}"
 
 
 _CACHED = 10_000  # explanations kept per compiled schema; the cache starts over when full
@@ -129,11 +138,14 @@ def explain(validator: SchemaValidator, error: SchemaError, body: Any) -> list[E
     value = validator.at(error.schema_path)
     shown = preview(instance, name)
     rule = f"schema.{keyword}"
+    around: tuple[str, str] | None = None
     if keyword == "type":
         expected = " or ".join(value) if isinstance(value, list) else value
-        message = f"expected {expected}, got {json_type(instance)} {shown}"
+        around = (f"expected {expected}, got {json_type(instance)} ", "")
+        message = around[0] + shown
     elif keyword == "enum":
-        message = unlisted_message(instance, name, value)
+        around = unlisted_around(value)
+        message = around[0] + shown + around[1]
     elif keyword == "required":
         missing = [prop for prop in value if isinstance(instance, dict) and prop not in instance]
         pointer = json_pointer((*error.path, missing[0])) if len(missing) == 1 else pointer
@@ -150,7 +162,8 @@ def explain(validator: SchemaValidator, error: SchemaError, body: Any) -> list[E
         got = json_type(instance)
         if None not in types and got not in types and not (got == "integer" and "number" in types):
             rule = "schema.type"
-            message = f"expected {' or '.join(sorted(t for t in types if t))}, got {got} {shown}"
+            around = (f"expected {' or '.join(sorted(t for t in types if t))}, got {got} ", "")
+            message = around[0] + shown
         else:
             message = f"{shown} matches none of the allowed forms"
     elif keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
@@ -166,7 +179,8 @@ def explain(validator: SchemaValidator, error: SchemaError, body: Any) -> list[E
     conditional = _conditional_text(validator, error)
     if conditional is not None:
         rule, message = "schema.conditional", f"{conditional}: {message}"
-    return [Explained(rule, pointer, message, found)]
+        around = (f"{conditional}: {around[0]}", around[1]) if around is not None else None
+    return [Explained(rule, pointer, message, found, around)]
 
 
 def _conditional_text(validator: SchemaValidator, error: SchemaError) -> str | None:

@@ -115,6 +115,9 @@ class TallyJudge:
         part.merge(later)
         if part.detail:
             part.items.extend(later.items)
+            if part.render is not None:  # the later part's numbers are settled: its text joins as it is
+                part.rendered += later.rendered_items()
+                part.folds += later.folds
 
     def finish(self, part: Tally) -> None:
         """What the unit exercised of the contract (with --coverage), counted by the checker as it judged."""

@@ -4,6 +4,7 @@ line of a finding and of the summary, and where a location points."""
 from __future__ import annotations
 
 import re
+import secrets
 from typing import Any, TextIO
 
 from ..findings import (
@@ -13,6 +14,7 @@ from ..findings import (
     Finding,
     Group,
     GroupKey,
+    ItemRenderer,
     Keeping,
     Outcome,
     Result,
@@ -30,22 +32,32 @@ class Reporter:
 
     detail = True
     samples = SAMPLES
+    # A report that lists items may give its text of one item: the items are then written where they are judged
+    # (every worker process), and reach the report as text (add_rendered).
+    renderer: ItemRenderer | None = None
     coverage: dict[str, Any] | None = None  # with --coverage: what the traffic exercised (contract_coverage)
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
+        self.mark = secrets.token_hex(8)  # see Keeping: a word no capture can know in advance
 
     @property
     def keeping(self) -> Keeping:
         """What the tallies of the run must keep for this report."""
-        return Keeping(self.detail, self.samples)
+        return Keeping(self.detail, self.samples, self.renderer, self.mark if self.renderer else "")
 
     def add(self, tally: Tally) -> None:
         """The items of one unit of work, in order (a reporter that lists none reads the total at the end)."""
+        if tally.rendered:
+            self.add_rendered(tally)
         for result in tally.items:
             self.add_result(result)
 
     def add_result(self, result: Result) -> None:
+        raise NotImplementedError
+
+    def add_rendered(self, tally: Tally) -> None:
+        """The items of one unit of work, as the renderer wrote them."""
         raise NotImplementedError
 
     def finish(self, total: Tally, verdict: RunVerdict) -> None:

@@ -11,8 +11,20 @@ from ..findings import Result, RunVerdict, Tally
 from .base import Reporter, result_record
 
 
+def render_json_item(result: Result) -> str:
+    """One item of the JSON report, with the separator before it (the report's first has none)."""
+    return ",\n  " + orjson.dumps(result_record(result)).decode()
+
+
+def render_jsonl_item(result: Result) -> str:
+    """One `result` line of the JSONL report."""
+    return orjson.dumps({"type": "result", **result_record(result)}).decode() + "\n"
+
+
 class JsonReporter(Reporter):
     """Streams `{"results": [...], "summary": {...}, "skipped_reasons": {...}}`."""
+
+    renderer = staticmethod(render_json_item)
 
     def __init__(self, out: TextIO) -> None:
         super().__init__(out)
@@ -20,8 +32,16 @@ class JsonReporter(Reporter):
         out.write('{"results": [')
 
     def add_result(self, result: Result) -> None:
-        self.out.write(("\n  " if self.first else ",\n  ") + orjson.dumps(result_record(result)).decode())
-        self.first = False
+        self._write(render_json_item(result))
+
+    def add_rendered(self, tally: Tally) -> None:
+        self._write(tally.rendered_text())
+
+    def _write(self, items: str) -> None:
+        if self.first and items:
+            items = items[1:]  # the first item has no comma before it
+            self.first = False
+        self.out.write(items)
 
     def finish(self, total: Tally, verdict: RunVerdict) -> None:
         tail: dict[str, object] = {"summary": total.as_dict(), "skipped_reasons": total.skipped_reasons}
@@ -39,11 +59,16 @@ class JsonlReporter(JsonReporter):
     """One object a line: `{"type": "result", ...}` per judged or unreadable item as it comes, then
     `{"type": "group", ...}` per findings group and a last `{"type": "summary", ...}`."""
 
+    renderer = staticmethod(render_jsonl_item)
+
     def __init__(self, out: TextIO) -> None:
         Reporter.__init__(self, out)
 
     def add_result(self, result: Result) -> None:
-        self.out.write(orjson.dumps({"type": "result", **result_record(result)}).decode() + "\n")
+        self.out.write(render_jsonl_item(result))
+
+    def add_rendered(self, tally: Tally) -> None:
+        self.out.write(tally.rendered_text())
 
     def finish(self, total: Tally, verdict: RunVerdict) -> None:
         write = self.out.write
