@@ -26,7 +26,7 @@ from dms_smartconnect_contract.check.chunks import judge_chunk
 from dms_smartconnect_contract.contract import JsonObject
 from dms_smartconnect_contract.findings import Keeping, Tally
 from dms_smartconnect_contract.formats.items import JsonlChunk
-from dms_smartconnect_contract.reports.json_report import render_json_item, render_jsonl_item
+from dms_smartconnect_contract.reports.json_report import JSON_ITEMS, JSONL_ITEMS
 
 from clirunner import run
 from conftest import response_examples
@@ -520,18 +520,18 @@ def test_a_har_given_twice_is_read_twice(
 
 
 @pytest.mark.parametrize("storm", STORMS)
-@pytest.mark.parametrize("render", [render_json_item, render_jsonl_item], ids=["json", "jsonl"])
+@pytest.mark.parametrize("writer", [JSON_ITEMS, JSONL_ITEMS], ids=["json", "jsonl"])
 def test_items_written_where_they_are_judged_read_as_each_written_alone(
-    document: JsonObject, storm_inputs: dict[str, list[Path]], storm: str, render: Any
+    document: JsonObject, storm_inputs: dict[str, list[Path]], storm: str, writer: Any
 ) -> None:
     """A chunk's items written by the report's renderer in the worker, their lines moved after those before the
     chunk, read the same as each line judged alone by the checker and written where it is reported."""
     lines = storm_inputs[storm][0].read_bytes().splitlines(keepends=True)
-    keeping = Keeping(items=True, render=render, mark="f00dfeed0badcafe")
+    keeping = Keeping(items=True, writer=writer, mark="f00dfeed0badcafe")
     fast, _ = judge_chunk(Checker(document), JsonlChunk("log.jsonl", lines), keeping)
     fast.renumber("log.jsonl:", 1000)
     each = Checker(document)
-    alone = [render(each.judge_jsonl(f"log.jsonl:{number + 1000}", line.strip()))
+    alone = [writer.render(each.judge_jsonl(f"log.jsonl:{number + 1000}", line.strip()))
              for number, line in enumerate(lines, start=1) if line.strip()]  # fmt: skip
     assert fast.rendered_text() == "".join(alone)
     assert fast.rendered_items() == alone and len(fast.folds) == len(alone)

@@ -223,6 +223,8 @@ def test_a_family_gives_the_report_of_the_equivalent_flat_records(
         _write(tmp_path / name, writer, exchanges)
         monkeypatch.chdir(tmp_path / name)  # the same location strings in both reports
         reports[name] = run("validate", "--format", report, *(["--strict"] if strict else []), "traffic.ndjson")
+        # SARIF names the folder it ran in, where its relative locations start.
+        reports[name].out = reports[name].out.replace((tmp_path / name).as_uri(), "file:///run")
     flat, other = reports["flat"], reports[family]
     assert flat.code == 1 and "soon" in flat.out  # the wrong-typed create_time is found
     assert (other.code, other.out) == (flat.code, flat.out)

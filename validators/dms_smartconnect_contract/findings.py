@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
 from .contract.coverage import Coverage
 from .contract.provenance import Provenance
@@ -213,7 +213,19 @@ class Group:
     samples: list[str] = field(default_factory=list)
 
 
-ItemRenderer = Callable[[Result], str]  # a report's text of one item
+class ItemWriter(Protocol):
+    """A report's text of one item (a module-level object: it is sent to the worker processes)."""
+
+    def render(self, result: Result) -> str: ...
+
+    def template(self, result: Result, varying: tuple[int, ...], prefix: str) -> Filler | None:
+        """The text of items that differ from `result` only in what follows `prefix` in their locations and in the
+        messages of the findings at `varying`, as a function of those; None where the text cannot be made so."""
+
+
+# The text of items in a row from one template, given what follows the locations' prefix in each, and each item's
+# varying messages.
+Filler = Callable[[list[str], list[list[str]]], list[str]]
 
 
 @dataclass(frozen=True)
@@ -221,18 +233,18 @@ class Keeping:
     """What the tallies of a run keep for its report: each item (for a report that lists items), and how many sample
     locations per findings group.
 
-    A report that lists items gives `render`, its text of one item: each item is then written where it is judged,
+    A report that lists items gives `writer`, its text of one item: each item is then written where it is judged,
     and a tally carries the text, not the Result. While an item's number (its line, or its entry) may still change,
     the text holds it between two `mark`s, a random word of the run, which no capture can contain by design."""
 
     items: bool = False
     samples: int = SAMPLES
-    render: ItemRenderer | None = None
+    writer: ItemWriter | None = None
     mark: str = ""
 
     def tally(self) -> Tally:
         """An empty tally that keeps this."""
-        return Tally(detail=self.items, kept=self.samples, render=self.render, mark=self.mark)
+        return Tally(detail=self.items, kept=self.samples, writer=self.writer, mark=self.mark)
 
 
 @dataclass
@@ -240,12 +252,12 @@ class Tally:
     """What a unit of work found, or a whole run when tallies are merged; total = the sum of the four outcomes.
 
     With `detail`, it also keeps every judged or unreadable item, in order, for reports that list items (JSON,
-    JUnit, text with -v): as the report's text when it is given `render` (see Keeping), else as its Result. Without
+    JUnit, text with -v): as the report's text when it is given a `writer` (see Keeping), else as its Result. Without
     it, memory is bounded by the number of groups, not of items."""
 
     detail: bool = False
     kept: int = SAMPLES  # sample locations kept per group (a report may want more: SARIF's locations)
-    render: ItemRenderer | None = None
+    writer: ItemWriter | None = None
     mark: str = ""
     conforming: int = 0
     violating: int = 0
@@ -257,10 +269,10 @@ class Tally:
     groups: dict[GroupKey, Group] = field(default_factory=dict)
     unreadable_items: list[Result] = field(default_factory=list)
     items: list[Result] = field(default_factory=list)
-    rendered: list[str] = field(default_factory=list)  # with `render`: the text of each item, in order
-    # with `render`: per item, what a bounded report folds it under (its first error's group, else its outcome)
+    rendered: list[str] = field(default_factory=list)  # with a `writer`: the text of each item, in order
+    # with a `writer`: per item, what a bounded report folds it under (its first error's group, else its outcome)
     folds: list[Any] = field(default_factory=list)
-    offset: int = 0  # with `render`: what the numbers between marks are yet to be moved by (renumber)
+    offset: int = 0  # with a `writer`: what the numbers between marks are yet to be moved by (renumber)
     coverage: Coverage | None = None  # with --coverage: what the traffic exercised
 
     @property
@@ -296,26 +308,89 @@ class Tally:
 
     def keep(self, result: Result) -> None:
         """Keep a judged or unreadable item for a report that lists items, as its text or as it is."""
-        if self.render is None:
+        if self.writer is None:
             self.items.append(result)
             return
         location = result.location
         found = _NUMBER.search(location)
+        if found is not None and result.outcome is Outcome.CONFORMING and not result.findings:
+            # A conforming item, as most are: written from the template of its file's conforming items.
+            prefix, number = location[: found.start()], found.group()
+            fill, fold = self._template(prefix, number, result.outcome, NO_FINDINGS, (), [], result.operation)
+            if fill is not None:
+                self.rendered += fill([f"{self.mark}{number}{self.mark}"], [[]])
+                self.folds.append(fold)
+                return
         if found is not None:  # the number between marks, until the item's place is settled (renumber)
             result.location = f"{location[: found.start()]}{self.mark}{found.group()}{self.mark}"
         try:
-            self.rendered.append(self.render(result))
+            self.rendered.append(self.writer.render(result))
         finally:
             result.location = location
-        if result.outcome is Outcome.UNREADABLE:
-            self.folds.append(Outcome.UNREADABLE)
-        elif result.outcome is Outcome.VIOLATING:
-            self.folds.append(next(f.group for f in result.findings if f.severity is Severity.ERROR))
+        self.folds.append(self._fold(result.outcome, result.findings, result.operation))
+
+    @staticmethod
+    def _fold(outcome: Outcome, findings: list[Finding], operation: str) -> Any:
+        """What a bounded report folds an item under: its first error's group, else its outcome or operation."""
+        if outcome is Outcome.UNREADABLE:
+            return Outcome.UNREADABLE
+        if outcome is Outcome.VIOLATING:
+            return next(f.group for f in findings if f.severity is Severity.ERROR)
+        return operation
+
+    def keep_held(self, prefix: str, numbers: list[int], outcome: Outcome, groups: tuple[GroupKey, ...],
+                  findings: list[Finding], varying: tuple[int, ...], messages: list[list[str]], source: str,
+                  operation: str) -> None:  # fmt: skip
+        """Count and keep the items `prefix` + each of `numbers`, in a row, whose findings are `findings` but for
+        the messages at `varying`, which are each item's `messages` (bodies a probe holds for, or conforming ones):
+        written from the writer's template of such items, without making their findings, where it can."""
+        fill, fold = self._template(prefix, str(numbers[0]), outcome, findings, varying, messages[0], operation)
+        start = 0
+        if fill is None or any(key not in self.groups for key in groups):
+            # Without a template each item is a Result; with one, the first opens the groups it is the first of.
+            for number, found in zip(numbers, messages, strict=True):
+                self.add(Result(f"{prefix}{number}", outcome, _remade(findings, varying, found), operation=operation),
+                         source)  # fmt: skip
+                start += 1
+                if fill is not None:
+                    break
+        rest, count = numbers[start:], len(numbers) - start
+        if not count:
+            return
+        if outcome is Outcome.CONFORMING:
+            self.conforming += count
         else:
-            self.folds.append(result.operation)
+            self.violating += count
+        for key in groups:
+            group = self.groups[key]
+            group.count += count
+            room = self.kept - len(group.samples)
+            if room > 0:
+                group.samples += [f"{prefix}{number}" for number in rest[:room]]
+        mark = self.mark
+        assert fill is not None
+        self.rendered += fill([f"{mark}{number}{mark}" for number in rest], messages[start:])
+        self.folds += [fold] * count
+
+    def _template(self, prefix: str, label: str, outcome: Outcome, findings: list[Finding], varying: tuple[int, ...],
+                  messages: list[str], operation: str) -> tuple[Filler | None, Any]:  # fmt: skip
+        """The writer's template of items like this one, and what such an item is folded under; (None, None)
+        without a writer or a template. Remembered per process by the identity of `findings`."""
+        if self.writer is None:
+            return None, None
+        key = (id(self.writer), id(findings), operation, prefix)
+        known = _TEMPLATES.get(key)
+        if known is None:
+            made = _remade(findings, varying, messages)
+            fill = self.writer.template(Result(f"{prefix}{label}", outcome, made, operation=operation), varying, prefix)
+            if len(_TEMPLATES) >= 1024:
+                _TEMPLATES.clear()
+            # Kept with the findings it was made for, so that their identity is never another's.
+            _TEMPLATES[key] = known = (findings, fill, self._fold(outcome, findings, operation))
+        return (known[1], known[2]) if known[1] is not None else (None, None)
 
     def rendered_text(self) -> str:
-        """The text of the items kept, their numbers in place (for a report given `render`)."""
+        """The text of the items kept, their numbers in place (for a report given a `writer`)."""
         return _settled("".join(self.rendered), self.mark, self.offset)
 
     def rendered_items(self) -> list[str]:
@@ -330,6 +405,10 @@ class Tally:
         if self.detail or any(key not in self.groups for key in groups):
             self.add(Result(location, outcome, findings(), operation=operation), source)
             return
+        self._count_shape(location, outcome, groups)
+
+    def _count_shape(self, location: str, outcome: Outcome, groups: tuple[GroupKey, ...]) -> None:
+        """Count a judged item into groups it opens none of."""
         if outcome is Outcome.CONFORMING:
             self.conforming += 1
         else:
@@ -421,6 +500,22 @@ class Tally:
             "skipped": self.skipped,
             "unreadable": self.unreadable,
         }
+
+
+NO_FINDINGS: list[Finding] = []  # the findings of a conforming item: one object, so that its template is found again
+
+# The writers' templates of items a probe holds for (and of conforming ones), in this process, by writer, findings,
+# operation and the prefix of the locations (None: none can be made); never sent between processes.
+_TEMPLATES: dict[tuple[int, int, str, str], tuple[Any, Any, Any]] = {}
+
+
+def _remade(findings: list[Finding], varying: tuple[int, ...], messages: list[str]) -> list[Finding]:
+    """`findings` with the messages at `varying` replaced."""
+    made = list(findings)
+    for index, message in zip(varying, messages, strict=True):
+        old = made[index]
+        made[index] = Finding(old.rule, old.pointer, message, old.severity, old.provenance, old.drift, old.operation)
+    return made
 
 
 def _settled(text: str, mark: str, offset: int) -> str:

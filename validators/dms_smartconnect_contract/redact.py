@@ -36,6 +36,7 @@ _CREDENTIALS = re.compile(
 
 # Runs of the characters credentials are made of, long enough to be one: only these are looked at closely.
 _CANDIDATE = re.compile(r"[A-Za-z0-9+/=_.~-]{16,}")
+_SHORTEST_CREDENTIAL = 16  # a text shorter than any candidate (and than a scheme with its credential) holds none
 _SCHEMES = re.compile(r"(?i)\b(bearer|basic) [A-Za-z0-9+/._~=-]{16,}")  # bearer and basic credentials
 
 
@@ -96,7 +97,8 @@ def preview(value: Any, name: str = "") -> str:
         text = orjson.dumps(value).decode()
     except (TypeError, orjson.JSONEncodeError):
         text = repr(value)
-    text = mask(text)  # before shortening: a cut credential would no longer look like one
+    if len(text) >= _SHORTEST_CREDENTIAL:
+        text = mask(text)  # before shortening: a cut credential would no longer look like one
     if len(text) > PREVIEW_LIMIT:
         text = text[: PREVIEW_LIMIT - 3] + "..."
     return text

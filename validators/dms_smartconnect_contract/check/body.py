@@ -147,7 +147,9 @@ class BodyRules:
         template = probe.findings
         if template is None:
             found = self.fast_findings(value)
-            probe.findings = self._template(probe, value, found) or False
+            template = self._template(probe, value, found)
+            probe.findings = template or False
+            probe.varying = tuple(entry[0] for entry in template[1]) if template else ()
             return found
         if template is False:  # a message this cannot remake: every body is explained
             return self.fast_findings(value)
@@ -163,6 +165,22 @@ class BodyRules:
             found[index] = Finding(finding.rule, finding.pointer, head + preview(held, name) + tail, finding.severity,
                                    finding.provenance, finding.drift, finding.operation)  # fmt: skip
         return found
+
+    def held_messages(self, probe: Probe, value: Any) -> tuple[list[Finding], tuple[int, ...], list[str]] | None:
+        """For a body `probe` holds for, whose probe already remakes messages: the findings of the first body, the
+        indexes of those whose messages quote a value, and this body's messages there (held_findings without
+        making the findings); None while the probe has no such template."""
+        template = probe.findings
+        if not template:
+            return None
+        found, varying = template
+        messages = []
+        for _, tokens, name, head, tail in varying:
+            held = value
+            for token in tokens:
+                held = held[token]
+            messages.append(head + preview(held, name) + tail)
+        return found, probe.varying, messages
 
     def _template(self, probe: Probe, value: Any, found: list[Finding]) -> Any:
         """How held_findings() remakes the findings of a body the probe holds for, from this body's: the findings,

@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from ..findings import Keeping, Outcome, Result, Tally, outcome_of
+from ..findings import NO_FINDINGS, Finding, GroupKey, Keeping, Outcome, Result, Tally, outcome_of
 from ..formats.items import JsonlChunk
 from ..sources.lines import LongLine
 from .body import BodyRules
@@ -39,7 +39,7 @@ def judge_chunk(checker: Checker, chunk: JsonlChunk, keeping: Keeping) -> tuple[
     markers, fields = checker.families.markers, bare.fields if bare is not None else frozenset()
     lines = chunk.read_lines(limit)
     conforming = 0
-    run = _Run(tally, body)
+    run = _Run(tally, body, path)
     storm = False  # the last line that failed the quick check was held by the probe: the probe goes first
     for number, raw in enumerate(lines, start=1):
         if quick is None or len(raw) > limit:
@@ -70,22 +70,28 @@ def judge_chunk(checker: Checker, chunk: JsonlChunk, keeping: Keeping) -> tuple[
         try:
             if detail:
                 # As below, a probe that holds settles a line, and its findings are the probe's own but for the
-                # messages that quote a value; any other failing line is explained (and teaches a probe).
+                # messages that quote a value; any other failing line is explained (and teaches a probe). Lines in
+                # a row alike (conforming, or held by one probe) are kept together, from one template.
                 probe = body.probe
                 if not (storm and probe is not None and probe.holds(value)):
                     storm = False
                     if quick(value):
-                        conforming += 1
-                        tally.keep(Result(f"{path}:{number}", Outcome.CONFORMING, operation=operation))
+                        run.keep(number, Outcome.CONFORMING, (), NO_FINDINGS, (), [])
                         continue
                     if probe is not None and probe.holds(value):
                         storm = True
                     else:
+                        run.end()
                         body.shape(value, probed=True)  # learns the probe of this failure, if one can hold
                         findings = body.findings(value, checked=True)
                         tally.add(Result(f"{path}:{number}", outcome_of(findings), findings, operation=operation), path)
                         continue
                 assert probe is not None  # it held
+                held = body.held_messages(probe, value)
+                if held is not None:
+                    run.keep(number, probe.shape.outcome, probe.shape.groups, *held)
+                    continue
+                run.end()
                 findings = body.held_findings(probe, value)
                 tally.add(Result(f"{path}:{number}", probe.shape.outcome, findings, operation=operation), path)
                 continue
@@ -123,16 +129,20 @@ def judge_chunk(checker: Checker, chunk: JsonlChunk, keeping: Keeping) -> tuple[
 
 class _Run:
     """Lines in a row that one probe held for (conforming lines between them aside, which no group sees): counted
-    into the tally at once when the run ends, which must be before anything else is added to it."""
+    into the tally at once when the run ends, which must be before anything else is added to it. For a report that
+    lists items, lines in a row kept alike instead (conforming ones, or ones one probe held for, see keep())."""
 
-    __slots__ = ("body", "count", "first", "probe", "samples", "tally")
+    __slots__ = ("body", "count", "first", "kept", "path", "probe", "samples", "tally")
 
-    def __init__(self, tally: Tally, body: BodyRules | None) -> None:
-        self.tally, self.body = tally, body
+    def __init__(self, tally: Tally, body: BodyRules | None, path: str) -> None:
+        self.tally, self.body, self.path = tally, body, path
         self.probe: Probe | None = None
         self.first: Any = None  # the run's first body, whose findings open its groups if they are new
         self.count = 0
         self.samples: list[str] = []
+        # Lines kept alike: what they share (outcome, groups, findings, the indexes of the varying messages), and
+        # each one's number and messages.
+        self.kept: tuple[Any, ...] | None = None
 
     def add(self, probe: Probe, value: Any, path: str, number: int) -> None:
         if probe is not self.probe:
@@ -142,7 +152,23 @@ class _Run:
         if len(self.samples) < self.tally.kept:
             self.samples.append(f"{path}:{number}")
 
+    def keep(self, number: int, outcome: Outcome, groups: tuple[GroupKey, ...], findings: list[Finding],
+             varying: tuple[int, ...], messages: list[str]) -> None:  # fmt: skip
+        """A line kept for a report that lists items: its findings are `findings` but for `messages` at `varying`."""
+        kept = self.kept
+        if kept is None or kept[2] is not findings:
+            self.end()
+            self.kept = kept = (outcome, groups, findings, varying, [], [])
+        kept[4].append(number)
+        kept[5].append(messages)
+
     def end(self) -> None:
+        if self.kept is not None:
+            assert self.body is not None
+            outcome, groups, findings, varying, numbers, messages = self.kept
+            self.kept = None
+            self.tally.keep_held(f"{self.path}:", numbers, outcome, groups, findings, varying, messages, self.path,
+                                 self.body.operation)  # fmt: skip
         if self.probe is None:
             return
         assert self.body is not None

@@ -115,7 +115,7 @@ class TallyJudge:
         part.merge(later)
         if part.detail:
             part.items.extend(later.items)
-            if part.render is not None:  # the later part's numbers are settled: its text joins as it is
+            if part.writer is not None:  # the later part's numbers are settled: its text joins as it is
                 part.rendered += later.rendered_items()
                 part.folds += later.folds
 

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, TextIO
 
 from ..findings import (
     JSONL_SUFFIXES,
     SAMPLES,
     UNREADABLE_RULE,
+    Filler,
     Finding,
     Group,
     GroupKey,
-    ItemRenderer,
+    ItemWriter,
     Keeping,
     Outcome,
     Result,
@@ -34,7 +37,7 @@ class Reporter:
     samples = SAMPLES
     # A report that lists items may give its text of one item: the items are then written where they are judged
     # (every worker process), and reach the report as text (add_rendered).
-    renderer: ItemRenderer | None = None
+    writer: ItemWriter | None = None
     coverage: dict[str, Any] | None = None  # with --coverage: what the traffic exercised (contract_coverage)
 
     def __init__(self, out: TextIO) -> None:
@@ -44,7 +47,7 @@ class Reporter:
     @property
     def keeping(self) -> Keeping:
         """What the tallies of the run must keep for this report."""
-        return Keeping(self.detail, self.samples, self.renderer, self.mark if self.renderer else "")
+        return Keeping(self.detail, self.samples, self.writer, self.mark if self.writer else "")
 
     def add(self, tally: Tally) -> None:
         """The items of one unit of work, in order (a reporter that lists none reads the total at the end)."""
@@ -63,6 +66,72 @@ class Reporter:
     def finish(self, total: Tally, verdict: RunVerdict) -> None:
         """Write what was held back until the end, the run's verdict among it."""
         raise NotImplementedError
+
+
+class ItemTexts:
+    """A report's text of one item (render), and of items alike from one template (template). An object of its
+    report's module, named there (`name`), so that worker processes find it by name rather than by copy."""
+
+    name = ""
+
+    def __reduce__(self) -> str:
+        return self.name
+
+    def render(self, result: Result) -> str:
+        raise NotImplementedError
+
+    def escape_at(self, before: str) -> Callable[[str], str]:
+        """How a string is escaped where it stands after `before` in an item's text: character by character, so
+        that a string's text is the text of its parts, one after the other."""
+        raise NotImplementedError
+
+    def template(self, result: Result, varying: tuple[int, ...], prefix: str) -> Filler | None:
+        """The item written once with stand-ins for the end of its location and for the varying messages, and cut
+        where they stand: the text of another such item is the pieces with its own strings escaped in their
+        places. Checked on `result` itself; None where its text is not made so."""
+        token = secrets.token_hex(8)  # random: no text of the item can hold it
+        findings = list(result.findings)
+        for number, index in enumerate(varying):
+            findings[index] = replace(findings[index], message=f"{token}{number}{token}")
+        if not result.location.startswith(prefix):
+            return None
+        placed = Result(f"{prefix}{token}L{token}", result.outcome, findings, result.reason, result.rule,
+                        result.operation)  # fmt: skip
+        pieces = self.render(placed).split(token)
+        keys = pieces[1::2]
+        if len(pieces) % 2 == 0 or not all(key == "L" or key.isdigit() for key in keys):
+            return None
+        constants = pieces[0::2]
+        escapes = [self.escape_at(constant) for constant in constants[:-1]]
+        slots = [(key, escape, constant) for key, escape, constant in zip(keys, escapes, constants[1:], strict=True)]
+        first = constants[0]
+
+        def fill(labels: list[str], messages: list[list[str]]) -> list[str]:
+            # The common shapes written in one expression each: a conforming item, and one varying message.
+            if len(slots) == 1 and slots[0][0] == "L":
+                after = slots[0][2]
+                return [f"{first}{label}{after}" for label in labels]
+            if len(slots) == 2 and slots[0][0] == "L" and slots[1][0] != "L":
+                (_, _, middle), (key, escape, after) = slots
+                index = int(key)
+                return [f"{first}{label}{middle}{escape(found[index])}{after}"
+                        for label, found in zip(labels, messages, strict=True)]  # fmt: skip
+            if len(slots) == 3 and slots[0][0] == "L" and "L" not in (slots[1][0], slots[2][0]):
+                (_, _, middle), (key, escape, between), (other, escape_other, after) = slots
+                index, second = int(key), int(other)
+                return [f"{first}{label}{middle}{escape(found[index])}{between}{escape_other(found[second])}{after}"
+                        for label, found in zip(labels, messages, strict=True)]  # fmt: skip
+            texts = []
+            for label, found in zip(labels, messages, strict=True):
+                out = [first]
+                for key, escape, constant in slots:
+                    out.append(label if key == "L" else escape(found[int(key)]))
+                    out.append(constant)
+                texts.append("".join(out))
+            return texts
+
+        own = [result.findings[index].message for index in varying]
+        return fill if fill([result.location[len(prefix) :]], [own]) == [self.render(result)] else None
 
 
 def ordered_groups(total: Tally) -> list[tuple[GroupKey, Group]]:

@@ -3,28 +3,52 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TextIO
 
 import orjson
 
 from ..findings import Result, RunVerdict, Tally
-from .base import Reporter, result_record
+from .base import ItemTexts, Reporter, result_record
+
+
+class JsonItems(ItemTexts):
+    """The text of one item of a JSON report: its record as JSON, between `before` and `after`."""
+
+    def __init__(self, before: str, after: str, kind: dict[str, str]) -> None:
+        self.before, self.after, self.kind = before, after, kind
+
+    def render(self, result: Result) -> str:
+        return self.before + orjson.dumps({**self.kind, **result_record(result)}).decode() + self.after
+
+    def escape_at(self, before: str) -> Callable[[str], str]:
+        return _escaped
+
+
+def _escaped(text: str) -> str:
+    """A string as it stands inside a JSON string (JSON escapes it character by character)."""
+    return orjson.dumps(text).decode()[1:-1]
+
+
+JSON_ITEMS = JsonItems(",\n  ", "", {})  # the separator before each item (the report's first has none)
+JSONL_ITEMS = JsonItems("", "\n", {"type": "result"})
+JSON_ITEMS.name, JSONL_ITEMS.name = "JSON_ITEMS", "JSONL_ITEMS"
 
 
 def render_json_item(result: Result) -> str:
-    """One item of the JSON report, with the separator before it (the report's first has none)."""
-    return ",\n  " + orjson.dumps(result_record(result)).decode()
+    """One item of the JSON report, with the separator before it."""
+    return JSON_ITEMS.render(result)
 
 
 def render_jsonl_item(result: Result) -> str:
     """One `result` line of the JSONL report."""
-    return orjson.dumps({"type": "result", **result_record(result)}).decode() + "\n"
+    return JSONL_ITEMS.render(result)
 
 
 class JsonReporter(Reporter):
     """Streams `{"results": [...], "summary": {...}, "skipped_reasons": {...}}`."""
 
-    renderer = staticmethod(render_json_item)
+    writer = JSON_ITEMS
 
     def __init__(self, out: TextIO) -> None:
         super().__init__(out)
@@ -59,7 +83,7 @@ class JsonlReporter(JsonReporter):
     """One object a line: `{"type": "result", ...}` per judged or unreadable item as it comes, then
     `{"type": "group", ...}` per findings group and a last `{"type": "summary", ...}`."""
 
-    renderer = staticmethod(render_jsonl_item)
+    writer = JSONL_ITEMS
 
     def __init__(self, out: TextIO) -> None:
         Reporter.__init__(self, out)

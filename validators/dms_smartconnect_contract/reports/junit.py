@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, TextIO
-from xml.sax import saxutils
 
-from ..findings import SAMPLES, Group, GroupKey, Outcome, Result, RunVerdict, Severity, Tally
-from .base import Reporter, finding_detail, group_title, summary_line
+from ..findings import Outcome, Result, RunVerdict, Severity, Tally
+from .base import ItemTexts, Reporter, finding_detail, group_title, summary_line
 
 UNATTRIBUTED = "capture"  # the class of an item no operation was judged for (unreadable before routing)
 
@@ -16,13 +16,22 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def escape(text: str) -> str:
-    """XML character data (xml.sax.saxutils), without the characters XML 1.0 forbids."""
-    return saxutils.escape(_NOT_XML.sub("\ufffd", text))
+    """XML character data (as xml.sax.saxutils escapes it), without the characters XML 1.0 forbids."""
+    if _NOT_XML.search(text) is not None:
+        text = _NOT_XML.sub("\ufffd", text)
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
+def escape_attribute(text: str) -> str:
+    """An XML attribute value between double quotes: the character data's escapes, the quote, and line breaks and
+    tabs as character references (each character on its own, so a value's text is its parts' texts)."""
+    escaped = escape(text).replace('"', "&quot;")
+    return escaped.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
 
 
 def quoteattr(text: str) -> str:
-    """An XML attribute value, quotes included; line breaks and tabs kept as character references."""
-    return saxutils.quoteattr(_NOT_XML.sub("\ufffd", text), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+    """An XML attribute value, always in double quotes."""
+    return f'"{escape_attribute(text)}"'
 
 
 def run_error_case(kind: str, reason: str, details: list[str]) -> str:
@@ -38,8 +47,25 @@ MAX_LISTED_CASES = 100_000
 MAX_LISTED_BYTES = 20 << 20
 
 
+class JunitCases(ItemTexts):
+    """An item as a JUnit test case."""
+
+    def render(self, result: Result) -> str:
+        return _case(result)
+
+    def escape_at(self, before: str) -> Callable[[str], str]:
+        # Inside an attribute when the last `="` stands after the last tag's end.
+        return escape_attribute if before.rfind('="') > before.rfind(">") else escape
+
+
+JUNIT_CASES = JunitCases()
+JUNIT_CASES.name = "JUNIT_CASES"
+
+
 class JunitReporter(Reporter):
     """JUnit XML. Test cases go to a temporary file first: the suite's counts must precede them."""
+
+    writer = JUNIT_CASES
 
     def __init__(self, out: TextIO) -> None:
         super().__init__(out)
@@ -48,51 +74,51 @@ class JunitReporter(Reporter):
         self.cases = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in finish()
         self.listed = 0
         self.written = 0
-        # Items past the bounds: by findings group (first finding, count, samples), and conforming ones by operation.
-        self.folded: dict[GroupKey, Group] = {}
-        self.folded_conforming: dict[str, int] = {}
-        self.folded_unreadable = 0
+        # Items past the bounds, by what they fold under: their first error's group, their operation (conforming),
+        # or the unreadable outcome; with how many there were.
+        self.folded: dict[Any, int] = {}
 
     def add_result(self, result: Result) -> None:
-        if self.listed >= MAX_LISTED_CASES or self.written >= MAX_LISTED_BYTES:
-            self._fold(result)
-            return
-        case = _case(result)
-        self.cases.write(case)
-        self.listed += 1
-        self.written += len(case)
+        fold = Tally._fold(result.outcome, result.findings, result.operation)
+        self._add([_case(result)], [fold])
 
-    def _fold(self, result: Result) -> None:
-        if result.outcome is Outcome.UNREADABLE:
-            self.folded_unreadable += 1
-            return
-        errors = [finding for finding in result.findings if finding.severity is Severity.ERROR]
-        if not errors:
-            operation = result.operation or UNATTRIBUTED
-            self.folded_conforming[operation] = self.folded_conforming.get(operation, 0) + 1
-            return
-        key = errors[0].group  # an item is folded under its first error, as its case would have been titled
-        group = self.folded.get(key)
-        if group is None:
-            group = self.folded[key] = Group(errors[0])
-        group.count += 1
-        if len(group.samples) < SAMPLES:
-            group.samples.append(result.location)
+    def add_rendered(self, tally: Tally) -> None:
+        if self._room() >= len(tally.rendered):
+            text = tally.rendered_text()
+            if self.written + len(text) <= MAX_LISTED_BYTES:
+                self.cases.write(text)
+                self.listed += len(tally.rendered)
+                self.written += len(text)
+                return
+        self._add(tally.rendered_items(), tally.folds)
+
+    def _room(self) -> int:
+        return MAX_LISTED_CASES - self.listed if self.written < MAX_LISTED_BYTES else 0
+
+    def _add(self, cases: list[str], folds: list[Any]) -> None:
+        for case, fold in zip(cases, folds, strict=True):
+            if self._room() > 0:
+                self.cases.write(case)
+                self.listed += 1
+                self.written += len(case)
+            else:
+                self.folded[fold] = self.folded.get(fold, 0) + 1
 
     def finish(self, total: Tally, verdict: RunVerdict) -> None:
         # A run that failed as a whole (it judged nothing) is one more case, in error, so that dashboards go red.
         run_failed = 1 if verdict.reason and verdict.exit_code else 0
-        folded_cases = [*self._folded_cases()]
-        folded_failures = len(self.folded)
-        failures = total.violating - sum(group.count for group in self.folded.values()) + folded_failures
-        errors = total.unreadable - self.folded_unreadable + (1 if self.folded_unreadable else 0) + run_failed
+        folded_cases = self._folded_cases(total)
+        failing = {fold: count for fold, count in self.folded.items() if isinstance(fold, tuple)}
+        unreadable = self.folded.get(Outcome.UNREADABLE, 0)
+        failures = total.violating - sum(failing.values()) + len(failing)
+        errors = total.unreadable - unreadable + (1 if unreadable else 0) + run_failed
         tests = self.listed + len(folded_cases) + run_failed
         counts = f'tests="{tests}" failures="{failures}" errors="{errors}" skipped="0"'
         self.out.write('<?xml version="1.0" encoding="utf-8"?>\n')
         self.out.write(f'<testsuites name="smartconnect-contract" {counts}>\n')
         self.out.write(f'  <testsuite name="conformance" {counts}>\n')
         properties = []
-        folded_items = total.judged - self.listed
+        folded_items = sum(self.folded.values())
         if folded_items > 0:
             note = (f"{folded_items} item(s) past the first {self.listed} are folded into {len(folded_cases)} case(s): "
                     f"a JUnit file stays under {MAX_LISTED_BYTES >> 20} MB and {MAX_LISTED_CASES:,} cases for GitLab; "
@@ -114,21 +140,28 @@ class JunitReporter(Reporter):
             self.out.write(case)
         self.out.write(f"    <system-out>{escape(summary_line(total))}</system-out>\n  </testsuite>\n</testsuites>\n")
 
-    def _folded_cases(self) -> list[str]:
+    def _folded_cases(self, total: Tally) -> list[str]:
+        """A failing case per findings group of the folded items (its first finding and samples are the run's), a
+        passing case per operation for conforming ones, and one in error for unreadable ones."""
         cases = []
-        for (rule, pointer, _, _, operation), group in self.folded.items():
-            name = quoteattr(f"{group_title(rule, pointer, operation)}: {group.count} more item(s)")
-            where = ", ".join(group.samples) + (" and more" if group.count > len(group.samples) else "")
-            text = escape(f"{finding_detail(group.first)}\n{group.count} item(s) failed so, at {where}")
-            cases.append(f"    <testcase classname={quoteattr(operation or UNATTRIBUTED)} name={name}>"
-                         f"<failure type={quoteattr(rule)} message={quoteattr(group.first.line)}>{text}</failure>"
-                         "</testcase>\n")  # fmt: skip
-        for operation, count in self.folded_conforming.items():
-            name = quoteattr(f"{count} more conforming item(s)")
-            cases.append(f"    <testcase classname={quoteattr(operation)} name={name}></testcase>\n")
-        if self.folded_unreadable:
-            name = quoteattr(f"{self.folded_unreadable} more unreadable item(s)")
-            message = quoteattr(f"{self.folded_unreadable} more item(s) could not be read")
+        for fold, count in self.folded.items():
+            if isinstance(fold, tuple):
+                rule, pointer, _, _, operation = fold
+                group = total.groups[fold]
+                name = quoteattr(f"{group_title(rule, pointer, operation)}: {count} more item(s)")
+                text = escape(f"{finding_detail(group.first)}\n{count} more item(s) failed so; the first at "
+                              f"{', '.join(group.samples)}")  # fmt: skip
+                cases.append(f"    <testcase classname={quoteattr(operation or UNATTRIBUTED)} name={name}>"
+                             f"<failure type={quoteattr(rule)} message={quoteattr(group.first.line)}>{text}</failure>"
+                             "</testcase>\n")  # fmt: skip
+        for fold, count in self.folded.items():
+            if type(fold) is str:  # an operation (the unreadable outcome is a str Enum)
+                name = quoteattr(f"{count} more conforming item(s)")
+                cases.append(f"    <testcase classname={quoteattr(fold or UNATTRIBUTED)} name={name}></testcase>\n")
+        unreadable = self.folded.get(Outcome.UNREADABLE, 0)
+        if unreadable:
+            name = quoteattr(f"{unreadable} more unreadable item(s)")
+            message = quoteattr(f"{unreadable} more item(s) could not be read")
             cases.append(f'    <testcase classname="{UNATTRIBUTED}" name={name}><error type="unreadable" '
                          f"message={message}/></testcase>\n")  # fmt: skip
         return cases
