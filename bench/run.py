@@ -17,7 +17,9 @@ For each input the table gives the floor, our runs and the peer, as whole proces
 - `diff --captures` of the contract and the demo's edit, over a 300k-line JSONL log and a 100k-entry HAR: the floor is
   one `validate` of the capture, beside two of them; the judging (each run less the same command on one item: start-up,
   two versions read and compared, the head linted) at most 1.3x the floor's;
-- the reference server under load (bench/load.py): 1000 connections of valid, unauthorised and hostile requests.
+- the reference server under load (bench/load.py): 1000 connections of valid, unauthorised and hostile requests;
+- every report format (json, jsonl, junit, sarif, github) on the JSONL mixes and the HAR, against the text report of
+  the same input in the same turn: at most 1.25x its time.
 On the 300k-line capture, a local Dask cluster (`--scheduler local`) of one and of two workers is measured too, its
 ratio taken against our local run (local time / cluster time).
 Our runs print the default text report (grouped findings, to /dev/null), with the default `--jobs` (all cores) and
@@ -100,12 +102,14 @@ FLOOR_HAR = "import ijson, sys\nfor entry in ijson.items(open(sys.argv[1], 'rb')
 @dataclass
 class Row:
     input: str
-    kind: str  # floor, default (all cores), jobs1, peer, cluster1, cluster2, judging (diff less its fixed costs)
+    kind: str  # floor, default (all cores), jobs1, peer, cluster1, cluster2, judging (diff less its fixed costs),
+    # format <name> (a report format)
     run: str
     items: int
     seconds: float
     peak_mb: float
-    ratio: float  # floor time / this time (1.0 for the floor itself); peer: its time / ours; cluster: ours / its
+    ratio: float  # floor time / this time (1.0 for the floor itself); peer: its time / ours; cluster: ours / its;
+    # format: the text report's time / its
     summary: str = ""
 
 
@@ -144,15 +148,23 @@ def redocly() -> list[str] | None:
     return [node, str(cli)] if node and cli.exists() else None
 
 
+# The report formats besides text, each measured against the text report of the same input in the same turn.
+FORMATS = ("json", "jsonl", "junit", "sarif", "github")
+FORMAT_INPUTS = ("JSONL clean", "JSONL 10% violating", "JSONL every line drifts", "JSONL every line violates", "HAR")
+
+
 def rows_for(name: str, path: Path, items: int, floor: str, floor_label: str, repeat: int, cores: int,
              peer: list[str] | None = None, cluster: bool = False) -> list[Row]:  # fmt: skip
-    """The floor, our runs (default jobs and one job), the peer, and with `cluster` a local Dask cluster of one and
-    of two workers, on one input, measured in turns."""
+    """The floor, our runs (default jobs and one job), the peer, with `cluster` a local Dask cluster of one and of
+    two workers, and for the inputs of FORMAT_INPUTS every other report format, on one input, measured in turns."""
     commands = {
         "floor": ([sys.executable, "-c", floor, str(path)], (0,)),
         "default": ([*CLI, "validate", str(path)], (0, 1)),
         "jobs1": ([*CLI, "validate", "--jobs", "1", str(path)], (0, 1)),
     }
+    if name in FORMAT_INPUTS:
+        for report in FORMATS:
+            commands[f"format {report}"] = ([*CLI, "validate", "--format", report, str(path)], (0, 1))
     if peer is not None:
         commands["peer"] = (peer, (0, 1))
     if cluster:
@@ -167,12 +179,15 @@ def rows_for(name: str, path: Path, items: int, floor: str, floor_label: str, re
         "peer": f"peer: redocly drift ({REDOCLY})",
         "cluster1": "validate --scheduler local, 1 worker",
         "cluster2": "validate --scheduler local, 2 workers",
+        **{f"format {report}": f"validate --format {report}, vs the text report" for report in FORMATS},
     }
     rows = []
     for kind, runs in samples.items():
         # Ratios are taken turn by turn (each run against the floor, or ours, of the same turn), then the median.
         if kind == "floor":
             ratios = [1.0]
+        elif kind.startswith("format "):  # a report format against the text report: text time / its time
+            ratios = [text[0] / mine[0] for text, mine in zip(samples["default"], runs, strict=True)]
         elif kind == "peer" or kind.startswith("cluster"):
             # The peer against ours (how many times faster we are); a cluster against the local run.
             ratios = [other[0] / ours[0] for other, ours in zip(runs, samples["default"], strict=True)]
@@ -200,6 +215,12 @@ TARGETS = [
     *[
         (name, "default", "ratio >= 0.1, peak <= 200 MB", lambda r: r.ratio >= 0.1 and r.peak_mb <= 200)
         for name in ("HAR, 100 MB body", "HAR minified, 100 MB body", "JSONL, one 200 MB line")
+    ],
+    # Every report format streams at about the text report's speed: at most 25 % more time, on every mix.
+    *[
+        (name, f"format {report}", "at most 1.25x the text report's time (ratio >= 0.8)", lambda r: r.ratio >= 0.8)
+        for name in FORMAT_INPUTS
+        for report in FORMATS
     ],
     # Judging both versions of the contract must cost well under judging twice: at most 1.3x the judging of one
     # validate run, on every kind of capture.

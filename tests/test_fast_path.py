@@ -27,6 +27,7 @@ from dms_smartconnect_contract.contract import JsonObject
 from dms_smartconnect_contract.findings import Keeping, Tally
 from dms_smartconnect_contract.formats.items import JsonlChunk
 from dms_smartconnect_contract.reports.json_report import JSON_ITEMS, JSONL_ITEMS
+from dms_smartconnect_contract.reports.junit import JUNIT_CASES
 
 from clirunner import run
 from conftest import response_examples
@@ -520,7 +521,7 @@ def test_a_har_given_twice_is_read_twice(
 
 
 @pytest.mark.parametrize("storm", STORMS)
-@pytest.mark.parametrize("writer", [JSON_ITEMS, JSONL_ITEMS], ids=["json", "jsonl"])
+@pytest.mark.parametrize("writer", [JSON_ITEMS, JSONL_ITEMS, JUNIT_CASES], ids=["json", "jsonl", "junit"])
 def test_items_written_where_they_are_judged_read_as_each_written_alone(
     document: JsonObject, storm_inputs: dict[str, list[Path]], storm: str, writer: Any
 ) -> None:

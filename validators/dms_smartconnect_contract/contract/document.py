@@ -51,6 +51,19 @@ def read_with_lines(path: Path) -> tuple[JsonObject, dict[str, Position]]:
     return _read(path, lines), lines
 
 
+def read_positions(path: Path) -> dict[str, Position]:
+    """The line and column (from 1) where each node of a contract file starts, by JSON pointer, without reading the
+    document itself: for a report that points at rules of a contract already read. ContractError when the file
+    cannot be read or parsed."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContractError(f"cannot read contract {path}: {getattr(exc, 'strerror', None) or exc}") from exc
+    lines: dict[str, Position] = {}
+    _compose(text, str(path), lines, construct=False)
+    return lines
+
+
 def _read(source: Path, lines: dict[str, Position] | None) -> JsonObject:
     try:
         text = source.read_text(encoding="utf-8")
@@ -76,10 +89,10 @@ def _read(source: Path, lines: dict[str, Position] | None) -> JsonObject:
 YAML_NODES = 2_000_000
 
 
-def _compose(text: str, source: str, lines: dict[str, Position] | None) -> Any:
+def _compose(text: str, source: str, lines: dict[str, Position] | None, construct: bool = True) -> Any:
     """A YAML document read safely, refused (ContractError) when its aliases would expand it past YAML_NODES: the
     composed graph is measured, sharing counted as expansion, before anything walks it. `lines`, when given, gets
-    the line and column of each node. libyaml parses when PyYAML has it (seven times faster), else PyYAML's own parser."""
+    the line and column of each node; without `construct`, that is all it does. libyaml parses when PyYAML has it (seven times faster), else PyYAML's own parser."""
     import yaml  # here: the packaged contract is JSON, and validate's start-up need not pay for YAML
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
@@ -111,6 +124,8 @@ def _compose(text: str, source: str, lines: dict[str, Position] | None) -> Any:
             )
         if lines is not None:
             _node_lines(node, lines)
+        if not construct:
+            return None
         try:
             return loader.construct_document(node)
         except yaml.YAMLError as exc:

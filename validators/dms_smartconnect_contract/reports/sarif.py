@@ -27,7 +27,7 @@ from urllib.parse import quote
 import orjson
 
 from .. import __version__
-from ..contract.document import ContractError, Position, read_with_lines
+from ..contract.document import ContractError, Position, read_positions
 from ..findings import (
     LIMITS,
     RULES,
@@ -155,7 +155,7 @@ class SarifReporter(Reporter):
             except ContractError:
                 return {}, None
         try:
-            return read_with_lines(self.contract)[1], artifact(str(self.contract), self.root)
+            return read_positions(self.contract), artifact(str(self.contract), self.root)
         except ContractError:
             return {}, None
 
