@@ -357,16 +357,7 @@ class Tally:
         rest, count = numbers[start:], len(numbers) - start
         if not count:
             return
-        if outcome is Outcome.CONFORMING:
-            self.conforming += count
-        else:
-            self.violating += count
-        for key in groups:
-            group = self.groups[key]
-            group.count += count
-            room = self.kept - len(group.samples)
-            if room > 0:
-                group.samples += [f"{prefix}{number}" for number in rest[:room]]
+        self._count_run(outcome, groups, count, [f"{prefix}{number}" for number in rest[: self.kept]] if groups else [])
         mark = self.mark
         assert fill is not None
         self.rendered += fill([f"{mark}{number}{mark}" for number in rest], messages[start:])
@@ -424,19 +415,21 @@ class Tally:
         """Count `count` items in a row whose findings have the same groups: `samples` are the locations of the first
         of them (up to `kept`), `findings()` makes the first one's findings (as add_shape)."""
         self.add_shape(samples[0], outcome, groups, findings, operation=operation)
-        rest = count - 1
-        if rest <= 0:
-            return
+        if count > 1:
+            self._count_run(outcome, groups, count - 1, samples[1:])
+
+    def _count_run(self, outcome: Outcome, groups: tuple[GroupKey, ...], count: int, samples: list[str]) -> None:
+        """Count `count` items in a row into groups that are open: `samples` are the first of their locations."""
         if outcome is Outcome.CONFORMING:
-            self.conforming += rest
+            self.conforming += count
         else:
-            self.violating += rest
+            self.violating += count
         for key in groups:
             found = self.groups[key]
-            found.count += rest
+            found.count += count
             room = self.kept - len(found.samples)
             if room > 0:
-                found.samples.extend(samples[1 : 1 + room])
+                found.samples.extend(samples[:room])
 
     def group(self, location: str, findings: list[Finding]) -> None:
         """Count an item's findings into their groups."""
