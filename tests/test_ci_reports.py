@@ -257,11 +257,16 @@ def test_github_annotates_within_a_steps_limits_and_lists_the_rest(tmp_path: Pat
     assert "5 more finding group(s) are listed in the log" in note
 
 
-def test_github_carries_the_coverage() -> None:
+def test_github_and_junit_carry_the_coverage() -> None:
+    from xml.etree import ElementTree
+
     lines = run("validate", "--format", "github", "--coverage", str(SAMPLES / "service-log.jsonl")).out.splitlines()
     assert "::group::coverage" in lines and "::endgroup::" in lines
     (notice,) = [line for line in lines if line.startswith("::notice title=coverage::")]
     assert "ShowConnectorTask: 1 of 6 statuses seen" in notice
+    junit = run("validate", "--format", "junit", "--coverage", str(SAMPLES / "service-log.jsonl")).out
+    (coverage,) = ElementTree.fromstring(junit).findall("testsuite/properties/property[@name='coverage']")
+    assert "ShowConnectorTask: 1 of 6 statuses seen" in (coverage.get("value") or "")
 
 
 def test_junit_folds_items_past_its_bounds_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
