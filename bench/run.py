@@ -218,8 +218,12 @@ TARGETS = [
     ],
     # Every report format streams at about the text report's speed: at most 25 % more time, on every mix.
     *[
-        (name, f"format {report}", f"--format {report} at most 1.25x the text report's time (ratio >= 0.8)",
-         lambda r: r.ratio >= 0.8)
+        (
+            name,
+            f"format {report}",
+            f"--format {report} at most 1.25x the text report's time (ratio >= 0.8)",
+            lambda r: r.ratio >= 0.8,
+        )
         for name in FORMAT_INPUTS
         for report in FORMATS
     ],
