@@ -190,12 +190,14 @@ def test_the_expectations_are_consistent(cases: list[Case]) -> None:
 
 
 def test_every_rule_of_a_body_is_broken_by_a_case(document: JsonObject, cases: list[Case]) -> None:
-    """Every constraint of the response bodies (formats aside: JSON Schema reads them as annotations) is broken by
-    at least one case, and every rule a case claims to break exists."""
+    """Every constraint of the response bodies is broken by at least one case, and every rule a case claims to break
+    exists. Formats aside, but for `int32`, whose range every reading asserts: JSON Schema reads the others as
+    annotations, and `int64`'s range, asserted too, is past what one language's models can be held to (Go's decoder
+    refuses such a value, Python's and TypeScript's hold it), so tests/test_formats.py holds the readings to it."""
     rules = {
         f"{c.pointer}#{c.keyword}"
         for c in iter_constraints(document)
-        if c.pointer.startswith("/components/schemas/") and c.keyword != "format"
+        if c.pointer.startswith("/components/schemas/") and (c.keyword != "format" or c.value == "int32")
     }
     claimed = {rule for case in cases for rule in case.breaks}
     assert claimed - rules == set(), "cases name rules the contract does not have"

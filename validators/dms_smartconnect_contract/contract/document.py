@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .formats import POINTER, with_format_rules
 from .walk import rebuild, walk
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -15,7 +16,7 @@ COMPONENTS_PREFIX = "#/components/schemas/"
 # The alternative that keeps enumerations open for consumers; validators drop it to close the contract.
 UNLISTED_VALUE = "UnlistedValue"
 # Where in the document a bundled node that states provenance stands: reports point at the rule in the file.
-POINTER_EXTENSION = "x-pointer"
+POINTER_EXTENSION = POINTER
 
 JsonObject = dict[str, Any]
 
@@ -245,7 +246,8 @@ def _rewrite_ref(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def bundle_schema(document: JsonObject, schema: JsonObject, **top: Any) -> JsonObject:
-    """A self-contained JSON Schema 2020-12 for `schema`: every component it reaches is copied into `$defs`.
+    """A self-contained JSON Schema 2020-12 for `schema`: every component it reaches is copied into `$defs`, and the
+    rule of every format that states one is asserted (formats.py).
 
     `top` adds keywords (such as `$id`, `title`, `$comment`) in front of the schema's own.
     """
@@ -265,12 +267,13 @@ def bundle_schema(document: JsonObject, schema: JsonObject, **top: Any) -> JsonO
     root = rebuild(schema, _rewrite_ref)
     pointers = _pointers(document)
     _mark_pointers(schema, root, pointers)
-    bundled.update(root)
+    bundled.update(rebuild(root, with_format_rules))
     if needed:
         bundled["$defs"] = {}
         for name in sorted(needed):
-            bundled["$defs"][name] = copied = rebuild(needed[name], _rewrite_ref)
+            copied = rebuild(needed[name], _rewrite_ref)
             _mark_pointers(needed[name], copied, pointers)
+            bundled["$defs"][name] = rebuild(copied, with_format_rules)
     return bundled
 
 

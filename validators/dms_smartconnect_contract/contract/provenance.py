@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .document import POINTER_EXTENSION, ContractError, JsonObject, resolve
+from .formats import STATED_BY
 from .operations import operations
 from .pointers import escape
 from .walk import walk
@@ -114,7 +115,8 @@ def of(node: Any, keyword: str) -> Provenance | None:
     if not isinstance(table, dict) or keyword not in table:
         return None
     holder = node.get(POINTER_EXTENSION)  # a bundled node: where it stands in the document
-    return parse(table[keyword], keyword, f"{holder}/{escape(keyword)}" if isinstance(holder, str) else "")
+    stating = (node.get(STATED_BY) or {}).get(keyword, keyword)  # a derived rule points at what states it
+    return parse(table[keyword], keyword, f"{holder}/{escape(stating)}" if isinstance(holder, str) else "")
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,11 @@ from typing import Any
 
 from . import provenance
 from .document import UNLISTED_VALUE, ContractError, JsonObject, lookup
-from .walk import rebuild
+from .formats import ASSERTED
+from .walk import rebuild, walk
 
 _UNLISTED_REF = "#/$defs/" + UNLISTED_VALUE
+_UNLISTED_REF_DOCUMENT = "#/components/schemas/" + UNLISTED_VALUE
 
 
 def _is_extension(key: str) -> bool:
@@ -274,3 +276,34 @@ def flatten_schema(schema: JsonObject) -> JsonObject:
     flattened = flat(schema)
     assert isinstance(flattened, dict)
     return flattened
+
+
+ENFORCING = ("default", "strict", "models")  # the readings a rule may be asserted by (models: the tolerant one)
+
+
+def enforced_by(document: JsonObject, constraint: Any) -> tuple[str, ...]:
+    """The readings that assert a rule of the contract (a provenance.Constraint), as they are derived above: the
+    default reading every documented rule, the strict one every rule, closed (so the list of documented fields, and
+    an enumeration open to unlisted values, are the strict reading's alone), and the models' reading the JSON types.
+    A format asserts a rule only where formats.py derives one; any other is an annotation, asserted by none."""
+    keyword = constraint.keyword
+    if keyword == "format" and constraint.value not in ASSERTED:
+        return ()
+    found = constraint.provenance
+    inferred = found is not None and found.kind == "inferred"
+    if keyword == "properties" or (keyword == "enum" and constraint.pointer in _open_enumerations(document)):
+        return ("strict",)
+    readings = ("strict",) if inferred else ("default", "strict")
+    return (*readings, "models") if keyword == "type" and not inferred else readings
+
+
+def _open_enumerations(document: JsonObject) -> frozenset[str]:
+    """The component schemas an `anyOf` pairs with the unlisted-value alternative: enumerations open to new values."""
+    found = set()
+    for visit in walk(document, skip=frozenset({"example", "examples"})):
+        alternatives = visit.node.get("anyOf")
+        if isinstance(alternatives, list) and {"$ref": _UNLISTED_REF_DOCUMENT} in alternatives:
+            found |= {
+                alt["$ref"][1:] for alt in alternatives if isinstance(alt, dict) and isinstance(alt.get("$ref"), str)
+            }
+    return frozenset(found)

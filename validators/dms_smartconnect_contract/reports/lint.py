@@ -7,6 +7,7 @@ from collections import Counter
 from ..contract import JsonObject, operations
 from ..contract.lint import iter_examples
 from ..contract.provenance import iter_constraints
+from ..contract.readings import enforced_by
 
 
 def summary_lines(document: JsonObject, source: str) -> list[str]:
@@ -28,9 +29,17 @@ def summary_lines(document: JsonObject, source: str) -> list[str]:
     lines.append(f"schemas       {len(schemas)} ({len(enums)} enumerations: {', '.join(enums)})")
     schemes = ", ".join(document.get("components", {}).get("securitySchemes", {}))
     lines.append(f"servers       {len(document.get('servers', []))}; security: {schemes}")
-    kinds = Counter(c.provenance.kind for c in iter_constraints(document) if c.provenance)
+    constraints = list(iter_constraints(document))
+    kinds = Counter(c.provenance.kind for c in constraints if c.provenance)
+    # A documented rule no reading asserts is a promise nothing keeps: lint names each.
+    unasserted = [c for c in constraints if (c.provenance is None or c.provenance.kind != "inferred")
+                  and not enforced_by(document, c)]  # fmt: skip
+    asserted = "each asserted by a reading" if not unasserted else (
+        f"{len(unasserted)} documented rule(s) no reading asserts: "
+        + ", ".join(f"{c.pointer}#{c.keyword}" for c in unasserted))  # fmt: skip
     lines.append(
-        f"rules         {sum(kinds.values())} ({kinds['documented']} documented, {kinds['inferred']} inferred)"
+        f"rules         {sum(kinds.values())} ({kinds['documented']} documented, {kinds['inferred']} inferred; "
+        f"{asserted})"
     )
     lines.append(f"examples      {sum(1 for _ in iter_examples(document))} (all valid)")
     return lines

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..contract import JsonObject, at_pointer, operations, resolve
 from ..contract.provenance import Constraint, Provenance, iter_constraints
+from ..contract.readings import enforced_by
 
 _PLACES = (
     ("/components/schemas/", ""),
@@ -29,9 +30,16 @@ class Rule:
     keyword: str
     what: str
     provenance: Provenance
+    readings: tuple[str, ...]  # the readings that assert it (see contract.readings.enforced_by)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"where": self.where, "keyword": self.keyword, "what": self.what, **self.provenance.as_dict()}
+        return {"where": self.where, "keyword": self.keyword, "what": self.what, **self.provenance.as_dict(),
+                "readings": list(self.readings)}  # fmt: skip
+
+    @property
+    def asserted(self) -> str:
+        """Which readings assert it, for people."""
+        return f"asserted by: {', '.join(self.readings)}" if self.readings else "asserted by no reading (an annotation)"
 
 
 def _where(document: JsonObject, constraint: Constraint) -> tuple[str, str]:
@@ -85,7 +93,8 @@ def collect(document: JsonObject) -> list[Rule]:
         node = _node(document, constraint.pointer)
         place, field = _where(document, constraint)
         where = f"{place}.{field}" if field else place
-        rules.append(Rule(where, constraint.keyword, _what(document, constraint, node), provenance))
+        readings = enforced_by(document, constraint)
+        rules.append(Rule(where, constraint.keyword, _what(document, constraint, node), provenance, readings))
     return rules
 
 
@@ -138,7 +147,7 @@ def text(document: JsonObject) -> str:
     """The rules one a line: provenance, place, rule (and the evidence of inferred ones)."""
     out = []
     for rule in collect(document):
-        out.append(f"{rule.provenance.label:<40} {rule.where}: {rule.what}")
+        out.append(f"{rule.provenance.label:<40} {rule.where}: {rule.what} [{rule.asserted}]")
         if rule.provenance.evidence:
             out.append(f"{'':<40}   {rule.provenance.evidence}")
     return "\n".join(out) + "\n"
