@@ -115,3 +115,77 @@ def test_coverage_counts_list_bodies_task_by_task(document: dict, tmp_path: Path
     assert body["branches"]["/tasks/*: source_type = KAFKA_REPLICATOR_SOURCE"] == 3
     assert body["branches"]["/tasks/*: topics absent"] == 3  # the OBS task names its topics by a regex
     assert report["coverage"]["operations"]["ShowConnectorTask"]["statuses"]["200"] == 0
+
+
+# --- the coverage gate: --require-coverage --------------------------------------------------------------------------
+
+
+def _clean(document: dict, tmp_path: Path) -> Path:
+    """Conforming traffic of the detail call only: Kafka tasks RUNNING and PAUSED, and an OBS task."""
+    examples = response_examples(document)
+    kafka, obs = examples["kafkaReplicatorSource"], examples["obsSink"]
+    bodies = [dict(copy.deepcopy(kafka), status="RUNNING"), dict(copy.deepcopy(kafka), status="PAUSED"), obs]
+    path = tmp_path / "clean.jsonl"
+    path.write_text("".join(json.dumps(body) + "\n" for body in bodies))
+    return path
+
+
+def test_a_met_requirement_passes_and_an_unmet_one_fails_in_every_format(document: dict, tmp_path: Path) -> None:
+    log = _clean(document, tmp_path)
+    met = [
+        "--require-coverage",
+        "statuses:ShowConnectorTask>=10%",
+        "--require-coverage",
+        "null:ShowConnectorTask:/sink_task",
+    ]
+    assert run("validate", *met, str(log)).code == 0
+    unmet = ["--require-coverage", "values:ShowConnectorTask:/status", "--contract", str(ROOT / "openapi.yaml")]
+    text = run("validate", *unmet, str(log))
+    assert text.code == 1 and "error coverage.unmet at /status of ShowConnectorTask" in text.out
+    message = "3 of the 5 enumeration values never seen (values:ShowConnectorTask:/status)"
+    assert message in text.out and "/status CREATING (200)" in text.out
+    report = run("validate", "--format", "json", *unmet, str(log))
+    assert report.code == 1 and report.json()["summary"]["violating"] == 0
+    (entry,) = report.json()["coverage"]["unmet"]
+    assert entry["requirement"] == "values:ShowConnectorTask:/status" and entry["message"].startswith(message)
+    lines = [json.loads(line) for line in run("validate", "--format", "jsonl", *unmet, str(log)).out.splitlines()]
+    assert [line["rule"] for line in lines if line["type"] == "group"] == ["coverage.unmet"]
+    sarif = json.loads(run("validate", "--format", "sarif", *unmet, str(log)).out)
+    (result,) = sarif["runs"][0]["results"]
+    assert result["ruleId"] == "coverage.unmet" and result["level"] == "error"
+    assert sarif["runs"][0]["invocations"][0]["exitCode"] == 1
+    github = run("validate", "--format", "github", *unmet, str(log)).out
+    assert f"::error file={ROOT / 'openapi.yaml'},title=coverage.unmet at /status of ShowConnectorTask::" in github
+    junit = run("validate", "--format", "junit", *unmet, str(log)).out
+    assert 'failures="1"' in junit and '<failure type="coverage.unmet"' in junit
+
+
+@pytest.mark.parametrize(
+    ("spec", "why"),
+    [
+        ("everything", "not KIND[:OPERATION[:POINTER]][>=N%]"),
+        ("statuses:Nope", "no operation 'Nope'"),
+        ("present:ShowConnectorTask:/nope", "ShowConnectorTask documents no field at /nope"),
+        ("null:ShowConnectorTask", "`null` names a field"),
+        ("statuses:ShowConnectorTask:/id", "`statuses` takes no POINTER"),
+        ("branches>=0%", "more than 0%"),
+    ],
+)
+def test_a_requirement_that_names_nothing_is_refused_before_anything_is_judged(
+    document: dict, tmp_path: Path, spec: str, why: str
+) -> None:
+    result = run("validate", "--require-coverage", spec, str(_clean(document, tmp_path)))
+    assert result.code == 2 and why in result.err and result.out == ""
+
+
+def test_a_share_is_counted_per_operation(document: dict, tmp_path: Path) -> None:
+    """A share asks for that part of an operation's values, not all of them; below it, the report says how much."""
+    log = _clean(document, tmp_path)
+    some = run("validate", "--format", "json", "--require-coverage", "values:ShowConnectorTask>=10%", str(log))
+    assert some.code == 0, some.json()["coverage"].get("unmet")
+    most = run("validate", "--format", "json", "--require-coverage", "values:ShowConnectorTask>=90%", str(log))
+    (entry,) = most.json()["coverage"]["unmet"]
+    assert most.code == 1 and entry["operation"] == "ShowConnectorTask"
+    assert (
+        "% of the enumeration values seen, below 90% (values:ShowConnectorTask>=90%); never seen:" in entry["message"]
+    )

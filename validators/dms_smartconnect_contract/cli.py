@@ -10,10 +10,11 @@ import signal
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__, missing_extra
 from .check import DEFAULT_MAX_BODY_SIZE, CheckOptions
-from .contract import ContractError, operations, read_document
+from .contract import ContractError, operations, packaged_contract_path, read_document
 from .exitcodes import ExitCode
 from .findings import MAX_FINDINGS
 from .formats.families import INPUT_FORMATS
@@ -25,6 +26,9 @@ from .reports.destination import ReportFile
 from .run.cluster import ClusterError
 from .run.validate import Interrupted, RunOptions, open_inputs, run_validation
 from .sources.files import is_url, storage_options
+
+if TYPE_CHECKING:
+    from .contract.requirements import Requirement
 
 
 def _error(header: str, detail: str, hint: str) -> ExitCode:
@@ -182,6 +186,16 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
         storage = storage_options(args.storage_option, args.paths)
     except ValueError as exc:
         return _error("a storage option is not KEY=VALUE", str(exc), "Write --storage-option key=value.")
+    requirements: tuple[Requirement, ...] = ()
+    if args.require_coverage:  # read here: most runs need neither the coverage plan nor these
+        from .contract.coverage import Coverage, Plan
+        from .contract.requirements import check_against, parse
+
+        try:
+            requirements = tuple(parse(spec) for spec in args.require_coverage)
+            check_against(list(requirements), Coverage().report(Plan.of(document)))
+        except ContractError as exc:
+            return _error("a --require-coverage SPEC cannot be used", str(exc), "See `validate --help`.")
     check = CheckOptions(
         strict=args.strict,
         engine=args.engine,
@@ -190,11 +204,12 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
         default_status=args.status,
         default_content_type=args.content_type,
         host=args.host,
-        coverage=args.coverage,
+        coverage=args.coverage or bool(requirements),
         operation=args.operation,
         input_format=args.input_format,
     )
-    options = RunOptions(check, args.jobs, args.scheduler, args.task_mb, storage, args.allow_empty, args.quiet)
+    options = RunOptions(check, args.jobs, args.scheduler, args.task_mb, storage, args.allow_empty, args.quiet,
+                         requirements, str(args.contract or packaged_contract_path()))  # fmt: skip
     try:
         reader = open_inputs(args.paths, options)
     except InputError as exc:
@@ -357,6 +372,15 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="say which parts of the contract the judged traffic exercised: statuses, fields present, absent or "
         "null, enumeration values, conditional branches (every line is then judged in full)",
+    )
+    validate.add_argument(
+        "--require-coverage",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="fail (exit 1, a coverage.unmet finding each) unless the traffic exercised these parts of the contract: "
+        "KIND[:OPERATION[:POINTER]][>=N%%], KIND one of statuses, values, branches, present, null (implies "
+        "--coverage; repeatable)",
     )
     validate.add_argument(
         "--scheduler",

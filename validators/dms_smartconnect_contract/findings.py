@@ -83,7 +83,9 @@ RULES = {
     "undocumented-field": "a field the contract does not document (drift)",
     "schema.enum": "a value outside the documented enumeration (drift when the field is open)",
     "schema.conditional": "a conditional rule of the contract is broken",
+    "coverage.unmet": "a part of the contract --require-coverage names was not exercised by the traffic",
 }
+UNMET_RULE = "coverage.unmet"
 
 # The limits of this toolkit: an item over one is counted unreadable with the limit's rule id, never judged.
 LIMITS = {

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from ..findings import Outcome, Result, RunVerdict, Severity, Tally
+from ..findings import UNMET_RULE, Outcome, Result, RunVerdict, Severity, Tally
 from .base import ItemTexts, Reporter, finding_detail, group_title, summary_line
 
 UNATTRIBUTED = "capture"  # the class of an item no operation was judged for (unreadable before routing)
@@ -107,10 +107,10 @@ class JunitReporter(Reporter):
     def finish(self, total: Tally, verdict: RunVerdict) -> None:
         # A run that failed as a whole (it judged nothing) is one more case, in error, so that dashboards go red.
         run_failed = 1 if verdict.reason and verdict.exit_code else 0
-        folded_cases = self._folded_cases(total)
+        folded_cases = self._folded_cases(total) + self._unmet_cases(total)
         failing = {fold: count for fold, count in self.folded.items() if isinstance(fold, tuple)}
         unreadable = self.folded.get(Outcome.UNREADABLE, 0)
-        failures = total.violating - sum(failing.values()) + len(failing)
+        failures = total.violating - sum(failing.values()) + len(failing) + len(self._unmet_cases(total))
         errors = total.unreadable - unreadable + (1 if unreadable else 0) + run_failed
         tests = self.listed + len(folded_cases) + run_failed
         counts = f'tests="{tests}" failures="{failures}" errors="{errors}" skipped="0"'
@@ -139,6 +139,17 @@ class JunitReporter(Reporter):
         for case in folded_cases:
             self.out.write(case)
         self.out.write(f"    <system-out>{escape(summary_line(total))}</system-out>\n  </testsuite>\n</testsuites>\n")
+
+    @staticmethod
+    def _unmet_cases(total: Tally) -> list[str]:
+        """A failing case per requirement of --require-coverage the traffic did not meet."""
+        return [
+            f"    <testcase classname={quoteattr(operation or UNATTRIBUTED)} name={quoteattr(basis)}>"
+            f"<failure type={quoteattr(rule)} message={quoteattr(group.first.message)}>"
+            f"{escape(group.first.message)}</failure></testcase>\n"
+            for (rule, _, _, basis, operation), group in total.groups.items()
+            if rule == UNMET_RULE
+        ]
 
     def _folded_cases(self, total: Tally) -> list[str]:
         """A failing case per findings group of the folded items (its first finding and samples are the run's), a

@@ -9,17 +9,21 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..check import CheckOptions
 from ..check.judges import OneContract
 from ..contract import JsonObject
+from ..exitcodes import ExitCode
 from ..findings import RunVerdict, Tally
 from ..formats.reader import CLUSTER_CHUNK_BYTES, JSONL_CHUNK_BYTES, Reader
 from .cluster import connect, judge_on_cluster
 from .local import judge_all, usable_cores
 from .progress import Progress, progress_wanted, total_size
 from .verdict import validate_verdict
+
+if TYPE_CHECKING:
+    from ..contract.requirements import Requirement
 
 
 class Interrupted(Exception):
@@ -42,6 +46,8 @@ class RunOptions:
     storage: dict[str, Any] = field(default_factory=dict, repr=False)  # fsspec options of URLs: may hold secrets
     allow_empty: bool = False
     quiet: bool = False
+    requirements: tuple[Requirement, ...] = ()  # --require-coverage: what the traffic must exercise
+    contract: str = ""  # where the contract was read from: what a coverage.unmet finding is located at
 
     @property
     def processes(self) -> int:
@@ -103,10 +109,34 @@ def run_validation(
         finally:
             if progress:
                 progress.close()
+    unmet: list[Any] = []
     if options.check.coverage:
         from ..contract.coverage import Coverage, Plan
 
         reporter.coverage = (total.coverage or Coverage()).report(Plan.of(document))
+        if options.requirements:
+            unmet = coverage_unmet(options.requirements, reporter.coverage, total, options.contract)
     filters = [f"--host {options.check.host}"] if options.check.host else []
     verdict = validate_verdict(total, paths, reader.files, allow_empty=options.allow_empty, filters=filters)
+    if unmet and verdict.exit_code is ExitCode.OK:
+        verdict = RunVerdict(ExitCode.FINDINGS)
     return total, verdict
+
+
+def coverage_unmet(requirements: tuple[Requirement, ...], report: dict[str, Any], total: Tally,
+                   contract: str) -> list[Any]:  # fmt: skip
+    """The requirements of --require-coverage the traffic did not meet: each a finding of `coverage.unmet` in the
+    run's total (located at the contract, since no item is wrong), and listed in the coverage report."""
+    from ..contract.provenance import Provenance
+    from ..contract.requirements import unmet
+    from ..findings import UNMET_RULE, Finding, Severity
+
+    found = unmet(list(requirements), report)
+    for item in found:
+        # A requirement is its own group: the option that states it is the rule's source.
+        why = Provenance("toolkit", sources=(f"--require-coverage {item.requirement.spec}",))
+        finding = Finding(UNMET_RULE, item.pointer, item.message, Severity.ERROR, why, operation=item.operation)
+        total.group(contract, [finding])
+    report["unmet"] = [{"requirement": item.requirement.spec, "operation": item.operation, "pointer": item.pointer,
+                        "message": item.message} for item in found]  # fmt: skip
+    return found
