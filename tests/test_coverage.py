@@ -148,6 +148,9 @@ def test_a_met_requirement_passes_and_an_unmet_one_fails_in_every_format(documen
     assert report.code == 1 and report.json()["summary"]["violating"] == 0
     (entry,) = report.json()["coverage"]["unmet"]
     assert entry["requirement"] == "values:ShowConnectorTask:/status" and entry["message"].startswith(message)
+    jsonschema.Draft202012Validator(json.loads((PACKAGE / "reports" / "report.schema.json").read_text())).validate(
+        report.json()
+    )
     lines = [json.loads(line) for line in run("validate", "--format", "jsonl", *unmet, str(log)).out.splitlines()]
     assert [line["rule"] for line in lines if line["type"] == "group"] == ["coverage.unmet"]
     sarif = json.loads(run("validate", "--format", "sarif", *unmet, str(log)).out)

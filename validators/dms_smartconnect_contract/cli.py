@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
 import errno
 import os
 import signal
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import __version__, missing_extra
 from .check import DEFAULT_MAX_BODY_SIZE, CheckOptions
@@ -196,6 +197,20 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
             check_against(list(requirements), Coverage().report(Plan.of(document)))
         except ContractError as exc:
             return _error("a --require-coverage SPEC cannot be used", str(exc), "See `validate --help`.")
+    baseline = None
+    if args.write_baseline and (not args.reason or args.expires is None):
+        return _error("--write-baseline needs --reason and --expires", "an accepted finding says why, and until when",
+                      "Add --reason TEXT --expires YYYY-MM-DD.")  # fmt: skip
+    if args.write_baseline and args.expires < datetime.date.today():
+        return _error("--expires is in the past", f"{args.expires}: every entry would have expired",
+                      "Give the last day the findings are accepted.")  # fmt: skip
+    if args.baseline:
+        from .run.baseline import BaselineError, read
+
+        try:
+            baseline = tuple(read(args.baseline))
+        except BaselineError as exc:
+            return _error("the baseline cannot be used", str(exc), "Write it again with --write-baseline.")
     check = CheckOptions(
         strict=args.strict,
         engine=args.engine,
@@ -209,7 +224,7 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
         input_format=args.input_format,
     )
     options = RunOptions(check, args.jobs, args.scheduler, args.task_mb, storage, args.allow_empty, args.quiet,
-                         requirements, str(args.contract or packaged_contract_path()))  # fmt: skip
+                         requirements, str(args.contract or packaged_contract_path()), baseline)  # fmt: skip
     try:
         reader = open_inputs(args.paths, options)
     except InputError as exc:
@@ -221,6 +236,8 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
                 args.format, out, verbosity=-1 if args.quiet else args.verbose, contract=args.contract
             )
             total, verdict = run_validation(document, args.paths, reader, options, reporter)
+            if args.write_baseline:
+                verdict = _write_baseline(args, total, verdict, reporter)
             reporter.finish(total, verdict)
     except ClusterError as exc:
         return _error("the cluster cannot be used", str(exc), "Nothing was validated.")
@@ -244,6 +261,24 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
         elif not args.quiet:
             print(f"note: {printable(verdict.reason)} (allowed by --allow-empty)", file=sys.stderr)
     return verdict.exit_code
+
+
+def _write_baseline(args: argparse.Namespace, total: Any, verdict: Any, reporter: Any) -> Any:
+    """Record the run's findings as accepted, and end the run as it would end with that baseline."""
+    from .run.baseline import read, write
+    from .run.validate import apply_baseline
+
+    count = write(args.write_baseline, total, args.reason, args.expires)
+    print(f"baseline: {count} findings group(s) written to {args.write_baseline}, accepted until {args.expires}",
+          file=sys.stderr)  # fmt: skip
+    return apply_baseline(tuple(read(args.write_baseline)), total, verdict, reporter)
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def cmd_serve(args: argparse.Namespace) -> ExitCode:
@@ -381,6 +416,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="fail (exit 1, a coverage.unmet finding each) unless the traffic exercised these parts of the contract: "
         "KIND[:OPERATION[:POINTER]][>=N%%], KIND one of statuses, values, branches, present, null (implies "
         "--coverage; repeatable)",
+    )
+    validate.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="findings accepted until a date (a file --write-baseline wrote): those are reported as baselined and do "
+        "not fail the run; new ones fail it, and so do those whose date has passed; entries no finding matched are "
+        "listed as stale",
+    )
+    validate.add_argument(
+        "--write-baseline",
+        type=Path,
+        metavar="FILE",
+        help="record the findings of this run as accepted, by operation, rule, pointer and provenance (with --reason "
+        "and --expires); the run then ends as it would with that baseline",
+    )
+    validate.add_argument("--reason", help="why the findings --write-baseline records are accepted")
+    validate.add_argument(
+        "--expires", type=_date, metavar="YYYY-MM-DD", help="the last day the entries --write-baseline writes hold"
     )
     validate.add_argument(
         "--scheduler",

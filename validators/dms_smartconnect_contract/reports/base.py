@@ -39,6 +39,7 @@ class Reporter:
     # (every worker process), and reach the report as text (add_rendered).
     writer: ItemWriter | None = None
     coverage: dict[str, Any] | None = None  # with --coverage: what the traffic exercised (contract_coverage)
+    baseline: Any = None  # with --baseline: the run's groups sorted against it (run/baseline.py's Sorted)
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
@@ -153,6 +154,29 @@ def result_record(result: Result) -> dict[str, object]:
     if result.outcome is Outcome.UNREADABLE:
         record["rule"] = result.rule or UNREADABLE_RULE
     return record
+
+
+def baseline_marks(baseline: Any) -> dict[GroupKey, str]:
+    """What a report says of each group a baseline knows: baselined until when and why, or accepted till a date
+    that has passed."""
+    if baseline is None:
+        return {}
+    marks = {key: f"baselined until {entry.expires}: {entry.reason}" for key, entry in baseline.baselined}
+    marks.update({key: f"baseline expired on {entry.expires}: {entry.reason}" for key, entry in baseline.expired})
+    return marks
+
+
+def baseline_summary(baseline: Any) -> str:
+    """A baseline's outcome in one line."""
+    stale = len(baseline.stale)
+    return (f"baseline: {len(baseline.baselined)} group(s) baselined, {len(baseline.new)} new, "
+            f"{len(baseline.expired)} expired; {stale} stale entr{'y' if stale == 1 else 'ies'}")  # fmt: skip
+
+
+def stale_line(entry: Any) -> str:
+    """A baseline entry no finding of the run matched."""
+    title = group_title(entry.rule, entry.pointer, entry.operation)
+    return f"stale baseline entry {title} [{entry.provenance}]: no finding matched it; it can go"
 
 
 def finding_detail(finding: Finding) -> str:

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from ..findings import Result, RunVerdict, Severity, Tally
 from ..redact import printable
-from .base import Reporter, group_title, ordered_groups, split_location, summary_line
+from .base import (
+    Reporter,
+    baseline_marks,
+    baseline_summary,
+    group_title,
+    ordered_groups,
+    split_location,
+    stale_line,
+    summary_line,
+)
 
 
 def escape_data(text: str) -> str:
@@ -35,27 +44,40 @@ class GithubReporter(Reporter):
     def finish(self, total: Tally, verdict: RunVerdict) -> None:
         write = self.out.write
         commands: list[tuple[str, str, str, str]] = []  # kind, location, title, message
-        for (rule, pointer, severity, basis, operation), group in ordered_groups(total):
+        marks = baseline_marks(self.baseline)
+        baselined = {key for key, _ in (self.baseline.baselined if self.baseline else [])}
+        for key, group in ordered_groups(total):
+            rule, pointer, severity, basis, operation = key
             others = group.samples[1:]
             more = group.count - len(group.samples)
             also = ", ".join(others) + (f" and {more} more" if more > 0 else "")
             text = f"{group.first.message} [{basis}]; {group.count} time(s)" + (f", also at {also}" if also else "")
             kind = "error" if severity is Severity.ERROR else "warning"
+            if key in marks:
+                text += f" ({marks[key]})"
+            if key in baselined:  # accepted: in the log, not raised as an annotation
+                kind = "baselined"
             commands.append((kind, group.samples[0], group_title(rule, pointer, operation), text))
         for result in total.unreadable_items:
             commands.append(("error", result.location, result.rule or "unreadable", result.reason))
         shown = {"error": 0, "warning": 0}
         unshown: list[str] = []
+        accepted: list[str] = []
         for kind, location, title, text in commands:
-            if shown[kind] < ANNOTATIONS_PER_KIND:
+            if kind == "baselined":
+                accepted.append(f"baselined {printable(title)} at {printable(location)}: {printable(text)}")
+            elif shown[kind] < ANNOTATIONS_PER_KIND:
                 shown[kind] += 1
                 write(_command(kind, location, title, text))
             else:
                 unshown.append(f"{kind} {printable(title)} at {printable(location)}: {printable(text)}")
         if total.unreadable > len(total.unreadable_items):
             write(f"{total.unreadable - len(total.unreadable_items)} more unreadable item(s)\n")
-        for line in unshown:
+        for line in unshown + accepted:
             write(line + "\n")
+        if self.baseline is not None:
+            for entry in self.baseline.stale:
+                write(printable(stale_line(entry)) + "\n")
         if self.coverage is not None:
             from .coverage import coverage_line, render_text
 
@@ -70,6 +92,8 @@ class GithubReporter(Reporter):
             write(f"::notice title=not annotated::{escape_data(folded)}\n")
         if self.coverage is not None:
             write(f"::notice title=coverage::{escape_data(coverage_line(self.coverage))}\n")
+        if self.baseline is not None:
+            write(f"::notice title=baseline::{escape_data(baseline_summary(self.baseline))}\n")
         write(f"::notice title=smartconnect-contract::{escape_data(line)}\n")
         write(line + "\n")
 

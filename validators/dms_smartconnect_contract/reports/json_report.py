@@ -71,6 +71,8 @@ class JsonReporter(Reporter):
         tail: dict[str, object] = {"summary": total.as_dict(), "skipped_reasons": total.skipped_reasons}
         if self.coverage is not None:
             tail["coverage"] = self.coverage
+        if self.baseline is not None:
+            tail["baseline"] = self.baseline.as_dict()
         tail["exit_code"] = int(verdict.exit_code)
         if verdict.reason:
             tail["reason"] = verdict.reason
@@ -105,6 +107,8 @@ class JsonlReporter(JsonReporter):
             write(orjson.dumps(record).decode() + "\n")
         if self.coverage is not None:
             write(orjson.dumps({"type": "coverage", **self.coverage}).decode() + "\n")
+        if self.baseline is not None:
+            write(orjson.dumps({"type": "baseline", **self.baseline.as_dict()}).decode() + "\n")
         tail: dict[str, object] = {"type": "summary", **total.as_dict(), "skipped_reasons": total.skipped_reasons}
         tail["exit_code"] = int(verdict.exit_code)
         if verdict.reason:

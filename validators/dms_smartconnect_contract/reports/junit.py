@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from ..findings import UNMET_RULE, Outcome, Result, RunVerdict, Severity, Tally
-from .base import ItemTexts, Reporter, finding_detail, group_title, summary_line
+from .base import ItemTexts, Reporter, baseline_summary, finding_detail, group_title, summary_line
 
 UNATTRIBUTED = "capture"  # the class of an item no operation was judged for (unreadable before routing)
 
@@ -128,6 +128,8 @@ class JunitReporter(Reporter):
             from .coverage import coverage_line
 
             properties.append(f'<property name="coverage" value={quoteattr(coverage_line(self.coverage))}/>')
+        if self.baseline is not None:
+            properties.append(f'<property name="baseline" value={quoteattr(baseline_summary(self.baseline))}/>')
         if properties:
             self.out.write(f"    <properties>{''.join(properties)}</properties>\n")
         if run_failed:

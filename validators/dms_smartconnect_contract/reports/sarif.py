@@ -111,8 +111,22 @@ class SarifReporter(Reporter):
         groups = ordered_groups(total)
         room = MAX_RESULTS - len(unreadable)
         kept, folded = (groups, []) if len(groups) <= room else (groups[: room - 1], groups[room - 1 :])
+        known = {key: entry for key, entry in (self.baseline.baselined if self.baseline else [])}
+        expired = {key for key, _ in (self.baseline.expired if self.baseline else [])}
         for key, group in kept:
-            results.append(self._group_result(key, group, index, positions, contract_file))
+            result = self._group_result(key, group, index, positions, contract_file)
+            if self.baseline is not None:
+                # Code scanning reads a suppression as accepted: a baselined group is shown, not raised.
+                result["baselineState"] = "unchanged" if key in known or key in expired else "new"
+                if key in known:
+                    result["suppressions"] = [
+                        {
+                            "kind": "external",
+                            "status": "accepted",
+                            "justification": f"{known[key].reason} (until {known[key].expires})",
+                        }
+                    ]
+            results.append(result)
         results += unreadable
         properties: dict[str, Any] = {"summary": total.as_dict(), "skipped_reasons": total.skipped_reasons}
         notifications: list[dict[str, Any]] = []
@@ -125,6 +139,8 @@ class SarifReporter(Reporter):
             notifications.append({"level": "warning", "message": {"text": text}})
         if self.coverage is not None:
             properties["coverage"] = self.coverage
+        if self.baseline is not None:
+            properties["baseline"] = self.baseline.as_dict()
         invocation: dict[str, Any] = {
             "executionSuccessful": int(verdict.exit_code) in (0, 1),
             "exitCode": int(verdict.exit_code),

@@ -15,7 +15,7 @@ from typing import TextIO
 
 from ..findings import Result, RunVerdict, Severity, Tally
 from ..redact import printable
-from .base import Reporter, group_title, ordered_groups, summary_line
+from .base import Reporter, baseline_marks, baseline_summary, group_title, ordered_groups, stale_line, summary_line
 
 
 def _color(enabled: bool, code: str, text: str) -> str:
@@ -41,11 +41,14 @@ class TextReporter(Reporter):
 
     def finish(self, total: Tally, verdict: RunVerdict) -> None:
         write = self.out.write
+        marks = baseline_marks(self.baseline)
         if self.verbosity >= 0:
-            for (rule, pointer, severity, basis, operation), group in ordered_groups(total):
+            for key, group in ordered_groups(total):
+                rule, pointer, severity, basis, operation = key
                 # Field names, locations and values come from the capture: no control character reaches the terminal.
                 title = printable(group_title(rule, pointer, operation))
-                write(f"{self._label(severity)} {title}: {group.count} time(s) [{basis}]\n")
+                mark = f" ({printable(marks[key])})" if key in marks else ""
+                write(f"{self._label(severity)} {title}: {group.count} time(s) [{basis}]{mark}\n")
                 write(f"    {printable(group.first.message)}\n")
                 if group.first.provenance.evidence:
                     write(f"    {group.first.provenance.kind}: {group.first.provenance.evidence}\n")
@@ -60,6 +63,10 @@ class TextReporter(Reporter):
             if self.verbosity > 0:
                 for reason, count in sorted(total.skipped_reasons.items()):
                     write(f"skipped {count}: {printable(reason)}\n")
+            if self.baseline is not None:
+                for entry in self.baseline.stale:
+                    write(printable(stale_line(entry)) + "\n")
+                write(baseline_summary(self.baseline) + "\n")
         if self.coverage is not None:
             from .coverage import render_text
 

@@ -24,6 +24,7 @@ from .verdict import validate_verdict
 
 if TYPE_CHECKING:
     from ..contract.requirements import Requirement
+    from .baseline import Entry
 
 
 class Interrupted(Exception):
@@ -48,6 +49,7 @@ class RunOptions:
     quiet: bool = False
     requirements: tuple[Requirement, ...] = ()  # --require-coverage: what the traffic must exercise
     contract: str = ""  # where the contract was read from: what a coverage.unmet finding is located at
+    baseline: tuple[Entry, ...] | None = None  # --baseline: the findings accepted until a date
 
     @property
     def processes(self) -> int:
@@ -120,7 +122,25 @@ def run_validation(
     verdict = validate_verdict(total, paths, reader.files, allow_empty=options.allow_empty, filters=filters)
     if unmet and verdict.exit_code is ExitCode.OK:
         verdict = RunVerdict(ExitCode.FINDINGS)
+    if options.baseline is not None:
+        verdict = apply_baseline(options.baseline, total, verdict, reporter)
     return total, verdict
+
+
+def apply_baseline(entries: tuple[Entry, ...], total: Tally, verdict: RunVerdict, reporter: Any) -> RunVerdict:
+    """The run's findings groups sorted against a baseline (handed to the report), and how the run ends with it:
+    it fails on a new or expired error, or on an unreadable item, as without one; baselined errors do not fail it."""
+    import datetime
+
+    from .baseline import sort
+
+    found = sort(list(entries), total, datetime.date.today())
+    reporter.baseline = found
+    if verdict.exit_code is ExitCode.FINDINGS and not found.failing and not total.unreadable:
+        return RunVerdict(ExitCode.OK)
+    if verdict.exit_code is ExitCode.OK and found.failing:
+        return RunVerdict(ExitCode.FINDINGS)
+    return verdict
 
 
 def coverage_unmet(requirements: tuple[Requirement, ...], report: dict[str, Any], total: Tally,
