@@ -329,10 +329,10 @@ class Tally:
             self.rendered.append(self.writer.render(result))
         finally:
             result.location = location
-        self.folds.append(self._fold(result.outcome, result.findings, result.operation))
+        self.folds.append(self.fold_of(result.outcome, result.findings, result.operation))
 
     @staticmethod
-    def _fold(outcome: Outcome, findings: list[Finding], operation: str) -> Any:
+    def fold_of(outcome: Outcome, findings: list[Finding], operation: str) -> Any:
         """What a bounded report folds an item under: its first error's group, else its outcome or operation."""
         if outcome is Outcome.UNREADABLE:
             return Outcome.UNREADABLE
@@ -379,7 +379,7 @@ class Tally:
             if len(_TEMPLATES) >= 1024:
                 _TEMPLATES.clear()
             # Kept with the findings it was made for, so that their identity is never another's.
-            _TEMPLATES[key] = known = (findings, fill, self._fold(outcome, findings, operation))
+            _TEMPLATES[key] = known = (findings, fill, self.fold_of(outcome, findings, operation))
         return (known[1], known[2]) if known[1] is not None else (None, None)
 
     def rendered_text(self) -> str:

@@ -79,7 +79,7 @@ class JunitReporter(Reporter):
         self.folded: dict[Any, int] = {}
 
     def add_result(self, result: Result) -> None:
-        fold = Tally._fold(result.outcome, result.findings, result.operation)
+        fold = Tally.fold_of(result.outcome, result.findings, result.operation)
         self._add([_case(result)], [fold])
 
     def add_rendered(self, tally: Tally) -> None:
