@@ -274,7 +274,10 @@ class Tally:
     rendered: list[str] = field(default_factory=list)  # with a `writer`: the text of each item, in order
     # with a `writer`: per item, what a bounded report folds it under (its first error's group, else its outcome)
     folds: list[Any] = field(default_factory=list)
-    offset: int = 0  # with a `writer`: what the numbers between marks are yet to be moved by (renumber)
+    # What the numbers of the items are yet to be moved by (renumber): those between marks in the text of the items
+    # kept, and those of the sample locations (after `shifted`), moved only for the samples a merge takes.
+    offset: int = 0
+    shifted: str = ""
     coverage: Coverage | None = None  # with --coverage: what the traffic exercised
 
     @property
@@ -460,10 +463,12 @@ class Tally:
         for key, group in other.groups.items():
             found = self.groups.get(key)
             if found is None:
-                self.groups[key] = Group(group.first, group.count, group.samples[: self.kept])
+                self.groups[key] = Group(group.first, group.count, other.moved(group.samples[: self.kept]))
             else:
                 found.count += group.count
-                found.samples.extend(group.samples[: self.kept - len(found.samples)])
+                room = self.kept - len(found.samples)
+                if room > 0:
+                    found.samples.extend(other.moved(group.samples[:room]))
         room = UNREADABLE_KEPT - len(self.unreadable_items)
         self.unreadable_items.extend(other.unreadable_items[: max(room, 0)])
         if other.coverage is not None:
@@ -471,21 +476,26 @@ class Tally:
                 self.coverage = Coverage()
             self.coverage.merge(other.coverage)
 
-    def relocate(self, rename: Callable[[str], str]) -> None:
-        """Rewrite every location it holds (samples, kept items): a JSONL chunk numbers its lines from 1 until the
-        runner knows how many lines came before it."""
-        for group in self.groups.values():
-            group.samples = [rename(location) for location in group.samples]
-        # An unreadable item kept for the text report may be the same object as one in items: rename it once.
-        for result in {id(result): result for result in (*self.unreadable_items, *self.items)}.values():
-            result.location = rename(result.location)
-
     def renumber(self, prefix: str, before: int) -> None:
         """Number the items after `before` others: `prefix` + N becomes `prefix` + (N + before) (a JSONL range's lines
-        or a HAR range's entries, numbered from 1 or 0 where they were judged)."""
-        if before:
-            self.relocate(lambda location: f"{prefix}{int(location[len(prefix) :]) + before}")
-            self.offset += before
+        or a HAR range's entries, numbered from 1 or 0 where they were judged). The items kept are renamed now; the
+        sample locations of the groups when a merge takes them (most are never taken: a report keeps the first)."""
+        if not before:
+            return
+        start = len(prefix)
+        # An unreadable item kept for the text report may be the same object as one in items: rename it once.
+        for result in {id(result): result for result in (*self.unreadable_items, *self.items)}.values():
+            result.location = f"{prefix}{int(result.location[start:]) + before}"
+        self.offset += before
+        self.shifted = prefix
+
+    def moved(self, samples: list[str]) -> list[str]:
+        """Sample locations of this tally's groups, their numbers moved as renumber() said."""
+        if not self.offset:
+            return samples
+        prefix, offset = self.shifted, self.offset
+        start = len(prefix)
+        return [f"{prefix}{int(location[start:]) + offset}" for location in samples]
 
     def as_dict(self) -> dict[str, int]:
         return {

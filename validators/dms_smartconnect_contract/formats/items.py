@@ -66,7 +66,7 @@ class JsonlChunk:
 
     Either the lines themselves, or (lines None) the byte range [start, end) of the file holding them: a worker
     process reads its range from the file instead of receiving the bytes through a pipe. Lines are numbered from 1
-    within the chunk; the runner renumbers them once it knows how many lines came before (Tally.relocate).
+    within the chunk; the runner renumbers them once it knows how many lines came before (Tally.renumber).
     """
 
     path: str
