@@ -129,3 +129,21 @@ def test_what_rules_says_asserts_a_rule_is_what_the_corpus_verdicts_show(documen
             assert case.expect[reading] == ("violating" if asserted else "conforming"), (case.name, reading)
         checked += 1
     assert checked >= 30
+
+
+@pytest.mark.parametrize("field", ["create_time", "sink_task/obs_part_size"])
+def test_a_formats_bounds_leave_a_storm_to_its_probe(document: JsonObject, obs_example: dict[str, Any],
+                                                     field: str) -> None:  # fmt: skip
+    """An integer field with a format holds the format's bounds in an `allOf`: a storm of strings there is still
+    recognised by a probe (one check a line), not explained line by line."""
+    body_rules = Checker(document, CheckOptions()).bare_body_rules()
+    assert body_rules is not None
+    bodies = []
+    for number in range(3):
+        body = copy.deepcopy(obs_example)
+        holder, key = (body["sink_task"], "obs_part_size") if "/" in field else (body, field)
+        holder[key] = str(1_000_000 + number)
+        bodies.append(body)
+    assert not body_rules.quick(bodies[0])
+    body_rules.shape(bodies[0])
+    assert body_rules.probe is not None and body_rules.probe.holds(bodies[1]) and body_rules.probe.holds(bodies[2])

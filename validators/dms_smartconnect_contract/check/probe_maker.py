@@ -148,6 +148,7 @@ class ProbeMaker:
         """A good value for the node, when a value of `kind` fails it by its type alone; else _NONE."""
         if node is None:
             return _NONE
+        node = _with_members(node)
         wrong = _JSON_TYPES[kind]
         if "anyOf" in node:
             alternatives = [self._resolve(alternative) for alternative in node["anyOf"]]
@@ -247,6 +248,32 @@ def _may_accept(declared: list[str], kind: type) -> bool:
 def _declared(node: dict[str, Any]) -> list[str]:
     types = node.get("type")
     return [types] if isinstance(types, str) else list(types) if isinstance(types, list) else []
+
+
+_LOWER, _UPPER = frozenset({"minimum", "exclusiveMinimum"}), frozenset({"maximum", "exclusiveMaximum"})
+
+
+def _with_members(node: dict[str, Any]) -> dict[str, Any]:
+    """A node with the members of its `allOf` that are plain rules (a format's bounds, say: no reference, alternative
+    or condition) read as its own keywords, the tighter of two bounds kept; the node as it is when a member is not
+    plain or two say different things of one keyword (the reads it then has refuse a probe)."""
+    members = node.get("allOf")
+    if not isinstance(members, list):
+        return node
+    merged = {key: value for key, value in node.items() if key != "allOf"}
+    for member in members:
+        if not isinstance(member, dict) or set(member) & {"$ref", "anyOf", "oneOf", "not", "if", "allOf"}:
+            return node
+        for key, value in member.items():
+            if key.startswith("x-"):
+                continue
+            if key in merged and key in _LOWER | _UPPER:
+                merged[key] = max(merged[key], value) if key in _LOWER else min(merged[key], value)
+            elif key in merged and merged[key] != value:
+                return node
+            else:
+                merged[key] = value
+    return merged
 
 
 def _default_of(json_type: str, node: dict[str, Any]) -> Any:
