@@ -354,7 +354,7 @@ class Tally:
         if fill is None or any(key not in self.groups for key in groups):
             # Without a template each item is a Result; with one, the first opens the groups it is the first of.
             for number, found in zip(numbers, messages, strict=True):
-                self.add(Result(f"{prefix}{number}", outcome, _remade(findings, varying, found), operation=operation),
+                self.add(Result(f"{prefix}{number}", outcome, with_messages(findings, varying, found), operation=operation),
                          source)  # fmt: skip
                 start += 1
                 if fill is not None:
@@ -377,7 +377,7 @@ class Tally:
         key = (id(self.writer), id(findings), operation, prefix)
         known = _TEMPLATES.get(key)
         if known is None:
-            made = _remade(findings, varying, messages)
+            made = with_messages(findings, varying, messages)
             fill = self.writer.template(Result(f"{prefix}{label}", outcome, made, operation=operation), varying, prefix)
             if len(_TEMPLATES) >= 1024:
                 _TEMPLATES.clear()
@@ -514,8 +514,8 @@ NO_FINDINGS: list[Finding] = []  # the findings of a conforming item: one object
 _TEMPLATES: dict[tuple[int, int, str, str], tuple[Any, Any, Any]] = {}
 
 
-def _remade(findings: list[Finding], varying: tuple[int, ...], messages: list[str]) -> list[Finding]:
-    """`findings` with the messages at `varying` replaced."""
+def with_messages(findings: list[Finding], varying: tuple[int, ...], messages: list[str]) -> list[Finding]:
+    """`findings` with the messages at the indexes `varying` replaced (a body a probe holds for)."""
     made = list(findings)
     for index, message in zip(varying, messages, strict=True):
         old = made[index]

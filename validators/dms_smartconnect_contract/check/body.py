@@ -26,7 +26,7 @@ from typing import Any
 from ..contract import JsonObject, default_reading, flatten_schema, json_pointer, provenance, strict_reading
 from ..contract.provenance import Provenance
 from ..contract.walk import walk
-from ..findings import MAX_FINDINGS, Finding, GroupKey, Outcome, Severity, findings_limit, limit_group
+from ..findings import MAX_FINDINGS, Finding, GroupKey, Outcome, Severity, findings_limit, limit_group, with_messages
 from ..redact import preview
 from .drift import DriftWalker
 from .explain import DRIFT_KEYWORDS, Explained, Stub, explain, explain_cached, stubs_cached
@@ -144,27 +144,14 @@ class BodyRules:
         """The findings of a body `probe` holds for, which are those of the first body it held for but for the
         messages that quote a value at a mended place: made again from this body's values, at the cost of their
         previews. The first body's findings are made in full, and each message remade is checked against its own."""
-        template = probe.findings
-        if template is None:
+        if probe.findings is None:
             found = self.fast_findings(value)
-            template = self._template(probe, value, found)
-            probe.findings = template or False
-            probe.varying = tuple(entry[0] for entry in template[1]) if template else ()
+            probe.findings = self._template(probe, value, found) or False
             return found
-        if template is False:  # a message this cannot remake: every body is explained
+        held = self.held_messages(probe, value)
+        if held is None:  # a message this cannot remake: every body is explained
             return self.fast_findings(value)
-        found, varying = template
-        if not varying:
-            return list(found)
-        found = list(found)
-        for index, tokens, name, head, tail in varying:
-            held = value
-            for token in tokens:
-                held = held[token]
-            finding = found[index]
-            found[index] = Finding(finding.rule, finding.pointer, head + preview(held, name) + tail, finding.severity,
-                                   finding.provenance, finding.drift, finding.operation)  # fmt: skip
-        return found
+        return with_messages(*held)
 
     def held_messages(self, probe: Probe, value: Any) -> tuple[list[Finding], tuple[int, ...], list[str]] | None:
         """For a body `probe` holds for, whose probe already remakes messages: the findings of the first body, the
@@ -173,19 +160,19 @@ class BodyRules:
         template = probe.findings
         if not template:
             return None
-        found, varying = template
+        found, indexes, places = template
         messages = []
-        for _, tokens, name, head, tail in varying:
+        for tokens, name, head, tail in places:
             held = value
             for token in tokens:
                 held = held[token]
             messages.append(head + preview(held, name) + tail)
-        return found, probe.varying, messages
+        return found, indexes, messages
 
     def _template(self, probe: Probe, value: Any, found: list[Finding]) -> Any:
         """How held_findings() remakes the findings of a body the probe holds for, from this body's: the findings,
-        and for each that quotes the value at a mended place, its index, the place and what stands around the
-        preview. None when a message at a place is not a preview with text around it."""
+        the indexes of those that quote the value at a mended place, and for each the place, its name and what
+        stands around the preview. None when a message at a place is not a preview with text around it."""
         assert self.rules is not None and self.walker is not None
         places = {json_pointer((*mend[1], mend[2])): (*mend[1], mend[2]) for mend in probe.mends
                   if mend[0] in ("set", "listed")}  # fmt: skip
@@ -199,7 +186,7 @@ class BodyRules:
             if mend[0] == "listed":
                 pointer = json_pointer((*mend[1], mend[2]))
                 arounds.setdefault(pointer, self.walker.unlisted_around(pointer))
-        varying = []
+        indexes, varying = [], []
         for index, finding in enumerate(found):
             tokens = places.get(finding.pointer)
             if tokens is None or finding.rule == "limit.findings":
@@ -210,8 +197,9 @@ class BodyRules:
                 held = held[token]
             if around is None or around[0] + preview(held, tokens[-1]) + around[1] != finding.message:
                 return None
-            varying.append((index, tokens, tokens[-1], *around))
-        return found, varying
+            indexes.append(index)
+            varying.append((tokens, tokens[-1], *around))
+        return found, tuple(indexes), varying
 
     def _explained(self, explained: list[tuple[Explained, bool, bool]]) -> list[Finding]:
         unweighed = [

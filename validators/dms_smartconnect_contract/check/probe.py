@@ -43,7 +43,7 @@ RELAX_AFTER = 16  # holds before a probe compiles its relaxed reading (about a m
 class Probe:
     """A remembered failure shape and how to recognise it."""
 
-    __slots__ = ("_hits", "_relax", "_relaxed", "findings", "mends", "quick", "shape", "varying")
+    __slots__ = ("_hits", "_relax", "_relaxed", "findings", "mends", "quick", "shape")
 
     def __init__(
         self,
@@ -54,7 +54,6 @@ class Probe:
     ) -> None:
         self.mends, self.shape, self.quick = mends, shape, quick
         self.findings: Any = None  # how the findings of a body it holds for are made (BodyRules.held_findings)
-        self.varying: tuple[int, ...] = ()  # which of them quote a value
         self._relax = relax
         self._hits = 0
         self._relaxed: Callable[[Any], bool] | None = None

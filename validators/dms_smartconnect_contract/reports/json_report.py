@@ -35,16 +35,6 @@ JSONL_ITEMS = JsonItems("", "\n", {"type": "result"})
 JSON_ITEMS.name, JSONL_ITEMS.name = "JSON_ITEMS", "JSONL_ITEMS"
 
 
-def render_json_item(result: Result) -> str:
-    """One item of the JSON report, with the separator before it."""
-    return JSON_ITEMS.render(result)
-
-
-def render_jsonl_item(result: Result) -> str:
-    """One `result` line of the JSONL report."""
-    return JSONL_ITEMS.render(result)
-
-
 class JsonReporter(Reporter):
     """Streams `{"results": [...], "summary": {...}, "skipped_reasons": {...}}`."""
 
@@ -56,7 +46,7 @@ class JsonReporter(Reporter):
         out.write('{"results": [')
 
     def add_result(self, result: Result) -> None:
-        self._write(render_json_item(result))
+        self._write(JSON_ITEMS.render(result))
 
     def add_rendered(self, tally: Tally) -> None:
         self._write(tally.rendered_text())
@@ -91,7 +81,7 @@ class JsonlReporter(JsonReporter):
         Reporter.__init__(self, out)
 
     def add_result(self, result: Result) -> None:
-        self.out.write(render_jsonl_item(result))
+        self.out.write(JSONL_ITEMS.render(result))
 
     def add_rendered(self, tally: Tally) -> None:
         self.out.write(tally.rendered_text())

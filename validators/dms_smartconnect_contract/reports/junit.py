@@ -107,10 +107,11 @@ class JunitReporter(Reporter):
     def finish(self, total: Tally, verdict: RunVerdict) -> None:
         # A run that failed as a whole (it judged nothing) is one more case, in error, so that dashboards go red.
         run_failed = 1 if verdict.reason and verdict.exit_code else 0
-        folded_cases = self._folded_cases(total) + self._unmet_cases(total)
+        unmet_cases = self._unmet_cases(total)
+        folded_cases = self._folded_cases(total) + unmet_cases
         failing = {fold: count for fold, count in self.folded.items() if isinstance(fold, tuple)}
         unreadable = self.folded.get(Outcome.UNREADABLE, 0)
-        failures = total.violating - sum(failing.values()) + len(failing) + len(self._unmet_cases(total))
+        failures = total.violating - sum(failing.values()) + len(failing) + len(unmet_cases)
         errors = total.unreadable - unreadable + (1 if unreadable else 0) + run_failed
         tests = self.listed + len(folded_cases) + run_failed
         counts = f'tests="{tests}" failures="{failures}" errors="{errors}" skipped="0"'

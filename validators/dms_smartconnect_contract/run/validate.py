@@ -86,14 +86,14 @@ def run_validation(
     finished by the caller, which knows where its output goes). ClusterError when no cluster can be used."""
     size = total_size([path for path in paths if isinstance(path, Path)]) + reader.remote_bytes()
     jobs = options.processes
-    total = reporter.keeping.tally()
+    keeping = reporter.keeping
+    total = keeping.tally()
     progress = (
         Progress(sys.stderr, lambda: reader.bytes_read, size, lambda: len(reader.files))
         if progress_wanted(sys.stderr, options.quiet)
         else None
     )
     items = reader.items(list(paths))
-    keeping = reporter.keeping
     with contextlib.ExitStack() as stack:
         if options.scheduler:
             client = stack.enter_context(connect(options.scheduler, jobs))
