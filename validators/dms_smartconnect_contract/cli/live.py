@@ -1,0 +1,61 @@
+"""The commands against a live server: the reference server (serve), and the contract tests (contract)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from .. import missing_extra
+from ..exitcodes import ExitCode
+from .errors import error
+
+
+def cmd_serve(args: argparse.Namespace) -> ExitCode:
+    """Run the reference server."""
+    missing = missing_extra("server", "starlette", "uvicorn")
+    if missing:
+        return error("serve needs the server extra", missing, "Install it and run the command again.")
+    from ..live.server import DataError, describe, server_config
+    from ..live.server import serve as run_server
+
+    try:
+        config = server_config(args.data, args.project_id, args.instance_id, args.token, args.ak, args.sk,
+                               args.fault, os.environ)  # fmt: skip
+    except (DataError, ValueError) as exc:
+        hint = "Set SMARTCONNECT_TOKEN (or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), or pass --token."
+        return error("the server cannot start", str(exc), hint)
+    print(describe(config), file=sys.stderr, flush=True)
+    run_server(config, args.host, args.port)
+    return ExitCode.OK
+
+
+def cmd_contract(args: argparse.Namespace) -> ExitCode:
+    """Run the contract tests against a server and report them."""
+    extra = missing_extra("contract", "schemathesis", "hypothesis")
+    if extra:
+        return error("contract needs the contract extra", extra, "Install it and run the command again.")
+    from ..live.contract_tests import ContractRun, unproven
+    from ..live.targets import Target
+    from ..reports.contract import render_contract_text
+    from ..reports.junit import render_contract_junit
+
+    target = Target.from_environment(os.environ, args.params, url=args.url, region=args.region, token=args.token)
+    missing = target.missing()
+    if missing:
+        return error("the contract tests need more to run", "missing: " + "; ".join(missing), "See the README.")
+    url, known, credentials = target.url, target.known, target.credentials
+    run = ContractRun(credentials, base_url=url)
+    outcomes = run.run(known, max_examples=args.max_examples)
+    if all(outcome.status is None for outcome in outcomes):
+        return error("the server did not answer", f"no response from {url}", "Check the URL and the network.")
+    problem = unproven(outcomes)
+    if args.junit:
+        with open(args.junit, "w", encoding="utf-8") as handle:
+            render_contract_junit(outcomes, handle, problem)
+    render_contract_text(outcomes, sys.stdout)
+    if problem:
+        print(f"error: the contract run proved nothing: {problem}", file=sys.stderr)
+    if any(outcome.failures for outcome in outcomes):
+        return ExitCode.FINDINGS
+    return ExitCode.NOTHING_PROVED if problem else ExitCode.OK
