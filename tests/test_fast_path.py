@@ -536,3 +536,31 @@ def test_items_written_where_they_are_judged_read_as_each_written_alone(
              for number, line in enumerate(lines, start=1) if line.strip()]  # fmt: skip
     assert fast.rendered_text() == "".join(alone)
     assert fast.rendered_items() == alone and len(fast.folds) == len(alone)
+    # Numbered in place, as a range whose reader counted the lines before it: the same text, without marks.
+    settled, _ = judge_chunk(Checker(document), JsonlChunk("log.jsonl", lines, before=1000), keeping)
+    assert settled.rendered_items() == alone and "f00dfeed0badcafe" not in "".join(settled.rendered)
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "junit", "text"])
+def test_ranges_numbered_where_they_are_cut_give_the_report_of_one_range(
+    document: JsonObject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """Lines ended by LF, CR LF or a lone CR, blank lines among them, cut into ranges of a few lines each and judged
+    over two workers: every item has the number it has when the file is one range judged in this process."""
+    from dms_smartconnect_contract.run import validate
+
+    rng = random.Random(7)
+    bodies = _bodies(document, 300, 11, 3)
+    ends = [b"\n", b"\r\n", b"\r", b"\n\n"]
+    log = tmp_path / "mixed-ends.jsonl"
+    log.write_bytes(b"".join(orjson.dumps(body) + rng.choice(ends) for body in bodies))
+    whole = run("validate", "--format", fmt, "--jobs", "1", str(log), str(log))
+    monkeypatch.setattr(validate, "JSONL_CHUNK_BYTES", 4096)
+    ranged = run("validate", "--format", fmt, "--jobs", "2", str(log), str(log))
+    assert whole.code == 1
+    assert (ranged.code, ranged.out) == (whole.code, whole.out)
+    if fmt == "json":
+        numbers = [int(result["location"].rsplit(":", 1)[1]) for result in ranged.json()["results"]]
+        assert numbers[: len(numbers) // 2] == numbers[len(numbers) // 2 :]  # the file given twice is read twice
+        lines = log.read_bytes().splitlines()
+        assert numbers[-1] == max(number for number, line in enumerate(lines, start=1) if line.strip())

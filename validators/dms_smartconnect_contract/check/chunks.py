@@ -23,8 +23,9 @@ from .probe import Probe
 
 
 def judge_chunk(checker: Checker, chunk: JsonlChunk, keeping: Keeping) -> tuple[Tally, int]:
-    """The tally of a chunk's lines, numbered from 1 within it, and how many lines it holds (blank ones too)."""
-    tally = keeping.tally()
+    """The tally of a chunk's lines, numbered from its first (see JsonlChunk), and how many lines it holds (blank
+    ones too)."""
+    tally = keeping.tally(settled=chunk.before is not None)
     detail = keeping.items
     body = checker.bare_body_rules()
     # Counting coverage takes every line through the checker, which counts what it judges.
@@ -41,7 +42,7 @@ def judge_chunk(checker: Checker, chunk: JsonlChunk, keeping: Keeping) -> tuple[
     conforming = 0
     run = _Run(tally, body, path)
     storm = False  # the last line that failed the quick check was held by the probe: the probe goes first
-    for number, raw in enumerate(lines, start=1):
+    for number, raw in enumerate(lines, start=chunk.first):
         if quick is None or len(raw) > limit:
             if raw.strip():
                 run.end()

@@ -85,8 +85,7 @@ def judge_capture_file(judge: Judge[P], unit: CaptureFile) -> tuple[P, int]:
             break
         if lines is None:
             break
-        later, count = judge.chunk(JsonlChunk(unit.path, lines))
-        later.renumber(f"{unit.path}:", before)
+        later, count = judge.chunk(JsonlChunk(unit.path, lines, before=before))
         judge.append(part, later)
         before += count
     return part, before

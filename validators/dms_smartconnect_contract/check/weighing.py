@@ -268,7 +268,7 @@ class PairJudge:
         return None
 
     def chunk(self, chunk: JsonlChunk) -> tuple[Weighing, int]:
-        """The weighing of a chunk's lines, numbered from 1 within it, and how many lines it holds."""
+        """The weighing of a chunk's lines, numbered from its first (see JsonlChunk), and how many lines it holds."""
         part = Weighing()
         limit, path, loads = self.max_body_size, chunk.path, orjson.loads
         lines = chunk.read_lines(limit)
@@ -284,7 +284,7 @@ class PairJudge:
         both = 0  # lines conforming in both readings of both versions, counted at the end
         # The rest by their outcomes (base default, base strict, head default, head strict), counted at the end.
         kinds: dict[tuple[bool, bool, bool, bool], int] = {}
-        for number, raw in enumerate(lines, start=1):
+        for number, raw in enumerate(lines, start=chunk.first):
             if not fast or len(raw) > limit:
                 if raw.strip():
                     # A line its reader cut at the limit is judged as it is: stripped, it would lose its length.

@@ -55,9 +55,9 @@ class Keeping:
     writer: ItemWriter | None = None
     mark: str = ""
 
-    def tally(self) -> Tally:
-        """An empty tally that keeps this."""
-        return Tally(detail=self.items, kept=self.samples, writer=self.writer, mark=self.mark)
+    def tally(self, settled: bool = False) -> Tally:
+        """An empty tally that keeps this; `settled`: of items numbered as they stay, whose text needs no marks."""
+        return Tally(detail=self.items, kept=self.samples, writer=self.writer, mark="" if settled else self.mark)
 
 
 @dataclass

@@ -65,14 +65,22 @@ class JsonlChunk:
     most lines of a capture conform, and handling them in bulk keeps the per-line cost near the parse itself.
 
     Either the lines themselves, or (lines None) the byte range [start, end) of the file holding them: a worker
-    process reads its range from the file instead of receiving the bytes through a pipe. Lines are numbered from 1
-    within the chunk; the runner renumbers them once it knows how many lines came before (Tally.renumber).
+    process reads its range from the file instead of receiving the bytes through a pipe. Lines are numbered from
+    `before` + 1 when the lines before the chunk are known where it is made, so that its items are written as they
+    stay; else from 1 within the chunk, and the runner renumbers them once it has counted those before
+    (Tally.renumber).
     """
 
     path: str
     lines: list[bytes] | None
     start: int = 0
     end: int = 0
+    before: int | None = None  # the lines of the file before the chunk, where they were counted
+
+    @property
+    def first(self) -> int:
+        """The number of the chunk's first line."""
+        return (self.before or 0) + 1
 
     def read_lines(self, limit: int) -> list[bytes]:
         """The chunk's lines; a line over `limit` bytes is kept only as far as the limit (see lines.py)."""
@@ -84,6 +92,14 @@ class JsonlChunk:
             if size <= limit:  # no line of it can be over the limit
                 return handle.read(size).splitlines(keepends=True)
             return range_lines(handle.read, size, limit + 2, 1 << 20)  # room for CR LF
+
+
+def line_count(data: bytes) -> int:
+    """How many lines read_lines makes of `data` under its limit (bytes.splitlines: LF, CR and CR LF end a line),
+    without making them."""
+    if b"\r" in data:
+        return len(data.splitlines())
+    return data.count(b"\n") + (0 if not data or data.endswith(b"\n") else 1)
 
 
 @dataclass(slots=True)

@@ -111,7 +111,10 @@ class Placer(Generic[P]):
             # A chunk at offset 0 starts a file (again: the same file may be given twice).
             before = self.lines.get(unit.path, 0) if unit.start else 0
             self.lines[unit.path] = before + lines
-            part.renumber(f"{unit.path}:", before)
+            if unit.before is None:
+                part.renumber(f"{unit.path}:", before)
+            else:  # numbered where it was judged, after the lines its reader counted
+                assert unit.before == before, f"{unit.path}: {unit.before} lines counted before a range, {before} judged"
             yield part
         elif isinstance(unit, HarChunk):
             yield from self._place_har(unit, judged)
