@@ -114,7 +114,9 @@ class Placer(Generic[P]):
             if unit.before is None:
                 part.renumber(f"{unit.path}:", before)
             else:  # numbered where it was judged, after the lines its reader counted
-                assert unit.before == before, f"{unit.path}: {unit.before} lines counted before a range, {before} judged"
+                assert unit.before == before, (
+                    f"{unit.path}: {unit.before} lines counted before a range, {before} judged"
+                )
             yield part
         elif isinstance(unit, HarChunk):
             yield from self._place_har(unit, judged)
