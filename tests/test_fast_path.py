@@ -564,3 +564,84 @@ def test_ranges_numbered_where_they_are_cut_give_the_report_of_one_range(
         assert numbers[: len(numbers) // 2] == numbers[len(numbers) // 2 :]  # the file given twice is read twice
         lines = log.read_bytes().splitlines()
         assert numbers[-1] == max(number for number, line in enumerate(lines, start=1) if line.strip())
+
+
+def _spooled_inputs(document: JsonObject, folder: Path) -> list[Path]:
+    """A JSONL log of mixed line ends and a HAR, both cut into many ranges (see the monkeypatching callers)."""
+    rng = random.Random(11)
+    log = folder / "mixed-ends.jsonl"
+    log.write_bytes(
+        b"".join(orjson.dumps(body) + rng.choice([b"\n", b"\r\n", b"\r"]) for body in _bodies(document, 200, 5, 3))
+    )
+    capture = folder / "capture.har"
+    capture.write_text(_har_text(_bodies(document, 60, 6, 3), "one a line, commas first"))
+    return [log, capture]
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "junit"])
+@pytest.mark.parametrize("destination", ["stdout", "file"])
+def test_items_through_the_spool_are_the_report_of_one_process(
+    document: JsonObject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, destination: str
+) -> None:
+    """Every part's text goes from the workers through spool files (read back, or sent on by the kernel to a file):
+    the report is the one a single process writes, and the spool folder is gone after the run."""
+    import tempfile
+
+    from dms_smartconnect_contract.formats import har_ranges as har
+    from dms_smartconnect_contract.run import local, validate
+
+    paths = [str(path) for path in _spooled_inputs(document, tmp_path)]
+    alone = run("validate", "--format", fmt, "--jobs", "1", *paths)
+    spools = tmp_path / "spools"
+    spools.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spools))
+    monkeypatch.setattr(validate, "JSONL_CHUNK_BYTES", 4096)
+    monkeypatch.setattr(har, "CHUNK_BYTES", 4096)
+    monkeypatch.setattr(local, "SPOOLED_CHARS", 0)
+    if destination == "file":
+        target = tmp_path / f"report.{fmt}"
+        spooled = run("validate", "--format", fmt, "--jobs", "2", "--output", str(target), *paths)
+        out = target.read_text()
+    else:
+        spooled = run("validate", "--format", fmt, "--jobs", "2", *paths)
+        out = spooled.out
+    assert alone.code == spooled.code == 1
+    assert out == alone.out
+    assert not list(spools.iterdir())
+
+
+def test_a_report_piped_from_the_spool_is_the_report(document: JsonObject, tmp_path: Path) -> None:
+    """Standard output a pipe, as in CI: the kernel sends the workers' text into it, and it is the report a single
+    process writes."""
+    import subprocess
+    import sys
+
+    paths = [str(path) for path in _spooled_inputs(document, tmp_path)]
+    command = [sys.executable, "-m", "dms_smartconnect_contract", "validate", "--format", "jsonl", "--task-mb", "1"]
+    # Parts of a megabyte of lines are over the spool's threshold: 4,000 lines of about 700 bytes each.
+    big = tmp_path / "big.jsonl"
+    big.write_bytes(Path(paths[0]).read_bytes() * 20)
+    two = subprocess.run([*command, "--jobs", "2", str(big), *paths], capture_output=True, check=False)
+    one = subprocess.run([*command, "--jobs", "1", str(big), *paths], capture_output=True, check=False)
+    assert one.returncode == two.returncode == 1
+    assert two.stdout == one.stdout and len(two.stdout) > 1 << 20
+
+
+def test_junit_folds_the_same_items_through_the_spool(
+    document: JsonObject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The JUnit report's bounds met in the middle of a spooled part: the same cases listed and folded as in one
+    process, by count and by size."""
+    from dms_smartconnect_contract.reports import junit
+    from dms_smartconnect_contract.run import local, validate
+
+    paths = [str(path) for path in _spooled_inputs(document, tmp_path)]
+    for bound, value in (("MAX_LISTED_CASES", 37), ("MAX_LISTED_BYTES", 20_000)):
+        with monkeypatch.context() as patch:
+            patch.setattr(junit, bound, value)
+            alone = run("validate", "--format", "junit", "--jobs", "1", *paths)
+            patch.setattr(validate, "JSONL_CHUNK_BYTES", 4096)
+            patch.setattr(local, "SPOOLED_CHARS", 0)
+            spooled = run("validate", "--format", "junit", "--jobs", "2", *paths)
+        assert "folded" in alone.out
+        assert (spooled.code, spooled.out) == (alone.code, alone.out), bound

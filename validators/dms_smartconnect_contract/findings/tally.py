@@ -4,10 +4,14 @@ what a run keeps of it for its report (Keeping)."""
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TextIO
 
 from ..contract.coverage import Coverage
 from .finding import Finding, GroupKey, Outcome, Result, Severity, source_of
@@ -39,6 +43,22 @@ class ItemWriter(Protocol):
 # The text of items in a row from one template, given what follows the locations' prefix in each, and each item's
 # varying messages.
 Filler = Callable[[list[str], list[list[str]]], list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Spooled:
+    """Where a worker process left the text of a tally's items (Tally.spool): a file the report reads once and
+    removes, each item's length in characters (for a report that folds some of them), and whether the numbers are
+    in place (the text is the report's as it stands) or still between marks."""
+
+    path: str
+    lengths: list[int]
+    settled: bool
+
+    @property
+    def size(self) -> int:
+        """The text's length in characters."""
+        return sum(self.lengths)
 
 
 @dataclass(frozen=True)
@@ -83,6 +103,7 @@ class Tally:
     unreadable_items: list[Result] = field(default_factory=list)
     items: list[Result] = field(default_factory=list)
     rendered: list[str] = field(default_factory=list)  # with a `writer`: the text of each item, in order
+    spooled: Spooled | None = None  # or where a worker left that text (see spool)
     # with a `writer`: per item, what a bounded report folds it under (its first error's group, else its outcome)
     folds: list[Any] = field(default_factory=list)
     # What the numbers of the items are yet to be moved by (renumber): those between marks in the text of the items
@@ -196,13 +217,67 @@ class Tally:
             _TEMPLATES[key] = known = (findings, fill, self.fold_of(outcome, findings, operation))
         return (known[1], known[2]) if known[1] is not None else (None, None)
 
+    @property
+    def listed(self) -> int:
+        """How many items are kept as text (for a report given a `writer`)."""
+        return len(self.spooled.lengths) if self.spooled is not None else len(self.rendered)
+
     def rendered_text(self) -> str:
         """The text of the items kept, their numbers in place (for a report given a `writer`)."""
+        self._unspool()
         return _settled("".join(self.rendered), self.mark, self.offset)
 
     def rendered_items(self) -> list[str]:
         """The text of each item kept, its number in place."""
+        self._unspool()
         return [_settled(text, self.mark, self.offset) for text in self.rendered]
+
+    def spool(self, path: str) -> None:
+        """Move the text of the items kept to a new file at `path`, which the report reads or sends on: a worker's
+        tally, before it crosses to the parent, where a file costs one copy and the result pipe several."""
+        text = "".join(self.rendered)
+        with open(path, "x", encoding="utf-8", newline="") as spool:
+            spool.write(text)
+        settled = not self.mark or self.mark not in text
+        self.spooled = Spooled(path, [len(item) for item in self.rendered], settled)
+        self.rendered = []
+
+    def settled_size(self) -> int | None:
+        """The length of the items' text as the report writes it, where it is known without reading the text back
+        (spooled with its numbers in place); else None."""
+        spooled = self.spooled
+        return spooled.size if spooled is not None and spooled.settled else None
+
+    def write_text(self, out: TextIO, skip: int = 0) -> int:
+        """Write the text of the items kept to `out`, numbers in place, but for its first `skip` characters (ASCII);
+        the characters written. Spooled text with its numbers in place goes from its file to `out` in the kernel
+        (os.sendfile), where `out` is a file or a pipe."""
+        spooled = self.spooled
+        if spooled is not None and spooled.settled and sys.platform == "linux":
+            target = _descriptor(out)
+            if target is not None and _sent(spooled.path, target, skip):
+                with contextlib.suppress(OSError):
+                    os.unlink(spooled.path)
+                self.spooled = None
+                return spooled.size - skip
+        text = self.rendered_text()[skip:]
+        out.write(text)
+        return len(text)
+
+    def _unspool(self) -> None:
+        """Read spooled text back into the items kept, once: its file is removed."""
+        spooled = self.spooled
+        if spooled is None:
+            return
+        with open(spooled.path, encoding="utf-8", newline="") as spool:
+            text = spool.read()
+        with contextlib.suppress(OSError):
+            os.unlink(spooled.path)
+        items, start = [], 0
+        for length in spooled.lengths:
+            items.append(text[start : start + length])
+            start += length
+        self.rendered, self.spooled = items, None
 
     def add_shape(self, location: str, outcome: Outcome, groups: tuple[GroupKey, ...],
                   findings: Callable[[], list[Finding]], source: str | None = None,
@@ -332,6 +407,38 @@ def with_messages(findings: list[Finding], varying: tuple[int, ...], messages: l
         old = made[index]
         made[index] = Finding(old.rule, old.pointer, message, old.severity, old.provenance, old.drift, old.operation)
     return made
+
+
+def _descriptor(out: TextIO) -> int | None:
+    """The descriptor of a stream, all written to it flushed; None for a stream without one (a StringIO)."""
+    try:
+        target = out.fileno()
+    except (OSError, ValueError):
+        return None
+    out.flush()
+    return target
+
+
+def _sent(path: str, target: int, skip: int) -> bool:
+    """Whether the file at `path`, but for its first `skip` bytes, was sent whole to the descriptor `target` by
+    os.sendfile; False (nothing sent) where the kernel cannot send to it. A failure once sending began is raised:
+    part of the text is out."""
+    source = os.open(path, os.O_RDONLY)
+    try:
+        size, at = os.fstat(source).st_size, skip
+        while at < size:
+            try:
+                sent = os.sendfile(target, source, at, size - at)
+            except OSError as exc:
+                if at == skip and exc.errno in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EBADF):
+                    return False
+                raise
+            if not sent:
+                raise OSError(errno.EIO, f"{path} ended before its size")
+            at += sent
+        return True
+    finally:
+        os.close(source)
 
 
 def _settled(text: str, mark: str, offset: int) -> str:

@@ -52,7 +52,7 @@ class Reporter:
 
     def add(self, tally: Tally) -> None:
         """The items of one unit of work, in order (a reporter that lists none reads the total at the end)."""
-        if tally.rendered:
+        if tally.listed:
             self.add_rendered(tally)
         for result in tally.items:
             self.add_result(result)

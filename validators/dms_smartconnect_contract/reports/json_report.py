@@ -46,16 +46,13 @@ class JsonReporter(Reporter):
         out.write('{"results": [')
 
     def add_result(self, result: Result) -> None:
-        self._write(JSON_ITEMS.render(result))
+        items = JSON_ITEMS.render(result)
+        self.out.write(items[1:] if self.first else items)  # the first item has no comma before it
+        self.first = False
 
     def add_rendered(self, tally: Tally) -> None:
-        self._write(tally.rendered_text())
-
-    def _write(self, items: str) -> None:
-        if self.first and items:
-            items = items[1:]  # the first item has no comma before it
-            self.first = False
-        self.out.write(items)
+        tally.write_text(self.out, skip=1 if self.first else 0)
+        self.first = False
 
     def finish(self, total: Tally, verdict: RunVerdict) -> None:
         tail: dict[str, object] = {"summary": total.as_dict(), "skipped_reasons": total.skipped_reasons}
@@ -84,7 +81,7 @@ class JsonlReporter(JsonReporter):
         self.out.write(JSONL_ITEMS.render(result))
 
     def add_rendered(self, tally: Tally) -> None:
-        self.out.write(tally.rendered_text())
+        tally.write_text(self.out)
 
     def finish(self, total: Tally, verdict: RunVerdict) -> None:
         write = self.out.write

@@ -83,14 +83,21 @@ class JunitReporter(Reporter):
         self._add([_case(result)], [fold])
 
     def add_rendered(self, tally: Tally) -> None:
-        if self._room() >= len(tally.rendered):
-            text = tally.rendered_text()
-            if self.written + len(text) <= MAX_LISTED_BYTES:
-                self.cases.write(text)
-                self.listed += len(tally.rendered)
-                self.written += len(text)
+        listed = tally.listed
+        if self._room() >= listed:
+            size = tally.settled_size()
+            if size is None:  # the text is read to know its length, and written as read
+                text = tally.rendered_text()
+                size = len(text)
+            if self.written + size <= MAX_LISTED_BYTES:
+                self.written += tally.write_text(self.cases) if tally.spooled is not None else self._write(text)
+                self.listed += listed
                 return
         self._add(tally.rendered_items(), tally.folds)
+
+    def _write(self, text: str) -> int:
+        self.cases.write(text)
+        return len(text)
 
     def _room(self) -> int:
         return MAX_LISTED_CASES - self.listed if self.written < MAX_LISTED_BYTES else 0

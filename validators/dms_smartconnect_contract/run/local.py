@@ -5,16 +5,26 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
 import signal
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 from typing import Any
 
 from ..check.judges import Judge, P
+from ..findings import Tally
 from ..formats.items import CaptureFile, HarChunk, Item, JsonlChunk
 from .units import Judged, Placer, Stream, Unit, from_worker, in_order, judge, units_of
 
 _worker: Judge[Any] | None = None  # the judge of a worker process
+_spool: str | None = None  # the run's folder for the text of items a worker's tallies hold (see _spooled)
+_spooled = 0  # the files this worker has written there
+
+# A tally's text of items from this many characters on goes to the report through a file, not the result pipe
+# (a listing report of a large capture is tens of megabytes: pickled, it costs a copy on each side and the
+# parent's time; a file costs the worker one copy, and the report sends it on in the kernel).
+SPOOLED_CHARS = 1 << 16
 
 
 def usable_cores() -> int:
@@ -22,9 +32,10 @@ def usable_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _start_worker(making: Callable[[], Judge[Any]] | None) -> None:
+def _start_worker(making: Callable[[], Judge[Any]] | None, spool: str) -> None:
     # Under fork the parent's compiled judge is already here; a spawned worker compiles its own.
-    global _worker
+    global _worker, _spool
+    _spool = spool
     # Ctrl-C reaches the whole process group: the parent alone stops the run (and ends the pool), without a
     # traceback from every worker. SIGTERM, with which the pool ends its workers, ends them at once (a forked
     # worker would otherwise inherit the command's handler).
@@ -35,8 +46,15 @@ def _start_worker(making: Callable[[], Judge[Any]] | None) -> None:
 
 
 def _judge_in_worker(unit: Unit | list[Any]) -> Judged[Any]:
+    global _spooled
     assert _worker is not None
-    return judge(_worker, from_worker(unit))
+    judged = judge(_worker, from_worker(unit))
+    part = judged[0] if judged is not None else None
+    if type(part) is Tally and sum(map(len, part.rendered)) >= SPOOLED_CHARS:
+        assert _spool is not None
+        _spooled += 1
+        part.spool(os.path.join(_spool, f"{os.getpid()}-{_spooled}"))
+    return judged
 
 
 def judge_all(
@@ -69,10 +87,14 @@ def judge_all(
     context = multiprocessing.get_context("fork" if forking else "spawn")
     if forking:
         _worker = judging  # the forked workers inherit it, compiled
-    initargs = (None if forking else making,)
-    with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
-        submit = lambda unit: pool.apply_async(_judge_in_worker, (unit,)).get  # noqa: E731
-        yield from in_order(chain([first, second], units), submit, 2 * workers, placer)
+    spool = tempfile.mkdtemp(prefix="smartconnect-contract-")
+    initargs = (None if forking else making, spool)
+    try:
+        with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
+            submit = lambda unit: pool.apply_async(_judge_in_worker, (unit,)).get  # noqa: E731
+            yield from in_order(chain([first, second], units), submit, 2 * workers, placer)
+    finally:
+        shutil.rmtree(spool, ignore_errors=True)  # the text of tallies never reported (an interrupted run)
 
 
 # --- a Dask cluster: the same units, judged on its workers, placed and reduced here ------------------------------
