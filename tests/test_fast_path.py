@@ -645,3 +645,22 @@ def test_junit_folds_the_same_items_through_the_spool(
             spooled = run("validate", "--format", "junit", "--jobs", "2", *paths)
         assert "folded" in alone.out
         assert (spooled.code, spooled.out) == (alone.code, alone.out), bound
+
+
+def test_without_a_temporary_folder_the_text_takes_the_pipe(
+    document: JsonObject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A temporary folder that cannot be written (here, a file in its place) costs the spool, not the run."""
+    import tempfile
+
+    from dms_smartconnect_contract.run import local, validate
+
+    paths = [str(path) for path in _spooled_inputs(document, tmp_path)]
+    alone = run("validate", "--format", "json", "--jobs", "1", *paths)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    monkeypatch.setattr(tempfile, "tempdir", str(blocked))
+    monkeypatch.setattr(validate, "JSONL_CHUNK_BYTES", 4096)
+    monkeypatch.setattr(local, "SPOOLED_CHARS", 0)
+    piped = run("validate", "--format", "json", "--jobs", "2", *paths)
+    assert (piped.code, piped.out) == (alone.code, alone.out)

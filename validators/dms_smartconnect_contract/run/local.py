@@ -3,6 +3,7 @@ input order (see units.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import shutil
@@ -32,7 +33,7 @@ def usable_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _start_worker(making: Callable[[], Judge[Any]] | None, spool: str) -> None:
+def _start_worker(making: Callable[[], Judge[Any]] | None, spool: str | None) -> None:
     # Under fork the parent's compiled judge is already here; a spawned worker compiles its own.
     global _worker, _spool
     _spool = spool
@@ -50,10 +51,11 @@ def _judge_in_worker(unit: Unit | list[Any]) -> Judged[Any]:
     assert _worker is not None
     judged = judge(_worker, from_worker(unit))
     part = judged[0] if judged is not None else None
-    if type(part) is Tally and sum(map(len, part.rendered)) >= SPOOLED_CHARS:
-        assert _spool is not None
+    if _spool is not None and type(part) is Tally and sum(map(len, part.rendered)) >= SPOOLED_CHARS:
         _spooled += 1
-        part.spool(os.path.join(_spool, f"{os.getpid()}-{_spooled}"))
+        # A full or vanished temporary folder only costs the pipe: the text stays in the tally.
+        with contextlib.suppress(OSError):
+            part.spool(os.path.join(_spool, f"{os.getpid()}-{_spooled}"))
     return judged
 
 
@@ -87,14 +89,18 @@ def judge_all(
     context = multiprocessing.get_context("fork" if forking else "spawn")
     if forking:
         _worker = judging  # the forked workers inherit it, compiled
-    spool = tempfile.mkdtemp(prefix="smartconnect-contract-")
+    try:
+        spool: str | None = tempfile.mkdtemp(prefix="smartconnect-contract-")
+    except OSError:  # no temporary folder to write to: every text goes through the pipe
+        spool = None
     initargs = (None if forking else making, spool)
     try:
         with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
             submit = lambda unit: pool.apply_async(_judge_in_worker, (unit,)).get  # noqa: E731
             yield from in_order(chain([first, second], units), submit, 2 * workers, placer)
     finally:
-        shutil.rmtree(spool, ignore_errors=True)  # the text of tallies never reported (an interrupted run)
+        if spool is not None:  # with the text of tallies never reported (an interrupted run)
+            shutil.rmtree(spool, ignore_errors=True)
 
 
 # --- a Dask cluster: the same units, judged on its workers, placed and reduced here ------------------------------
