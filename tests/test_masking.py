@@ -92,3 +92,18 @@ def test_what_is_no_credential_stays_readable() -> None:
         assert mask(f"value {json.dumps(value)} at /x") == f"value {json.dumps(value)} at /x"
     for secret in SHAPES.values():
         assert mask(secret) != secret
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "junit"])
+def test_a_storm_of_credentials_is_masked_on_every_line(fmt: str, document: dict, tmp_path: Path) -> None:
+    """Lines alike but for a credential in a wrong-typed field, a new one on each line: the lines a probe holds for
+    have their messages remade from each line's value, and each is masked as the first line's is."""
+    seed = response_examples(document)["kafkaReplicatorSource"]
+    secrets = [f"{SHAPES['secret key'][:-4]}{number:04d}" for number in range(60)]
+    log = tmp_path / "storm.jsonl"
+    log.write_text("".join(json.dumps({**seed, "create_time": secret}) + "\n" for secret in secrets))
+    result = run("validate", "--format", fmt, str(log))
+    assert result.code == 1
+    for secret in secrets:
+        assert secret[:16] not in result.out
+    assert result.out.count(MASKED) >= len(secrets)

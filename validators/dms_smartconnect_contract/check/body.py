@@ -27,7 +27,7 @@ from ..contract import JsonObject, default_reading, flatten_schema, json_pointer
 from ..contract.provenance import Provenance
 from ..contract.walk import walk
 from ..findings import MAX_FINDINGS, Finding, GroupKey, Outcome, Severity, findings_limit, limit_group, with_messages
-from ..redact import preview
+from ..redact import is_secret_name, preview
 from .drift import DriftWalker
 from .explain import DRIFT_KEYWORDS, Explained, Stub, explain, explain_cached, stubs_cached
 from .options import Engine
@@ -161,6 +161,9 @@ class BodyRules:
         if not template:
             return None
         found, indexes, places = template
+        if len(places) == 1 and len(places[0][0]) == 1:  # one value quoted, a field of the body: most storms
+            (key,), name, head, tail = places[0]
+            return found, indexes, [head + preview(value[key], name) + tail]
         messages = []
         for tokens, name, head, tail in places:
             held = value
@@ -195,10 +198,12 @@ class BodyRules:
             held: Any = value
             for token in tokens:
                 held = held[token]
-            if around is None or around[0] + preview(held, tokens[-1]) + around[1] != finding.message:
+            # The name a preview is masked by, where it names a credential (else none, not looked up each time).
+            name = tokens[-1] if isinstance(tokens[-1], str) and is_secret_name(tokens[-1]) else ""
+            if around is None or around[0] + preview(held, name) + around[1] != finding.message:
                 return None
             indexes.append(index)
-            varying.append((tokens, tokens[-1], *around))
+            varying.append((tokens, name, *around))
         return found, tuple(indexes), varying
 
     def _explained(self, explained: list[tuple[Explained, bool, bool]]) -> list[Finding]:
