@@ -5,7 +5,6 @@ what a run keeps of it for its report (Keeping)."""
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import re
 import sys
@@ -15,6 +14,7 @@ from typing import Any, Protocol, TextIO
 
 from ..contract.coverage import Coverage
 from .finding import Finding, GroupKey, Outcome, Result, Severity, source_of
+from .spool import Spooled, descriptor, sent
 
 SAMPLES = 3  # sample locations kept per group
 _NUMBER = re.compile(r"[0-9]+$")  # the number that ends an item's location: its line, or its entry
@@ -43,22 +43,6 @@ class ItemWriter(Protocol):
 # The text of items in a row from one template, given what follows the locations' prefix in each, and each item's
 # varying messages.
 Filler = Callable[[list[str], list[list[str]]], list[str]]
-
-
-@dataclass(frozen=True, slots=True)
-class Spooled:
-    """Where a worker process left the text of a tally's items (Tally.spool): a file the report reads once and
-    removes, each item's length in characters (for a report that folds some of them), and whether the numbers are
-    in place (the text is the report's as it stands) or still between marks."""
-
-    path: str
-    lengths: list[int]
-    settled: bool
-
-    @property
-    def size(self) -> int:
-        """The text's length in characters."""
-        return sum(self.lengths)
 
 
 @dataclass(frozen=True)
@@ -254,8 +238,8 @@ class Tally:
         (os.sendfile), where `out` is a file or a pipe."""
         spooled = self.spooled
         if spooled is not None and spooled.settled and sys.platform == "linux":
-            target = _descriptor(out)
-            if target is not None and _sent(spooled.path, target, skip):
+            target = descriptor(out)
+            if target is not None and sent(spooled.path, target, skip):
                 with contextlib.suppress(OSError):
                     os.unlink(spooled.path)
                 self.spooled = None
@@ -407,38 +391,6 @@ def with_messages(findings: list[Finding], varying: tuple[int, ...], messages: l
         old = made[index]
         made[index] = Finding(old.rule, old.pointer, message, old.severity, old.provenance, old.drift, old.operation)
     return made
-
-
-def _descriptor(out: TextIO) -> int | None:
-    """The descriptor of a stream, all written to it flushed; None for a stream without one (a StringIO)."""
-    try:
-        target = out.fileno()
-    except (OSError, ValueError):
-        return None
-    out.flush()
-    return target
-
-
-def _sent(path: str, target: int, skip: int) -> bool:
-    """Whether the file at `path`, but for its first `skip` bytes, was sent whole to the descriptor `target` by
-    os.sendfile; False (nothing sent) where the kernel cannot send to it. A failure once sending began is raised:
-    part of the text is out."""
-    source = os.open(path, os.O_RDONLY)
-    try:
-        size, at = os.fstat(source).st_size, skip
-        while at < size:
-            try:
-                sent = os.sendfile(target, source, at, size - at)
-            except OSError as exc:
-                if at == skip and exc.errno in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EBADF):
-                    return False
-                raise
-            if not sent:
-                raise OSError(errno.EIO, f"{path} ended before its size")
-            at += sent
-        return True
-    finally:
-        os.close(source)
 
 
 def _settled(text: str, mark: str, offset: int) -> str:
