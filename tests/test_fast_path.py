@@ -610,14 +610,15 @@ def test_items_through_the_spool_are_the_report_of_one_process(
     assert not list(spools.iterdir())
 
 
-def test_a_report_piped_from_the_spool_is_the_report(document: JsonObject, tmp_path: Path) -> None:
-    """Standard output a pipe, as in CI: the kernel sends the workers' text into it, and it is the report a single
-    process writes."""
+@pytest.mark.parametrize("fmt", ["jsonl", "junit"])
+def test_a_report_piped_from_the_spool_is_the_report(document: JsonObject, tmp_path: Path, fmt: str) -> None:
+    """Standard output a pipe, as in CI: the kernel sends the workers' text (and the JUnit report its own file of
+    cases) into it, and it is the report a single process writes."""
     import subprocess
     import sys
 
     paths = [str(path) for path in _spooled_inputs(document, tmp_path)]
-    command = [sys.executable, "-m", "dms_smartconnect_contract", "validate", "--format", "jsonl", "--task-mb", "1"]
+    command = [sys.executable, "-m", "dms_smartconnect_contract", "validate", "--format", fmt, "--task-mb", "1"]
     # Parts of a megabyte of lines are over the spool's threshold: 4,000 lines of about 700 bytes each.
     big = tmp_path / "big.jsonl"
     big.write_bytes(Path(paths[0]).read_bytes() * 20)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import sys
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -34,23 +35,22 @@ def descriptor(out: TextIO) -> int | None:
     return target
 
 
-def sent(path: str, target: int, skip: int) -> bool:
-    """Whether the file at `path`, but for its first `skip` bytes, was sent whole to the descriptor `target` by
-    os.sendfile; False (nothing sent) where the kernel cannot send to it. A failure once sending began is raised:
-    part of the text is out."""
-    source = os.open(path, os.O_RDONLY)
-    try:
-        size, at = os.fstat(source).st_size, skip
-        while at < size:
-            try:
-                sent = os.sendfile(target, source, at, size - at)
-            except OSError as exc:
-                if at == skip and exc.errno in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EBADF):
-                    return False
-                raise
-            if not sent:
-                raise OSError(errno.EIO, f"{path} ended before its size")
-            at += sent
-        return True
-    finally:
-        os.close(source)
+def sent(source: int, out: TextIO, start: int = 0) -> bool:
+    """Whether the file open at `source`, from byte `start` to its end, was sent whole to `out` by os.sendfile (from
+    file to file or pipe in the kernel, on Linux); False, with nothing sent, where `out` has no descriptor or the
+    kernel cannot send to it. A failure once sending began is raised: part of the text is out."""
+    target = descriptor(out) if sys.platform == "linux" else None
+    if target is None:
+        return False
+    size, at = os.fstat(source).st_size, start
+    while at < size:
+        try:
+            count = os.sendfile(target, source, at, size - at)
+        except OSError as exc:
+            if at == start and exc.errno in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EBADF):
+                return False
+            raise
+        if not count:
+            raise OSError(errno.EIO, "a file ended before its size")
+        at += count
+    return True

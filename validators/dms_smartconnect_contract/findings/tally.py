@@ -7,14 +7,13 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TextIO
 
 from ..contract.coverage import Coverage
 from .finding import Finding, GroupKey, Outcome, Result, Severity, source_of
-from .spool import Spooled, descriptor, sent
+from .spool import Spooled, sent
 
 SAMPLES = 3  # sample locations kept per group
 _NUMBER = re.compile(r"[0-9]+$")  # the number that ends an item's location: its line, or its entry
@@ -237,9 +236,13 @@ class Tally:
         the characters written. Spooled text with its numbers in place goes from its file to `out` in the kernel
         (os.sendfile), where `out` is a file or a pipe."""
         spooled = self.spooled
-        if spooled is not None and spooled.settled and sys.platform == "linux":
-            target = descriptor(out)
-            if target is not None and sent(spooled.path, target, skip):
+        if spooled is not None and spooled.settled:
+            source = os.open(spooled.path, os.O_RDONLY)
+            try:
+                whole = sent(source, out, skip)
+            finally:
+                os.close(source)
+            if whole:
                 with contextlib.suppress(OSError):
                     os.unlink(spooled.path)
                 self.spooled = None

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from ..findings import UNMET_RULE, Outcome, Result, RunVerdict, Severity, Tally
+from ..findings.spool import sent
 from .base import ItemTexts, Reporter, baseline_summary, finding_detail, group_title, summary_line
 
 UNATTRIBUTED = "capture"  # the class of an item no operation was judged for (unreadable before routing)
@@ -142,9 +143,11 @@ class JunitReporter(Reporter):
             self.out.write(f"    <properties>{''.join(properties)}</properties>\n")
         if run_failed:
             self.out.write(run_error_case("nothing-judged", verdict.reason, verdict.details))
-        self.cases.seek(0)
-        while chunk := self.cases.read(1 << 20):
-            self.out.write(chunk)
+        self.cases.flush()
+        if not sent(self.cases.fileno(), self.out):  # else copied in the kernel, from file to file or pipe
+            self.cases.seek(0)
+            while chunk := self.cases.read(1 << 20):
+                self.out.write(chunk)
         self.cases.close()
         for case in folded_cases:
             self.out.write(case)
