@@ -13,6 +13,8 @@ from urllib.parse import unquote, urlsplit
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dms_smartconnect_contract.reports.base import split_location
 from dms_smartconnect_contract.reports.github import escape_data, escape_property
@@ -291,3 +293,24 @@ def test_junit_folds_items_past_its_bounds_and_says_so(tmp_path: Path, monkeypat
     assert suite.get("tests") == "13" and suite.get("failures") == "6" and suite.get("errors") == "1"
     (folded,) = suite.findall("properties/property")
     assert "31 item(s) past the first 10 are folded into 3 case(s)" in (folded.get("value") or "")
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from([*"ab \"'&<>\t\n\r\x00\x1f\ufffe\u2028\u00e9", "\ud800"]), max_size=12))
+def test_junit_escapes_as_saxutils_does_and_reads_back(text: str) -> None:
+    """The JUnit report's escapes are saxutils' (with the quote and line breaks as references in attributes), the
+    characters XML 1.0 forbids shown as U+FFFD, and a parser reads every text back as it was given."""
+    from xml.etree import ElementTree
+    from xml.sax import saxutils
+
+    from dms_smartconnect_contract.reports.junit import escape, escape_attribute
+
+    allowed = "".join("\ufffd" if (ord(c) < 32 and c not in "\t\n\r") or 0xD800 <= ord(c) <= 0xDFFF or c == "\ufffe"
+                      else c for c in text)  # fmt: skip
+    assert escape(text) == saxutils.escape(allowed)
+    assert escape_attribute(text) == saxutils.escape(
+        allowed, {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+    )
+    element = ElementTree.fromstring(f'<case name="{escape_attribute(text)}">{escape(text)}</case>')
+    assert element.get("name") == allowed
+    assert (element.text or "") == allowed.replace("\r\n", "\n").replace("\r", "\n")  # XML's end-of-line handling

@@ -14,10 +14,16 @@ UNATTRIBUTED = "capture"  # the class of an item no operation was judged for (un
 
 # Characters XML 1.0 cannot hold at all, even as references: shown as U+FFFD.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# What escape() changes; and what escape_attribute() changes besides the quote. Most messages hold none of it, and
+# one search costs less than the replacements.
+_TEXT_ESCAPED = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ATTRIBUTE_ESCAPED = re.compile("[&<>\t\n\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def escape(text: str) -> str:
     """XML character data (as xml.sax.saxutils escapes it), without the characters XML 1.0 forbids."""
+    if _TEXT_ESCAPED.search(text) is None:
+        return text
     if _NOT_XML.search(text) is not None:
         text = _NOT_XML.sub("\ufffd", text)
     return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
@@ -26,6 +32,8 @@ def escape(text: str) -> str:
 def escape_attribute(text: str) -> str:
     """An XML attribute value between double quotes: the character data's escapes, the quote, and line breaks and
     tabs as character references (each character on its own, so a value's text is its parts' texts)."""
+    if _ATTRIBUTE_ESCAPED.search(text) is None:
+        return text.replace('"', "&quot;")
     escaped = escape(text).replace('"', "&quot;")
     return escaped.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
 
