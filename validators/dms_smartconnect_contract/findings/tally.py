@@ -164,9 +164,9 @@ class Tally:
         """Count and keep the items `prefix` + each of `numbers`, in a row, whose findings are `findings` but for
         the messages at `varying`, which are each item's `messages` (bodies a probe holds for, or conforming ones):
         written from the writer's template of such items, without making their findings, where it can."""
-        fill, fold = self._template(prefix, str(numbers[0]), outcome, findings, varying, messages[0], operation)
+        fill, fold = self._template(prefix, numbers[0], outcome, findings, varying, messages[0], operation)
         start = 0
-        if fill is None or any(key not in self.groups for key in groups):
+        if fill is None or (groups and not all(map(self.groups.__contains__, groups))):
             # Without a template each item is a Result; with one, the first opens the groups it is the first of.
             for number, found in zip(numbers, messages, strict=True):
                 self.add(Result(f"{prefix}{number}", outcome, with_messages(findings, varying, found), operation=operation),
@@ -180,11 +180,12 @@ class Tally:
         self._count_run(outcome, groups, count, [f"{prefix}{number}" for number in rest[: self.kept]] if groups else [])
         mark = self.mark
         assert fill is not None
-        self.rendered += fill([f"{mark}{number}{mark}" for number in rest], messages[start:])
+        labels = [f"{mark}{number}{mark}" for number in rest] if mark else list(map(str, rest))
+        self.rendered += fill(labels, messages[start:] if start else messages)
         self.folds += [fold] * count
 
-    def _template(self, prefix: str, label: str, outcome: Outcome, findings: list[Finding], varying: tuple[int, ...],
-                  messages: list[str], operation: str) -> tuple[Filler | None, Any]:  # fmt: skip
+    def _template(self, prefix: str, label: int | str, outcome: Outcome, findings: list[Finding],
+                  varying: tuple[int, ...], messages: list[str], operation: str) -> tuple[Filler | None, Any]:  # fmt: skip
         """The writer's template of items like this one, and what such an item is folded under; (None, None)
         without a writer or a template. Remembered per process by the identity of `findings`."""
         if self.writer is None:
