@@ -665,3 +665,34 @@ def test_without_a_temporary_folder_the_text_takes_the_pipe(
     monkeypatch.setattr(local, "SPOOLED_CHARS", 0)
     piped = run("validate", "--format", "json", "--jobs", "2", *paths)
     assert (piped.code, piped.out) == (alone.code, alone.out)
+
+
+def test_an_interrupted_run_leaves_no_spool(
+    document: JsonObject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while the report takes the workers' text: the run says it was interrupted, and the spool folder, with
+    the text of the parts never reported, is gone."""
+    import tempfile
+
+    from dms_smartconnect_contract.reports.json_report import JsonReporter
+    from dms_smartconnect_contract.run import local, validate
+
+    paths = [str(path) for path in _spooled_inputs(document, tmp_path)]
+    spools = tmp_path / "spools"
+    spools.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spools))
+    monkeypatch.setattr(validate, "JSONL_CHUNK_BYTES", 4096)
+    monkeypatch.setattr(local, "SPOOLED_CHARS", 0)
+    taken = JsonReporter.add_rendered
+    calls = []
+
+    def interrupted(self: JsonReporter, tally: Any) -> None:
+        calls.append(tally)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        taken(self, tally)
+
+    monkeypatch.setattr(JsonReporter, "add_rendered", interrupted)
+    result = run("validate", "--format", "json", "--jobs", "2", *paths)
+    assert result.code == 130 and "interrupted" in result.err
+    assert len(calls) == 3 and not list(spools.iterdir())
