@@ -19,7 +19,7 @@ from ..formats.items import CaptureFile, HarChunk, Item, JsonlChunk
 from .units import Judged, Placer, Stream, Unit, from_worker, in_order, judge, units_of
 
 _worker: Judge[Any] | None = None  # the judge of a worker process
-_spool: str | None = None  # the run's folder for the text of items a worker's tallies hold (see _spooled)
+_spool: str | None = None  # the run's folder for the text of items a worker's tallies hold (see _judge_in_worker)
 _spooled = 0  # the files this worker has written there
 
 # A tally's text of items from this many characters on goes to the report through a file, not the result pipe
