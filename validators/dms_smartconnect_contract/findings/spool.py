@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import sys
@@ -23,6 +24,41 @@ class Spooled:
     def size(self) -> int:
         """The text's length in characters."""
         return sum(self.lengths)
+
+    @classmethod
+    def write(cls, path: str, items: list[str], mark: str) -> Spooled:
+        """The text of `items` written to a new file at `path`; settled unless `mark` stands in it."""
+        text = "".join(items)
+        with open(path, "x", encoding="utf-8", newline="") as spool:
+            spool.write(text)
+        return cls(path, [len(item) for item in items], not mark or mark not in text)
+
+    def read(self) -> list[str]:
+        """The text of each item, read back once: the file is removed."""
+        with open(self.path, encoding="utf-8", newline="") as spool:
+            text = spool.read()
+        self._remove()
+        items, start = [], 0
+        for length in self.lengths:
+            items.append(text[start : start + length])
+            start += length
+        return items
+
+    def send(self, out: TextIO, skip: int = 0) -> bool:
+        """Whether the text, but for its first `skip` bytes, was sent whole to `out` (see sent); the file is then
+        removed."""
+        source = os.open(self.path, os.O_RDONLY)
+        try:
+            whole = sent(source, out, skip)
+        finally:
+            os.close(source)
+        if whole:
+            self._remove()
+        return whole
+
+    def _remove(self) -> None:
+        with contextlib.suppress(OSError):  # the run's spool folder goes at its end in any case
+            os.unlink(self.path)
 
 
 def descriptor(out: TextIO) -> int | None:

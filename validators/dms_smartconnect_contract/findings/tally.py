@@ -4,8 +4,6 @@ what a run keeps of it for its report (Keeping)."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,7 +11,7 @@ from typing import Any, Protocol, TextIO
 
 from ..contract.coverage import Coverage
 from .finding import Finding, GroupKey, Outcome, Result, Severity, source_of
-from .spool import Spooled, sent
+from .spool import Spooled
 
 SAMPLES = 3  # sample locations kept per group
 _NUMBER = re.compile(r"[0-9]+$")  # the number that ends an item's location: its line, or its entry
@@ -219,11 +217,7 @@ class Tally:
     def spool(self, path: str) -> None:
         """Move the text of the items kept to a new file at `path`, which the report reads or sends on: a worker's
         tally, before it crosses to the parent, where a file costs one copy and the result pipe several."""
-        text = "".join(self.rendered)
-        with open(path, "x", encoding="utf-8", newline="") as spool:
-            spool.write(text)
-        settled = not self.mark or self.mark not in text
-        self.spooled = Spooled(path, [len(item) for item in self.rendered], settled)
+        self.spooled = Spooled.write(path, self.rendered, self.mark)
         self.rendered = []
 
     def settled_size(self) -> int | None:
@@ -237,35 +231,17 @@ class Tally:
         the characters written. Spooled text with its numbers in place goes from its file to `out` in the kernel
         (os.sendfile), where `out` is a file or a pipe."""
         spooled = self.spooled
-        if spooled is not None and spooled.settled:
-            source = os.open(spooled.path, os.O_RDONLY)
-            try:
-                whole = sent(source, out, skip)
-            finally:
-                os.close(source)
-            if whole:
-                with contextlib.suppress(OSError):
-                    os.unlink(spooled.path)
-                self.spooled = None
-                return spooled.size - skip
+        if spooled is not None and spooled.settled and spooled.send(out, skip):
+            self.spooled = None
+            return spooled.size - skip
         text = self.rendered_text()[skip:]
         out.write(text)
         return len(text)
 
     def _unspool(self) -> None:
-        """Read spooled text back into the items kept, once: its file is removed."""
-        spooled = self.spooled
-        if spooled is None:
-            return
-        with open(spooled.path, encoding="utf-8", newline="") as spool:
-            text = spool.read()
-        with contextlib.suppress(OSError):
-            os.unlink(spooled.path)
-        items, start = [], 0
-        for length in spooled.lengths:
-            items.append(text[start : start + length])
-            start += length
-        self.rendered, self.spooled = items, None
+        """Read spooled text back into the items kept, once."""
+        if self.spooled is not None:
+            self.rendered, self.spooled = self.spooled.read(), None
 
     def add_shape(self, location: str, outcome: Outcome, groups: tuple[GroupKey, ...],
                   findings: Callable[[], list[Finding]], source: str | None = None,
