@@ -94,19 +94,19 @@ class JunitReporter(Reporter):
     def add_rendered(self, tally: Tally) -> None:
         listed = tally.listed
         if self._room() >= listed:
-            size = tally.settled_size()
+            size, text = tally.settled_size(), None
             if size is None:  # the text is read to know its length, and written as read
                 text = tally.rendered_text()
                 size = len(text)
             if self.written + size <= MAX_LISTED_BYTES:
-                self.written += tally.write_text(self.cases) if tally.spooled is not None else self._write(text)
+                if text is None:
+                    tally.write_text(self.cases)
+                else:
+                    self.cases.write(text)
+                self.written += size
                 self.listed += listed
                 return
         self._add(tally.rendered_items(), tally.folds)
-
-    def _write(self, text: str) -> int:
-        self.cases.write(text)
-        return len(text)
 
     def _room(self) -> int:
         return MAX_LISTED_CASES - self.listed if self.written < MAX_LISTED_BYTES else 0
