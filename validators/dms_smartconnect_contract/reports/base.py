@@ -156,6 +156,11 @@ def result_record(result: Result) -> dict[str, object]:
     return record
 
 
+def baselined_groups(baseline: Any) -> dict[GroupKey, Any]:
+    """The groups a baseline accepts (its entries not expired), each with its entry; none without a baseline."""
+    return dict(baseline.baselined) if baseline is not None else {}
+
+
 def baseline_marks(baseline: Any) -> dict[GroupKey, str]:
     """What a report says of each group a baseline knows: baselined until when and why, or accepted till a date
     that has passed."""

@@ -9,6 +9,7 @@ from .base import (
     Reporter,
     baseline_marks,
     baseline_summary,
+    baselined_groups,
     group_title,
     ordered_groups,
     split_location,
@@ -45,7 +46,7 @@ class GithubReporter(Reporter):
         write = self.out.write
         commands: list[tuple[str, str, str, str]] = []  # kind, location, title, message
         marks = baseline_marks(self.baseline)
-        baselined = {key for key, _ in (self.baseline.baselined if self.baseline else [])}
+        baselined = baselined_groups(self.baseline)
         for key, group in ordered_groups(total):
             rule, pointer, severity, basis, operation = key
             others = group.samples[1:]

@@ -39,7 +39,7 @@ from ..findings import (
     Severity,
     Tally,
 )
-from .base import Reporter, ordered_groups, split_location
+from .base import Reporter, baselined_groups, ordered_groups, split_location
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 MAX_RESULTS = 25_000  # results per run GitHub code scanning accepts
@@ -111,7 +111,7 @@ class SarifReporter(Reporter):
         groups = ordered_groups(total)
         room = MAX_RESULTS - len(unreadable)
         kept, folded = (groups, []) if len(groups) <= room else (groups[: room - 1], groups[room - 1 :])
-        known = {key: entry for key, entry in (self.baseline.baselined if self.baseline else [])}
+        known = baselined_groups(self.baseline)
         expired = {key for key, _ in (self.baseline.expired if self.baseline else [])}
         for key, group in kept:
             result = self._group_result(key, group, index, positions, contract_file)
