@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import pytest
 
 from dms_smartconnect_contract.run.baseline import SCHEMA
 
@@ -121,3 +122,82 @@ def test_a_baseline_that_cannot_be_used_stops_the_run_naming_the_place(
     past = run("validate", "--write-baseline", str(tmp_path / "b.json"), "--reason", "x", "--expires", "2020-01-01",
                str(log))  # fmt: skip
     assert past.code == 2 and "--expires is in the past" in past.err and not (tmp_path / "b.json").exists()
+
+
+def _suite(report: str) -> Any:
+    """The JUnit report's suite, its counts checked against the cases it holds."""
+    from xml.etree import ElementTree
+
+    suite = ElementTree.fromstring(report).find("testsuite")
+    assert suite is not None
+    cases = suite.findall("testcase")
+    for count, element in (("failures", "failure"), ("skipped", "skipped"), ("errors", "error")):
+        assert suite.get(count) == str(sum(1 for case in cases if case.find(element) is not None)), count
+    assert suite.get("tests") == str(len(cases))
+    return suite
+
+
+def _accepted_and_new(seed: dict[str, Any], tmp_path: Path) -> tuple[Path, Path]:
+    """A baseline of a wrong create_time, and a log of many such lines, one that is also wrong at /id, conforming
+    ones and a broken one."""
+    baseline = _written(tmp_path, _log(tmp_path / "old.jsonl", [_wrong_time(seed)]))
+    lines = [_wrong_time(seed)] * 30 + [dict(_wrong_time(seed), id=42)] + [seed] * 5 + [_wrong_time(seed)] * 30
+    log = _log(tmp_path / "new.jsonl", lines)
+    with log.open("a") as out:
+        out.write("{broken\n")
+    return baseline, log
+
+
+def test_junit_skips_the_items_a_baseline_accepts_and_fails_the_rest(
+    seed_example: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A dashboard goes red on what the run fails on: an item whose errors the baseline all accepts is a skipped
+    case saying until when and why; one with an error it does not accept fails on that error; the same report
+    when the items are written by worker processes, through the spool."""
+    from dms_smartconnect_contract.run import local, validate
+
+    baseline, log = _accepted_and_new(seed_example, tmp_path)
+    alone = run("validate", "--format", "junit", "--jobs", "1", "--baseline", str(baseline), str(log))
+    assert alone.code == 1  # the new error, and the broken line
+    suite = _suite(alone.out)
+    assert (suite.get("failures"), suite.get("skipped"), suite.get("errors")) == ("1", "60", "1")
+    skipped = [case.find("skipped") for case in suite.findall("testcase") if case.find("skipped") is not None]
+    assert {element.get("message") for element in skipped} == {f"baselined until {LATER}: ticket DMS-1"}
+    (failure,) = [case.find("failure") for case in suite.findall("testcase") if case.find("failure") is not None]
+    assert failure.get("message", "").startswith("schema.type at /id:")
+    text = failure.text or ""
+    assert "/create_time: " in text and f"(baselined until {LATER}: ticket DMS-1)" in text
+    monkeypatch.setattr(validate, "JSONL_CHUNK_BYTES", 1024)
+    monkeypatch.setattr(local, "SPOOLED_CHARS", 0)
+    spread = run("validate", "--format", "junit", "--jobs", "2", "--baseline", str(baseline), str(log))
+    assert (spread.code, spread.out) == (alone.code, alone.out)
+
+
+def test_junit_folds_accepted_items_as_skipped_and_expired_ones_fail(
+    seed_example: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dms_smartconnect_contract.reports import junit
+
+    baseline, log = _accepted_and_new(seed_example, tmp_path)
+    monkeypatch.setattr(junit, "MAX_LISTED_CASES", 10)
+    suite = _suite(run("validate", "--format", "junit", "--baseline", str(baseline), str(log)).out)
+    names = [case.get("name") for case in suite.findall("testcase")[10:]]
+    assert names == ["schema.type at /create_time of ShowConnectorTask: 50 more item(s)",
+                     "schema.type at /id of ShowConnectorTask: 1 more item(s)", "5 more conforming item(s)",
+                     "1 more unreadable item(s)"]  # fmt: skip
+    assert (suite.get("failures"), suite.get("skipped"), suite.get("errors")) == ("1", "11", "1")
+    document = json.loads(baseline.read_text())
+    document["entries"][0]["expires"] = "2020-01-31"
+    baseline.write_text(json.dumps(document))
+    expired = _suite(run("validate", "--format", "junit", "--baseline", str(baseline), str(log)).out)
+    assert (expired.get("failures"), expired.get("skipped")) == ("11", "0")  # ten listed, the rest in one case
+
+
+def test_the_run_that_writes_a_baseline_reports_its_findings_as_accepted(
+    seed_example: dict[str, Any], tmp_path: Path
+) -> None:
+    log = _log(tmp_path / "log.jsonl", [_wrong_time(seed_example), seed_example, dict(seed_example, id=42)])
+    written = run("validate", "--format", "junit", "--write-baseline", str(tmp_path / "b.json"), "--reason",
+                  "ticket DMS-2", "--expires", LATER, str(log))  # fmt: skip
+    suite = _suite(written.out)
+    assert written.code == 0 and (suite.get("failures"), suite.get("skipped")) == ("0", "2")

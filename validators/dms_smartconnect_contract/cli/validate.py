@@ -47,10 +47,11 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
         except ContractError as exc:
             return error("a --require-coverage SPEC cannot be used", str(exc), "See `validate --help`.")
     baseline = None
+    today = datetime.date.today()  # one day for the whole run: what the report marks is what the verdict reads
     if args.write_baseline and (not args.reason or args.expires is None):
         return error("--write-baseline needs --reason and --expires", "an accepted finding says why, and until when",
                       "Add --reason TEXT --expires YYYY-MM-DD.")  # fmt: skip
-    if args.write_baseline and args.expires < datetime.date.today():
+    if args.write_baseline and args.expires < today:
         return error("--expires is in the past", f"{args.expires}: every entry would have expired",
                       "Give the last day the findings are accepted.")  # fmt: skip
     if args.baseline:
@@ -73,7 +74,7 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
         input_format=args.input_format,
     )
     options = RunOptions(check, args.jobs, args.scheduler, args.task_mb, storage, args.allow_empty, args.quiet,
-                         requirements, str(args.contract or packaged_contract_path()), baseline)  # fmt: skip
+                         requirements, str(args.contract or packaged_contract_path()), baseline, today)  # fmt: skip
     try:
         reader = open_inputs(args.paths, options)
     except InputError as exc:
@@ -84,9 +85,12 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
             reporter = make_reporter(
                 args.format, out, verbosity=-1 if args.quiet else args.verbose, contract=args.contract
             )
+            accepted = _accepted(args, baseline, today)
+            if accepted is not None:
+                reporter.accept(accepted)
             total, verdict = run_validation(document, args.paths, reader, options, reporter)
             if args.write_baseline:
-                verdict = _write_baseline(args, total, verdict, reporter)
+                verdict = _write_baseline(args, total, verdict, reporter, today)
             reporter.finish(total, verdict)
     except ClusterError as exc:
         return error("the cluster cannot be used", str(exc), "Nothing was validated.")
@@ -112,7 +116,20 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
     return verdict.exit_code
 
 
-def _write_baseline(args: argparse.Namespace, total: Any, verdict: Any, reporter: Any) -> Any:
+def _accepted(args: argparse.Namespace, baseline: tuple[Any, ...] | None, today: datetime.date) -> Any:
+    """What the run's baseline accepts, known before the run: every group for the run that writes one."""
+    if args.write_baseline:
+        from ..run.baseline import recorded
+
+        return recorded(args.reason, args.expires)
+    if baseline is not None:
+        from ..run.baseline import in_force
+
+        return in_force(list(baseline), today)
+    return None
+
+
+def _write_baseline(args: argparse.Namespace, total: Any, verdict: Any, reporter: Any, today: datetime.date) -> Any:
     """Record the run's findings as accepted, and end the run as it would end with that baseline."""
     from ..run.baseline import read, write
     from ..run.validate import apply_baseline
@@ -120,4 +137,4 @@ def _write_baseline(args: argparse.Namespace, total: Any, verdict: Any, reporter
     count = write(args.write_baseline, total, args.reason, args.expires)
     print(f"baseline: {count} findings group(s) written to {args.write_baseline}, accepted until {args.expires}",
           file=sys.stderr)  # fmt: skip
-    return apply_baseline(tuple(read(args.write_baseline)), total, verdict, reporter)
+    return apply_baseline(tuple(read(args.write_baseline)), total, verdict, reporter, today)

@@ -6,6 +6,7 @@ item's `Result`. Tallies merge, in order, into the run's total; whatever path ju
 summary read tallies only.
 """
 
+from .accepted import Accepted, accepted_mark
 from .finding import (
     FINDINGS_LIMIT,
     HAR_ENTRY,
@@ -62,6 +63,7 @@ __all__ = [
     "UNREADABLE_KEPT",
     "UNREADABLE_RULE",
     "UNRECOGNISED_RULE",
+    "Accepted",
     "Filler",
     "Finding",
     "Group",
@@ -73,6 +75,7 @@ __all__ = [
     "RunVerdict",
     "Severity",
     "Tally",
+    "accepted_mark",
     "decode_limit",
     "execution_location",
     "findings_limit",

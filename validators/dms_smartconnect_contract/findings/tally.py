@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TextIO
 
 from ..contract.coverage import Coverage
+from .accepted import Accepted
 from .finding import Finding, GroupKey, Outcome, Result, Severity, source_of
 from .spool import Spooled
 
@@ -28,7 +29,10 @@ class Group:
 
 
 class ItemWriter(Protocol):
-    """A report's text of one item (a module-level object: it is sent to the worker processes)."""
+    """A report's text of one item (a module-level object: it is sent to the worker processes); `accepted`, the
+    groups a baseline accepts, where the text says so."""
+
+    accepted: Accepted | None
 
     def render(self, result: Result) -> str: ...
 
@@ -145,15 +149,21 @@ class Tally:
             self.rendered.append(self.writer.render(result))
         finally:
             result.location = location
-        self.folds.append(self.fold_of(result.outcome, result.findings, result.operation))
+        self.folds.append(self.fold_of(result.outcome, result.findings, result.operation, self.writer.accepted))
 
     @staticmethod
-    def fold_of(outcome: Outcome, findings: list[Finding], operation: str) -> Any:
-        """What a bounded report folds an item under: its first error's group, else its outcome or operation."""
+    def fold_of(outcome: Outcome, findings: list[Finding], operation: str, accepted: Accepted | None = None) -> Any:
+        """What a bounded report folds an item under: its first error's group (the first a baseline does not
+        accept, if any: so an item folds under an accepted group only when all its errors are accepted), else its
+        outcome or operation."""
         if outcome is Outcome.UNREADABLE:
             return Outcome.UNREADABLE
         if outcome is Outcome.VIOLATING:
-            return next(f.group for f in findings if f.severity is Severity.ERROR)
+            errors = (f.group for f in findings if f.severity is Severity.ERROR)
+            first = next(errors)
+            if accepted is None or first not in accepted:
+                return first
+            return next((group for group in errors if group not in accepted), first)
         return operation
 
     def keep_held(self, prefix: str, numbers: list[int], outcome: Outcome, groups: tuple[GroupKey, ...],
@@ -188,16 +198,22 @@ class Tally:
         without a writer or a template. Remembered per process by the identity of `findings`."""
         if self.writer is None:
             return None, None
-        key = (id(self.writer), id(findings), operation, prefix)
+        writer = self.writer
+        key = (id(writer), id(findings), operation, prefix)
         known = _TEMPLATES.get(key)
         if known is None:
             made = with_messages(findings, varying, messages)
-            fill = self.writer.template(Result(f"{prefix}{label}", outcome, made, operation=operation), varying, prefix)
+            fill = writer.template(Result(f"{prefix}{label}", outcome, made, operation=operation), varying, prefix)
             if len(_TEMPLATES) >= 1024:
                 _TEMPLATES.clear()
-            # Kept with the findings it was made for, so that their identity is never another's.
-            _TEMPLATES[key] = known = (findings, fill, self.fold_of(outcome, findings, operation))
-        return (known[1], known[2]) if known[1] is not None else (None, None)
+            # Kept with the writer and findings it was made for, so that their identities are never another's.
+            _TEMPLATES[key] = known = (
+                writer,
+                findings,
+                fill,
+                self.fold_of(outcome, findings, operation, writer.accepted),
+            )
+        return (known[2], known[3]) if known[2] is not None else (None, None)
 
     @property
     def listed(self) -> int:
@@ -361,7 +377,7 @@ NO_FINDINGS: list[Finding] = []  # the findings of a conforming item: one object
 
 # The writers' templates of items a probe holds for (and of conforming ones), in this process, by writer, findings,
 # operation and the prefix of the locations (None: none can be made); never sent between processes.
-_TEMPLATES: dict[tuple[int, int, str, str], tuple[Any, Any, Any]] = {}
+_TEMPLATES: dict[tuple[int, int, str, str], tuple[Any, Any, Any, Any]] = {}
 
 
 def with_messages(findings: list[Finding], varying: tuple[int, ...], messages: list[str]) -> list[Finding]:

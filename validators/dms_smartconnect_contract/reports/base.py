@@ -13,6 +13,7 @@ from ..findings import (
     JSONL_SUFFIXES,
     SAMPLES,
     UNREADABLE_RULE,
+    Accepted,
     Filler,
     Finding,
     Group,
@@ -24,6 +25,7 @@ from ..findings import (
     RunVerdict,
     Severity,
     Tally,
+    accepted_mark,
     split_item,
 )
 from ..sources.files import split_name
@@ -40,6 +42,7 @@ class Reporter:
     writer: ItemWriter | None = None
     coverage: dict[str, Any] | None = None  # with --coverage: what the traffic exercised (contract_coverage)
     baseline: Any = None  # with --baseline: the run's groups sorted against it (run/baseline.py's Sorted)
+    accepted: Accepted | None = None  # with --baseline or --write-baseline: what it accepts, known before the run
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
@@ -49,6 +52,11 @@ class Reporter:
     def keeping(self) -> Keeping:
         """What the tallies of the run must keep for this report."""
         return Keeping(self.detail, self.samples, self.writer, self.mark if self.writer else "")
+
+    def accept(self, accepted: Accepted) -> None:
+        """Told before the run what a baseline accepts (a report that writes items as they are judged marks them
+        then; the others read the run's groups sorted against it at the end, `baseline`)."""
+        self.accepted = accepted
 
     def add(self, tally: Tally) -> None:
         """The items of one unit of work, in order (a reporter that lists none reads the total at the end)."""
@@ -74,8 +82,9 @@ class ItemTexts:
     report's module, named there (`name`), so that worker processes find it by name rather than by copy."""
 
     name = ""
+    accepted: Accepted | None = None  # the groups a baseline accepts, where the text says so
 
-    def __reduce__(self) -> str:
+    def __reduce__(self) -> Any:
         return self.name
 
     def render(self, result: Result) -> str:
@@ -166,7 +175,7 @@ def baseline_marks(baseline: Any) -> dict[GroupKey, str]:
     that has passed."""
     if baseline is None:
         return {}
-    marks = {key: f"baselined until {entry.expires}: {entry.reason}" for key, entry in baseline.baselined}
+    marks = {key: accepted_mark(entry.expires, entry.reason) for key, entry in baseline.baselined}
     marks.update({key: f"baseline expired on {entry.expires}: {entry.reason}" for key, entry in baseline.expired})
     return marks
 
@@ -184,10 +193,12 @@ def stale_line(entry: Any) -> str:
     return f"stale baseline entry {title} [{entry.provenance}]: no finding matched it; it can go"
 
 
-def finding_detail(finding: Finding) -> str:
-    """A finding's line, and the evidence of its rule when the rule is inferred."""
+def finding_detail(finding: Finding, mark: str | None = None) -> str:
+    """A finding's line (with what a baseline says of it, `mark`), and the evidence of its rule when the rule is
+    inferred."""
     evidence = finding.provenance.evidence
-    return finding.line + (f"\n    {finding.provenance.kind}: {evidence}" if evidence else "")
+    line = f"{finding.line} ({mark})" if mark else finding.line
+    return line + (f"\n    {finding.provenance.kind}: {evidence}" if evidence else "")
 
 
 def group_title(rule: str, pointer: str, operation: str) -> str:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from ..findings import UNMET_RULE, Outcome, Result, RunVerdict, Severity, Tally
+from ..findings import UNMET_RULE, Accepted, Outcome, Result, RunVerdict, Severity, Tally
 from ..findings.spool import sent
 from .base import ItemTexts, Reporter, baseline_summary, finding_detail, group_title, summary_line
 
@@ -57,10 +57,17 @@ MAX_LISTED_BYTES = 20 << 20
 
 
 class JunitCases(ItemTexts):
-    """An item as a JUnit test case."""
+    """An item as a JUnit test case; one whose errors a baseline all accepts is skipped, saying until when and why."""
+
+    def __init__(self, accepted: Accepted | None = None) -> None:
+        self.accepted = accepted
+
+    def __reduce__(self) -> Any:
+        # By what it accepts: a worker process finds its one object for it, and its templates with it.
+        return (junit_cases, (self.accepted,)) if self.accepted is not None else self.name
 
     def render(self, result: Result) -> str:
-        return _case(result)
+        return _case(result, self.accepted)
 
     def escape_at(self, before: str) -> Callable[[str], str]:
         # Inside an attribute when the last `="` stands after the last tag's end.
@@ -69,6 +76,14 @@ class JunitCases(ItemTexts):
 
 JUNIT_CASES = JunitCases()
 JUNIT_CASES.name = "JUNIT_CASES"
+_CASES_ACCEPTING: dict[Accepted, JunitCases] = {}
+
+
+def junit_cases(accepted: Accepted | None) -> JunitCases:
+    """The JUnit cases of a run with a baseline that accepts `accepted`: one object per process."""
+    if accepted is None:
+        return JUNIT_CASES
+    return _CASES_ACCEPTING.setdefault(accepted, JunitCases(accepted))
 
 
 class JunitReporter(Reporter):
@@ -83,13 +98,18 @@ class JunitReporter(Reporter):
         self.cases = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in finish()
         self.listed = 0
         self.written = 0
+        self.baselined = 0  # cases listed as skipped: items whose errors the baseline all accepts
         # Items past the bounds, by what they fold under: their first error's group, their operation (conforming),
         # or the unreadable outcome; with how many there were.
         self.folded: dict[Any, int] = {}
 
+    def accept(self, accepted: Accepted) -> None:
+        super().accept(accepted)
+        self.writer = junit_cases(accepted)
+
     def add_result(self, result: Result) -> None:
-        fold = Tally.fold_of(result.outcome, result.findings, result.operation)
-        self._add([_case(result)], [fold])
+        fold = Tally.fold_of(result.outcome, result.findings, result.operation, self.accepted)
+        self._add([_case(result, self.accepted)], [fold])
 
     def add_rendered(self, tally: Tally) -> None:
         listed = tally.listed
@@ -105,11 +125,17 @@ class JunitReporter(Reporter):
                     self.cases.write(text)
                 self.written += size
                 self.listed += listed
+                self.baselined += self._baselined(tally.folds)
                 return
         self._add(tally.rendered_items(), tally.folds)
 
     def _room(self) -> int:
         return MAX_LISTED_CASES - self.listed if self.written < MAX_LISTED_BYTES else 0
+
+    def _baselined(self, folds: list[Any]) -> int:
+        """How many of these items a baseline accepts (their cases are skipped)."""
+        accepted = self.accepted
+        return 0 if accepted is None else sum(1 for fold in folds if type(fold) is tuple and fold in accepted)
 
     def _add(self, cases: list[str], folds: list[Any]) -> None:
         for case, fold in zip(cases, folds, strict=True):
@@ -117,6 +143,7 @@ class JunitReporter(Reporter):
                 self.cases.write(case)
                 self.listed += 1
                 self.written += len(case)
+                self.baselined += self._baselined([fold])
             else:
                 self.folded[fold] = self.folded.get(fold, 0) + 1
 
@@ -125,12 +152,16 @@ class JunitReporter(Reporter):
         run_failed = 1 if verdict.reason and verdict.exit_code else 0
         unmet_cases = self._unmet_cases(total)
         folded_cases = self._folded_cases(total) + unmet_cases
-        failing = {fold: count for fold, count in self.folded.items() if isinstance(fold, tuple)}
+        violating = {fold: count for fold, count in self.folded.items() if isinstance(fold, tuple)}
+        baselined = self._baselined(list(violating))
         unreadable = self.folded.get(Outcome.UNREADABLE, 0)
-        failures = total.violating - sum(failing.values()) + len(failing) + len(unmet_cases)
+        # Listed items count one each, folded ones one per case; the unmet requirements fail as cases of their own.
+        failures = (total.violating - self.baselined - sum(violating.values()) + len(violating) - baselined
+                    + len(unmet_cases))  # fmt: skip
         errors = total.unreadable - unreadable + (1 if unreadable else 0) + run_failed
         tests = self.listed + len(folded_cases) + run_failed
-        counts = f'tests="{tests}" failures="{failures}" errors="{errors}" skipped="0"'
+        skipped = self.baselined + baselined
+        counts = f'tests="{tests}" failures="{failures}" errors="{errors}" skipped="{skipped}"'
         self.out.write('<?xml version="1.0" encoding="utf-8"?>\n')
         self.out.write(f'<testsuites name="smartconnect-contract" {counts}>\n')
         self.out.write(f'  <testsuite name="conformance" {counts}>\n')
@@ -180,12 +211,14 @@ class JunitReporter(Reporter):
             if isinstance(fold, tuple):
                 rule, pointer, _, _, operation = fold
                 group = total.groups[fold]
+                mark = self.accepted.mark_of(fold) if self.accepted is not None else None
                 name = quoteattr(f"{group_title(rule, pointer, operation)}: {count} more item(s)")
                 text = escape(f"{finding_detail(group.first)}\n{count} more item(s) failed so; the first at "
                               f"{', '.join(group.samples)}")  # fmt: skip
+                outcome = (f"<failure type={quoteattr(rule)} message={quoteattr(group.first.line)}>{text}</failure>"
+                           if mark is None else f"<skipped message={quoteattr(mark)}>{text}</skipped>")  # fmt: skip
                 cases.append(f"    <testcase classname={quoteattr(operation or UNATTRIBUTED)} name={name}>"
-                             f"<failure type={quoteattr(rule)} message={quoteattr(group.first.line)}>{text}</failure>"
-                             "</testcase>\n")  # fmt: skip
+                             f"{outcome}</testcase>\n")  # fmt: skip
         for fold, count in self.folded.items():
             if type(fold) is str:  # an operation (the unreadable outcome is a str Enum)
                 name = quoteattr(f"{count} more conforming item(s)")
@@ -199,8 +232,9 @@ class JunitReporter(Reporter):
         return cases
 
 
-def _case(result: Result) -> str:
-    """One item as a test case: of the operation it was judged as (an item read as none is of the capture)."""
+def _case(result: Result, accepted: Accepted | None = None) -> str:
+    """One item as a test case: of the operation it was judged as (an item read as none is of the capture). An item
+    whose errors a baseline all accepts is skipped; one with an error it does not accept fails, on that error."""
     parts = [
         f"    <testcase classname={quoteattr(result.operation or UNATTRIBUTED)} name={quoteattr(result.location)}>"
     ]
@@ -209,10 +243,16 @@ def _case(result: Result) -> str:
     if result.outcome is Outcome.UNREADABLE:
         parts.append(f'<error type="{result.rule or "unreadable"}" message={quoteattr(result.reason)}/>')
     elif errors:
-        text = "\n".join(finding_detail(f) for f in errors)
-        parts.append(
-            f"<failure type={quoteattr(errors[0].rule)} message={quoteattr(errors[0].line)}>{escape(text)}</failure>"
-        )
+        marked = [(f, accepted.mark_of(f.group) if accepted is not None else None) for f in errors]
+        if accepted is not None:
+            # The errors not accepted first (the failure is theirs), then the accepted ones, each saying until when.
+            marked.sort(key=lambda pair: pair[1] is not None)
+        text = escape("\n".join(finding_detail(f, mark) for f, mark in marked))
+        first, mark = marked[0]
+        if mark is None:
+            parts.append(f"<failure type={quoteattr(first.rule)} message={quoteattr(first.line)}>{text}</failure>")
+        else:
+            parts.append(f"<skipped message={quoteattr(mark)}>{text}</skipped>")
     if warnings:
         parts.append(
             f"<system-out>{escape(chr(10).join('warning ' + finding_detail(f) for f in warnings))}</system-out>"

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..findings import GroupKey, Severity, Tally
+from ..findings import Accepted, GroupKey, Severity, Tally, accepted_mark
 
 SCHEMA = Path(__file__).with_name("baseline.schema.json")
 VERSION = 1
@@ -126,6 +126,17 @@ class Sorted:
                         for key, entry in self.expired],
             "stale": [entry.as_dict() for entry in self.stale],
         }  # fmt: skip
+
+
+def in_force(entries: list[Entry], today: datetime.date) -> Accepted:
+    """What the entries accept on `today`: those up to and including their date, each with its mark."""
+    return Accepted(tuple((entry.key, accepted_mark(entry.expires, entry.reason)) for entry in entries
+                          if entry.expires >= today))  # fmt: skip
+
+
+def recorded(reason: str, expires: datetime.date) -> Accepted:
+    """What a baseline the run writes will accept: every group it finds."""
+    return Accepted(every=accepted_mark(expires, reason))
 
 
 def sort(entries: list[Entry], total: Tally, today: datetime.date) -> Sorted:

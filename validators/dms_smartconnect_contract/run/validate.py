@@ -4,6 +4,7 @@ report as it comes, and the run's verdict at the end."""
 from __future__ import annotations
 
 import contextlib
+import datetime
 import signal
 import sys
 from collections.abc import Sequence
@@ -50,6 +51,7 @@ class RunOptions:
     requirements: tuple[Requirement, ...] = ()  # --require-coverage: what the traffic must exercise
     contract: str = ""  # where the contract was read from: what a coverage.unmet finding is located at
     baseline: tuple[Entry, ...] | None = None  # --baseline: the findings accepted until a date
+    today: datetime.date = field(default_factory=datetime.date.today)  # the day a baseline's dates are read on
 
     @property
     def processes(self) -> int:
@@ -125,18 +127,17 @@ def run_validation(
     if unmet and verdict.exit_code is ExitCode.OK:
         verdict = RunVerdict(ExitCode.FINDINGS)
     if options.baseline is not None:
-        verdict = apply_baseline(options.baseline, total, verdict, reporter)
+        verdict = apply_baseline(options.baseline, total, verdict, reporter, options.today)
     return total, verdict
 
 
-def apply_baseline(entries: tuple[Entry, ...], total: Tally, verdict: RunVerdict, reporter: Any) -> RunVerdict:
+def apply_baseline(entries: tuple[Entry, ...], total: Tally, verdict: RunVerdict, reporter: Any,
+                   today: datetime.date) -> RunVerdict:  # fmt: skip
     """The run's findings groups sorted against a baseline (handed to the report), and how the run ends with it:
     it fails on a new or expired error, or on an unreadable item, as without one; baselined errors do not fail it."""
-    import datetime
-
     from .baseline import sort
 
-    found = sort(list(entries), total, datetime.date.today())
+    found = sort(list(entries), total, today)
     reporter.baseline = found
     if verdict.exit_code is ExitCode.FINDINGS and not found.failing and not total.unreadable:
         return RunVerdict(ExitCode.OK)
