@@ -9,8 +9,10 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from dms_smartconnect_contract.redact import MASKED, mask
+from dms_smartconnect_contract.redact import MASKED, mask, preview, previews
 
 from clirunner import run
 from conftest import response_examples
@@ -107,3 +109,26 @@ def test_a_storm_of_credentials_is_masked_on_every_line(fmt: str, document: dict
     for secret in secrets:
         assert secret[:16] not in result.out
     assert result.out.count(MASKED) >= len(secrets)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    values=st.lists(
+        st.one_of(
+            st.text(max_size=20),
+            st.sampled_from(["Bearer " + "a" * 20, "AKIA" + "B" * 16, "x" * 70, "\x00\u2028\ud7ff"]),
+            st.integers(),
+            st.floats(allow_nan=False),
+            st.booleans(),
+            st.none(),
+            st.lists(st.integers(), max_size=3),
+            st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+        ),
+        max_size=8,
+    ),
+    name=st.sampled_from(["", "create_time", "password", "x_auth_token"]),
+)
+def test_previews_of_many_values_are_each_ones_preview(values: list[object], name: str) -> None:
+    """The previews of a run of held lines, made together, are what preview() makes of each: short strings take
+    a shorter way, and every credential is masked as before."""
+    assert previews(values, name) == [preview(value, name) for value in values]

@@ -104,6 +104,22 @@ def preview(value: Any, name: str = "") -> str:
     return text
 
 
+def previews(values: list[Any], name: str = "") -> list[str]:
+    """preview() of each of `values` (all at one place, of one `name`): a short string, as most are, written without
+    the checks its JSON is too short to need."""
+    if name and is_secret_name(name):
+        return [REDACTED] * len(values)
+    dumps, shown = orjson.dumps, []
+    for value in values:
+        if type(value) is str:
+            text = dumps(value).decode()
+            if len(text) < _SHORTEST_CREDENTIAL:  # too short to hold a credential, and to be cut
+                shown.append(text)
+                continue
+        shown.append(preview(value))
+    return shown
+
+
 # Characters a log line must not hold as they are: C0 and C1 controls, DEL, and the Unicode line separators.
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 

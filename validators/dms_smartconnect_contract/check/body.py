@@ -27,7 +27,7 @@ from ..contract import JsonObject, default_reading, flatten_schema, json_pointer
 from ..contract.provenance import Provenance
 from ..contract.walk import walk
 from ..findings import MAX_FINDINGS, Finding, GroupKey, Outcome, Severity, findings_limit, limit_group, with_messages
-from ..redact import is_secret_name, preview
+from ..redact import is_secret_name, preview, previews
 from .drift import DriftWalker
 from .explain import DRIFT_KEYWORDS, Explained, Stub, explain, explain_cached, stubs_cached
 from .options import Engine
@@ -148,14 +148,17 @@ class BodyRules:
             found = self.fast_findings(value)
             probe.findings = self._template(probe, value, found) or False
             return found
-        held = self.held_messages(probe, value)
+        held = self.held_messages(probe, [value])
         if held is None:  # a message this cannot remake: every body is explained
             return self.fast_findings(value)
-        return with_messages(*held)
+        found, indexes, (messages,) = held
+        return with_messages(found, indexes, messages)
 
-    def held_messages(self, probe: Probe, value: Any) -> tuple[list[Finding], tuple[int, ...], list[str]] | None:
-        """For a body `probe` holds for, whose probe already remakes messages: the findings of the first body, the
-        indexes of those whose messages quote a value, and this body's messages there (held_findings without
+    def held_messages(
+        self, probe: Probe, values: list[Any]
+    ) -> tuple[list[Finding], tuple[int, ...], list[list[str]]] | None:
+        """For bodies `probe` holds for, whose probe already remakes messages: the findings of the first body, the
+        indexes of those whose messages quote a value, and each body's messages there (held_findings without
         making the findings); None while the probe has no such template."""
         template = probe.findings
         if not template:
@@ -163,14 +166,22 @@ class BodyRules:
         found, indexes, places = template
         if len(places) == 1 and len(places[0][0]) == 1:  # one value quoted, a field of the body: most storms
             (key,), name, head, tail = places[0]
-            return found, indexes, [head + preview(value[key], name) + tail]
-        messages = []
+            return (
+                found,
+                indexes,
+                [[f"{head}{shown}{tail}"] for shown in previews([value[key] for value in values], name)],
+            )
+        if not places:  # no message quotes a value
+            return found, indexes, [[] for _ in values]
+        columns = []
         for tokens, name, head, tail in places:
-            held = value
-            for token in tokens:
-                held = held[token]
-            messages.append(head + preview(held, name) + tail)
-        return found, indexes, messages
+            held = []
+            for value in values:
+                for token in tokens:
+                    value = value[token]
+                held.append(value)
+            columns.append([f"{head}{shown}{tail}" for shown in previews(held, name)])
+        return found, indexes, [list(messages) for messages in zip(*columns, strict=True)]
 
     def _template(self, probe: Probe, value: Any, found: list[Finding]) -> Any:
         """How held_findings() remakes the findings of a body the probe holds for, from this body's: the findings,

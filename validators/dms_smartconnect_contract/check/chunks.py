@@ -10,11 +10,12 @@ item. So a line counts here exactly as the Result the checker gives it alone, wh
 from __future__ import annotations
 
 from functools import partial
+from itertools import pairwise
 from typing import Any
 
 import orjson
 
-from ..findings import NO_FINDINGS, Finding, GroupKey, Keeping, Outcome, Result, Tally, outcome_of
+from ..findings import NO_FINDINGS, Keeping, Outcome, Result, Tally, outcome_of
 from ..formats.items import JsonlChunk
 from ..sources.lines import LongLine
 from .body import BodyRules
@@ -77,7 +78,7 @@ def judge_chunk(checker: Checker, chunk: JsonlChunk, keeping: Keeping) -> tuple[
                 if not (storm and probe is not None and probe.holds(value)):
                     storm = False
                     if quick(value):
-                        run.keep(number, Outcome.CONFORMING, (), NO_FINDINGS, (), [])
+                        run.conform(number)
                         continue
                     if probe is not None and probe.holds(value):
                         storm = True
@@ -88,9 +89,8 @@ def judge_chunk(checker: Checker, chunk: JsonlChunk, keeping: Keeping) -> tuple[
                         tally.add(Result(f"{path}:{number}", outcome_of(findings), findings, operation=operation), path)
                         continue
                 assert probe is not None  # it held
-                held = body.held_messages(probe, value)
-                if held is not None:
-                    run.keep(number, probe.shape.outcome, probe.shape.groups, *held)
+                if probe.findings:  # it remakes the messages that quote a value: for the whole run, at its end
+                    run.hold(number, probe, value)
                     continue
                 run.end()
                 findings = body.held_findings(probe, value)
@@ -123,27 +123,35 @@ def judge_chunk(checker: Checker, chunk: JsonlChunk, keeping: Keeping) -> tuple[
         run.end()
         found = partial(body.findings, value, True)
         tally.add_shape(f"{path}:{number}", shape.outcome, shape.groups, found, path, operation)
-    run.end()
+    run.finish()
     tally.conforming += conforming
     return tally, len(lines)
 
 
 class _Run:
     """Lines in a row that one probe held for (conforming lines between them aside, which no group sees): counted
-    into the tally at once when the run ends, which must be before anything else is added to it. For a report that
-    lists items, lines in a row kept alike instead (conforming ones, or ones one probe held for, see keep())."""
+    into the tally at once when the run ends, which must be before anything else is added to it.
 
-    __slots__ = ("body", "count", "first", "kept", "path", "probe", "samples", "tally")
+    For a report that lists items, the lines one probe held for in a row are kept alike (hold()), and so are
+    conforming ones (conform()): those are kept aside, so that they never end a run, and written at the chunk's
+    end, all from one template, then placed among the other items where they stood (finish())."""
+
+    __slots__ = ("body", "conforming", "count", "first", "held", "path", "prefix", "probe", "samples", "segments",
+                 "since", "tally")  # fmt: skip
 
     def __init__(self, tally: Tally, body: BodyRules | None, path: str) -> None:
-        self.tally, self.body, self.path = tally, body, path
+        self.tally, self.body, self.path, self.prefix = tally, body, path, f"{path}:"
         self.probe: Probe | None = None
         self.first: Any = None  # the run's first body, whose findings open its groups if they are new
         self.count = 0
         self.samples: list[str] = []
-        # Lines kept alike: what they share (outcome, groups, findings, the indexes of the varying messages), and
-        # each one's number and messages.
-        self.kept: tuple[Any, ...] | None = None
+        # Lines kept alike, one probe held for: the probe, and each one's number and value.
+        self.held: tuple[Probe, list[int], list[Any]] | None = None
+        # Conforming lines kept: their numbers; and where each stretch of them begins, as (the other items kept
+        # before it, the index of its first line here); `since`, the other items kept before the last of them.
+        self.conforming: list[int] = []
+        self.segments: list[tuple[int, int]] = []
+        self.since = -1
 
     def add(self, probe: Probe, value: Any, path: str, number: int) -> None:
         if probe is not self.probe:
@@ -153,23 +161,36 @@ class _Run:
         if len(self.samples) < self.tally.kept:
             self.samples.append(f"{path}:{number}")
 
-    def keep(self, number: int, outcome: Outcome, groups: tuple[GroupKey, ...], findings: list[Finding],
-             varying: tuple[int, ...], messages: list[str]) -> None:  # fmt: skip
-        """A line kept for a report that lists items: its findings are `findings` but for `messages` at `varying`."""
-        kept = self.kept
-        if kept is None or kept[2] is not findings:
+    def conform(self, number: int) -> None:
+        """A conforming line kept for a report that lists items."""
+        held = self.held
+        tally = self.tally
+        others = len(tally.rendered if tally.writer is not None else tally.items) + (len(held[1]) if held else 0)
+        if others != self.since:
+            self.segments.append((others, len(self.conforming)))
+            self.since = others
+        self.conforming.append(number)
+
+    def hold(self, number: int, probe: Probe, value: Any) -> None:
+        """A line kept for a report that lists items, which `probe` holds for and remakes the messages of: they are
+        made for the lines of the run together, at its end."""
+        held = self.held
+        if held is None or held[0] is not probe:
             self.end()
-            self.kept = kept = (outcome, groups, findings, varying, [], [])
-        kept[4].append(number)
-        kept[5].append(messages)
+            self.held = held = (probe, [], [])
+        held[1].append(number)
+        held[2].append(value)
 
     def end(self) -> None:
-        if self.kept is not None:
+        if self.held is not None:
             assert self.body is not None
-            outcome, groups, findings, varying, numbers, messages = self.kept
-            self.kept = None
-            self.tally.keep_held(f"{self.path}:", numbers, outcome, groups, findings, varying, messages, self.path,
-                                 self.body.operation)  # fmt: skip
+            probe, numbers, values = self.held
+            self.held = None
+            made = self.body.held_messages(probe, values)
+            assert made is not None  # (a probe that remakes messages was the condition to hold)
+            found, varying, messages = made
+            self.tally.keep_held(self.prefix, numbers, probe.shape.outcome, probe.shape.groups, found, varying,
+                                 messages, self.path, self.body.operation)  # fmt: skip
         if self.probe is None:
             return
         assert self.body is not None
@@ -177,3 +198,40 @@ class _Run:
         findings = partial(self.body.findings, self.first, True)
         self.tally.add_run(shape.outcome, shape.groups, self.count, self.samples, findings, self.body.operation)
         self.probe, self.first, self.count, self.samples = None, None, 0, []
+
+    def finish(self) -> None:
+        """End the chunk: the last run, and the conforming lines kept, written and placed where they stood."""
+        self.end()
+        numbers = self.conforming
+        if not numbers:
+            return
+        assert self.body is not None
+        tally = self.tally
+        # The items kept so far go aside while the conforming ones are written (as text, or as Results without a
+        # writer), then both are placed in order.
+        written = tally.writer is not None
+        others, other_folds = (tally.rendered, tally.folds) if written else (tally.items, [])
+        tally.rendered, tally.folds, tally.items = [], [], []
+        tally.keep_held(self.prefix, numbers, Outcome.CONFORMING, (), NO_FINDINGS, (), [[]] * len(numbers),
+                        self.path, self.body.operation)  # fmt: skip
+        texts, folds = (tally.rendered, tally.folds) if written else (tally.items, [])
+        placed, placed_folds = _placed(others, texts, self.segments), _placed(other_folds, folds, self.segments)
+        if written:
+            tally.rendered, tally.folds = placed, placed_folds
+        else:
+            tally.items = placed
+
+
+def _placed(others: list[Any], conforming: list[Any], segments: list[tuple[int, int]]) -> list[Any]:
+    """The other items kept and the conforming ones, in order: each stretch of conforming ones after as many
+    others as its segment says."""
+    if not others:
+        return conforming
+    placed: list[Any] = []
+    taken = 0
+    for (before, start), (_, stop) in pairwise([*segments, (len(others), len(conforming))]):
+        placed += others[taken:before]
+        placed += conforming[start:stop]
+        taken = before
+    placed += others[taken:]
+    return placed
