@@ -37,7 +37,7 @@ class Spooled:
         """The text of each item, read back once: the file is removed."""
         with open(self.path, encoding="utf-8", newline="") as spool:
             text = spool.read()
-        self._remove()
+        self.drop()
         items, start = [], 0
         for length in self.lengths:
             items.append(text[start : start + length])
@@ -53,10 +53,11 @@ class Spooled:
         finally:
             os.close(source)
         if whole:
-            self._remove()
+            self.drop()
         return whole
 
-    def _remove(self) -> None:
+    def drop(self) -> None:
+        """Remove the file (read or sent, or not wanted)."""
         with contextlib.suppress(OSError):  # the run's spool folder goes at its end in any case
             os.unlink(self.path)
 

@@ -254,6 +254,13 @@ class Tally:
         out.write(text)
         return len(text)
 
+    def drop_text(self) -> None:
+        """Let go of the text of the items kept, unread (a report that has no room left for it)."""
+        if self.spooled is not None:
+            self.spooled.drop()
+            self.spooled = None
+        self.rendered = []
+
     def _unspool(self) -> None:
         """Read spooled text back into the items kept, once."""
         if self.spooled is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from typing import Any, TextIO
 
@@ -113,7 +114,12 @@ class JunitReporter(Reporter):
 
     def add_rendered(self, tally: Tally) -> None:
         listed = tally.listed
-        if self._room() >= listed:
+        room = self._room()
+        if not room:  # past the bounds: only what each item folds under is needed, not its text
+            self._fold(tally.folds)
+            tally.drop_text()
+            return
+        if room >= listed:
             size, text = tally.settled_size(), None
             if size is None:  # the text is read to know its length, and written as read
                 text = tally.rendered_text()
@@ -131,6 +137,12 @@ class JunitReporter(Reporter):
 
     def _room(self) -> int:
         return MAX_LISTED_CASES - self.listed if self.written < MAX_LISTED_BYTES else 0
+
+    def _fold(self, folds: list[Any]) -> None:
+        """Count items past the bounds under what they fold under, in the order each was first seen."""
+        folded = self.folded
+        for fold, count in Counter(folds).items():
+            folded[fold] = folded.get(fold, 0) + count
 
     def _baselined(self, folds: list[Any]) -> int:
         """How many of these items a baseline accepts (their cases are skipped)."""
