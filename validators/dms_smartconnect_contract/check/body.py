@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from operator import itemgetter
 from typing import Any
 
 from ..contract import JsonObject, default_reading, flatten_schema, json_pointer, provenance, strict_reading
@@ -148,39 +149,48 @@ class BodyRules:
             found = self.fast_findings(value)
             probe.findings = self._template(probe, value, found) or False
             return found
-        held = self.held_messages(probe, [value])
-        if held is None:  # a message this cannot remake: every body is explained
+        quoting = self.quoting(probe)
+        if quoting is None:  # a message this cannot remake: every body is explained
             return self.fast_findings(value)
-        found, indexes, (messages,) = held
+        found, indexes, (messages,) = self.held_messages(probe, [quoting(value)])
         return with_messages(found, indexes, messages)
 
-    def held_messages(
-        self, probe: Probe, values: list[Any]
-    ) -> tuple[list[Finding], tuple[int, ...], list[list[str]]] | None:
-        """For bodies `probe` holds for, whose probe already remakes messages: the findings of the first body, the
-        indexes of those whose messages quote a value, and each body's messages there (held_findings without
-        making the findings); None while the probe has no such template."""
+    @staticmethod
+    def quoting(probe: Probe) -> Callable[[Any], Any] | None:
+        """For bodies `probe` holds for, whose probe already remakes messages: what their remade messages quote,
+        as a function of the body (the value at the one place quoted, or a tuple of the values at each); None while
+        the probe has no such template. A run of held lines keeps that alone of each body, not the body."""
         template = probe.findings
         if not template:
             return None
-        found, indexes, places = template
-        if len(places) == 1 and len(places[0][0]) == 1:  # one value quoted, a field of the body: most storms
-            (key,), name, head, tail = places[0]
-            return (
-                found,
-                indexes,
-                [[f"{head}{shown}{tail}"] for shown in previews([value[key] for value in values], name)],
-            )
-        if not places:  # no message quotes a value
-            return found, indexes, [[] for _ in values]
-        columns = []
-        for tokens, name, head, tail in places:
-            held = []
-            for value in values:
+        paths = [tokens for tokens, _, _, _ in template[2]]
+        if len(paths) == 1 and len(paths[0]) == 1:  # one value quoted, a field of the body: most storms
+            return itemgetter(paths[0][0])
+
+        def quoted(value: Any) -> tuple[Any, ...]:
+            values = []
+            for tokens in paths:
+                held = value
                 for token in tokens:
-                    value = value[token]
-                held.append(value)
-            columns.append([f"{head}{shown}{tail}" for shown in previews(held, name)])
+                    held = held[token]
+                values.append(held)
+            return tuple(values)
+
+        return quoted
+
+    @staticmethod
+    def held_messages(probe: Probe, quoted: list[Any]) -> tuple[list[Finding], tuple[int, ...], list[list[str]]]:
+        """For bodies `probe` holds for, given what each one's remade messages quote (see quoting): the findings of
+        the first body, the indexes of those whose messages quote a value, and each body's messages there
+        (held_findings without making the findings)."""
+        found, indexes, places = probe.findings
+        if len(places) == 1 and len(places[0][0]) == 1:
+            _, name, head, tail = places[0]
+            return found, indexes, [[f"{head}{shown}{tail}"] for shown in previews(quoted, name)]
+        columns = [[f"{head}{shown}{tail}" for shown in previews([values[index] for values in quoted], name)]
+                   for index, (_, name, head, tail) in enumerate(places)]  # fmt: skip
+        if not columns:  # no message quotes a value
+            return found, indexes, [[] for _ in quoted]
         return found, indexes, [list(messages) for messages in zip(*columns, strict=True)]
 
     def _template(self, probe: Probe, value: Any, found: list[Finding]) -> Any:

@@ -9,6 +9,7 @@ item. So a line counts here exactly as the Result the checker gives it alone, wh
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from itertools import pairwise
 from typing import Any
@@ -90,7 +91,7 @@ def judge_chunk(checker: Checker, chunk: JsonlChunk, keeping: Keeping) -> tuple[
                         continue
                 assert probe is not None  # it held
                 if probe.findings:  # it remakes the messages that quote a value: for the whole run, at its end
-                    run.hold(number, probe, value)
+                    run.hold(number, probe, value, body)
                     continue
                 run.end()
                 findings = body.held_findings(probe, value)
@@ -145,8 +146,9 @@ class _Run:
         self.first: Any = None  # the run's first body, whose findings open its groups if they are new
         self.count = 0
         self.samples: list[str] = []
-        # Lines kept alike, one probe held for: the probe, and each one's number and value.
-        self.held: tuple[Probe, list[int], list[Any]] | None = None
+        # Lines kept alike, one probe held for: the probe, each one's number and what its messages quote, and how
+        # that is taken from a body.
+        self.held: tuple[Probe, list[int], list[Any], Callable[[Any], Any]] | None = None
         # Conforming lines kept: their numbers; and where each stretch of them begins, as (the other items kept
         # before it, the index of its first line here); `since`, the other items kept before the last of them.
         self.conforming: list[int] = []
@@ -171,24 +173,25 @@ class _Run:
             self.since = others
         self.conforming.append(number)
 
-    def hold(self, number: int, probe: Probe, value: Any) -> None:
+    def hold(self, number: int, probe: Probe, value: Any, body: BodyRules) -> None:
         """A line kept for a report that lists items, which `probe` holds for and remakes the messages of: they are
-        made for the lines of the run together, at its end."""
+        made for the lines of the run together, at its end, from what they quote of each body (kept, not the
+        body)."""
         held = self.held
         if held is None or held[0] is not probe:
             self.end()
-            self.held = held = (probe, [], [])
+            quoting = body.quoting(probe)
+            assert quoting is not None  # (a probe that remakes messages is the condition to hold)
+            self.held = held = (probe, [], [], quoting)
         held[1].append(number)
-        held[2].append(value)
+        held[2].append(held[3](value))
 
     def end(self) -> None:
         if self.held is not None:
             assert self.body is not None
-            probe, numbers, values = self.held
+            probe, numbers, quoted, _ = self.held
             self.held = None
-            made = self.body.held_messages(probe, values)
-            assert made is not None  # (a probe that remakes messages was the condition to hold)
-            found, varying, messages = made
+            found, varying, messages = self.body.held_messages(probe, quoted)
             self.tally.keep_held(self.prefix, numbers, probe.shape.outcome, probe.shape.groups, found, varying,
                                  messages, self.path, self.body.operation)  # fmt: skip
         if self.probe is None:
