@@ -287,7 +287,7 @@ def test_the_chunk_judges_every_line_as_the_checker_judges_it_alone(
     the checker line by line: the same counts, groups, samples and unreadable items, and in detail every Result."""
     checker = Checker(document, CheckOptions(strict=strict))
     lines = storm_inputs[storm][0].read_bytes().splitlines(keepends=True)
-    fast, count = judge_chunk(checker, JsonlChunk("log.jsonl", lines), Keeping(items=detail))
+    fast, count, _ = judge_chunk(checker, JsonlChunk("log.jsonl", lines), Keeping(items=detail))
     alone, each = Tally(detail=detail), Checker(document, CheckOptions(strict=strict))
     for number, line in enumerate(lines, start=1):
         if line.strip():
@@ -529,7 +529,7 @@ def test_items_written_where_they_are_judged_read_as_each_written_alone(
     chunk, read the same as each line judged alone by the checker and written where it is reported."""
     lines = storm_inputs[storm][0].read_bytes().splitlines(keepends=True)
     keeping = Keeping(items=True, writer=writer, mark="f00dfeed0badcafe")
-    fast, _ = judge_chunk(Checker(document), JsonlChunk("log.jsonl", lines), keeping)
+    fast, _, _ = judge_chunk(Checker(document), JsonlChunk("log.jsonl", lines), keeping)
     fast.renumber("log.jsonl:", 1000)
     each = Checker(document)
     alone = [writer.render(each.judge_jsonl(f"log.jsonl:{number + 1000}", line.strip()))
@@ -537,7 +537,7 @@ def test_items_written_where_they_are_judged_read_as_each_written_alone(
     assert fast.rendered_text() == "".join(alone)
     assert fast.rendered_items() == alone and len(fast.folds) == len(alone)
     # Numbered in place, as a range whose reader counted the lines before it: the same text, without marks.
-    settled, _ = judge_chunk(Checker(document), JsonlChunk("log.jsonl", lines, before=1000), keeping)
+    settled, _, _ = judge_chunk(Checker(document), JsonlChunk("log.jsonl", lines, before=1000), keeping)
     assert settled.rendered_items() == alone and "f00dfeed0badcafe" not in "".join(settled.rendered)
 
 
@@ -696,3 +696,45 @@ def test_an_interrupted_run_leaves_no_spool(
     result = run("validate", "--format", "json", "--jobs", "2", *paths)
     assert result.code == 130 and "interrupted" in result.err
     assert len(calls) == 3 and not list(spools.iterdir())
+
+
+def test_a_range_whose_range_before_never_says_is_numbered_by_the_runner(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chain across processes: a range learns the lines before it from the range before, published from
+    another process; where that never comes, it waits its time, says so to the range after it at once, and both
+    are left to the runner to number."""
+    import multiprocessing
+
+    from dms_smartconnect_contract.run import chain as chains
+
+    context = multiprocessing.get_context("spawn")
+    lines = chains.LineChain(context, 6)
+    first = JsonlChunk("log.jsonl", None, 0, 10, before=0, link=0)
+    publisher = context.Process(target=lines, args=(first, 7))
+    publisher.start()
+    publisher.join()
+    assert publisher.exitcode == 0
+    assert lines(JsonlChunk("log.jsonl", None, 10, 20, link=1), 5) == 7
+    assert lines(JsonlChunk("log.jsonl", None, 20, 30, link=2), 1) == 12
+    monkeypatch.setattr(chains, "WAIT", 0.05)
+    assert lines(JsonlChunk("log.jsonl", None, 40, 50, link=4), 3) is None  # link 3 never came
+    monkeypatch.setattr(chains, "WAIT", 3600.0)
+    assert lines(JsonlChunk("log.jsonl", None, 50, 60, link=5), 3) is None  # told at once, not after an hour
+    assert lines(JsonlChunk("other.jsonl", None, 0, 60, before=0, link=6), 2) == 0  # a new file starts again
+
+
+def test_ranges_numbered_by_their_judges_over_long_lines_give_the_report_of_one_range(
+    document: JsonObject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lines over the body limit among ranges numbered where they are judged: each is one item, and every item
+    keeps its number."""
+    from dms_smartconnect_contract.run import validate
+
+    bodies = _bodies(document, 120, 13, 3)
+    log = tmp_path / "long.jsonl"
+    log.write_bytes(b"".join(orjson.dumps(body) + b"\n" + (b'{"x": "' + b"y" * 3000 + b'"}\n' if n % 17 == 0 else b"")
+                             for n, body in enumerate(bodies)))  # fmt: skip
+    whole = run("validate", "--format", "jsonl", "--max-body-bytes", "2000", "--jobs", "1", str(log))
+    monkeypatch.setattr(validate, "JSONL_CHUNK_BYTES", 4096)
+    ranged = run("validate", "--format", "jsonl", "--max-body-bytes", "2000", "--jobs", "2", str(log))
+    assert whole.code == 1 and '"limit.line-bytes"' in whole.out
+    assert (ranged.code, ranged.out) == (whole.code, whole.out)

@@ -11,7 +11,6 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dms_smartconnect_contract.formats.items import line_count
 from dms_smartconnect_contract.sources.lines import Lines, LongLine
 
 from clirunner import run
@@ -54,12 +53,3 @@ def test_a_line_over_the_limit_is_one_unreadable_item_in_plain_and_compressed_lo
         outcomes = [(result["outcome"], result.get("rule")) for result in report["results"]]
         assert outcomes == [("conforming", None), ("unreadable", "limit.line-bytes"), ("conforming", None)]
         assert "line of 50011 bytes is over --max-body-bytes (5000)" in report["results"][1]["reason"]
-
-
-@settings(max_examples=300, deadline=None)
-@given(parts=_PARTS)
-def test_the_lines_counted_where_a_range_is_cut_are_those_its_judge_splits(parts: list[tuple[bytes, bytes]]) -> None:
-    """A JSONL range's lines counted by the reader (to number the next range where it is cut) are the lines its
-    judge makes of it, whatever ends them: LF, CR LF, a lone CR, or the end of the file."""
-    text = b"".join(line + end for line, end in parts)
-    assert line_count(text) == len(text.splitlines())

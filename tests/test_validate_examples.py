@@ -158,7 +158,7 @@ def test_chunk_fast_path_agrees_with_judging_each_line(document: JsonObject, cap
         entries = json.loads(source.read_text())["log"]["entries"]
         lines = [e["response"]["content"].get("text", "").encode() + b"\n" for e in entries]
     lines += ((ROOT / "tests" / "exchanges" / "drift" / "new-field.json").read_bytes().replace(b"\n", b"") + b"\n",)
-    tally, count = judge_chunk(checker, JsonlChunk("log.jsonl", lines), Keeping(items=True))
+    tally, count, _ = judge_chunk(checker, JsonlChunk("log.jsonl", lines), Keeping(items=True))
     expected = [
         checker.judge(JsonlLine(f"log.jsonl:{number}", raw.strip()))
         for number, raw in enumerate(lines, start=1)

@@ -23,11 +23,21 @@ from .body import BodyRules
 from .checker import Checker
 from .probe import Probe
 
+# Given a linked chunk and how many lines it holds, the lines of its file before it (None: not known here).
+Numbering = Callable[[JsonlChunk, int], int | None]
 
-def judge_chunk(checker: Checker, chunk: JsonlChunk, keeping: Keeping) -> tuple[Tally, int]:
-    """The tally of a chunk's lines, numbered from its first (see JsonlChunk), and how many lines it holds (blank
-    ones too)."""
-    tally = keeping.tally(settled=chunk.before is not None)
+
+def judge_chunk(
+    checker: Checker, chunk: JsonlChunk, keeping: Keeping, numbering: Numbering | None = None
+) -> tuple[Tally, int, int | None]:
+    """The tally of a chunk's lines, how many lines it holds (blank ones too), and the lines of its file before it
+    where they are known (its `before`, or for a linked chunk what `numbering` says): its lines are numbered after
+    those, else from 1 (see JsonlChunk)."""
+    lines = chunk.read_lines(checker.max_body_size)
+    before = chunk.before
+    if numbering is not None and chunk.link is not None:
+        before = numbering(chunk, len(lines))
+    tally = keeping.tally(settled=before is not None)
     detail = keeping.items
     body = checker.bare_body_rules()
     # Counting coverage takes every line through the checker, which counts what it judges.
@@ -40,11 +50,10 @@ def judge_chunk(checker: Checker, chunk: JsonlChunk, keeping: Keeping) -> tuple[
     unrecognised = bare.unrecognised if bare is not None else bool  # (no bare operation: every line is checked)
     # What a line must have to be a record or unrecognised, tested inline: most lines are bodies, which have none.
     markers, fields = checker.families.markers, bare.fields if bare is not None else frozenset()
-    lines = chunk.read_lines(limit)
     conforming = 0
     run = _Run(tally, body, path)
     storm = False  # the last line that failed the quick check was held by the probe: the probe goes first
-    for number, raw in enumerate(lines, start=chunk.first):
+    for number, raw in enumerate(lines, start=(before or 0) + 1):
         if quick is None or len(raw) > limit:
             if raw.strip():
                 run.end()
@@ -126,7 +135,7 @@ def judge_chunk(checker: Checker, chunk: JsonlChunk, keeping: Keeping) -> tuple[
         tally.add_shape(f"{path}:{number}", shape.outcome, shape.groups, found, path, operation)
     run.finish()
     tally.conforming += conforming
-    return tally, len(lines)
+    return tally, len(lines), before
 
 
 class _Run:

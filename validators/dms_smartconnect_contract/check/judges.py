@@ -15,7 +15,7 @@ from ..formats.files import capture_file_items, read_failure
 from ..formats.items import CaptureFile, HarChunk, HarEntry, JsonlChunk, Single, Unreadable
 from ..sources.lines import Broken, line_blocks
 from .checker import Checker
-from .chunks import judge_chunk
+from .chunks import Numbering, judge_chunk
 from .options import CheckOptions
 
 
@@ -34,12 +34,15 @@ class Judge(Protocol[P]):
     max_body_size: int
     default_status: int
     default_content_type: str
+    numbering: Numbering | None  # how linked JSONL ranges learn the lines before them (run/chain.py)
 
     def empty(self) -> P: ...
 
     def add(self, part: P, item: Single) -> None: ...
 
-    def chunk(self, chunk: JsonlChunk) -> tuple[P, int]: ...
+    def chunk(self, chunk: JsonlChunk) -> tuple[P, int, int | None]:
+        """A chunk's part, how many lines it holds, and the lines before it where its lines were numbered after
+        them (else None: numbered from 1)."""
 
     def append(self, part: P, later: P) -> None: ...
 
@@ -85,7 +88,7 @@ def judge_capture_file(judge: Judge[P], unit: CaptureFile) -> tuple[P, int]:
             break
         if lines is None:
             break
-        later, count = judge.chunk(JsonlChunk(unit.path, lines, before=before))
+        later, count, _ = judge.chunk(JsonlChunk(unit.path, lines, before=before))
         judge.append(part, later)
         before += count
     return part, before
@@ -96,6 +99,7 @@ class TallyJudge:
 
     def __init__(self, checker: Checker, keeping: Keeping) -> None:
         self.checker, self.keeping = checker, keeping
+        self.numbering: Numbering | None = None
         self.max_body_size = checker.max_body_size
         self.default_status = checker.default_status
         self.default_content_type = checker.default_content_type
@@ -106,8 +110,8 @@ class TallyJudge:
     def add(self, part: Tally, item: Single) -> None:
         part.add(self.checker.judge(item))
 
-    def chunk(self, chunk: JsonlChunk) -> tuple[Tally, int]:
-        return judge_chunk(self.checker, chunk, self.keeping)
+    def chunk(self, chunk: JsonlChunk) -> tuple[Tally, int, int | None]:
+        return judge_chunk(self.checker, chunk, self.keeping, self.numbering)
 
     def append(self, part: Tally, later: Tally) -> None:
         """A later part of the same unit: counts and groups as Tally.merge, and the items a detailed report lists."""

@@ -92,6 +92,8 @@ class PairJudge:
     """Both versions of the contract, each in both readings: each item counted under all four (a checker per
     version and reading; the default ones judge only where the strict result cannot say)."""
 
+    numbering: Any = None  # unused: a weighing's ranges are renumbered by the runner, never linked
+
     def __init__(self, base: JsonObject, head: JsonObject, options: CheckOptions) -> None:
         assert not options.coverage, "a weighing counts outcomes only"
         self.checkers = [
@@ -267,8 +269,9 @@ class PairJudge:
     def finish(self, part: Weighing) -> None:
         return None
 
-    def chunk(self, chunk: JsonlChunk) -> tuple[Weighing, int]:
-        """The weighing of a chunk's lines, numbered from its first (see JsonlChunk), and how many lines it holds."""
+    def chunk(self, chunk: JsonlChunk) -> tuple[Weighing, int, int | None]:
+        """The weighing of a chunk's lines, numbered from its first (see JsonlChunk), how many lines it holds, and
+        the lines before it where they were known (its `before`)."""
         part = Weighing()
         limit, path, loads = self.max_body_size, chunk.path, orjson.loads
         lines = chunk.read_lines(limit)
@@ -329,7 +332,7 @@ class PairJudge:
                     tally.conforming += count
                 else:
                     tally.violating += count
-        return part, len(lines)
+        return part, len(lines), chunk.before
 
     def _kind(self, value: Any, base_strict: bool, head_strict: bool) -> tuple[bool, bool, bool, bool]:
         """Whether a bare body some version's quick check rejects conforms in each reading of each version (base

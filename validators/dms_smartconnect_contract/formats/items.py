@@ -66,16 +66,17 @@ class JsonlChunk:
 
     Either the lines themselves, or (lines None) the byte range [start, end) of the file holding them: a worker
     process reads its range from the file instead of receiving the bytes through a pipe. Lines are numbered from
-    `before` + 1 when the lines before the chunk are known where it is made, so that its items are written as they
-    stay; else from 1 within the chunk, and the runner renumbers them once it has counted those before
-    (Tally.renumber).
+    `before` + 1 when the lines before the chunk are known: where it is made, or where it is judged, from the range
+    before it in the run's chain of ranges (`link`, see run/chain.py), so that its items are written as they stay;
+    else from 1 within the chunk, and the runner renumbers them once it has counted those before (Tally.renumber).
     """
 
     path: str
     lines: list[bytes] | None
     start: int = 0
     end: int = 0
-    before: int | None = None  # the lines of the file before the chunk, where they were counted
+    before: int | None = None  # the lines of the file before the chunk, where they are known when it is made
+    link: int | None = None  # its place in the run's chain of ranges numbered where they are judged
 
     @property
     def first(self) -> int:
@@ -92,14 +93,6 @@ class JsonlChunk:
             if size <= limit:  # no line of it can be over the limit
                 return handle.read(size).splitlines(keepends=True)
             return range_lines(handle.read, size, limit + 2, 1 << 20)  # room for CR LF
-
-
-def line_count(data: bytes) -> int:
-    """How many lines read_lines makes of `data` under its limit (bytes.splitlines: LF, CR and CR LF end a line),
-    without making them."""
-    if b"\r" in data:
-        return len(data.splitlines())
-    return data.count(b"\n") + (0 if not data or data.endswith(b"\n") else 1)
 
 
 @dataclass(slots=True)

@@ -31,7 +31,6 @@ from .items import (
     Single,
     Skipped,
     Unreadable,
-    line_count,
 )
 from .newman import NEWMAN_START
 
@@ -89,9 +88,10 @@ class Reader:
         self.status = status
         self.content_type = content_type
         self.max_body_size = max_body_size
-        # Whether the lines of JSONL ranges are counted here, so that each is judged with its lines numbered as
-        # they stay (a report that lists items then writes them where they are judged, as they stay).
-        self.count_lines = False
+        # Whether JSONL ranges are linked in a chain, so that each is judged with its lines numbered as they stay
+        # (a report that lists items then writes them where they are judged, as they stay; see run/chain.py).
+        self.chain_lines = False
+        self.links = 0  # the ranges linked so far
         self.bytes_read = 0  # for progress display
         self.files: dict[str, str] = {}  # every capture file read, and its kind: to explain a run that judged nothing
 
@@ -206,11 +206,9 @@ class Reader:
 
     def jsonl_items(self, path: Path) -> Iterator[Item]:
         """Byte ranges of about `chunk_bytes` (a megabyte) of whole lines. Only the boundaries are found here (a seek and one line
-        read per chunk): whoever judges a chunk reads and parses it, and the runner numbers its lines. With
-        `count_lines`, each range is also read here to count its lines (as its judge will split them), until one is
-        over the body limit, which its judge splits in pieces."""
+        read per chunk): whoever judges a chunk reads and parses it, and numbers its lines from the range before it
+        (`chain_lines`), or the runner does."""
         size = path.stat().st_size
-        before: int | None = 0 if self.count_lines else None
         with path.open("rb") as handle:
             start = 0
             while start < size:
@@ -218,12 +216,10 @@ class Reader:
                 # Finish the last line, in pieces: a line of a gigabyte is never held whole.
                 end = min(start + self.chunk_bytes + skip_line(handle.read, 1 << 16), size)
                 self.bytes_read += end - start
-                yield JsonlChunk(str(path), None, start, end, before)
-                if before is not None and end - start <= self.max_body_size:
-                    handle.seek(start)
-                    before += line_count(handle.read(end - start))
-                else:
-                    before = None
+                link = None
+                if self.chain_lines:
+                    link, self.links = self.links, self.links + 1
+                yield JsonlChunk(str(path), None, start, end, 0 if start == 0 and link is not None else None, link)
                 start = end
 
     def _sniffed(self, name: str) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 from ..check.judges import Judge, P
 from ..findings import Tally
 from ..formats.items import CaptureFile, HarChunk, Item, JsonlChunk
+from .chain import InOrder, LineChain
 from .units import Judged, Placer, Stream, Unit, from_worker, in_order, judge, units_of
 
 _worker: Judge[Any] | None = None  # the judge of a worker process
@@ -33,7 +34,7 @@ def usable_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _start_worker(making: Callable[[], Judge[Any]] | None, spool: str | None) -> None:
+def _start_worker(making: Callable[[], Judge[Any]] | None, spool: str | None, chain: LineChain) -> None:
     # Under fork the parent's compiled judge is already here; a spawned worker compiles its own.
     global _worker, _spool
     _spool = spool
@@ -44,6 +45,7 @@ def _start_worker(making: Callable[[], Judge[Any]] | None, spool: str | None) ->
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if making is not None:
         _worker = making()
+        _worker.numbering = chain
 
 
 def _judge_in_worker(unit: Unit | list[Any]) -> Judged[Any]:
@@ -72,6 +74,7 @@ def judge_all(
     if first is None:
         return
     judging = making()
+    judging.numbering = InOrder()
     placer = Placer(judging, stream)
     # What exists now (the compiled contract) lives as long as the run: keep the collector from rescanning it.
     gc.freeze()
@@ -87,13 +90,15 @@ def judge_all(
     global _worker
     forking = "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if forking else "spawn")
+    # The JSONL ranges in flight, and those just placed, each have their slot in the chain.
+    judging.numbering = lines = LineChain(context, 4 * workers + 2)
     if forking:
         _worker = judging  # the forked workers inherit it, compiled
     try:
         spool: str | None = tempfile.mkdtemp(prefix="smartconnect-contract-")
     except OSError:  # no temporary folder to write to: every text goes through the pipe
         spool = None
-    initargs = (None if forking else making, spool)
+    initargs = (None if forking else making, spool, lines)
     try:
         with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
             submit = lambda unit: pool.apply_async(_judge_in_worker, (unit,)).get  # noqa: E731

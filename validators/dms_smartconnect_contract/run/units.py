@@ -28,8 +28,9 @@ Unit = JsonlChunk | HarChunk | CaptureFile | list[Single]
 
 
 # A unit judged: its part (a Tally, for a run of one contract), its count of lines or entries, and for a HAR range
-# how its text began and ended; None for a HAR range that did not parse.
-Judged = tuple[P, int, Parsed | None] | None
+# how its text began and ended, for a JSONL range the lines before it where it was numbered after them; None for a
+# HAR range that did not parse.
+Judged = tuple[P, int, Parsed | int | None] | None
 
 
 Stream = Callable[[Path, int], Iterable[Single]]  # the streaming parser of a HAR, from an entry on
@@ -44,8 +45,7 @@ def judge(judge: Judge[P], unit: Unit) -> Judged[P]:
 
 def _judge_unit(judge: Judge[P], unit: Unit) -> Judged[P]:
     if isinstance(unit, JsonlChunk):
-        part, lines = judge.chunk(unit)
-        return part, lines, None
+        return judge.chunk(unit)
     if isinstance(unit, HarChunk):
         return judge_har_chunk(judge, unit)
     if isinstance(unit, CaptureFile):
@@ -107,16 +107,14 @@ class Placer(Generic[P]):
     def place(self, unit: Unit | None, judged: Judged[P]) -> Iterator[P]:
         if isinstance(unit, JsonlChunk):
             assert judged is not None
-            part, lines, _ = judged
+            part, lines, numbered = judged
             # A chunk at offset 0 starts a file (again: the same file may be given twice).
             before = self.lines.get(unit.path, 0) if unit.start else 0
             self.lines[unit.path] = before + lines
-            if unit.before is None:
+            if numbered is None:
                 part.renumber(f"{unit.path}:", before)
-            else:  # numbered where it was judged, after the lines its reader counted
-                assert unit.before == before, (
-                    f"{unit.path}: {unit.before} lines counted before a range, {before} judged"
-                )
+            else:  # numbered where it was judged, after the lines the ranges before it held
+                assert numbered == before, f"{unit.path}: a range numbered after {numbered} lines, {before} judged"
             yield part
         elif isinstance(unit, HarChunk):
             yield from self._place_har(unit, judged)
@@ -130,12 +128,12 @@ class Placer(Generic[P]):
         elif unit.path in self.streamed:
             return
         before = 0 if unit.first else self.entries.get(unit.path, 0)
-        if judged is None or not self._joins(unit, judged[2]):
+        if judged is None or not isinstance(judged[2], Parsed) or not self._joins(unit, judged[2]):
             self.streamed.add(unit.path)
             yield from self._streamed(Path(unit.path), before)
             return
         part, entries, parsed = judged
-        assert parsed is not None
+        assert isinstance(parsed, Parsed)
         self.entries[unit.path] = before + entries
         self.trailing[unit.path] = parsed.trailing_comma
         part.renumber(f"{unit.path}{HAR_ENTRY}", before)

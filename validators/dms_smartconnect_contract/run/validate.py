@@ -95,8 +95,8 @@ def run_validation(
         if progress_wanted(sys.stderr, options.quiet)
         else None
     )
-    # Local JSONL ranges numbered as they are cut: the workers write a listing report's items as they stay.
-    reader.count_lines = keeping.writer is not None and not options.scheduler
+    # Local JSONL ranges numbered where they are judged: the workers write a listing report's items as they stay.
+    reader.chain_lines = keeping.writer is not None and not options.scheduler
     items = reader.items(list(paths))
     with contextlib.ExitStack() as stack:
         if options.scheduler:
