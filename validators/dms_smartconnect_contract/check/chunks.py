@@ -100,7 +100,7 @@ def judge_chunk(
                         continue
                 assert probe is not None  # it held
                 if probe.findings:  # it remakes the messages that quote a value: for the whole run, at its end
-                    run.hold(number, probe, value, body)
+                    run.hold(number, probe, value)
                     continue
                 run.end()
                 findings = body.held_findings(probe, value)
@@ -182,14 +182,14 @@ class _Run:
             self.since = others
         self.conforming.append(number)
 
-    def hold(self, number: int, probe: Probe, value: Any, body: BodyRules) -> None:
+    def hold(self, number: int, probe: Probe, value: Any) -> None:
         """A line kept for a report that lists items, which `probe` holds for and remakes the messages of: they are
         made for the lines of the run together, at its end, from what they quote of each body (kept, not the
         body)."""
         held = self.held
         if held is None or held[0] is not probe:
             self.end()
-            quoting = body.quoting(probe)
+            quoting = BodyRules.quoting(probe)
             assert quoting is not None  # (a probe that remakes messages is the condition to hold)
             self.held = held = (probe, [], [], quoting)
         held[1].append(number)
