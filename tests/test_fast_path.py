@@ -738,3 +738,20 @@ def test_ranges_numbered_by_their_judges_over_long_lines_give_the_report_of_one_
     ranged = run("validate", "--format", "jsonl", "--max-body-bytes", "2000", "--jobs", "2", str(log))
     assert whole.code == 1 and '"limit.line-bytes"' in whole.out
     assert (ranged.code, ranged.out) == (whole.code, whole.out)
+
+
+def test_spawned_workers_number_their_ranges_as_forked_ones_do(
+    document: JsonObject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where processes cannot fork (Windows), workers are spawned: each compiles its own judge and is handed the
+    chain of ranges as it starts; the report is the one a single process writes."""
+    import multiprocessing
+
+    from dms_smartconnect_contract.run import validate
+
+    paths = [str(path) for path in _spooled_inputs(document, tmp_path)]
+    alone = run("validate", "--format", "jsonl", "--jobs", "1", *paths)
+    monkeypatch.setattr(validate, "JSONL_CHUNK_BYTES", 4096)
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    spawned = run("validate", "--format", "jsonl", "--jobs", "2", *paths)
+    assert (spawned.code, spawned.out) == (alone.code, alone.out) and alone.code == 1
