@@ -18,13 +18,8 @@ WAIT = 30.0  # seconds a judge waits for the range before its own
 _BROKEN = -1  # published instead of a count by a judge that could not number its range
 
 
-class LineChain:
-    """The lines up to the end of the latest ranges of a run, in memory its processes share: a slot per range in
-    flight (a ring of `slots`, more than the runner ever has in flight), each holding the range's link and count."""
-
-    def __init__(self, context: Any, slots: int) -> None:
-        self.slots = slots
-        self.shared = context.Array("q", [-1] * (2 * slots))  # with its lock: a slot is read whole or not at all
+class _Chain:
+    """A range learns the lines before it from the range before (`_wait`), and publishes its own end (`_publish`)."""
 
     def __call__(self, chunk: JsonlChunk, lines: int) -> int | None:
         """The lines of its file before `chunk`, which holds `lines`, published for the range after it; None when
@@ -34,6 +29,21 @@ class LineChain:
         before = chunk.before if chunk.before is not None else self._wait(link - 1)
         self._publish(link, _BROKEN if before is None else before + lines)
         return before
+
+    def _wait(self, link: int) -> int | None:
+        raise NotImplementedError
+
+    def _publish(self, link: int, count: int) -> None:
+        raise NotImplementedError
+
+
+class LineChain(_Chain):
+    """The lines up to the end of the latest ranges of a run, in memory its processes share: a slot per range in
+    flight (a ring of `slots`, more than the runner ever has in flight), each holding the range's link and count."""
+
+    def __init__(self, context: Any, slots: int) -> None:
+        self.slots = slots
+        self.shared = context.Array("q", [-1] * (2 * slots))  # with its lock: a slot is read whole or not at all
 
     def _publish(self, link: int, count: int) -> None:
         slot = 2 * (link % self.slots)
@@ -55,16 +65,15 @@ class LineChain:
             pause = min(2 * pause, 1e-3)
 
 
-class InOrder:
+class InOrder(_Chain):
     """The chain of a run judged in this process, range after range: the range before has always published."""
 
     def __init__(self) -> None:
         self.ends: dict[int, int] = {}
 
-    def __call__(self, chunk: JsonlChunk, lines: int) -> int | None:
-        link = chunk.link
-        assert link is not None
-        before = chunk.before if chunk.before is not None else self.ends.pop(link - 1, None)
-        if before is not None:
-            self.ends[link] = before + lines
-        return before
+    def _publish(self, link: int, count: int) -> None:
+        self.ends[link] = count
+
+    def _wait(self, link: int) -> int | None:
+        count = self.ends.pop(link, _BROKEN)
+        return None if count == _BROKEN else count
