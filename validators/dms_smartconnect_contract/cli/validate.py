@@ -23,6 +23,7 @@ from .errors import error, interruptible, is_report_file, os_error
 
 if TYPE_CHECKING:
     from ..contract.requirements import Requirement
+    from ..findings import Accepted
 
 
 def cmd_validate(args: argparse.Namespace) -> ExitCode:
@@ -116,7 +117,7 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
     return verdict.exit_code
 
 
-def _accepted(args: argparse.Namespace, baseline: tuple[Any, ...] | None, today: datetime.date) -> Any:
+def _accepted(args: argparse.Namespace, baseline: tuple[Any, ...] | None, today: datetime.date) -> Accepted | None:
     """What the run's baseline accepts, known before the run: every group for the run that writes one."""
     if args.write_baseline:
         from ..run.baseline import recorded
