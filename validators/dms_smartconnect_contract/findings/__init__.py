@@ -39,13 +39,12 @@ from .tally import (
     NO_FINDINGS,
     SAMPLES,
     UNREADABLE_KEPT,
-    Filler,
     Group,
-    ItemWriter,
     Keeping,
     Tally,
     with_messages,
 )
+from .writer import Filler, ItemWriter
 
 __all__ = [
     "FINDINGS_LIMIT",

@@ -7,12 +7,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TextIO
+from typing import Any, TextIO
 
 from ..contract.coverage import Coverage
 from .accepted import Accepted
 from .finding import Finding, GroupKey, Outcome, Result, Severity, source_of
 from .spool import Spooled
+from .writer import Filler, ItemWriter
 
 SAMPLES = 3  # sample locations kept per group
 _NUMBER = re.compile(r"[0-9]+$")  # the number that ends an item's location: its line, or its entry
@@ -26,24 +27,6 @@ class Group:
     first: Finding
     count: int = 0
     samples: list[str] = field(default_factory=list)
-
-
-class ItemWriter(Protocol):
-    """A report's text of one item (a module-level object: it is sent to the worker processes); `accepted`, the
-    groups a baseline accepts, where the text says so."""
-
-    accepted: Accepted | None
-
-    def render(self, result: Result) -> str: ...
-
-    def template(self, result: Result, varying: tuple[int, ...], prefix: str) -> Filler | None:
-        """The text of items that differ from `result` only in what follows `prefix` in their locations and in the
-        messages of the findings at `varying`, as a function of those; None where the text cannot be made so."""
-
-
-# The text of items in a row from one template, given what follows the locations' prefix in each, and each item's
-# varying messages.
-Filler = Callable[[list[str], list[list[str]]], list[str]]
 
 
 @dataclass(frozen=True)
