@@ -99,6 +99,10 @@ def _bodies(document: JsonObject, count: int, seed: int, breaks: int) -> list[An
     return out
 
 
+# What a quoted value may hold that a report's escape changes, or that might be taken for where two values meet.
+QUOTING = ['"', "\\", '","', "&", "<", ">", "\t", "\n", "\x01", "\u2028", "é", "]]>", "&#10;", "\\u0000", "1"]
+
+
 def _storms(document: JsonObject) -> dict[str, list[Any]]:
     kafka = response_examples(document)["kafkaReplicatorSource"]
     rng = random.Random(7)
@@ -115,6 +119,10 @@ def _storms(document: JsonObject) -> dict[str, list[Any]]:
         "drift": every(_set(("labels",), lambda r: {"team": r.choice("abc")})),
         "violate": every(_set(("create_time",), lambda r: str(r.randrange(10**12, 10**13)))),
         "violate-nested": every(_set(("source_task", "task_num"), lambda r: str(r.randrange(9)))),
+        # Values whose messages every report escapes: quotes, backslashes, markup, controls, line separators; and
+        # one where some hold the character that joins a run's messages to escape them together.
+        "violate-quoting": every(_set(("create_time",), lambda r: "".join(r.choices(QUOTING, k=r.randrange(1, 9))))),
+        "violate-joint": every(_set(("create_time",), lambda r: r.choice(["1\ue000", "\ue000\ue000", '2"', "3"]))),
         "enum-drift": every(_set(("status",), lambda r: f"STATE_{r.randrange(4)}")),
         "mixed": _bodies(document, 300, 11, 3),
         "many-breaks": _bodies(document, 150, 13, 6),
@@ -183,7 +191,7 @@ def storm_inputs(document: JsonObject, tmp_path_factory: pytest.TempPathFactory)
 
 
 @pytest.mark.parametrize(
-    "storm", ["drift", "violate", "violate-nested", "enum-drift", "mixed", "many-breaks", "wrapped"]
+    "storm", ["drift", "violate", "violate-nested", "violate-quoting", "enum-drift", "mixed", "many-breaks", "wrapped"]
 )
 @pytest.mark.parametrize("strict", [False, True], ids=["default", "strict"])
 @pytest.mark.parametrize("fmt", ["text", "json", "junit"])
@@ -267,14 +275,16 @@ def test_the_storms_are_what_they_say(storm_inputs: dict[str, list[Path]]) -> No
     for storm, summary in counts.items():  # the broken line, and the envelopes
         assert summary["unreadable"] == 1 + (storm == "wrapped") * kinds.count("envelope"), storm
     assert counts["drift"]["conforming"] == counts["enum-drift"]["conforming"] == 150
-    assert counts["violate"]["violating"] == counts["violate-nested"]["violating"] == 150
+    for storm in ("violate", "violate-nested", "violate-quoting", "violate-joint"):
+        assert counts[storm]["violating"] == 150, storm
     assert 0 < counts["mixed"]["violating"] < 300 and counts["mixed"]["conforming"] > 0
     # The records are read as the exchanges they hold (each task breaks the contract); `{}` is a body, and conforms.
     assert counts["wrapped"]["violating"] == kinds.count("task") - 6 + kinds.count("record")
     assert counts["wrapped"]["conforming"] == 6
 
 
-STORMS = ["drift", "violate", "violate-nested", "enum-drift", "mixed", "many-breaks", "countless", "wrapped"]
+STORMS = ["drift", "violate", "violate-nested", "violate-quoting", "violate-joint", "enum-drift", "mixed", "many-breaks",
+          "countless", "wrapped"]  # fmt: skip
 
 
 @pytest.mark.parametrize("storm", STORMS)

@@ -152,8 +152,8 @@ class BodyRules:
         quoting = self.quoting(probe)
         if quoting is None:  # a message this cannot remake: every body is explained
             return self.fast_findings(value)
-        found, indexes, (messages,) = self.held_messages(probe, [quoting(value)])
-        return with_messages(found, indexes, messages)
+        found, indexes, columns = self.held_messages(probe, [quoting(value)])
+        return with_messages(found, indexes, [message for (message,) in columns])
 
     @staticmethod
     def quoting(probe: Probe) -> Callable[[Any], Any] | None:
@@ -181,17 +181,15 @@ class BodyRules:
     @staticmethod
     def held_messages(probe: Probe, quoted: list[Any]) -> tuple[list[Finding], tuple[int, ...], list[list[str]]]:
         """For bodies `probe` holds for, given what each one's remade messages quote (see quoting): the findings of
-        the first body, the indexes of those whose messages quote a value, and each body's messages there
-        (held_findings without making the findings)."""
+        the first body, the indexes of those whose messages quote a value, and the bodies' messages there, a
+        column for each index (held_findings without making the findings)."""
         found, indexes, places = probe.findings
         if len(places) == 1 and len(places[0][0]) == 1:
             _, name, head, tail = places[0]
-            return found, indexes, [[f"{head}{shown}{tail}"] for shown in previews(quoted, name)]
+            return found, indexes, [[f"{head}{shown}{tail}" for shown in previews(quoted, name)]]
         columns = [[f"{head}{shown}{tail}" for shown in previews([values[index] for values in quoted], name)]
                    for index, (_, name, head, tail) in enumerate(places)]  # fmt: skip
-        if not columns:  # no message quotes a value
-            return found, indexes, [[] for _ in quoted]
-        return found, indexes, [list(messages) for messages in zip(*columns, strict=True)]
+        return found, indexes, columns
 
     def _template(self, probe: Probe, value: Any, found: list[Finding]) -> Any:
         """How held_findings() remakes the findings of a body the probe holds for, from this body's: the findings,

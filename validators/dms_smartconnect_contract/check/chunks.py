@@ -200,9 +200,9 @@ class _Run:
             assert self.body is not None
             probe, numbers, quoted, _ = self.held
             self.held = None
-            found, varying, messages = self.body.held_messages(probe, quoted)
+            found, varying, columns = self.body.held_messages(probe, quoted)
             self.tally.keep_held(self.prefix, numbers, probe.shape.outcome, probe.shape.groups, found, varying,
-                                 messages, self.path, self.body.operation)  # fmt: skip
+                                 columns, self.path, self.body.operation)  # fmt: skip
         if self.probe is None:
             return
         assert self.body is not None
@@ -224,7 +224,7 @@ class _Run:
         written = tally.writer is not None
         others, other_folds = (tally.rendered, tally.folds) if written else (tally.items, [])
         tally.rendered, tally.folds, tally.items = [], [], []
-        tally.keep_held(self.prefix, numbers, Outcome.CONFORMING, (), NO_FINDINGS, (), [[]] * len(numbers),
+        tally.keep_held(self.prefix, numbers, Outcome.CONFORMING, (), NO_FINDINGS, (), [],
                         self.path, self.body.operation)  # fmt: skip
         texts, folds = (tally.rendered, tally.folds) if written else (tally.items, [])
         placed, placed_folds = _placed(others, texts, self.segments), _placed(other_folds, folds, self.segments)

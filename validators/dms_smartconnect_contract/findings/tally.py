@@ -150,18 +150,20 @@ class Tally:
         return operation
 
     def keep_held(self, prefix: str, numbers: list[int], outcome: Outcome, groups: tuple[GroupKey, ...],
-                  findings: list[Finding], varying: tuple[int, ...], messages: list[list[str]], source: str,
+                  findings: list[Finding], varying: tuple[int, ...], columns: list[list[str]], source: str,
                   operation: str) -> None:  # fmt: skip
         """Count and keep the items `prefix` + each of `numbers`, in a row, whose findings are `findings` but for
-        the messages at `varying`, which are each item's `messages` (bodies a probe holds for, or conforming ones):
-        written from the writer's template of such items, without making their findings, where it can."""
-        fill, fold = self._template(prefix, numbers[0], outcome, findings, varying, messages[0], operation)
+        the messages at `varying`, which are the items' messages in `columns`, a column for each (bodies a probe
+        holds for, or conforming ones): written from the writer's template of such items, without making their
+        findings, where it can."""
+        first = [column[0] for column in columns]
+        fill, fold = self._template(prefix, numbers[0], outcome, findings, varying, first, operation)
         start = 0
         if fill is None or (groups and not all(map(self.groups.__contains__, groups))):
             # Without a template each item is a Result; with one, the first opens the groups it is the first of.
-            for number, found in zip(numbers, messages, strict=True):
-                self.add(Result(f"{prefix}{number}", outcome, with_messages(findings, varying, found), operation=operation),
-                         source)  # fmt: skip
+            for index, number in enumerate(numbers):
+                found = with_messages(findings, varying, [column[index] for column in columns])
+                self.add(Result(f"{prefix}{number}", outcome, found, operation=operation), source)
                 start += 1
                 if fill is not None:
                     break
@@ -172,7 +174,7 @@ class Tally:
         mark = self.mark
         assert fill is not None
         labels = [f"{mark}{number}{mark}" for number in rest] if mark else list(map(str, rest))
-        self.rendered += fill(labels, messages[start:] if start else messages)
+        self.rendered += fill(labels, [column[start:] for column in columns] if start else columns)
         self.folds += [fold] * count
 
     def _template(self, prefix: str, label: int | str, outcome: Outcome, findings: list[Finding],

@@ -23,6 +23,6 @@ class ItemWriter(Protocol):
         messages of the findings at `varying`, as a function of those; None where the text cannot be made so."""
 
 
-# The text of items in a row from one template, given what follows the locations' prefix in each, and each item's
-# varying messages.
+# The text of items in a row from one template, given what follows the locations' prefix in each, and their varying
+# messages as columns: for each finding whose message varies, every item's message, in the items' order.
 Filler = Callable[[list[str], list[list[str]]], list[str]]

@@ -90,9 +90,9 @@ class ItemTexts:
     def render(self, result: Result) -> str:
         raise NotImplementedError
 
-    def escape_at(self, before: str) -> Callable[[str], str]:
-        """How a string is escaped where it stands after `before` in an item's text: character by character, so
-        that a string's text is the text of its parts, one after the other."""
+    def escape_at(self, before: str) -> Callable[[list[str]], list[str]]:
+        """How strings are escaped where they stand after `before` in an item's text, a column of them at once:
+        character by character, so that a string's text is the text of its parts, one after the other."""
         raise NotImplementedError
 
     def template(self, result: Result, varying: tuple[int, ...], prefix: str) -> Filler | None:
@@ -112,36 +112,39 @@ class ItemTexts:
         if len(pieces) % 2 == 0 or not all(key == "L" or key.isdigit() for key in keys):
             return None
         constants = pieces[0::2]
-        escapes = [self.escape_at(constant) for constant in constants[:-1]]
-        slots = [(key, escape, constant) for key, escape, constant in zip(keys, escapes, constants[1:], strict=True)]
+        # Each stand-in: the column it takes (None: the labels), how that column is escaped there, and the text
+        # after it.
+        slots = [(None if key == "L" else int(key), self.escape_at(before), after)
+                 for key, before, after in zip(keys, constants[:-1], constants[1:], strict=True)]  # fmt: skip
         first = constants[0]
 
-        def fill(labels: list[str], messages: list[list[str]]) -> list[str]:
-            # The common shapes written in one expression each: a conforming item, and one varying message.
-            if len(slots) == 1 and slots[0][0] == "L":
+        def fill(labels: list[str], columns: list[list[str]]) -> list[str]:
+            if not slots:
+                return [first] * len(labels)
+            filled = [labels if index is None else escape(columns[index]) for index, escape, _ in slots]
+            # The common shapes written in one expression each: a conforming item, one varying message, and one
+            # written twice (JUnit's message attribute and text).
+            if len(slots) == 1:
                 after = slots[0][2]
-                return [f"{first}{label}{after}" for label in labels]
-            if len(slots) == 2 and slots[0][0] == "L" and slots[1][0] != "L":
-                (_, _, middle), (key, escape, after) = slots
-                index = int(key)
-                return [f"{first}{label}{middle}{escape(found[index])}{after}"
-                        for label, found in zip(labels, messages, strict=True)]  # fmt: skip
-            if len(slots) == 3 and slots[0][0] == "L" and "L" not in (slots[1][0], slots[2][0]):
-                (_, _, middle), (key, escape, between), (other, escape_other, after) = slots
-                index, second = int(key), int(other)
-                return [f"{first}{label}{middle}{escape(found[index])}{between}{escape_other(found[second])}{after}"
-                        for label, found in zip(labels, messages, strict=True)]  # fmt: skip
+                return [f"{first}{one}{after}" for one in filled[0]]
+            if len(slots) == 2:
+                middle, after = slots[0][2], slots[1][2]
+                return [f"{first}{one}{middle}{two}{after}" for one, two in zip(*filled, strict=True)]
+            if len(slots) == 3:
+                middle, between, after = slots[0][2], slots[1][2], slots[2][2]
+                return [f"{first}{one}{middle}{two}{between}{three}{after}"
+                        for one, two, three in zip(*filled, strict=True)]  # fmt: skip
             texts = []
-            for label, found in zip(labels, messages, strict=True):
+            for strings in zip(*filled, strict=True):
                 out = [first]
-                for key, escape, constant in slots:
-                    out.append(label if key == "L" else escape(found[int(key)]))
-                    out.append(constant)
+                for string, (_, _, after) in zip(strings, slots, strict=True):
+                    out.append(string)
+                    out.append(after)
                 texts.append("".join(out))
             return texts
 
-        own = [result.findings[index].message for index in varying]
-        return fill if fill([result.location[len(prefix) :]], [own]) == [self.render(result)] else None
+        own = [[result.findings[index].message] for index in varying]
+        return fill if fill([result.location[len(prefix) :]], own) == [self.render(result)] else None
 
 
 def ordered_groups(total: Tally) -> list[tuple[GroupKey, Group]]:

@@ -8,6 +8,7 @@ from typing import TextIO
 
 import orjson
 
+from ..escaping import escaped_together, json_string
 from ..findings import Result, RunVerdict, Tally
 from .base import ItemTexts, Reporter, result_record
 
@@ -21,13 +22,13 @@ class JsonItems(ItemTexts):
     def render(self, result: Result) -> str:
         return self.before + orjson.dumps({**self.kind, **result_record(result)}).decode() + self.after
 
-    def escape_at(self, before: str) -> Callable[[str], str]:
-        return _escaped
+    def escape_at(self, before: str) -> Callable[[list[str]], list[str]]:
+        return escaped
 
 
-def _escaped(text: str) -> str:
-    """A string as it stands inside a JSON string (JSON escapes it character by character)."""
-    return orjson.dumps(text).decode()[1:-1]
+def escaped(texts: list[str]) -> list[str]:
+    """Strings as each stands inside a JSON string (JSON escapes them character by character)."""
+    return escaped_together(json_string, texts)
 
 
 JSON_ITEMS = JsonItems(",\n  ", "", {})  # the separator before each item (the report's first has none)

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from ..escaping import escaped_together
 from ..findings import UNMET_RULE, Accepted, Outcome, Result, RunVerdict, Severity, Tally
 from ..findings.spool import sent
 from .base import ItemTexts, Reporter, baseline_summary, finding_detail, group_title, summary_line
@@ -37,6 +38,14 @@ def escape_attribute(text: str) -> str:
         return text.replace('"', "&quot;")
     escaped = escape(text).replace('"', "&quot;")
     return escaped.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+
+
+def _texts(texts: list[str]) -> list[str]:
+    return escaped_together(escape, texts)
+
+
+def _attributes(texts: list[str]) -> list[str]:
+    return escaped_together(escape_attribute, texts)
 
 
 def quoteattr(text: str) -> str:
@@ -70,9 +79,9 @@ class JunitCases(ItemTexts):
     def render(self, result: Result) -> str:
         return _case(result, self.accepted)
 
-    def escape_at(self, before: str) -> Callable[[str], str]:
+    def escape_at(self, before: str) -> Callable[[list[str]], list[str]]:
         # Inside an attribute when the last `="` stands after the last tag's end.
-        return escape_attribute if before.rfind('="') > before.rfind(">") else escape
+        return _attributes if before.rfind('="') > before.rfind(">") else _texts
 
 
 JUNIT_CASES = JunitCases()
