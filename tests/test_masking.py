@@ -132,3 +132,21 @@ def test_previews_of_many_values_are_each_ones_preview(values: list[object], nam
     """The previews of a run of held lines, made together, are what preview() makes of each: short strings take
     a shorter way, and every credential is masked as before."""
     assert previews(values, name) == [preview(value, name) for value in values]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    values=st.lists(
+        st.one_of(
+            st.text(alphabet=st.sampled_from('ab",\\\n\x00\u2028é'), max_size=16),
+            st.text(alphabet=st.characters(), max_size=20),  # lone surrogates too
+            st.sampled_from(["Bearer " + "a" * 20, "AKIA" + "B" * 16, "x" * 70, '","', "\\"]),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+)
+def test_previews_of_strings_written_as_one_array_are_each_ones_preview(values: list[str]) -> None:
+    """Strings are previewed together, written as one JSON array and cut where `","` stands: quotes, commas and
+    backslashes inside them, lone surrogates and credentials each come out as preview() shows them alone."""
+    assert previews(values) == [preview(value) for value in values]

@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 import orjson
 
+from .escaping import escaped_together, json_string
+
 # Names of headers, query parameters and body fields whose values are never repeated.
 _SECRET_NAME = re.compile(
     r"(token|secret|signature|passw|credential|cookie|authoriz|session|api[-_]?key|access[-_]?key|private[-_]?key"
@@ -105,14 +107,28 @@ def preview(value: Any, name: str = "") -> str:
 
 
 def previews(values: list[Any], name: str = "") -> list[str]:
-    """preview() of each of `values` (all at one place, of one `name`): a short string, as most are, written without
-    the checks its JSON is too short to need."""
+    """preview() of each of `values` (all at one place, of one `name`): short strings, as most are, written without
+    the checks their JSON is too short to need, strings all together as one JSON array."""
     if name and is_secret_name(name):
         return [REDACTED] * len(values)
+    if values and set(map(type, values)) == {str}:
+        try:
+            texts = escaped_together(json_string, values)
+        except TypeError:  # a lone surrogate: each one as preview() shows it
+            texts = None
+        if texts is not None:
+            short = _SHORTEST_CREDENTIAL - 2  # the quotes
+            if max(map(len, texts)) < short:  # too short to hold a credential, and to be cut
+                return [f'"{text}"' for text in texts]
+            return [f'"{text}"' if len(text) < short else preview(value)
+                    for text, value in zip(texts, values, strict=True)]  # fmt: skip
     dumps, shown = orjson.dumps, []
     for value in values:
         if type(value) is str:
-            text = dumps(value).decode()
+            try:
+                text = dumps(value).decode()
+            except TypeError:  # a lone surrogate: as preview() shows it
+                text = preview(value)
             if len(text) < _SHORTEST_CREDENTIAL:  # too short to hold a credential, and to be cut
                 shown.append(text)
                 continue
