@@ -1,9 +1,15 @@
-"""JSONL exchange records: a line that holds a status, headers and a recorded body, read as an exchange."""
+"""JSONL exchange records: a line that holds a status, headers and a recorded body, read as an exchange; and the
+line a recorder writes for an exchange (the SDK's response handler, the proxy)."""
 
 from __future__ import annotations
 
+import base64
+from collections.abc import Iterable
 from typing import Any
 
+import orjson
+
+from ..redact import REDACTED, is_secret_name
 from .bodies import recorded_body, string_or_none
 from .items import (
     NOT_PARSED,
@@ -68,3 +74,16 @@ def exchange_record(location: str, record: dict[str, Any], default_content_type:
         body_error=body_error,
         credentials=(record.get("headers"), record.get("request_headers")),
     )
+
+
+def record_line(method: str, path: str, status: int, headers: Iterable[tuple[str, str]], body: bytes) -> bytes:
+    """The JSONL record of one exchange, as exchange_record reads it: the method, the URL's path (no host or query),
+    the status, the response headers (credential-named ones masked) and the body as text, or base64 where it is
+    not UTF-8. Requests and their credentials are never recorded."""
+    record: dict[str, Any] = {"method": method.upper(), "url": path, "status": status,
+                              "headers": {name: REDACTED if is_secret_name(name) else value for name, value in headers}}  # fmt: skip
+    try:
+        record["body_text"] = body.decode("utf-8")
+    except UnicodeDecodeError:
+        record["body_base64"] = base64.b64encode(body).decode("ascii")
+    return orjson.dumps(record) + b"\n"

@@ -17,16 +17,14 @@ are never recorded.
 
 from __future__ import annotations
 
-import base64
 import threading
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from ..contract import Operations, operations, read_document
-from ..redact import REDACTED, is_secret_name, safe_path
+from ..formats.records import record_line
+from ..redact import safe_path
 from .adapter import exchange_of
 
 
@@ -52,17 +50,8 @@ class JsonlRecorder:
         path = safe_path(exchange.url or "")
         if isinstance(self.operations.route(exchange.method, path), str):
             return  # no operation of the contract
-        headers = {
-            str(name): REDACTED if is_secret_name(str(name)) else str(value) for name, value in response.headers.items()
-        }
-        method = str(exchange.method).upper()
-        record: dict[str, Any] = {"method": method, "url": path, "status": exchange.status, "headers": headers}
-        content: bytes = exchange.body or b""
-        try:
-            record["body_text"] = content.decode("utf-8")
-        except UnicodeDecodeError:
-            record["body_base64"] = base64.b64encode(content).decode("ascii")
-        line = orjson.dumps(record) + b"\n"
+        headers = [(str(name), str(value)) for name, value in response.headers.items()]
+        line = record_line(str(exchange.method), path, exchange.status, headers, exchange.body or b"")
         with self._lock, self.path.open("ab") as handle:
             handle.write(line)
             self.recorded += 1
