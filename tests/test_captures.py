@@ -377,3 +377,21 @@ def test_one_judged_item_among_empty_inputs_is_enough(tmp_path: Path) -> None:
     seed = ROOT / "tests" / "exchanges" / "conforming" / "seed-example.json"
     result = run("validate", str(paths["empty.jsonl"]), str(paths["docs"]), str(seed))
     assert result.code == 0, result.err
+
+
+def test_records_of_a_recorder_that_kept_no_body_say_why(tmp_path: Path) -> None:
+    """A recorder that kept no body writes why: the body was over its limit (`body_size`), or the exchange never
+    completed (`error`). Each is unreadable with that reason, never a body judged or one missing."""
+    from dms_smartconnect_contract.formats.records import record_line
+
+    path = "/v2/a4a5d4098fb4474fa22cd05f897d6b99/instances/59f6d088-2b1e-4c55-9a43-5d3c2f1e0a77/connector/tasks/x"
+    log = tmp_path / "record.jsonl"
+    log.write_bytes(
+        record_line("GET", path, 200, [("Content-Type", "application/json")], None, body_size=40_000_000)
+        + record_line("GET", path, 504, [], None, error="the upstream did not answer in time")
+    )
+    results = run("validate", "--format", "json", str(log)).json()["results"]
+    assert [(r["outcome"], r.get("rule")) for r in results] == [("unreadable", "limit.body-bytes"),
+                                                                ("unreadable", "item.unreadable")]  # fmt: skip
+    assert "40000000 bytes not recorded" in results[0]["reason"]
+    assert results[1]["reason"] == "the exchange did not complete: the upstream did not answer in time"

@@ -15,10 +15,12 @@ from .items import (
     NOT_PARSED,
     Exchange,
     Single,
+    Unreadable,
 )
 
-# Keys that make a JSONL line an exchange record, beside an integer status: a recorded body, or a headers object.
-RECORD_BODY_KEYS = frozenset({"body", "body_text", "body_base64"})
+# Keys that make a JSONL line an exchange record, beside an integer status: a recorded body, or where a recorder
+# kept none, the body's size (over its limit) or why the exchange did not complete; or a headers object.
+RECORD_BODY_KEYS = frozenset({"body", "body_text", "body_base64", "body_size", "error"})
 RECORD_MARKERS = RECORD_BODY_KEYS | {"headers"}
 
 
@@ -46,6 +48,13 @@ def exchange_record(location: str, record: dict[str, Any], default_content_type:
     """An exchange from a JSONL record: keys status, body | body_text | body_base64, and optional method, url,
     headers, content_type (default: the Content-Type header where headers are recorded, else
     `default_content_type`)."""
+    error = string_or_none(record.get("error"))
+    if error is not None:
+        return Unreadable(location, f"the exchange did not complete: {error}")
+    size = record.get("body_size")
+    if type(size) is int and not RECORD_BODY_KEYS.intersection(record).difference(("body_size",)):
+        return Unreadable(location, f"body of {size} bytes not recorded: over the recorder's --max-body-bytes",
+                          "limit.body-bytes")  # fmt: skip
     headers = None
     if isinstance(record.get("headers"), dict):
         headers = {str(k).lower(): str(v) for k, v in record["headers"].items()}
@@ -76,14 +85,21 @@ def exchange_record(location: str, record: dict[str, Any], default_content_type:
     )
 
 
-def record_line(method: str, path: str, status: int, headers: Iterable[tuple[str, str]], body: bytes) -> bytes:
+def record_line(method: str, path: str, status: int, headers: Iterable[tuple[str, str]], body: bytes | None, *,
+                body_size: int | None = None, error: str | None = None) -> bytes:  # fmt: skip
     """The JSONL record of one exchange, as exchange_record reads it: the method, the URL's path (no host or query),
     the status, the response headers (credential-named ones masked) and the body as text, or base64 where it is
-    not UTF-8. Requests and their credentials are never recorded."""
+    not UTF-8; without the body, its size (`body_size`, over the recorder's limit) or why the exchange did not
+    complete (`error`). Requests and their credentials are never recorded."""
     record: dict[str, Any] = {"method": method.upper(), "url": path, "status": status,
                               "headers": {name: REDACTED if is_secret_name(name) else value for name, value in headers}}  # fmt: skip
-    try:
-        record["body_text"] = body.decode("utf-8")
-    except UnicodeDecodeError:
-        record["body_base64"] = base64.b64encode(body).decode("ascii")
+    if error is not None:
+        record["error"] = error
+    elif body is None:
+        record["body_size"] = body_size
+    else:
+        try:
+            record["body_text"] = body.decode("utf-8")
+        except UnicodeDecodeError:
+            record["body_base64"] = base64.b64encode(body).decode("ascii")
     return orjson.dumps(record) + b"\n"
