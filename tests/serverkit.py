@@ -48,14 +48,21 @@ def free_port() -> int:
 @contextmanager
 def running_server(fault: str | None = None) -> Iterator[str]:
     """The reference server under uvicorn on a free loopback port, for the duration of the block; its base URL."""
+    with serving(make_app(fault)) as base:
+        yield base
+
+
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """An ASGI app under uvicorn on a free loopback port, for the duration of the block; its base URL."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(make_app(fault), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started:
         if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the reference server did not start within 10 s")
+            raise RuntimeError("the server did not start within 10 s")
         time.sleep(0.02)
     try:
         yield f"http://127.0.0.1:{port}"

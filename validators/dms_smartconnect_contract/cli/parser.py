@@ -12,7 +12,10 @@ from ..formats.families import INPUT_FORMATS
 from .arguments import at_least_one, date_argument, input_path, positive_int
 from .contract_commands import cmd_diff, cmd_lint, cmd_rules
 from .live import cmd_contract, cmd_serve
+from .proxy import cmd_proxy
 from .validate import cmd_validate
+
+REPORT_FORMATS = ["text", "json", "jsonl", "junit", "sarif", "github"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -131,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument(
         "--format",
-        choices=["text", "json", "jsonl", "junit", "sarif", "github"],
+        choices=REPORT_FORMATS,
         default="text",
         help="report format (jsonl: a line per result as it comes, then the groups and the summary; sarif: SARIF "
         "2.1.0; github: GitHub Actions annotations)",
@@ -228,4 +231,38 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-examples", type=at_least_one, default=25, help="generated requests per kind (default 25)"
     )
     contract.set_defaults(func=cmd_contract)
+
+    proxy = commands.add_parser(
+        "proxy",
+        help="a validating reverse proxy in front of the real endpoint: each response judged as it passes, recorded, "
+        "and reported when stopped",
+        description="Forward every request to --upstream and stream its response back unchanged (status, headers, "
+        "body, Content-Encoding), judging the responses of the contract's operations as they pass. Stop it with "
+        "Ctrl-C or SIGTERM: the record is closed, the report written, and the exit code is the run's verdict.",
+        epilog="Exit codes: 0 all conforms, 1 findings, 2 the proxy could not start, 5 nothing was judged.",
+    )
+    proxy.add_argument("--upstream", required=True, metavar="URL", help="the endpoint: https://HOST[:PORT]")
+    proxy.add_argument("--listen", default="127.0.0.1:8080", metavar="HOST:PORT",
+                       help="where the proxy listens (default 127.0.0.1:8080: this machine only)")  # fmt: skip
+    proxy.add_argument("--record", type=Path, metavar="FILE",
+                       help="write every exchange to FILE (.jsonl, .jsonl.gz, .jsonl.zst) as the records validate "
+                            "reads, credentials masked; validate FILE gives the proxy's own report")  # fmt: skip
+    proxy.add_argument("--strict", action="store_true", help="judge drift as errors, as validate --strict")
+    proxy.add_argument("--format", choices=REPORT_FORMATS, default="text", help="the report written when stopped")
+    proxy.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of standard output")
+    proxy.add_argument("--annotate", action="store_true",
+                       help="add X-Contract-Verdict to each judged response (its body is then held until judged)")  # fmt: skip
+    proxy.add_argument("--reject-violations", action="store_true",
+                       help="answer 502 with an application/problem+json body of the findings instead of a "
+                            "violating response (for tests that must fail loudly)")  # fmt: skip
+    proxy.add_argument("--max-body-bytes", dest="max_body_size", type=positive_int, default=DEFAULT_MAX_BODY_SIZE,
+                       help="judge at most this much of a body, decoded; a larger one streams through whole and is "
+                            "counted unreadable (limit.body-bytes) (default: 16 MiB)")  # fmt: skip
+    proxy.add_argument("--upstream-ca", type=Path, metavar="FILE", help="a CA bundle the upstream's certificate may "
+                       "chain to, besides the system's")  # fmt: skip
+    proxy.add_argument("--upstream-timeout", type=float, default=60.0, metavar="SECONDS",
+                       help="how long to wait for the upstream, per connect or read (default 60)")  # fmt: skip
+    proxy.add_argument("--contract", type=Path, help="OpenAPI file (default: the packaged contract)")
+    proxy.add_argument("-v", "--verbose", action="count", default=0, help="the text report: every finding too")
+    proxy.set_defaults(func=cmd_proxy)
     return parser

@@ -1,0 +1,235 @@
+"""The validating proxy, as a user runs it: `smartconnect-contract proxy` in a process of its own, in front of a real
+upstream on loopback (the reference server, or a small Starlette app where the bytes must be exact), called by an
+httpx client, stopped with SIGTERM; its report is then compared with `validate` of its own record."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from serverkit import SEED_TASK, TASK_PATH, TOKEN, free_port, running_server, serving
+
+pytest.importorskip("uvicorn", reason="the proxy runs on the server stack (the proxy extra)")
+
+HEADERS = {"X-Auth-Token": TOKEN}
+MISSING_TASK = "00000000-0000-4000-8000-000000000000"
+
+
+@dataclass
+class Proxy:
+    base: str
+    process: subprocess.Popen[bytes]
+    record: Path
+    report: Path
+
+    def stop(self) -> tuple[int, str]:
+        """SIGTERM, as a CI job's end sends it: the exit code and what the proxy said on standard error."""
+        self.process.send_signal(signal.SIGTERM)
+        _, err = self.process.communicate(timeout=30)
+        return self.process.returncode, err.decode()
+
+
+@contextmanager
+def proxy(tmp_path: Path, upstream: str, *options: str, record: str = "record.jsonl") -> Iterator[Proxy]:
+    """The proxy in a process of its own, listening on a free loopback port, until the block ends."""
+    port = free_port()
+    recorded, report = tmp_path / record, tmp_path / "report.json"
+    command = [sys.executable, "-m", "dms_smartconnect_contract", "proxy", "--upstream", upstream,
+               "--listen", f"127.0.0.1:{port}", "--record", record, "--format", "json", "--output",
+               str(report), *options]  # fmt: skip
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:  # a connection, no request: no exchange to count
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"the proxy did not start: {process.communicate()[1].decode()}") from None
+            time.sleep(0.05)
+    running = Proxy(base, process, recorded, report)
+    try:
+        yield running
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
+def _task(task: str = SEED_TASK) -> str:
+    return TASK_PATH + task
+
+
+def _validated(record: Path, *options: str) -> tuple[int, str]:
+    """`validate` of the proxy's record, as the proxy reported it (the same format, the same path as written)."""
+    done = subprocess.run([sys.executable, "-m", "dms_smartconnect_contract", "validate", "--format", "json", *options,
+                           record.name], capture_output=True, text=True, cwd=record.parent)  # fmt: skip
+    return done.returncode, done.stdout
+
+
+def test_responses_pass_unchanged_and_the_report_is_validate_of_the_record(tmp_path: Path) -> None:
+    with running_server() as upstream, proxy(tmp_path, upstream) as running:
+        direct, proxied = [], []
+        for path in (_task(), _task(MISSING_TASK), TASK_PATH.rstrip("/"), "/v2/other/path"):
+            direct.append(httpx.get(upstream + path, headers=HEADERS))
+            proxied.append(httpx.get(running.base + path, headers=HEADERS))
+        code, err = running.stop()
+    for mine, theirs in zip(proxied, direct, strict=True):
+        assert (mine.status_code, mine.headers["content-type"]) == (theirs.status_code, theirs.headers["content-type"])
+        if mine.status_code == 200:
+            assert mine.content == theirs.content
+    assert [response.status_code for response in proxied] == [200, 404, 200, 404]
+    assert code == 0, err
+    report = running.report.read_text()
+    summary = json.loads(report)["summary"]
+    assert (summary["conforming"], summary["skipped"], summary["total"]) == (3, 1, 4)
+    assert _validated(running.record) == (0, report)
+    # The IAM token passed through, and is in neither the record nor the report.
+    assert TOKEN not in running.record.read_text() and TOKEN not in report and TOKEN not in err
+
+
+# A documented rule fails a default run; an inferred one (a required field no source marks) only a strict one.
+@pytest.mark.parametrize(("fault", "rule", "strict"), [("wrong-type", "schema.type", []),
+                                                       ("missing-field", "schema.required", ["--strict"])])  # fmt: skip
+def test_a_broken_upstream_is_found_and_each_mode_says_so(tmp_path: Path, fault: str, rule: str,
+                                                          strict: list[str]) -> None:  # fmt: skip
+    with running_server(fault) as upstream:
+        with proxy(tmp_path / "plain", upstream, *strict) as running:
+            passed = httpx.get(running.base + _task(), headers=HEADERS)
+            code, _ = running.stop()
+        assert passed.status_code == 200 and "x-contract-verdict" not in passed.headers
+        assert code == 1
+        report = running.report.read_text()
+        assert rule in {v["rule"] for v in json.loads(report)["results"][0]["violations"]}
+        assert _validated(running.record, *strict) == (1, report)
+        with proxy(tmp_path / "annotate", upstream, "--annotate", *strict) as running:
+            annotated = httpx.get(running.base + _task(), headers=HEADERS)
+            listed = httpx.get(running.base + TASK_PATH.rstrip("/"), headers=HEADERS)
+            running.stop()
+        verdict = annotated.headers["x-contract-verdict"]
+        assert verdict.startswith("violating; findings=") and rule in verdict.split("rules=")[1].split(",")
+        assert annotated.status_code == 200 and annotated.content == passed.content
+        assert listed.headers["x-contract-verdict"].startswith(("conforming", "violating"))
+        with proxy(tmp_path / "reject", upstream, "--reject-violations", *strict) as running:
+            rejected = httpx.get(running.base + _task(), headers=HEADERS)
+            running.stop()
+        assert rejected.status_code == 502 and rejected.headers["content-type"] == "application/problem+json"
+        assert rule in {finding["rule"] for finding in rejected.json()["findings"]}
+
+
+def _fixed_upstream(body: bytes, encoding: str) -> Starlette:
+    """An upstream that answers the task path with these exact bytes, as `encoding` encoded them."""
+
+    async def task(request: Request) -> Response:
+        return Response(body, 200, headers={"Content-Encoding": encoding, "Content-Type": "application/json"})
+
+    return Starlette(routes=[Route(TASK_PATH + "{task}", task)])
+
+
+def _seed_body() -> bytes:
+    with running_server() as upstream:
+        return httpx.get(upstream + _task(), headers=HEADERS).content
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "zstd", "br"])
+def test_encoded_bodies_pass_byte_for_byte_and_are_judged_decoded(tmp_path: Path, encoding: str) -> None:
+    plain = _seed_body()
+    if encoding == "gzip":
+        raw = gzip.compress(plain, mtime=0)
+    elif encoding == "zstd":
+        import zstandard
+
+        raw = zstandard.ZstdCompressor().compress(plain)
+    else:
+        brotli = pytest.importorskip("brotli", reason="br bodies are decoded with the brotli module (proxy extra)")
+        raw = brotli.compress(plain)
+    with serving(_fixed_upstream(raw, encoding)) as upstream, proxy(tmp_path, upstream) as running:
+        with httpx.stream("GET", running.base + _task(), headers={**HEADERS, "Accept-Encoding": encoding}) as answer:
+            passed = b"".join(answer.iter_raw())
+            assert answer.headers["content-encoding"] == encoding
+        code, err = running.stop()
+    assert passed == raw
+    assert code == 0, err
+    assert json.loads(running.record.read_text())["body_text"] == plain.decode()
+
+
+def test_a_corrupt_gzip_body_is_unreadable_with_its_reason(tmp_path: Path) -> None:
+    raw = bytearray(gzip.compress(_seed_body(), mtime=0))
+    raw[len(raw) // 2] ^= 0xFF
+    with serving(_fixed_upstream(bytes(raw), "gzip")) as upstream, proxy(tmp_path, upstream) as running:
+        with httpx.stream("GET", running.base + _task(), headers=HEADERS) as answer:
+            passed = b"".join(answer.iter_raw())
+        code, _ = running.stop()
+    assert passed == bytes(raw)  # what the upstream sent, for the client to judge
+    report = running.report.read_text()
+    result = json.loads(report)["results"][0]
+    assert code == 1 and result["outcome"] == "unreadable" and "gzip encoding is broken" in result["reason"]
+    assert _validated(running.record) == (1, report)
+
+
+def test_a_body_over_the_limit_streams_whole_and_is_counted_over_it(tmp_path: Path) -> None:
+    with running_server() as upstream, proxy(tmp_path, upstream, "--max-body-bytes", "100") as running:
+        direct = httpx.get(upstream + _task(), headers=HEADERS).content
+        passed = httpx.get(running.base + _task(), headers=HEADERS).content
+        code, _ = running.stop()
+    assert passed == direct and len(direct) > 100
+    report = running.report.read_text()
+    result = json.loads(report)["results"][0]
+    assert (code, result["outcome"], result["rule"]) == (1, "unreadable", "limit.body-bytes")
+    assert _validated(running.record) == (1, report)
+
+
+def test_an_upstream_that_is_down_gets_a_502_and_is_counted(tmp_path: Path) -> None:
+    with proxy(tmp_path, f"http://127.0.0.1:{free_port()}") as running:
+        answer = httpx.get(running.base + _task(), headers=HEADERS)
+        code, _ = running.stop()
+    assert answer.status_code == 502 and answer.headers["content-type"] == "application/problem+json"
+    assert "could not be reached" in answer.json()["title"]
+    report = running.report.read_text()
+    result = json.loads(report)["results"][0]
+    assert code == 1 and result["outcome"] == "unreadable" and "could not be reached" in result["reason"]
+    assert _validated(running.record) == (1, report)
+
+
+def test_a_proxy_that_judged_nothing_exits_5(tmp_path: Path) -> None:
+    with running_server() as upstream, proxy(tmp_path, upstream) as running:
+        httpx.get(running.base + "/v2/other/path", headers=HEADERS)
+        code, err = running.stop()
+    assert code == 5 and "nothing was judged" in err
+    assert _validated(running.record)[0] == 5
+
+
+@pytest.mark.parametrize("record", ["record.jsonl.gz", "record.jsonl.zst"])
+def test_a_compressed_record_is_validated_as_written(tmp_path: Path, record: str) -> None:
+    with running_server() as upstream, proxy(tmp_path, upstream, record=record) as running:
+        for _ in range(3):
+            httpx.get(running.base + _task(), headers=HEADERS)
+        code, _ = running.stop()
+    assert code == 0
+    assert _validated(running.record) == (0, running.report.read_text())
+
+
+def test_the_proxy_listens_on_loopback_unless_told() -> None:
+    """Never an open relay by default: this machine only."""
+    from dms_smartconnect_contract.cli.parser import build_parser
+
+    assert build_parser().parse_args(["proxy", "--upstream", "https://example.com"]).listen == "127.0.0.1:8080"

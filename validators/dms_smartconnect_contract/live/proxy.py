@@ -1,0 +1,322 @@
+"""The validating proxy: a reverse proxy in front of the real endpoint that passes every exchange through as the
+upstream sent it, and judges the responses of the contract's operations as they pass.
+
+An ASGI application (Starlette, served by uvicorn), with httpx to the upstream. Status, headers and body stream to
+the client as they come, the body raw (its Content-Encoding untouched). A copy of the body, up to the limit
+(--max-body-bytes), is kept for judging and decoded only then. Each exchange, once complete, is written as the
+JSONL record `validate` reads (formats/records.py), and that record is what the checker judges, line by line as
+`validate` judges it: the proxy's verdict and that of `validate` over its record are one.
+
+With `annotate` or `reject`, the body is held (up to the limit) until it is judged, since the verdict goes in the
+response's headers or replaces the response: those are the modes for tests, not for transparent recording.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import threading
+import zlib
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import IO, Any
+
+import httpx
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+from ..check import Checker
+from ..findings import Keeping, Outcome, Result, Tally
+from ..formats.records import record_line
+from ..redact import printable, safe_path
+from ..sources.compression import decompression_errors, open_stream
+
+# Headers of one connection (RFC 9110, 7.6.1), never forwarded; and those the transport sets for each hop.
+HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding",
+                        "upgrade", "proxy-authenticate", "proxy-authorization"})  # fmt: skip
+VERDICT_HEADER = "X-Contract-Verdict"
+PROBLEM = "application/problem+json"
+# A compressed body longer than this much over the limit decodes to more than the limit: no encoding adds more
+# than a few bytes per block to data it cannot compress.
+_ENCODING_SLACK = 1024
+_ENCODINGS = {"gzip": "gzip", "x-gzip": "gzip", "zstd": "zstd"}
+
+
+@dataclass(frozen=True)
+class ProxyOptions:
+    """Where the proxy forwards to, and what it does with the verdict."""
+
+    upstream: str  # the upstream's base URL: scheme, host, port, and a path prefix if any
+    max_body_size: int
+    annotate: bool = False  # add X-Contract-Verdict to each judged response
+    reject: bool = False  # answer 502 with the findings instead of a violating response
+    timeout: float = 60.0  # seconds to wait for the upstream, per read
+
+
+class Exchanges:
+    """Every exchange the proxy saw, in the order each completed: numbered, recorded (`record`, a binary file
+    open for appending, or None) and judged, one at a time on a thread of its own so that judging never holds the
+    event loop. Items are located at `prefix` + their number: the record's path and line, as `validate` locates
+    them."""
+
+    def __init__(self, checker: Checker, keeping: Keeping, record: IO[bytes] | None, prefix: str,
+                 source: str) -> None:  # fmt: skip
+        self.checker, self.record, self.prefix, self.source = checker, record, prefix, source
+        self.tally: Tally = keeping.tally()
+        self.count = 0
+        self._judging = ThreadPoolExecutor(1, thread_name_prefix="judge")
+        self._lock = threading.Lock()
+
+    def add(self, line: bytes) -> Any:
+        """Number, record and judge one exchange's record line; a future of its Result."""
+        with self._lock:  # numbers and record lines in the same order
+            self.count += 1
+            number = self.count
+            if self.record is not None:
+                self.record.write(line)
+                self.record.flush()
+            return self._judging.submit(self._judge, number, line)
+
+    def _judge(self, number: int, line: bytes) -> Result:
+        result = self.checker.judge_jsonl(f"{self.prefix}{number}", line.rstrip(b"\n"))
+        self.tally.add(result, self.source)
+        return result
+
+    def close(self) -> Tally:
+        """Wait for every exchange to be judged; the tally of them all."""
+        self._judging.shutdown(wait=True)
+        if self.record is not None:
+            self.record.flush()
+        return self.tally
+
+
+def create_proxy(options: ProxyOptions, exchanges: Exchanges, client: httpx.AsyncClient) -> Callable[..., Any]:
+    """The proxy's ASGI application."""
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+
+    upstream = httpx.URL(options.upstream)
+    base_path = upstream.path.rstrip("/")
+    operations = exchanges.checker.operations
+
+    async def forward(request: Request) -> Response:
+        path = request.url.path
+        target = upstream.copy_with(path=base_path + path, query=request.url.query.encode("ascii"))
+        headers = [(name, value) for name, value in request.headers.items() if name not in HOP_BY_HOP]
+        headers = [(name, upstream.netloc.decode("ascii") if name == "host" else value) for name, value in headers]
+        method = request.method
+        judged = not isinstance(operations.route(method, path), str)
+        # A request with no body (most: GET) is sent with none, rather than as an empty chunked stream.
+        has_body = "content-length" in request.headers or "transfer-encoding" in request.headers
+        sent = client.build_request(method, target, headers=headers, content=request.stream() if has_body else None)
+        try:
+            response = await client.send(sent, stream=True)
+        except httpx.TimeoutException as exc:
+            return _fault(exchanges, method, path, 504, f"the upstream did not answer in time ({_reason(exc)})")
+        except httpx.HTTPError as exc:
+            return _fault(exchanges, method, path, 502, f"the upstream could not be reached ({_reason(exc)})")
+        passed = [(name, value) for name, value in response.headers.multi_items() if name.lower() not in HOP_BY_HOP]
+        encoding = response.headers.get("content-encoding", "identity").strip().lower()
+        if judged and (options.annotate or options.reject):
+            return await _held(options, exchanges, method, path, response, passed, encoding)
+        body = _Tee(options.max_body_size if judged else 0)
+
+        async def stream() -> AsyncIterator[bytes]:
+            error = None
+            try:
+                async for chunk in response.aiter_raw():
+                    body.feed(chunk)
+                    yield chunk
+            except httpx.HTTPError as exc:
+                error = f"the upstream broke off the body after {body.size} bytes ({_reason(exc)})"
+                raise
+            finally:
+                await response.aclose()
+                exchanges.add(_line(method, path, response.status_code, passed, body, encoding, judged, error,
+                                    options.max_body_size))  # fmt: skip
+
+        return StreamingResponse(stream(), response.status_code, headers=dict(_joined(passed)))
+
+    return Starlette(routes=[Route("/{path:path}", forward, methods=_METHODS)])
+
+
+_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+async def _held(options: ProxyOptions, exchanges: Exchanges, method: str, path: str, response: httpx.Response,
+                passed: list[tuple[str, str]], encoding: str) -> Response:  # fmt: skip
+    """A response held until it is judged: annotated with the verdict, or replaced by a 502 that lists the
+    findings. A body over the limit is not held: its verdict is known (limit.body-bytes), and it streams on."""
+    body = _Tee(options.max_body_size)
+    chunks: list[bytes] = []
+    raw = response.aiter_raw().__aiter__()
+    headers = dict(_joined(passed))
+    try:
+        while body.kept is not None:
+            try:
+                chunk = await raw.__anext__()
+            except StopAsyncIteration:
+                break
+            body.feed(chunk)
+            chunks.append(chunk)
+    except httpx.HTTPError as exc:
+        reason = f"the upstream broke off the body after {body.size} bytes ({_reason(exc)})"
+        await response.aclose()
+        exchanges.add(_line(method, path, response.status_code, passed, body, encoding, True, reason, 0))
+        return _problem(502, reason)
+    if body.kept is None:
+        if options.annotate:
+            headers[VERDICT_HEADER] = "unreadable; rule=limit.body-bytes"
+
+        async def rest() -> AsyncIterator[bytes]:
+            error = None
+            try:
+                while chunks:
+                    yield chunks.pop(0)
+                async for chunk in raw:
+                    body.feed(chunk)
+                    yield chunk
+            except httpx.HTTPError as exc:
+                error = f"the upstream broke off the body after {body.size} bytes ({_reason(exc)})"
+                raise
+            finally:
+                await response.aclose()
+                exchanges.add(_line(method, path, response.status_code, passed, body, encoding, True, error, 0))
+
+        return StreamingResponse(rest(), response.status_code, headers=headers)
+    await response.aclose()
+    line = _line(method, path, response.status_code, passed, body, encoding, True, None, options.max_body_size)
+    result: Result = await asyncio.wrap_future(exchanges.add(line))
+    if options.reject and result.outcome is Outcome.VIOLATING:
+        return _problem(502, f"the upstream's response breaks the contract ({len(result.findings)} finding(s))",
+                        result)  # fmt: skip
+    if options.annotate:
+        headers[VERDICT_HEADER] = verdict_header(result)
+    return Response(b"".join(chunks), response.status_code, headers=headers)
+
+
+def verdict_header(result: Result) -> str:
+    """X-Contract-Verdict: the outcome, how many findings, and their rules (`violating; findings=2;
+    rules=schema.type,header.missing`)."""
+    if result.outcome is Outcome.UNREADABLE:
+        return f"unreadable; rule={result.rule or 'item.unreadable'}"
+    rules = sorted({finding.rule for finding in result.findings})
+    value = f"{result.outcome.value}; findings={len(result.findings)}"
+    return value + (f"; rules={','.join(rules)}" if rules else "")
+
+
+def _problem(status: int, title: str, result: Result | None = None) -> Response:
+    """An RFC 9457 problem body, with the findings where there are some."""
+    body: dict[str, Any] = {"type": "about:blank", "title": printable(title), "status": status}
+    if result is not None:
+        body["findings"] = [finding.as_dict() for finding in result.findings]
+        if result.reason:
+            body["detail"] = result.reason
+    return Response(orjson.dumps(body), status, media_type=PROBLEM)
+
+
+def _fault(exchanges: Exchanges, method: str, path: str, status: int, reason: str) -> Response:
+    """No response from the upstream: recorded and counted (unreadable, with why), and a problem answered."""
+    exchanges.add(record_line(method, safe_path(path), status, [], None, error=reason))
+    return _problem(status, reason)
+
+
+def _reason(exc: BaseException) -> str:
+    return printable(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+
+
+def _joined(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Headers with repeated names joined, as HTTP joins them (Set-Cookie kept apart is not needed by clients of
+    this API, whose responses set none)."""
+    joined: dict[str, str] = {}
+    for name, value in headers:
+        key = name.lower()
+        joined[key] = f"{joined[key]}, {value}" if key in joined else value
+    return list(joined.items())
+
+
+class _Tee:
+    """A copy of a body as it streams, up to `limit` bytes (and the slack of an encoding); its whole size."""
+
+    def __init__(self, limit: int) -> None:
+        self.keep = limit + _ENCODING_SLACK if limit else 0
+        self.kept: bytearray | None = bytearray() if limit else None
+        self.size = 0
+
+    def feed(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.kept is not None:
+            if len(self.kept) + len(chunk) > self.keep:
+                self.kept = None  # over the limit in every decoding
+            else:
+                self.kept += chunk
+
+
+def _line(method: str, path: str, status: int, headers: list[tuple[str, str]], body: _Tee, encoding: str,
+          judged: bool, error: str | None, limit: int) -> bytes:  # fmt: skip
+    """The record of one exchange: its body decoded from its Content-Encoding, where it is kept."""
+    path = safe_path(path)
+    if error is not None:
+        return record_line(method, path, status, headers, None, error=error)
+    if not judged:  # no operation of the contract: recorded without its body, as `validate` skips it
+        return record_line(method, path, status, headers, None)
+    if body.kept is None:
+        return record_line(method, path, status, headers, None, body_size=body.size)
+    try:
+        decoded = decoded_body(bytes(body.kept), encoding, limit)
+    except _Undecodable as exc:
+        return record_line(method, path, status, headers, None, error=str(exc))
+    if decoded is None:
+        return record_line(method, path, status, headers, None, body_size=body.size)
+    return record_line(method, path, status, headers, decoded)
+
+
+class _Undecodable(Exception):
+    """A body its Content-Encoding does not decode."""
+
+
+def decoded_body(raw: bytes, encoding: str, limit: int) -> bytes | None:
+    """A body decoded from its Content-Encoding (gzip, deflate, zstd, br; identity), or None when it decodes to
+    more than `limit` bytes: never more than that is decoded."""
+    codings = [coding.strip() for coding in encoding.split(",") if coding.strip() not in ("", "identity")]
+    data = raw
+    for coding in reversed(codings):  # the last coding applied comes off first
+        data = _decode_one(data, coding, limit)
+        if len(data) > limit:
+            return None
+    return data if len(data) <= limit else None
+
+
+def _decode_one(data: bytes, coding: str, limit: int) -> bytes:
+    try:
+        if coding in _ENCODINGS:
+            return open_stream(io.BytesIO(data), _ENCODINGS[coding]).read(limit + 1)
+        if coding == "deflate":  # zlib-wrapped, as RFC 9110 says, or raw deflate as some servers send
+            wrapped = data[:1] and (data[0] & 0x0F) == 8
+            return zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS).decompress(data, limit + 1)
+        if coding == "br":
+            return _brotli(data, limit)
+    except decompression_errors() as exc:  # (zlib.error among them)
+        raise _Undecodable(f"the body's {coding} encoding is broken ({_reason(exc)})") from None
+    raise _Undecodable(f"the body's Content-Encoding {coding!r} is not one this proxy decodes")
+
+
+def _brotli(data: bytes, limit: int) -> bytes:
+    try:
+        import brotli
+    except ImportError:
+        raise _Undecodable("the body is br-encoded and the brotli module is not installed "
+                           "(pip install 'dms-smartconnect-contract[proxy]')") from None  # fmt: skip
+    decompressor, out = brotli.Decompressor(), bytearray()
+    for start in range(0, len(data), 256):  # a little input at a time: what it expands to stays near the limit
+        try:
+            out += decompressor.process(data[start : start + 256])
+        except brotli.error as exc:
+            raise _Undecodable(f"the body's br encoding is broken ({_reason(exc)})") from None
+        if len(out) > limit:
+            return bytes(out)
+    if not decompressor.is_finished():
+        raise _Undecodable("the body's br encoding is broken (it ends inside the stream)")
+    return bytes(out)
