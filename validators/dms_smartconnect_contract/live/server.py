@@ -102,7 +102,8 @@ def _find(tasks: Mapping[str, JsonObject], task_id: str) -> JsonObject | None:
     return next((body for key, body in tasks.items() if len(key) < 36 and task_id.startswith(key + "-")), None)
 
 
-def _error(answer: data.Answer, request_id: str | None, gateway: bool = False) -> Response:
+def error_response(answer: data.Answer, request_id: str | None, gateway: bool = False) -> Response:
+    """A DMS error body (or the API gateway's, with its request ID), with X-Request-Id where there is one."""
     status, code, message = answer
     fields = data.ERROR_FIELDS
     body: JsonObject = {fields["code"]: code, fields["message"]: message}
@@ -119,18 +120,18 @@ def _authenticate(config: ServerConfig, request: Request, project_id: str, reque
     authorization = headers.get("authorization")
     if token is not None:
         if not any(hmac.compare_digest(token.encode(), known.encode()) for known in config.tokens):
-            return _error((401, "DMS.10240101", "The token is invalid."), request_id)
+            return error_response((401, "DMS.10240101", "The token is invalid."), request_id)
         return None
     if authorization is not None and config.keys:
         verdict = verify(authorization, request.method, request.url.path, request.url.query, headers, b"", config.keys)
         if not verdict.ok:
             message = f"Incorrect IAM authentication information: {verdict.reason}"
-            return _error((401, "APIGW.0301", message), request_id, gateway=True)
+            return error_response((401, "APIGW.0301", message), request_id, gateway=True)
         if headers.get("x-project-id", project_id) != project_id:
             answer = (401, "DMS.10240104", "X-Project-Id does not match the project of the request.")
-            return _error(answer, request_id)
+            return error_response(answer, request_id)
         return None
-    return _error((401, "DMS.10240103", "The token is missing."), request_id)
+    return error_response((401, "DMS.10240103", "The token is missing."), request_id)
 
 
 def _checked(name: str, value: str) -> bool:
@@ -191,21 +192,21 @@ def _handler(config: ServerConfig, operation: Operation) -> Handler:
         for name in checked:
             value = params[name] if name in params else request.query_params.get(name)
             if value is not None and not _checked(name, value):
-                return _error(data.PARAMETER_CHECKS[name].error, request_id)
+                return error_response(data.PARAMETER_CHECKS[name].error, request_id)
         if project_id != config.project_id and authenticate:
             # The credentials are valid, but for another project (a project-scoped token, or AK/SK of another one).
-            return _error((401, "DMS.10240104", "The credentials do not match the project."), request_id)
+            return error_response((401, "DMS.10240104", "The credentials do not match the project."), request_id)
         if params.get(data.INSTANCE_PARAMETER) != config.instance_id:
-            return _error(data.UNKNOWN_INSTANCE, request_id)
+            return error_response(data.UNKNOWN_INSTANCE, request_id)
         if answer["kind"] == "one":
             task = _find(config.tasks, params[str(answer["parameter"])])
             if task is None:
-                return _error(data.UNKNOWN_TASK, request_id)
+                return error_response(data.UNKNOWN_TASK, request_id)
             body: Any = _faulty(task, faults)
         else:
             body = _page(config, answer, request.query_params, faults)
         if "error" in faults:
-            return _error(faults["error"], request_id)
+            return error_response(faults["error"], request_id)
         headers = {"X-Request-Id": request_id} if request_id else {}
         status, media_type = faults.get("answer_status", 200), faults.get("media_type", "application/json")
         return Response(orjson.dumps(body), status, headers=headers, media_type=media_type)
@@ -233,7 +234,7 @@ def create_app(config: ServerConfig) -> ASGIApp:
     request_ids = config.faults.get("request_ids", True)
 
     async def not_found(request: Request, exc: Exception) -> Response:
-        return _error(data.UNKNOWN_URL, uuid.uuid4().hex if request_ids else None)
+        return error_response(data.UNKNOWN_URL, uuid.uuid4().hex if request_ids else None)
 
     async def openapi(request: Request) -> Response:
         return Response(contract, media_type="application/json")
