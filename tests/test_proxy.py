@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -23,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from serverkit import SEED_TASK, TASK_PATH, TOKEN, free_port, running_server, serving
+from serverkit import ACCESS_KEY, KNOWN, SECRET_KEY, SEED_TASK, TASK_PATH, TOKEN, free_port, running_server, serving
 
 pytest.importorskip("uvicorn", reason="the proxy runs on the server stack (the proxy extra)")
 
@@ -233,3 +234,52 @@ def test_the_proxy_listens_on_loopback_unless_told() -> None:
     from dms_smartconnect_contract.cli.parser import build_parser
 
     assert build_parser().parse_args(["proxy", "--upstream", "https://example.com"]).listen == "127.0.0.1:8080"
+
+
+def _sdk_client(base: str, secret: str) -> object:
+    """The official SDK's KafkaClient, signing with AK/SK for `base`."""
+    kafka = pytest.importorskip("huaweicloudsdkkafka.v2", reason="the official SDK is a development dependency")
+    from huaweicloudsdkcore.auth.credentials import BasicCredentials
+    from huaweicloudsdkcore.http.http_config import HttpConfig
+
+    config = HttpConfig.get_default_config()
+    config.retry_times = 0
+    credentials = BasicCredentials(ACCESS_KEY, secret, KNOWN["project_id"])
+    return kafka.KafkaClient.new_builder().with_http_config(config).with_credentials(credentials) \
+        .with_endpoints([base]).build()  # fmt: skip
+
+
+def test_the_sdk_signs_for_the_proxy_which_verifies_and_signs_again_for_the_upstream(tmp_path: Path) -> None:
+    kafka = pytest.importorskip("huaweicloudsdkkafka.v2", reason="the official SDK is a development dependency")
+    from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
+
+    keys = ("--ak", ACCESS_KEY, "--sk", SECRET_KEY)
+    with running_server() as upstream:
+        with proxy(tmp_path / "signed", upstream, *keys) as running:
+            client: Any = _sdk_client(running.base, SECRET_KEY)
+            shown = client.show_connector_task(kafka.ShowConnectorTaskRequest(instance_id=KNOWN["instance_id"],
+                                                                              task_id=SEED_TASK))  # fmt: skip
+            listed = client.list_connector_tasks(kafka.ListConnectorTasksRequest(instance_id=KNOWN["instance_id"]))
+            code, err = running.stop()
+        assert (shown.status_code, listed.status_code) == (200, 200) and shown.id and listed.tasks
+        assert code == 0, err
+        operations = [result["operation"] for result in json.loads(running.report.read_text())["results"]]
+        assert operations == ["ShowConnectorTask", "ListConnectorTasks"]
+        assert SECRET_KEY not in running.record.read_text() + err
+        # A client whose signature does not verify is refused as the gateway refuses it, and nothing is forwarded.
+        with proxy(tmp_path / "forged", upstream, *keys) as running:
+            with pytest.raises(ClientRequestException) as refused:
+                _sdk_client(running.base, "not-the-secret-key-0123456789").show_connector_task(
+                    kafka.ShowConnectorTaskRequest(instance_id=KNOWN["instance_id"], task_id=SEED_TASK)
+                )
+            code, err = running.stop()
+        assert (refused.value.status_code, refused.value.error_code) == (401, "APIGW.0301")
+        assert code == 5 and running.record.read_text() == "" and "signature mismatch" in err
+        # Without AK/SK the proxy forwards the request as signed, for its own host: the upstream refuses it.
+        with proxy(tmp_path / "unsigned", upstream) as running:
+            with pytest.raises(ClientRequestException) as forwarded:
+                _sdk_client(running.base, SECRET_KEY).show_connector_task(
+                    kafka.ShowConnectorTaskRequest(instance_id=KNOWN["instance_id"], task_id=SEED_TASK)
+                )
+            running.stop()
+        assert forwarded.value.status_code == 401 and len(running.record.read_text().splitlines()) == 1

@@ -262,6 +262,9 @@ def build_parser() -> argparse.ArgumentParser:
                        "chain to, besides the system's")  # fmt: skip
     proxy.add_argument("--upstream-timeout", type=float, default=60.0, metavar="SECONDS",
                        help="how long to wait for the upstream, per connect or read (default 60)")  # fmt: skip
+    proxy.add_argument("--ak", help="access key the proxy verifies signed requests with and signs them again with for "
+                       "the upstream (default: HUAWEICLOUD_SDK_AK; without one, they are forwarded as they are)")  # fmt: skip
+    proxy.add_argument("--sk", help="its secret key (default: HUAWEICLOUD_SDK_SK; flags show in process lists)")
     proxy.add_argument("--contract", type=Path, help="OpenAPI file (default: the packaged contract)")
     proxy.add_argument("-v", "--verbose", action="count", default=0, help="the text report: every finding too")
     proxy.set_defaults(func=cmd_proxy)

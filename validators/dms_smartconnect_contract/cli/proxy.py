@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -26,7 +27,7 @@ from .errors import error, os_error
 PROXY_LOCATION = "proxy"  # where items are located without a record: the proxy, and the exchange's number
 
 
-def cmd_proxy(args: argparse.Namespace) -> ExitCode:
+def cmd_proxy(args: argparse.Namespace, environ: Mapping[str, str] = os.environ) -> ExitCode:
     """Proxy to the upstream until stopped, judging each exchange of the contract's operations as it passes."""
     missing = missing_extra("proxy", "starlette", "uvicorn", "httpx")
     if missing:
@@ -58,8 +59,13 @@ def cmd_proxy(args: argparse.Namespace) -> ExitCode:
             verify = ssl.create_default_context(cafile=str(args.upstream_ca))
         except (OSError, ssl.SSLError) as exc:
             return os_error("the CA file cannot be read:", str(args.upstream_ca), exc)
+    access, secret = args.ak or environ.get("HUAWEICLOUD_SDK_AK"), args.sk or environ.get("HUAWEICLOUD_SDK_SK")
+    if bool(access) != bool(secret):
+        return error("an AK needs its SK", "give both --ak and --sk (or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), "
+                     "or neither", "Signed requests are then forwarded as they are.")  # fmt: skip
+    keys = (access, secret) if access and secret else None
     options = ProxyOptions(str(upstream).rstrip("/"), args.max_body_size, args.annotate, args.reject_violations,
-                           args.upstream_timeout)  # fmt: skip
+                           args.upstream_timeout, keys)  # fmt: skip
     where = str(args.output) if args.output else "standard output"
     try:
         with ReportFile(args.output) as out, _record(args.record) as record:
@@ -99,7 +105,9 @@ def _verdict(total: Tally, record: Path | None) -> RunVerdict:
         return validate_verdict(total, [record], {str(record): "JSONL"})
     verdict = validate_verdict(total, [], {})
     if verdict.exit_code is ExitCode.NOTHING_PROVED:
-        reason = f"nothing was judged: none of the {total.total} exchange(s) that passed is of an operation of the contract"
+        reason = (
+            f"nothing was judged: none of the {total.total} exchange(s) that passed is of an operation of the contract"
+        )
         return RunVerdict(ExitCode.NOTHING_PROVED, reason, [f"{PROXY_LOCATION}: {total.skipped} skipped"])
     return verdict
 

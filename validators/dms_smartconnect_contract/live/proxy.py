@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import io
+import sys
 import threading
 import zlib
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 import httpx
@@ -32,6 +33,8 @@ from ..findings import Keeping, Outcome, Result, Tally
 from ..formats.records import record_line
 from ..redact import printable, safe_path
 from ..sources.compression import decompression_errors, open_stream
+from .server import error_response
+from .signing import ALGORITHM, sign, verify
 
 # Headers of one connection (RFC 9110, 7.6.1), never forwarded; and those the transport sets for each hop.
 HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding",
@@ -53,6 +56,9 @@ class ProxyOptions:
     annotate: bool = False  # add X-Contract-Verdict to each judged response
     reject: bool = False  # answer 502 with the findings instead of a violating response
     timeout: float = 60.0  # seconds to wait for the upstream, per read
+    # The AK/SK the proxy verifies its clients' signatures with and signs for the upstream with; None: signed
+    # requests are forwarded as they are (signed for the proxy's host, which the upstream refuses).
+    keys: tuple[str, str] | None = field(default=None, repr=False)
 
 
 class Exchanges:
@@ -110,7 +116,14 @@ def create_proxy(options: ProxyOptions, exchanges: Exchanges, client: httpx.Asyn
         judged = not isinstance(operations.route(method, path), str)
         # A request with no body (most: GET) is sent with none, rather than as an empty chunked stream.
         has_body = "content-length" in request.headers or "transfer-encoding" in request.headers
-        sent = client.build_request(method, target, headers=headers, content=request.stream() if has_body else None)
+        content: Any = request.stream() if has_body else None
+        if options.keys is not None and request.headers.get("authorization", "").startswith(ALGORITHM):
+            asked = await request.body()  # the signature covers it
+            refused = _refused(options.keys, request, asked)
+            if refused is not None:
+                return refused
+            headers, content = _signed(options.keys, method, target, headers, asked), asked
+        sent = client.build_request(method, target, headers=headers, content=content)
         try:
             response = await client.send(sent, stream=True)
         except httpx.TimeoutException as exc:
@@ -195,6 +208,28 @@ async def _held(options: ProxyOptions, exchanges: Exchanges, method: str, path: 
     if options.annotate:
         headers[VERDICT_HEADER] = verdict_header(result)
     return Response(b"".join(chunks), response.status_code, headers=headers)
+
+
+def _refused(keys: tuple[str, str], request: Request, body: bytes) -> Response | None:
+    """None when the request's own signature verifies with the proxy's AK/SK, else the 401 the gateway answers:
+    the proxy signs nothing it has not verified, so it lends its credentials to no one."""
+    headers = {name.lower(): value for name, value in request.headers.items()}
+    access, secret = keys
+    verdict = verify(headers["authorization"], request.method, request.url.path, request.url.query, headers, body,
+                     {access: secret})  # fmt: skip
+    if verdict.ok:
+        return None
+    print(f"proxy: refused {request.method} {printable(safe_path(request.url.path))}: {verdict.reason}",
+          file=sys.stderr, flush=True)  # fmt: skip
+    message = f"Incorrect IAM authentication information: {verdict.reason}"
+    return error_response((401, "APIGW.0301", message), request.headers.get("x-request-id"), gateway=True)
+
+
+def _signed(keys: tuple[str, str], method: str, target: httpx.URL, headers: list[tuple[str, str]],
+            body: bytes) -> list[tuple[str, str]]:  # fmt: skip
+    """The request's headers signed again for the upstream's host, with the proxy's AK/SK."""
+    unsigned = {name: value for name, value in headers if name not in ("authorization", "x-sdk-date", "host")}
+    return list(sign(*keys, method, str(target), unsigned, body).items())
 
 
 def verdict_header(result: Result) -> str:
