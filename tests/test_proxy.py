@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +21,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from serverkit import ACCESS_KEY, KNOWN, SECRET_KEY, SEED_TASK, TASK_PATH, TOKEN, free_port, running_server, serving
@@ -283,3 +283,113 @@ def test_the_sdk_signs_for_the_proxy_which_verifies_and_signs_again_for_the_upst
                 )
             running.stop()
         assert forwarded.value.status_code == 401 and len(running.record.read_text().splitlines()) == 1
+
+
+def _peak_kib(pid: int) -> int:
+    """The largest resident set a process has had, in KiB (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmHWM")
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="peak memory is read from /proc (Linux)")
+def test_a_100_mb_body_streams_through_in_bounded_memory(tmp_path: Path) -> None:
+    piece, pieces = b"x" * (1 << 20), 100
+
+    async def large(request: Request) -> StreamingResponse:
+        async def body() -> AsyncIterator[bytes]:
+            for _ in range(pieces):
+                yield piece
+
+        return StreamingResponse(body(), headers={"Content-Type": "application/json"})
+
+    app = Starlette(routes=[Route(TASK_PATH + "{task}", large)])
+    with serving(app) as upstream, proxy(tmp_path, upstream) as running:
+        before = _peak_kib(running.process.pid)
+        received = 0
+        with httpx.stream("GET", running.base + _task(), headers=HEADERS, timeout=60) as answer:
+            for chunk in answer.iter_raw():
+                assert chunk == piece[: len(chunk)]
+                received += len(chunk)
+        peak = _peak_kib(running.process.pid)
+        code, _ = running.stop()
+    assert received == pieces * len(piece)
+    # What the proxy holds of a body is at most the limit (16 MiB) and a chunk: not the body.
+    assert peak - before < 40 * 1024, f"the proxy grew by {(peak - before) // 1024} MiB"
+    result = json.loads(running.report.read_text())["results"][0]
+    assert (code, result["rule"]) == (1, "limit.body-bytes") and "104857600 bytes" in result["reason"]
+
+
+def test_500_concurrent_clients_are_each_recorded_once(tmp_path: Path) -> None:
+    import asyncio
+
+    async def clients(base: str) -> list[int]:
+        limits = httpx.Limits(max_connections=500)
+        async with httpx.AsyncClient(base_url=base, headers=HEADERS, limits=limits, timeout=60) as client:
+            answers = await asyncio.gather(*(client.get(_task()) for _ in range(500)))
+        return [answer.status_code for answer in answers]
+
+    with running_server() as upstream, proxy(tmp_path, upstream) as running:
+        statuses = asyncio.run(clients(running.base))
+        code, _ = running.stop()
+    assert statuses == [200] * 500
+    assert len(running.record.read_text().splitlines()) == 500
+    summary = json.loads(running.report.read_text())["summary"]
+    assert (code, summary["total"], summary["conforming"]) == (0, 500, 500)
+
+
+def test_an_upstream_killed_mid_run_leaves_the_proxy_running(tmp_path: Path) -> None:
+    port = free_port()
+    upstream = subprocess.Popen([sys.executable, "-m", "dms_smartconnect_contract", "serve", "--port", str(port),
+                                 "--token", TOKEN], stderr=subprocess.PIPE)  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert upstream.poll() is None and time.monotonic() < deadline, "the upstream did not start"
+                time.sleep(0.05)
+        with proxy(tmp_path, base) as running:
+            before = httpx.get(running.base + _task(), headers=HEADERS)
+            upstream.kill()
+            upstream.wait()
+            during = [httpx.get(running.base + _task(), headers=HEADERS) for _ in range(3)]
+            assert running.process.poll() is None
+            code, _ = running.stop()
+    finally:
+        if upstream.poll() is None:
+            upstream.kill()
+        upstream.communicate()
+    assert before.status_code == 200 and [answer.status_code for answer in during] == [502, 502, 502]
+    summary = json.loads(running.report.read_text())["summary"]
+    assert (code, summary["conforming"], summary["unreadable"]) == (1, 1, 3)
+
+
+def test_a_body_cut_off_by_the_upstream_is_cut_off_for_the_client_and_counted(tmp_path: Path) -> None:
+    """An upstream that promises 1000 bytes and resets after 10: the client's response ends broken too (never a
+    shorter body taken for whole), and the exchange is unreadable, with how far it got."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def answer_once() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+                               b'{"id": "19')  # fmt: skip
+        listener.close()
+
+    import threading
+
+    threading.Thread(target=answer_once, daemon=True).start()
+    with proxy(tmp_path, f"http://127.0.0.1:{port}") as running:
+        with pytest.raises(httpx.HTTPError):
+            httpx.get(running.base + _task(), headers=HEADERS)
+        code, _ = running.stop()
+    result = json.loads(running.report.read_text())["results"][0]
+    assert code == 1 and result["outcome"] == "unreadable"
+    assert "broke off the body after 10 bytes" in result["reason"]
