@@ -13,6 +13,7 @@ from conftest import ROOT
 
 EXTRAS = {
     "server": ["starlette", "uvicorn"],
+    "proxy": ["starlette", "uvicorn", "httpx"],
     "contract": ["schemathesis", "hypothesis"],
     "dask": ["distributed", "dask"],
     "s3": ["s3fs"],
@@ -44,6 +45,7 @@ def test_the_base_install_validates_lints_and_lists_rules() -> None:
     ("extra", "args"),
     [
         ("server", ["serve", "--token", "t"]),
+        ("proxy", ["proxy", "--upstream", "http://127.0.0.1:9"]),
         ("contract", ["contract", "--url", "http://127.0.0.1:9", "--token", "t"]),
         ("dask", ["validate", "--scheduler", "local", SAMPLES]),
         ("s3", ["validate", "s3://bucket/prefix/"]),
