@@ -393,3 +393,20 @@ def test_a_body_cut_off_by_the_upstream_is_cut_off_for_the_client_and_counted(tm
     result = json.loads(running.report.read_text())["results"][0]
     assert code == 1 and result["outcome"] == "unreadable"
     assert "broke off the body after 10 bytes" in result["reason"]
+
+
+def test_the_target_and_repeated_headers_pass_as_written(tmp_path: Path) -> None:
+    """The request's path keeps its escapes and its query; the response's repeated headers stay apart."""
+
+    async def echo(request: Request) -> Response:
+        answer = Response(b"{}", 200, media_type="application/json")
+        answer.raw_headers += [(b"x-seen", request.scope["raw_path"] + b"?" + request.scope["query_string"]),
+                               (b"x-repeated", b"one"), (b"x-repeated", b"two")]  # fmt: skip
+        return answer
+
+    app = Starlette(routes=[Route("/{path:path}", echo)])
+    with serving(app) as upstream, proxy(tmp_path, upstream + "/prefix") as running:
+        answer = httpx.get(running.base + "/a%2Fb/c%20d?q=%26x&r=1", headers=HEADERS)
+        running.stop()
+    assert answer.headers["x-seen"] == "/prefix/a%2Fb/c%20d?q=%26x&r=1"
+    assert answer.headers.get_list("x-repeated") == ["one", "two"]

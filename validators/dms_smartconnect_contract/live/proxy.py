@@ -104,12 +104,14 @@ def create_proxy(options: ProxyOptions, exchanges: Exchanges, client: httpx.Asyn
     from starlette.routing import Route
 
     upstream = httpx.URL(options.upstream)
-    base_path = upstream.path.rstrip("/")
+    base_path = upstream.raw_path.split(b"?")[0].rstrip(b"/")
     operations = exchanges.checker.operations
 
     async def forward(request: Request) -> Response:
         path = request.url.path
-        target = upstream.copy_with(path=base_path + path, query=request.url.query.encode("ascii"))
+        # The target as the client wrote it (its escapes kept), after the upstream's own path.
+        raw, query = request.scope.get("raw_path") or path.encode("latin-1"), request.scope.get("query_string", b"")
+        target = upstream.copy_with(raw_path=base_path + raw + (b"?" + query if query else b""))
         headers = [(name, value) for name, value in request.headers.items() if name not in HOP_BY_HOP]
         headers = [(name, upstream.netloc.decode("ascii") if name == "host" else value) for name, value in headers]
         method = request.method
@@ -150,7 +152,7 @@ def create_proxy(options: ProxyOptions, exchanges: Exchanges, client: httpx.Asyn
                 exchanges.add(_line(method, path, response.status_code, passed, body, encoding, judged, error,
                                     options.max_body_size))  # fmt: skip
 
-        return StreamingResponse(stream(), response.status_code, headers=dict(_joined(passed)))
+        return _as_sent(StreamingResponse(stream(), response.status_code), passed)
 
     return Starlette(routes=[Route("/{path:path}", forward, methods=_METHODS)])
 
@@ -165,7 +167,6 @@ async def _held(options: ProxyOptions, exchanges: Exchanges, method: str, path: 
     body = _Tee(options.max_body_size)
     chunks: list[bytes] = []
     raw = response.aiter_raw().__aiter__()
-    headers = dict(_joined(passed))
     try:
         while body.kept is not None:
             try:
@@ -180,8 +181,7 @@ async def _held(options: ProxyOptions, exchanges: Exchanges, method: str, path: 
         exchanges.add(_line(method, path, response.status_code, passed, body, encoding, True, reason, 0))
         return _problem(502, reason)
     if body.kept is None:
-        if options.annotate:
-            headers[VERDICT_HEADER] = "unreadable; rule=limit.body-bytes"
+        verdict = [(VERDICT_HEADER, "unreadable; rule=limit.body-bytes")] if options.annotate else []
 
         async def rest() -> AsyncIterator[bytes]:
             error = None
@@ -198,16 +198,15 @@ async def _held(options: ProxyOptions, exchanges: Exchanges, method: str, path: 
                 await response.aclose()
                 exchanges.add(_line(method, path, response.status_code, passed, body, encoding, True, error, 0))
 
-        return StreamingResponse(rest(), response.status_code, headers=headers)
+        return _as_sent(StreamingResponse(rest(), response.status_code), passed + verdict)
     await response.aclose()
     line = _line(method, path, response.status_code, passed, body, encoding, True, None, options.max_body_size)
     result: Result = await asyncio.wrap_future(exchanges.add(line))
     if options.reject and result.outcome is Outcome.VIOLATING:
         return _problem(502, f"the upstream's response breaks the contract ({len(result.findings)} finding(s))",
                         result)  # fmt: skip
-    if options.annotate:
-        headers[VERDICT_HEADER] = verdict_header(result)
-    return Response(b"".join(chunks), response.status_code, headers=headers)
+    verdict = [(VERDICT_HEADER, verdict_header(result))] if options.annotate else []
+    return _as_sent(Response(b"".join(chunks), response.status_code), passed + verdict)
 
 
 def _refused(keys: tuple[str, str], request: Request, body: bytes) -> Response | None:
@@ -262,14 +261,11 @@ def _reason(exc: BaseException) -> str:
     return printable(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
 
 
-def _joined(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Headers with repeated names joined, as HTTP joins them (Set-Cookie kept apart is not needed by clients of
-    this API, whose responses set none)."""
-    joined: dict[str, str] = {}
-    for name, value in headers:
-        key = name.lower()
-        joined[key] = f"{joined[key]}, {value}" if key in joined else value
-    return list(joined.items())
+def _as_sent(response: Response, headers: list[tuple[str, str]]) -> Response:
+    """`response` with exactly these headers, repeated ones kept apart, as the upstream sent them (its body is the
+    upstream's, so its Content-Length and Content-Encoding stand)."""
+    response.raw_headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
+    return response
 
 
 class _Tee:
