@@ -94,7 +94,7 @@ _SCALE = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 def wrk(url: str, seconds: float) -> dict[str, float]:
     """One wrk run of 50 connections against `url`: requests per second, p50 latency (ms), non-2xx answers."""
-    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "-H", f"X-Auth-Token: {load.TOKEN}",
+    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{max(1, round(seconds))}s", "--latency", "-H", f"X-Auth-Token: {load.TOKEN}",
                url]  # fmt: skip
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rate, p50 = _RATE.search(out), _P50.search(out)
@@ -224,6 +224,9 @@ def main() -> int:
     parser.add_argument("--gib", type=float, default=1.0, help="GiB of bodies through the proxy for the memory run")
     parser.add_argument("--json", type=Path, help="also write the record as JSON")
     args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("bench/proxy.py needs wrk, the load generator (Debian: apt-get install wrk)", file=sys.stderr)
+        return 2
     record = run(args.seconds, args.repeat, args.gib)
     show(record)
     if args.json:

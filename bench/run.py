@@ -18,6 +18,8 @@ For each input the table gives the floor, our runs and the peer, as whole proces
   one `validate` of the capture, beside two of them; the judging (each run less the same command on one item: start-up,
   two versions read and compared, the head linted) at most 1.3x the floor's;
 - the reference server under load (bench/load.py): 1000 connections of valid, unauthorised and hostile requests;
+- the validating proxy (bench/proxy.py): 50 connections (wrk) direct, through ours, Redocly's and Prism's proxies,
+  and our proxy's memory over a stream of 1 MiB bodies;
 - every report format (json, jsonl, junit, sarif, github) on the JSONL mixes and the HAR, against the text report of
   the same input in the same turn: at most 1.25x its time.
 On the 300k-line capture, a local Dask cluster (`--scheduler local`) of one and of two workers is measured too, its
@@ -52,6 +54,7 @@ from pathlib import Path
 
 import ijson
 import load
+import proxy as proxy_bench
 from inputs import (
     SERVER,
     make_big_body_har,
@@ -416,6 +419,10 @@ def main() -> int:
     # The reference server under load: 1000 connections on loopback, a mix of valid, unauthorised and hostile
     # requests (bench/load.py).
     served = load.run(max(10, int(1000 * scale)), 5)
+    # The validating proxy under 50 connections (wrk), beside a direct connection and the peers' proxies, and its
+    # memory over a stream of large bodies (bench/proxy.py); left out, and said, where wrk is not installed.
+    proxied = proxy_bench.run(max(1.0, 5 * scale), repeat=min(repeat, 3), gib=max(0.1, scale)) if shutil.which("wrk") \
+        else None  # fmt: skip
     print(f"cores: {cores} ({platform.machine()}, Python {platform.python_version()}); {repeat} runs each, medians")
     print(f"HAR: {entries:,} entries, {size:.0f} MB; large HAR: {big_entries:,} entries, {big_size:.0f} MB")
     print(f"{'input':<26} {'run':<44} {'items':>8} {'seconds':>8} {'items/s':>9} {'peak MB':>8} {'ratio':>6}")
@@ -432,9 +439,17 @@ def main() -> int:
     )
     for check, passed in served["checks"].items():
         print(f"  {'ok  ' if passed else 'FAIL'} {check}")
+    if proxied is not None:
+        proxy_bench.show(proxied)
+    else:
+        print("proxy: not measured: install wrk (Debian: apt-get install wrk)")
     targets = check_targets(rows)
     targets += [{"input": "serve under load", "target": check, "met": passed, "measured": served["rps"]}
                 for check, passed in served["checks"].items()]  # fmt: skip
+    if proxied is not None:
+        ours = next(row["rps"] for row in proxied["rows"] if row["target"] == "ours")
+        targets += [{"input": "proxy", "target": check, "met": passed, "measured": ours}
+                    for check, passed in proxied["checks"].items()]  # fmt: skip
     for target in targets:
         print(f"target {target['input']}: {target['target']}: {'met' if target['met'] else 'NOT met'}")
     for row in rows:
@@ -451,6 +466,7 @@ def main() -> int:
         "rows": [asdict(row) for row in rows],
         "targets": targets,
         "load": served,
+        "proxy": proxied,
     }
     args.json.write_text(json.dumps(record, indent=2) + "\n")
     print(f"written to {args.json}")

@@ -13,7 +13,7 @@ from conftest import ROOT
 
 EXTRAS = {
     "server": ["starlette", "uvicorn"],
-    "proxy": ["starlette", "uvicorn", "httpx"],
+    "proxy": ["starlette", "uvicorn", "aiohttp"],
     "contract": ["schemathesis", "hypothesis"],
     "dask": ["distributed", "dask"],
     "s3": ["s3fs"],

@@ -24,18 +24,19 @@ from ..reports.destination import ReportFile
 from ..run.verdict import validate_verdict
 from .errors import error, os_error
 
+UPSTREAM_CONNECTIONS = 256  # the most open to the upstream at once; more clients wait for one
 PROXY_LOCATION = "proxy"  # where items are located without a record: the proxy, and the exchange's number
 
 
 def cmd_proxy(args: argparse.Namespace, environ: Mapping[str, str] = os.environ) -> ExitCode:
     """Proxy to the upstream until stopped, judging each exchange of the contract's operations as it passes."""
-    missing = missing_extra("proxy", "starlette", "uvicorn", "httpx")
+    missing = missing_extra("proxy", "starlette", "uvicorn", "aiohttp")
     if missing:
         return error("proxy needs the proxy extra", missing, "Install it and run the command again.")
-    import httpx
+    from yarl import URL
 
     from ..check import DEFAULT_MAX_BODY_SIZE, Checker, CheckOptions
-    from ..live.proxy import Exchanges, ProxyOptions, create_proxy
+    from ..live.proxy import Exchanges, ProxyOptions, UpstreamSession, create_proxy
 
     try:
         document = read_document(args.contract)
@@ -45,7 +46,10 @@ def cmd_proxy(args: argparse.Namespace, environ: Mapping[str, str] = os.environ)
         checker = Checker(document, CheckOptions(strict=args.strict, max_body_size=lines))
     except ContractError as exc:
         return error("the contract cannot be used", str(exc), "Pass an OpenAPI 3.1 file with --contract.")
-    upstream = httpx.URL(args.upstream)
+    try:
+        upstream = URL(args.upstream)
+    except ValueError:
+        upstream = URL()
     if upstream.scheme not in ("http", "https") or not upstream.host:
         return error("--upstream is not an HTTP URL", printable(args.upstream), "Give https://HOST[:PORT].")
     host, _, port = args.listen.rpartition(":")
@@ -55,8 +59,9 @@ def cmd_proxy(args: argparse.Namespace, environ: Mapping[str, str] = os.environ)
     if args.upstream_ca:
         import ssl
 
+        verify = ssl.create_default_context()  # the system's CAs, and this one besides
         try:
-            verify = ssl.create_default_context(cafile=str(args.upstream_ca))
+            verify.load_verify_locations(cafile=str(args.upstream_ca))
         except (OSError, ssl.SSLError) as exc:
             return os_error("the CA file cannot be read:", str(args.upstream_ca), exc)
     access, secret = args.ak or environ.get("HUAWEICLOUD_SDK_AK"), args.sk or environ.get("HUAWEICLOUD_SDK_SK")
@@ -72,8 +77,9 @@ def cmd_proxy(args: argparse.Namespace, environ: Mapping[str, str] = os.environ)
             reporter = make_reporter(args.format, out, verbosity=args.verbose, contract=args.contract)
             prefix = f"{args.record}:" if args.record else f"{PROXY_LOCATION}:"
             exchanges = Exchanges(checker, reporter.keeping, record, prefix, str(args.record or PROXY_LOCATION))
-            client = httpx.AsyncClient(verify=verify, http2=_http2(), follow_redirects=False,
-                                       timeout=httpx.Timeout(args.upstream_timeout))  # fmt: skip
+            # As many connections kept open to the upstream as clients come at once: one opened per request costs
+            # a handshake each (and TLS's, to a real endpoint).
+            client = UpstreamSession(UPSTREAM_CONNECTIONS, args.upstream_timeout, verify)
             app = create_proxy(options, exchanges, client)
             shown = threading.Event()
             if sys.stderr.isatty():
@@ -110,15 +116,6 @@ def _verdict(total: Tally, record: Path | None) -> RunVerdict:
         )
         return RunVerdict(ExitCode.NOTHING_PROVED, reason, [f"{PROXY_LOCATION}: {total.skipped} skipped"])
     return verdict
-
-
-def _http2() -> bool:
-    """HTTP/2 to the upstream where the h2 package is installed (the proxy extra has it); else HTTP/1.1."""
-    try:
-        import h2  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 @contextlib.contextmanager
@@ -171,10 +168,11 @@ def _serve(app: Any, host: str, port: int, client: Any) -> int | None:
     print(f"proxy: listening on http://{host}:{port}", file=sys.stderr, flush=True)
 
     async def run() -> None:
+        await client.open()
         try:
             await server.serve()
         finally:
-            await client.aclose()
+            await client.close()
 
     asyncio.run(run())
     return server.signalled
