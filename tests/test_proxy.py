@@ -410,3 +410,33 @@ def test_the_target_and_repeated_headers_pass_as_written(tmp_path: Path) -> None
         running.stop()
     assert answer.headers["x-seen"] == "/prefix/a%2Fb/c%20d?q=%26x&r=1"
     assert answer.headers.get_list("x-repeated") == ["one", "two"]
+
+
+def test_a_port_in_use_stops_the_proxy_before_anything_is_written(tmp_path: Path) -> None:
+    taken = socket.create_server(("127.0.0.1", 0))
+    port = taken.getsockname()[1]
+    with taken:
+        done = subprocess.run([sys.executable, "-m", "dms_smartconnect_contract", "proxy", "--upstream",
+                               "http://127.0.0.1:9", "--listen", f"127.0.0.1:{port}", "--record", "record.jsonl",
+                               "--output", "report.json"], capture_output=True, text=True, cwd=tmp_path,
+                              timeout=60)  # fmt: skip
+    assert done.returncode == 2 and f"cannot listen on 127.0.0.1:{port}" in done.stderr, done.stderr
+    assert not (tmp_path / "record.jsonl").exists() and not (tmp_path / "report.json").exists()
+
+
+def test_an_upstream_that_does_not_answer_in_time_gets_a_504_and_is_counted(tmp_path: Path) -> None:
+    import asyncio
+
+    async def slow(request: Request) -> Response:
+        await asyncio.sleep(5)
+        return Response(b"{}", 200, media_type="application/json")
+
+    app = Starlette(routes=[Route("/{path:path}", slow)])
+    with serving(app) as upstream, proxy(tmp_path, upstream, "--upstream-timeout", "0.5") as running:
+        answer = httpx.get(running.base + _task(), headers=HEADERS, timeout=30)
+        code, _ = running.stop()
+    assert answer.status_code == 504 and "did not answer in time" in answer.json()["title"]
+    report = running.report.read_text()
+    result = json.loads(report)["results"][0]
+    assert code == 1 and result["outcome"] == "unreadable" and "did not answer in time" in result["reason"]
+    assert _validated(running.record) == (1, report)

@@ -7,6 +7,7 @@ import argparse
 import contextlib
 import os
 import signal
+import socket
 import sys
 import threading
 from collections.abc import Iterator, Mapping
@@ -55,6 +56,11 @@ def cmd_proxy(args: argparse.Namespace, environ: Mapping[str, str] = os.environ)
     host, _, port = args.listen.rpartition(":")
     if not port.isdigit():
         return error("--listen is not HOST:PORT", printable(args.listen), "Give 127.0.0.1:8080, say.")
+    try:  # bound here, before anything is written: a port in use stops the command (exit 2), naming it
+        listening = socket.create_server((host.strip("[]") or "127.0.0.1", int(port)),
+                                         family=socket.AF_INET6 if ":" in host else socket.AF_INET)  # fmt: skip
+    except OSError as exc:
+        return os_error("the proxy cannot listen on", printable(args.listen), exc)
     verify: Any = True
     if args.upstream_ca:
         import ssl
@@ -69,8 +75,7 @@ def cmd_proxy(args: argparse.Namespace, environ: Mapping[str, str] = os.environ)
         return error("an AK needs its SK", "give both --ak and --sk (or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), "
                      "or neither", "Signed requests are then forwarded as they are.")  # fmt: skip
     keys = (access, secret) if access and secret else None
-    options = ProxyOptions(str(upstream).rstrip("/"), args.max_body_size, args.annotate, args.reject_violations,
-                           args.upstream_timeout, keys)  # fmt: skip
+    options = ProxyOptions(str(upstream).rstrip("/"), args.max_body_size, args.annotate, args.reject_violations, keys)
     where = str(args.output) if args.output else "standard output"
     try:
         with ReportFile(args.output) as out, _record(args.record) as record:
@@ -85,7 +90,7 @@ def cmd_proxy(args: argparse.Namespace, environ: Mapping[str, str] = os.environ)
             if sys.stderr.isatty():
                 threading.Thread(target=live_summary, args=(exchanges.tally, shown), daemon=True).start()
             try:
-                stopped = _serve(app, host or "127.0.0.1", int(port), client)
+                stopped = _serve(app, listening, client)
             finally:
                 shown.set()
             tally = exchanges.close()
@@ -141,7 +146,7 @@ def _record(path: Path | None) -> Iterator[IO[bytes] | None]:
         handle.close()
 
 
-def _serve(app: Any, host: str, port: int, client: Any) -> int | None:
+def _serve(app: Any, listening: socket.socket, client: Any) -> int | None:
     """Serve until SIGINT or SIGTERM; the signal that stopped the proxy. A live summary is shown on a terminal."""
     import asyncio
 
@@ -164,13 +169,14 @@ def _serve(app: Any, host: str, port: int, client: Any) -> int | None:
                 for sig, handler in originals.items():
                     signal.signal(sig, handler)
 
-    server = Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off"))
+    server = Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    host, port = listening.getsockname()[:2]
     print(f"proxy: listening on http://{host}:{port}", file=sys.stderr, flush=True)
 
     async def run() -> None:
         await client.open()
         try:
-            await server.serve()
+            await server.serve(sockets=[listening])
         finally:
             await client.close()
 

@@ -1,9 +1,9 @@
 """The validating proxy: a reverse proxy in front of the real endpoint that passes every exchange through as the
 upstream sent it, and judges the responses of the contract's operations as they pass.
 
-An ASGI application (Starlette, served by uvicorn), with aiohttp's client to the upstream (httpx's connection pool
-falls to about a hundred requests a second at 50 concurrent clients: see bench/proxy.py). Status, headers and body stream to
-the client as they come, the body raw (its Content-Encoding untouched). A copy of the body, up to the limit
+An ASGI application (Starlette, served by uvicorn), with aiohttp's client to the upstream (httpx's connection
+pool falls to about a hundred requests a second at 50 concurrent clients: see bench/proxy.py). Status, headers and
+body stream to the client as they come, the body raw (its Content-Encoding untouched). A copy of the body, up to the limit
 (--max-body-bytes), is kept for judging and decoded only then. Each exchange, once complete, is written as the
 JSONL record `validate` reads (formats/records.py), and that record is what the checker judges, line by line as
 `validate` judges it: the proxy's verdict and that of `validate` over its record are one.
@@ -57,7 +57,6 @@ class ProxyOptions:
     max_body_size: int
     annotate: bool = False  # add X-Contract-Verdict to each judged response
     reject: bool = False  # answer 502 with the findings instead of a violating response
-    timeout: float = 60.0  # seconds to wait for the upstream, per read
     # The AK/SK the proxy verifies its clients' signatures with and signs for the upstream with; None: signed
     # requests are forwarded as they are (signed for the proxy's host, which the upstream refuses).
     keys: tuple[str, str] | None = field(default=None, repr=False)
@@ -65,9 +64,9 @@ class ProxyOptions:
 
 class Exchanges:
     """Every exchange the proxy saw, in the order each completed: numbered, recorded (`record`, a binary file
-    open for appending, or None) and judged, one at a time on a thread of its own so that judging never holds the
+    open for writing, or None) and judged, one at a time on a thread of its own so that judging never holds the
     event loop. Items are located at `prefix` + their number: the record's path and line, as `validate` locates
-    them."""
+    them. A judging that fails is raised again by close(), never lost with its exchange."""
 
     def __init__(self, checker: Checker, keeping: Keeping, record: IO[bytes] | None, prefix: str,
                  source: str) -> None:  # fmt: skip
@@ -76,6 +75,7 @@ class Exchanges:
         self.count = 0
         self._judging = ThreadPoolExecutor(1, thread_name_prefix="judge")
         self._lock = threading.Lock()
+        self._failed: BaseException | None = None
 
     def add(self, line: bytes) -> Any:
         """Number, record and judge one exchange's record line; a future of its Result."""
@@ -85,7 +85,14 @@ class Exchanges:
             if self.record is not None:
                 self.record.write(line)
                 self.record.flush()
-            return self._judging.submit(self._judge, number, line)
+            judged = self._judging.submit(self._judge, number, line)
+        judged.add_done_callback(self._check)
+        return judged
+
+    def _check(self, judged: Any) -> None:
+        failed = judged.exception()
+        if failed is not None and self._failed is None:
+            self._failed = failed
 
     def _judge(self, number: int, line: bytes) -> Result:
         result = self.checker.judge_jsonl(f"{self.prefix}{number}", line.rstrip(b"\n"))
@@ -97,6 +104,8 @@ class Exchanges:
         self._judging.shutdown(wait=True)
         if self.record is not None:
             self.record.flush()
+        if self._failed is not None:
+            raise self._failed
         return self.tally
 
 
