@@ -175,22 +175,8 @@ def create_proxy(options: ProxyOptions, exchanges: Exchanges, session: Callable[
         if judged and (options.annotate or options.reject):
             return await _held(options, exchanges, method, path, response, passed, encoding)
         body = _Tee(options.max_body_size if judged else 0)
-
-        async def stream() -> AsyncIterator[bytes]:
-            error = None
-            try:
-                async for chunk in response.content.iter_any():
-                    body.feed(chunk)
-                    yield chunk
-            except (aiohttp.ClientError, TimeoutError) as exc:
-                error = f"the upstream broke off the body after {body.size} bytes ({_reason(exc)})"
-                raise
-            finally:
-                response.release()
-                exchanges.add(_line(method, path, response.status, passed, body, encoding, judged, error,
-                                    options.max_body_size))  # fmt: skip
-
-        return _as_sent(StreamingResponse(stream(), response.status), passed)
+        relayed = _relayed(exchanges, method, path, response, passed, body, encoding, judged, options.max_body_size)
+        return _as_sent(StreamingResponse(relayed, response.status), passed)
 
     return Starlette(routes=[Route("/{path:path}", forward, methods=_METHODS)])
 
@@ -198,6 +184,26 @@ def create_proxy(options: ProxyOptions, exchanges: Exchanges, session: Callable[
 # Headers aiohttp would add to a request of its own accord.
 _NOT_ADDED = frozenset({"Accept", "Accept-Encoding", "User-Agent", "Content-Type"})
 _METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+async def _relayed(exchanges: Exchanges, method: str, path: str, response: aiohttp.ClientResponse,
+                   passed: list[tuple[str, str]], body: _Tee, encoding: str, judged: bool, limit: int,
+                   held: list[bytes] | None = None) -> AsyncIterator[bytes]:  # fmt: skip
+    """The body as the upstream sends it, after what was read of it already (`held`), each piece fed to `body`; the
+    exchange recorded once the body ends, or breaks off."""
+    error = None
+    try:
+        while held:
+            yield held.pop(0)
+        async for chunk in response.content.iter_any():
+            body.feed(chunk)
+            yield chunk
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        error = f"the upstream broke off the body after {body.size} bytes ({_reason(exc)})"
+        raise
+    finally:
+        response.release()
+        exchanges.add(_line(method, path, response.status, passed, body, encoding, judged, error, limit))
 
 
 async def _held(options: ProxyOptions, exchanges: Exchanges, method: str, path: str, response: aiohttp.ClientResponse,
@@ -222,22 +228,8 @@ async def _held(options: ProxyOptions, exchanges: Exchanges, method: str, path: 
     if body.kept is None:
         verdict = [(VERDICT_HEADER, "unreadable; rule=limit.body-bytes")] if options.annotate else []
 
-        async def rest() -> AsyncIterator[bytes]:
-            error = None
-            try:
-                while chunks:
-                    yield chunks.pop(0)
-                async for chunk in raw.iter_any():
-                    body.feed(chunk)
-                    yield chunk
-            except (aiohttp.ClientError, TimeoutError) as exc:
-                error = f"the upstream broke off the body after {body.size} bytes ({_reason(exc)})"
-                raise
-            finally:
-                response.release()
-                exchanges.add(_line(method, path, response.status, passed, body, encoding, True, error, 0))
-
-        return _as_sent(StreamingResponse(rest(), response.status), passed + verdict)
+        relayed = _relayed(exchanges, method, path, response, passed, body, encoding, True, 0, chunks)
+        return _as_sent(StreamingResponse(relayed, response.status), passed + verdict)
     response.release()
     line = _line(method, path, response.status, passed, body, encoding, True, None, options.max_body_size)
     result: Result = await asyncio.wrap_future(exchanges.add(line))
