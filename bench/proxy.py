@@ -33,10 +33,10 @@ from pathlib import Path
 from typing import Any
 
 import load
+from peers import PRISM, REDOCLY, peer
 
 ROOT = Path(__file__).resolve().parents[1]
-PEERS = ROOT / "bench" / ".peers"
-PACKAGES = {"redocly": "@redocly/cli@2.77.0", "prism": "@stoplight/prism-cli@5.16.0"}
+PACKAGES = {"redocly": REDOCLY, "prism": PRISM}
 CONNECTIONS = 50
 CLI = [sys.executable, "-m", "dms_smartconnect_contract"]
 LARGE_BODY = 1 << 20  # the bodies of the memory run
@@ -51,19 +51,6 @@ async def task(request):
 app = Starlette(routes=[Route("/{path:path}", task)])
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
 """
-
-
-def _peer(name: str) -> list[str] | None:
-    """A peer's command, installed with npm on first use; None where npm or node is missing."""
-    binary = PEERS / "node_modules" / ".bin" / name
-    if not binary.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            return None
-        PEERS.mkdir(parents=True, exist_ok=True)
-        subprocess.run([npm, "install", "--prefix", str(PEERS), "--no-audit", "--no-fund", "--loglevel=error",
-                        PACKAGES[name]], check=True)  # fmt: skip
-    return [str(binary)] if binary.exists() and shutil.which("node") else None
 
 
 @contextmanager
@@ -119,13 +106,13 @@ def throughput(seconds: float, repeat: int) -> list[dict[str, Any]]:
         targets["ours"] = ("smartconnect-contract proxy, judging every response",
                            ([*CLI, "proxy", "--upstream", upstream, "--listen", f"127.0.0.1:{port}",
                              "--record", f"{folder}/ours.jsonl", "--output", f"{folder}/ours.txt"], port))  # fmt: skip
-        redocly = _peer("redocly")
+        redocly = peer(REDOCLY, "redocly")
         if redocly:
             port = load._free_port()
             targets["redocly"] = (f"peer: redocly proxy --api ({PACKAGES['redocly']})",
                                   ([*redocly, "proxy", "--target", upstream, "--port", str(port), "--api", contract,
                                     "--har", f"{folder}/redocly.har", "--match-mode", "basepath"], port))  # fmt: skip
-        prism = _peer("prism")
+        prism = peer(PRISM, "prism")
         if prism:
             port = load._free_port()
             targets["prism"] = (f"peer: prism proxy --errors ({PACKAGES['prism']})",

@@ -66,11 +66,10 @@ from inputs import (
     make_records,
     make_zstd_bomb,
 )
+from peers import REDOCLY, peer
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEED = ROOT / "docs" / "speed.json"
-PEERS = ROOT / "bench" / ".peers"
-REDOCLY = "@redocly/cli@2.77.0"
 REPEAT = 5
 
 # One child process measured by another: wall time around it, and the largest resident set of its process tree.
@@ -138,17 +137,8 @@ def measure_all(
 
 
 def redocly() -> list[str] | None:
-    """The peer's command, installed with npm into bench/.peers on first use; None when npm is missing."""
-    cli = PEERS / "node_modules" / "@redocly" / "cli" / "bin" / "cli.js"
-    if not cli.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            return None
-        PEERS.mkdir(parents=True, exist_ok=True)
-        subprocess.run([npm, "install", "--prefix", str(PEERS), "--no-audit", "--no-fund", "--loglevel=error",
-                        REDOCLY], check=True)  # fmt: skip
-    node = shutil.which("node")
-    return [node, str(cli)] if node and cli.exists() else None
+    """Redocly CLI, the peer of `drift` (installed on first use)."""
+    return peer(REDOCLY, "redocly")
 
 
 # The report formats besides text, each measured against the text report of the same input in the same turn.
