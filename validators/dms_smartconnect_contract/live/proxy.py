@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import io
-import sys
+import logging
 import threading
 import zlib
 from collections.abc import AsyncIterator, Callable
@@ -33,7 +33,7 @@ from yarl import URL
 from ..check import Checker
 from ..findings import Keeping, Outcome, Result, Tally
 from ..formats.records import record_line
-from ..redact import printable, safe_path
+from ..redact import mask, printable, safe_path
 from ..sources.compression import decompression_errors, open_stream
 from .server import error_response
 from .signing import ALGORITHM, sign, verify
@@ -42,6 +42,7 @@ from .signing import ALGORITHM, sign, verify
 HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding",
                         "upgrade", "proxy-authenticate", "proxy-authorization"})  # fmt: skip
 VERDICT_HEADER = "X-Contract-Verdict"
+log = logging.getLogger("smartconnect_contract.proxy")
 PROBLEM = "application/problem+json"
 # A compressed body longer than this much over the limit decodes to more than the limit: no encoding adds more
 # than a few bytes per block to data it cannot compress.
@@ -249,8 +250,7 @@ def _refused(keys: tuple[str, str], request: Request, body: bytes) -> Response |
                      {access: secret})  # fmt: skip
     if verdict.ok:
         return None
-    print(f"proxy: refused {request.method} {printable(safe_path(request.url.path))}: {verdict.reason}",
-          file=sys.stderr, flush=True)  # fmt: skip
+    log.warning("proxy: refused %s %s: %s", request.method, printable(safe_path(request.url.path)), verdict.reason)
     message = f"Incorrect IAM authentication information: {verdict.reason}"
     return error_response((401, "APIGW.0301", message), request.headers.get("x-request-id"), gateway=True)
 
@@ -289,7 +289,8 @@ def _fault(exchanges: Exchanges, method: str, path: str, status: int, reason: st
 
 
 def _reason(exc: BaseException) -> str:
-    return printable(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+    """What went wrong, as a report may show it: one printable line, any credential in it masked."""
+    return printable(mask(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__))
 
 
 def _as_sent(response: Response, headers: list[tuple[str, str]]) -> Response:
