@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -440,3 +441,35 @@ def test_an_upstream_that_does_not_answer_in_time_gets_a_504_and_is_counted(tmp_
     result = json.loads(report)["results"][0]
     assert code == 1 and result["outcome"] == "unreadable" and "did not answer in time" in result["reason"]
     assert _validated(running.record) == (1, report)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a terminal is made with the pty module (POSIX)")
+def test_a_terminal_sees_the_summary_line_live(tmp_path: Path) -> None:
+    import pty
+    import select
+
+    port = free_port()
+    controller, terminal = pty.openpty()
+    with running_server() as upstream:
+        process = subprocess.Popen([sys.executable, "-m", "dms_smartconnect_contract", "proxy", "--upstream", upstream,
+                                    "--listen", f"127.0.0.1:{port}", "--output", "report.txt"], stderr=terminal,
+                                   stdout=subprocess.DEVNULL, cwd=tmp_path)  # fmt: skip
+        os.close(terminal)
+
+        def read_until(wanted: bytes, seen: bytes) -> bytes:
+            deadline = time.monotonic() + 20
+            while wanted not in seen and time.monotonic() < deadline:
+                if select.select([controller], [], [], 0.5)[0]:  # never blocked on a terminal that stays silent
+                    seen += os.read(controller, 4096)
+            return seen
+
+        try:
+            seen = read_until(b"listening", b"")
+            httpx.get(f"http://127.0.0.1:{port}{_task()}", headers=HEADERS)
+            seen = read_until(b"1 item(s): 1 conforming", seen)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+            os.close(controller)
+    assert b"\r1 item(s): 1 conforming, 0 violating, 0 skipped, 0 unreadable" in seen
+    assert process.returncode == 0
