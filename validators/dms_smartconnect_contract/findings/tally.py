@@ -123,7 +123,7 @@ class Tally:
             prefix, number = location[: found.start()], found.group()
             fill, fold = self._template(prefix, number, result.outcome, NO_FINDINGS, (), [], result.operation)
             if fill is not None:
-                self.rendered += fill([f"{self.mark}{number}{self.mark}"], [[]])
+                self.rendered += fill([f"{self.mark}{number}{self.mark}"], [])  # (no varying message)
                 self.folds.append(fold)
                 return
         if found is not None:  # the number between marks, until the item's place is settled (renumber)
