@@ -51,10 +51,6 @@ def exchange_record(location: str, record: dict[str, Any], default_content_type:
     error = string_or_none(record.get("error"))
     if error is not None:
         return Unreadable(location, f"the exchange did not complete: {error}")
-    size = record.get("body_size")
-    if type(size) is int and not RECORD_BODY_KEYS.intersection(record).difference(("body_size",)):
-        return Unreadable(location, f"body of {size} bytes not recorded: over the recorder's --max-body-bytes",
-                          "limit.body-bytes")  # fmt: skip
     headers = None
     if isinstance(record.get("headers"), dict):
         headers = {str(k).lower(): str(v) for k, v in record["headers"].items()}
@@ -69,6 +65,9 @@ def exchange_record(location: str, record: dict[str, Any], default_content_type:
         parsed, body, body_error = record["body"], b"", None
     elif "body_text" in record:
         body, body_error = recorded_body(string_or_none(record["body_text"]), False, "body_text")
+    elif type(size := record.get("body_size")) is int and "body_base64" not in record:
+        return Unreadable(location, f"body of {size} bytes not recorded: over the recorder's --max-body-bytes",
+                          "limit.body-bytes")  # fmt: skip
     else:
         body, body_error = recorded_body(string_or_none(record.get("body_base64")), True, "body_base64")
     return Exchange(
@@ -95,11 +94,11 @@ def record_line(method: str, path: str, status: int, headers: Iterable[tuple[str
                               "headers": {name: REDACTED if is_secret_name(name) else value for name, value in headers}}  # fmt: skip
     if error is not None:
         record["error"] = error
-    elif body is None:
-        record["body_size"] = body_size
-    else:
+    elif body is not None:
         try:
             record["body_text"] = body.decode("utf-8")
         except UnicodeDecodeError:
             record["body_base64"] = base64.b64encode(body).decode("ascii")
+    elif body_size is not None:
+        record["body_size"] = body_size
     return orjson.dumps(record) + b"\n"
