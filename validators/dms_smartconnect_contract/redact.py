@@ -126,10 +126,10 @@ def previews(values: list[Any], name: str = "") -> list[str]:
     for value in values:
         if type(value) is str:
             try:
-                text = dumps(value).decode()
-            except TypeError:  # a lone surrogate: as preview() shows it
-                text = preview(value)
-            if len(text) < _SHORTEST_CREDENTIAL:  # too short to hold a credential, and to be cut
+                text: str | None = dumps(value).decode()
+            except TypeError:  # a lone surrogate: preview() shows it
+                text = None
+            if text is not None and len(text) < _SHORTEST_CREDENTIAL:  # too short to hold a credential, or be cut
                 shown.append(text)
                 continue
         shown.append(preview(value))
