@@ -36,7 +36,6 @@ import load
 from peers import PRISM, REDOCLY, peer
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = {"redocly": REDOCLY, "prism": PRISM}
 CONNECTIONS = 50
 CLI = [sys.executable, "-m", "dms_smartconnect_contract"]
 LARGE_BODY = 1 << 20  # the bodies of the memory run
@@ -109,13 +108,13 @@ def throughput(seconds: float, repeat: int) -> list[dict[str, Any]]:
         redocly = peer(REDOCLY, "redocly")
         if redocly:
             port = load._free_port()
-            targets["redocly"] = (f"peer: redocly proxy --api ({PACKAGES['redocly']})",
+            targets["redocly"] = (f"peer: redocly proxy --api ({REDOCLY})",
                                   ([*redocly, "proxy", "--target", upstream, "--port", str(port), "--api", contract,
                                     "--har", f"{folder}/redocly.har", "--match-mode", "basepath"], port))  # fmt: skip
         prism = peer(PRISM, "prism")
         if prism:
             port = load._free_port()
-            targets["prism"] = (f"peer: prism proxy --errors ({PACKAGES['prism']})",
+            targets["prism"] = (f"peer: prism proxy --errors ({PRISM})",
                                 ([*prism, "proxy", contract, upstream, "--port", str(port), "--errors",
                                   "-v", "error"], port))  # fmt: skip
         runs: dict[str, list[dict[str, float]]] = {name: [] for name in targets}
