@@ -23,9 +23,10 @@ from hypothesis import strategies as st
 from dms_smartconnect_contract.check import Checker, CheckOptions, probe
 from dms_smartconnect_contract.check.body import shape_of
 from dms_smartconnect_contract.check.chunks import judge_chunk
+from dms_smartconnect_contract.check.judges import TallyJudge
 from dms_smartconnect_contract.contract import JsonObject
-from dms_smartconnect_contract.findings import Keeping, Tally
-from dms_smartconnect_contract.formats.items import JsonlChunk
+from dms_smartconnect_contract.findings import Keeping, Outcome, Tally, har_location
+from dms_smartconnect_contract.formats.items import HarEntry, JsonlChunk
 from dms_smartconnect_contract.reports.json_report import JSON_ITEMS, JSONL_ITEMS
 from dms_smartconnect_contract.reports.junit import JUNIT_CASES
 
@@ -549,6 +550,39 @@ def test_items_written_where_they_are_judged_read_as_each_written_alone(
     # Numbered in place, as a range whose reader counted the lines before it: the same text, without marks.
     settled, _, _ = judge_chunk(Checker(document), JsonlChunk("log.jsonl", lines, before=1000), keeping)
     assert settled.rendered_items() == alone and "f00dfeed0badcafe" not in "".join(settled.rendered)
+
+
+@pytest.mark.parametrize("writer", [JSON_ITEMS, JSONL_ITEMS, JUNIT_CASES], ids=["json", "jsonl", "junit"])
+def test_har_entries_kept_in_stretches_read_as_each_written_alone(document: JsonObject, writer: Any) -> None:
+    """Conforming HAR entries in a row are kept at once, from one template (TallyJudge.add_all): a skipped entry
+    between them (which is never listed) leaves the stretch whole, a violating one or another file ends it. The
+    text is still each entry judged by the checker and written alone, and so are the counts."""
+    entries = json.loads(_har_text(_bodies(document, 90, 23, 1), "minified"))["log"]["entries"]
+    checker = Checker(document)
+    # The second file begins inside a stretch: between two conforming entries.
+    conforming = [checker.judge(HarEntry(har_location("a.har", i), e)).outcome is Outcome.CONFORMING
+                  for i, e in enumerate(entries)]  # fmt: skip
+    cut = next(i for i in range(40, len(entries)) if conforming[i - 1] and conforming[i])
+    items = [HarEntry(har_location(path, index), entry) for path, part in (("a.har", entries[:cut]),
+             ("b.har", entries[cut:])) for index, entry in enumerate(part)]  # fmt: skip
+    judge = TallyJudge(checker, Keeping(items=True, writer=writer, mark="f00dfeed0badcafe"))
+    kept = judge.empty()
+    assert judge.add_all(kept, iter(items)) == len(items)
+    results = [checker.judge(item) for item in items]
+    alone = [writer.render(result) for result in results if result.outcome is not Outcome.SKIPPED]
+    outcomes = [result.outcome for result in results]
+    # The entries are what the test needs: stretches of conforming ones, broken by skipped and violating ones.
+    assert {Outcome.CONFORMING, Outcome.VIOLATING, Outcome.SKIPPED} <= set(outcomes)
+    assert any(pair == [Outcome.CONFORMING, Outcome.SKIPPED, Outcome.CONFORMING]
+               for pair in map(list, zip(outcomes, outcomes[1:], outcomes[2:], strict=False)))  # fmt: skip
+    assert kept.rendered_items() == alone and len(kept.folds) == len(alone)
+    each = Tally(detail=True)
+    for result in results:
+        each.add(result)
+    assert (kept.conforming, kept.violating, kept.skipped) == (each.conforming, each.violating, each.skipped)
+    assert kept.folds == [
+        Tally.fold_of(r.outcome, r.findings, r.operation) for r in results if r.outcome is not Outcome.SKIPPED
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl", "junit", "text"])

@@ -5,11 +5,12 @@ join. TallyJudge counts one contract into a Tally, as every report reads.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from ..contract import JsonObject
-from ..findings import Keeping, Tally, har_location
+from ..findings import NO_FINDINGS, Keeping, Outcome, Tally, har_location, item_number, source_of
 from ..formats import har_ranges as har
 from ..formats.files import capture_file_items, read_failure
 from ..formats.items import CaptureFile, HarChunk, HarEntry, JsonlChunk, Single, Unreadable
@@ -40,6 +41,9 @@ class Judge(Protocol[P]):
 
     def add(self, part: P, item: Single) -> None: ...
 
+    def add_all(self, part: P, items: Iterable[Single]) -> int:
+        """Count `items` in order into the part, as add() each would; how many there were."""
+
     def chunk(self, chunk: JsonlChunk) -> tuple[P, int, int | None]:
         """A chunk's part, how many lines it holds, and the lines before it where its lines were numbered after
         them (else None: numbered from 1)."""
@@ -56,9 +60,8 @@ def judge_har_chunk(judge: Judge[P], chunk: HarChunk) -> tuple[P, int, har.Parse
     if parsed is None:
         return None
     part = judge.empty()
-    for index, entry in enumerate(parsed.entries):
-        judge.add(part, HarEntry(har_location(chunk.path, index), entry))
-    count = len(parsed.entries)
+    entries = (HarEntry(har_location(chunk.path, index), entry) for index, entry in enumerate(parsed.entries))
+    count = judge.add_all(part, entries)
     parsed.entries.clear()  # the part is what travels back
     return part, count, parsed
 
@@ -69,12 +72,8 @@ def judge_capture_file(judge: Judge[P], unit: CaptureFile) -> tuple[P, int]:
     one unreadable item, named by the line or entry where it happened."""
     part = judge.empty()
     if unit.kind != "JSONL":
-        count = 0
-        for item in capture_file_items(unit, judge.default_status, judge.default_content_type,
-                                       judge.max_body_size):  # fmt: skip
-            judge.add(part, item)
-            count += 1
-        return part, count
+        items = capture_file_items(unit, judge.default_status, judge.default_content_type, judge.max_body_size)
+        return part, judge.add_all(part, items)
     before = 0
     blocks = line_blocks(unit.path, unit.compression, unit.options, judge.max_body_size + 2)  # room for CR LF
     while True:
@@ -109,6 +108,36 @@ class TallyJudge:
 
     def add(self, part: Tally, item: Single) -> None:
         part.add(self.checker.judge(item))
+
+    def add_all(self, part: Tally, items: Iterable[Single]) -> int:
+        """As add() each, but for a report that lists items a stretch of conforming ones of one file and operation
+        is kept at once, from one template (as a JSONL chunk keeps its conforming lines), not one fill per item."""
+        count = 0
+        numbers: list[str] = []  # the numbers of the stretch's items, each `prefix` + number
+        prefix = operation = ""
+
+        def keep_stretch() -> None:
+            part.keep_held(prefix, numbers, Outcome.CONFORMING, (), NO_FINDINGS, (), [], source_of(prefix), operation)
+            numbers.clear()
+
+        for result in map(self.checker.judge, items):
+            count += 1
+            number = None
+            if part.writer is not None and result.outcome is Outcome.CONFORMING and not result.findings:
+                number = item_number(result.location)
+            if number is None:
+                if numbers and result.outcome is not Outcome.SKIPPED:  # (a skipped item is counted, never kept)
+                    keep_stretch()
+                part.add(result)
+                continue
+            start, label = number
+            if numbers and (result.location[:start] != prefix or result.operation != operation):
+                keep_stretch()
+            prefix, operation = result.location[:start], result.operation
+            numbers.append(label)
+        if numbers:
+            keep_stretch()
+        return count
 
     def chunk(self, chunk: JsonlChunk) -> tuple[Tally, int, int | None]:
         return judge_chunk(self.checker, chunk, self.keeping, self.numbering)

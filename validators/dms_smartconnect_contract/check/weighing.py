@@ -20,7 +20,7 @@ The tests hold every count and every turned item equal to four separate runs of 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -138,6 +138,12 @@ class PairJudge:
             return checker.judge(single)
 
         self._count(part, item.location, *self._results(judge, exchange, before), None)
+
+    def add_all(self, part: Weighing, items: Iterable[Single]) -> int:
+        count = 0
+        for count, item in enumerate(items, start=1):  # noqa: B007  # (the count is what is left of it)
+            self.add(part, item)
+        return count
 
     def _head_accepts(self, exchange: Exchange, operation_id: str) -> bool:
         """Whether the head's strict reading accepts, without judging it, an exchange the base's accepts with

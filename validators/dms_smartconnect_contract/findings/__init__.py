@@ -42,6 +42,7 @@ from .tally import (
     Group,
     Keeping,
     Tally,
+    item_number,
     with_messages,
 )
 from .writer import Filler, ItemWriter
@@ -79,6 +80,7 @@ __all__ = [
     "execution_location",
     "findings_limit",
     "har_location",
+    "item_number",
     "limit_group",
     "outcome_of",
     "source_of",

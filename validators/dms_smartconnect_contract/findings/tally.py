@@ -5,7 +5,7 @@ what a run keeps of it for its report (Keeping)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -117,17 +117,17 @@ class Tally:
             self.items.append(result)
             return
         location = result.location
-        found = _NUMBER.search(location)
+        found = item_number(location)
         if found is not None and result.outcome is Outcome.CONFORMING and not result.findings:
             # A conforming item, as most are: written from the template of its file's conforming items.
-            prefix, number = location[: found.start()], found.group()
+            prefix, number = location[: found[0]], found[1]
             fill, fold = self._template(prefix, number, result.outcome, NO_FINDINGS, (), [], result.operation)
             if fill is not None:
                 self.rendered += fill([f"{self.mark}{number}{self.mark}"], [])  # (no varying message)
                 self.folds.append(fold)
                 return
         if found is not None:  # the number between marks, until the item's place is settled (renumber)
-            result.location = f"{location[: found.start()]}{self.mark}{found.group()}{self.mark}"
+            result.location = f"{location[: found[0]]}{self.mark}{found[1]}{self.mark}"
         try:
             self.rendered.append(self.writer.render(result))
         finally:
@@ -149,7 +149,7 @@ class Tally:
             return next((group for group in errors if group not in accepted), first)
         return operation
 
-    def keep_held(self, prefix: str, numbers: list[int], outcome: Outcome, groups: tuple[GroupKey, ...],
+    def keep_held(self, prefix: str, numbers: Sequence[int | str], outcome: Outcome, groups: tuple[GroupKey, ...],
                   findings: list[Finding], varying: tuple[int, ...], columns: list[list[str]], source: str,
                   operation: str) -> None:  # fmt: skip
         """Count and keep the items `prefix` + each of `numbers`, in a row, whose findings are `findings` but for
@@ -370,6 +370,12 @@ NO_FINDINGS: list[Finding] = []  # the findings of a conforming item: one object
 # The writers' templates of items a probe holds for (and of conforming ones), in this process, by writer, findings,
 # operation and the prefix of the locations (None: none can be made); never sent between processes.
 _TEMPLATES: dict[tuple[int, int, str, str], tuple[Any, Any, Any, Any]] = {}
+
+
+def item_number(location: str) -> tuple[int, str] | None:
+    """Where the number that ends an item's location (its line, or its entry) begins, and the number; None if none."""
+    found = _NUMBER.search(location)
+    return None if found is None else (found.start(), found.group())
 
 
 def with_messages(findings: list[Finding], varying: tuple[int, ...], messages: list[str]) -> list[Finding]:

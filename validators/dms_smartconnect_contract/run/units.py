@@ -52,8 +52,7 @@ def _judge_unit(judge: Judge[P], unit: Unit) -> Judged[P]:
         part, count = judge_capture_file(judge, unit)
         return part, count, None
     part = judge.empty()
-    for item in unit:
-        judge.add(part, item)
+    judge.add_all(part, unit)
     return part, 0, None
 
 
