@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import json
 import random
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -550,6 +551,13 @@ def test_items_written_where_they_are_judged_read_as_each_written_alone(
     # Numbered in place, as a range whose reader counted the lines before it: the same text, without marks.
     settled, _, _ = judge_chunk(Checker(document), JsonlChunk("log.jsonl", lines, before=1000), keeping)
     assert settled.rendered_items() == alone and "f00dfeed0badcafe" not in "".join(settled.rendered)
+    # Past a bounded report's listing (folding): no text, and the same folds, counts and groups.
+    folding, _, _ = judge_chunk(Checker(document), JsonlChunk("log.jsonl", lines), replace(keeping, folding=True))
+    assert not folding.rendered and folding.listed == len(alone) and folding.folds == fast.folds
+    assert (folding.conforming, folding.violating, folding.unreadable) == (fast.conforming, fast.violating,
+                                                                           fast.unreadable)  # fmt: skip
+    assert {key: (group.count, group.samples, group.first) for key, group in folding.groups.items()} == {
+        key: (group.count, group.samples, group.first) for key, group in fast.groups.items()}  # fmt: skip
 
 
 @pytest.mark.parametrize("writer", [JSON_ITEMS, JSONL_ITEMS, JUNIT_CASES], ids=["json", "jsonl", "junit"])
@@ -676,19 +684,33 @@ def test_junit_folds_the_same_items_through_the_spool(
     document: JsonObject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The JUnit report's bounds met in the middle of a spooled part: the same cases listed and folded as in one
-    process, by count and by size."""
+    process, by count and by size. Once the listing is full, the units judged after keep only what each item folds
+    under, written by no one: the report is the one where every item's text is written and dropped."""
+    from dms_smartconnect_contract.check.judges import TallyJudge
     from dms_smartconnect_contract.reports import junit
     from dms_smartconnect_contract.run import local, validate
 
     paths = [str(path) for path in _spooled_inputs(document, tmp_path)]
+    folded_here: list[object] = []
+    fold_items = TallyJudge.fold_items
+    monkeypatch.setattr(TallyJudge, "fold_items", lambda judge: (folded_here.append(judge), fold_items(judge)))
     for bound, value in (("MAX_LISTED_CASES", 37), ("MAX_LISTED_BYTES", 20_000)):
         with monkeypatch.context() as patch:
             patch.setattr(junit, bound, value)
+            with monkeypatch.context() as unfolding:
+                unfolding.setattr(junit.JunitReporter, "listing_full", lambda reporter: False)
+                written = run("validate", "--format", "junit", "--jobs", "1", *paths)
+            assert not folded_here
             alone = run("validate", "--format", "junit", "--jobs", "1", *paths)
+            assert folded_here, "the one-process run folded the items after the listing"
+            folded_here.clear()
             patch.setattr(validate, "JSONL_CHUNK_BYTES", 4096)
             patch.setattr(local, "SPOOLED_CHARS", 0)
             spooled = run("validate", "--format", "junit", "--jobs", "2", *paths)
+            assert folded_here, "the pool's run folded too (the workers' judges are told by an event)"
+            folded_here.clear()
         assert "folded" in alone.out
+        assert (alone.code, alone.out) == (written.code, written.out), bound
         assert (spooled.code, spooled.out) == (alone.code, alone.out), bound
 
 

@@ -176,7 +176,8 @@ class _Run:
         """A conforming line kept for a report that lists items."""
         held = self.held
         tally = self.tally
-        others = len(tally.rendered if tally.writer is not None else tally.items) + (len(held[1]) if held else 0)
+        # (With a writer each item kept has its fold, written or not: see Tally.folding.)
+        others = len(tally.folds if tally.writer is not None else tally.items) + (len(held[1]) if held else 0)
         if others != self.since:
             self.segments.append((others, len(self.conforming)))
             self.since = others
@@ -200,7 +201,8 @@ class _Run:
             assert self.body is not None
             probe, numbers, quoted, _ = self.held
             self.held = None
-            found, varying, columns = self.body.held_messages(probe, quoted)
+            # A folding tally reads the first line's messages alone: no other line's text is written.
+            found, varying, columns = self.body.held_messages(probe, quoted[:1] if self.tally.folding else quoted)
             self.tally.keep_held(self.prefix, numbers, probe.shape.outcome, probe.shape.groups, found, varying,
                                  columns, self.path, self.body.operation)  # fmt: skip
         if self.probe is None:

@@ -6,7 +6,7 @@ join. TallyJudge counts one contract into a Tally, as every report reads.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
 from ..contract import JsonObject
@@ -51,6 +51,9 @@ class Judge(Protocol[P]):
     def append(self, part: P, later: P) -> None: ...
 
     def finish(self, part: P) -> None: ...
+
+    def fold_items(self) -> None:
+        """From now on, keep of each item only what a bounded report folds it under: its listing is full."""
 
 
 def judge_har_chunk(judge: Judge[P], chunk: HarChunk) -> tuple[P, int, har.Parsed] | None:
@@ -155,6 +158,9 @@ class TallyJudge:
         """What the unit exercised of the contract (with --coverage), counted by the checker as it judged."""
         if self.checker.coverage is not None:
             part.coverage = self.checker.take_coverage()
+
+    def fold_items(self) -> None:
+        self.keeping = replace(self.keeping, folding=True)
 
 
 @dataclass(frozen=True)

@@ -42,10 +42,12 @@ class Keeping:
     samples: int = SAMPLES
     writer: ItemWriter | None = None
     mark: str = ""
+    folding: bool = False  # the report's listing is full: of each item, keep only what it folds under (see Tally)
 
     def tally(self, settled: bool = False) -> Tally:
         """An empty tally that keeps this; `settled`: of items numbered as they stay, whose text needs no marks."""
-        return Tally(detail=self.items, kept=self.samples, writer=self.writer, mark="" if settled else self.mark)
+        return Tally(detail=self.items, kept=self.samples, writer=self.writer, mark="" if settled else self.mark,
+                     folding=self.folding and self.writer is not None)  # fmt: skip
 
 
 @dataclass
@@ -60,6 +62,9 @@ class Tally:
     kept: int = SAMPLES  # sample locations kept per group (a report may want more: SARIF's locations)
     writer: ItemWriter | None = None
     mark: str = ""
+    # With a `writer` whose report's listing is full (JUnit's bounds met): each item is kept as what it folds under
+    # alone, in `folds`, and no text is written, since the report would fold it.
+    folding: bool = False
     conforming: int = 0
     violating: int = 0
     skipped: int = 0
@@ -116,6 +121,9 @@ class Tally:
         if self.writer is None:
             self.items.append(result)
             return
+        if self.folding:
+            self.folds.append(self.fold_of(result.outcome, result.findings, result.operation, self.writer.accepted))
+            return
         location = result.location
         found = item_number(location)
         if found is not None and result.outcome is Outcome.CONFORMING and not result.findings:
@@ -155,7 +163,10 @@ class Tally:
         """Count and keep the items `prefix` + each of `numbers`, in a row, whose findings are `findings` but for
         the messages at `varying`, which are the items' messages in `columns`, a column for each (bodies a probe
         holds for, or conforming ones): written from the writer's template of such items, without making their
-        findings, where it can."""
+        findings, where it can. Folding, only the first item's messages are read (where it opens a group)."""
+        if self.folding:
+            self._fold_held(prefix, numbers, outcome, groups, findings, varying, columns, source, operation)
+            return
         first = [column[0] for column in columns]
         fill, fold = self._template(prefix, numbers[0], outcome, findings, varying, first, operation)
         start = 0
@@ -176,6 +187,23 @@ class Tally:
         labels = [f"{mark}{number}{mark}" for number in rest] if mark else list(map(str, rest))
         self.rendered += fill(labels, [column[start:] for column in columns] if start else columns)
         self.folds += [fold] * count
+
+    def _fold_held(self, prefix: str, numbers: Sequence[int | str], outcome: Outcome, groups: tuple[GroupKey, ...],
+                   findings: list[Finding], varying: tuple[int, ...], columns: list[list[str]], source: str,
+                   operation: str) -> None:  # fmt: skip
+        """keep_held for a folding tally: the first item opens the groups it is the first of, as a Result; the rest
+        are counted, and kept as what they fold under."""
+        assert self.writer is not None
+        start = 0
+        if groups and not all(map(self.groups.__contains__, groups)):
+            found = with_messages(findings, varying, [column[0] for column in columns])
+            self.add(Result(f"{prefix}{numbers[0]}", outcome, found, operation=operation), source)
+            start = 1
+        count = len(numbers) - start
+        if count:
+            locations = [f"{prefix}{number}" for number in numbers[start : start + self.kept]] if groups else []
+            self._count_run(outcome, groups, count, locations)
+            self.folds += [self.fold_of(outcome, findings, operation, self.writer.accepted)] * count
 
     def _template(self, prefix: str, label: int | str, outcome: Outcome, findings: list[Finding],
                   varying: tuple[int, ...], messages: list[str], operation: str) -> tuple[Filler | None, Any]:  # fmt: skip
@@ -202,7 +230,9 @@ class Tally:
 
     @property
     def listed(self) -> int:
-        """How many items are kept as text (for a report given a `writer`)."""
+        """How many items are kept as text (for a report given a `writer`), or, folding, as what they fold under."""
+        if self.folding:
+            return len(self.folds)
         return len(self.spooled.lengths) if self.spooled is not None else len(self.rendered)
 
     def rendered_text(self) -> str:

@@ -65,6 +65,11 @@ class Reporter:
         for result in tally.items:
             self.add_result(result)
 
+    def listing_full(self) -> bool:
+        """Whether the report lists no more items as text (a bounded one whose bounds are met): the items after
+        are only counted into what they fold under."""
+        return False
+
     def add_result(self, result: Result) -> None:
         raise NotImplementedError
 

@@ -128,6 +128,7 @@ class JunitReporter(Reporter):
             self._fold(tally.folds)
             tally.drop_text()
             return
+        assert not tally.folding, "folding only once the listing is full"
         if room >= listed:
             size, text = tally.settled_size(), None
             if size is None:  # the text is read to know its length, and written as read
@@ -143,6 +144,9 @@ class JunitReporter(Reporter):
                 self.baselined += self._baselined(tally.folds)
                 return
         self._add(tally.rendered_items(), tally.folds)
+
+    def listing_full(self) -> bool:
+        return self._room() == 0
 
     def _room(self) -> int:
         return MAX_LISTED_CASES - self.listed if self.written < MAX_LISTED_BYTES else 0

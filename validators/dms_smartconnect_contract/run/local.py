@@ -21,6 +21,8 @@ from .units import Judged, Placer, Stream, Unit, from_worker, in_order, judge, u
 
 _worker: Judge[Any] | None = None  # the judge of a worker process
 _spool: str | None = None  # the run's folder for the text of items a worker's tallies hold (see _judge_in_worker)
+_listing_full: Any = None  # the run's event, set once its report lists no more items' text (see judge_all)
+_folding = False  # whether this worker's judge keeps only what items fold under
 _spooled = 0  # the files this worker has written there
 
 # A tally's text of items from this many characters on goes to the report through a file, not the result pipe
@@ -34,10 +36,11 @@ def usable_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _start_worker(making: Callable[[], Judge[Any]] | None, spool: str | None, chain: LineChain) -> None:
+def _start_worker(making: Callable[[], Judge[Any]] | None, spool: str | None, chain: LineChain,
+                  listing_full: Any) -> None:  # fmt: skip
     # Under fork the parent's compiled judge is already here; a spawned worker compiles its own.
-    global _worker, _spool
-    _spool = spool
+    global _worker, _spool, _listing_full, _folding
+    _spool, _listing_full, _folding = spool, listing_full, False
     # Ctrl-C reaches the whole process group: the parent alone stops the run (and ends the pool), without a
     # traceback from every worker. SIGTERM, with which the pool ends its workers, ends them at once (a forked
     # worker would otherwise inherit the command's handler).
@@ -49,8 +52,11 @@ def _start_worker(making: Callable[[], Judge[Any]] | None, spool: str | None, ch
 
 
 def _judge_in_worker(unit: Unit | list[Any]) -> Judged[Any]:
-    global _spooled
+    global _spooled, _folding
     assert _worker is not None
+    if not _folding and _listing_full is not None and _listing_full.is_set():
+        _worker.fold_items()
+        _folding = True
     judged = judge(_worker, from_worker(unit))
     part = judged[0] if judged is not None else None
     if _spool is not None and type(part) is Tally and sum(map(len, part.rendered)) >= SPOOLED_CHARS:
@@ -62,12 +68,20 @@ def _judge_in_worker(unit: Unit | list[Any]) -> Judged[Any]:
 
 
 def judge_all(
-    items: Iterable[Item], making: Callable[[], Judge[P]], jobs: int, stream: Stream | None = None
+    items: Iterable[Item],
+    making: Callable[[], Judge[P]],
+    jobs: int,
+    stream: Stream | None = None,
+    listing_full: Callable[[], bool] | None = None,
 ) -> Iterator[P]:
     """One part per unit of work, in input order, counted by the judge `making()` makes (picklable: a spawned
     worker makes its own). With jobs > 1 and more than one unit, units go to a pool of worker
     processes, at most 2 * workers in flight, so that a fast reader cannot pile a capture up in memory. `stream`
-    reads a HAR file with the streaming parser, from an entry on, for a file whose ranges do not join."""
+    reads a HAR file with the streaming parser, from an entry on, for a file whose ranges do not join.
+
+    `listing_full()`, asked after each part is taken: whether the report lists no more items' text (a bounded one,
+    full). Units judged from then on keep of each item only what it folds under (Judge.fold_items): they are all
+    placed after the part that filled the listing, so none of their text would be written."""
     units = units_of(items)
     first = next(units, None)
     second = next(units, None)
@@ -81,9 +95,14 @@ def judge_all(
     # A process that parses HAR entries itself keeps one worker fewer beside it, so that no core is shared.
     workers = jobs if isinstance(first, JsonlChunk | HarChunk | CaptureFile) else jobs - 1
     if jobs <= 1 or workers < 1 or second is None:
+        folding = False
         for unit in chain([first], [second] if second is not None else [], units):
             if placer.wanted(unit):
-                yield from placer.place(unit, judge(judging, unit))
+                for part in placer.place(unit, judge(judging, unit)):
+                    yield part
+                    if not folding and listing_full is not None and listing_full():
+                        judging.fold_items()
+                        folding = True
         return
     import multiprocessing  # here: a run of one unit of work never starts a pool
 
@@ -98,11 +117,16 @@ def judge_all(
         spool: str | None = tempfile.mkdtemp(prefix="smartconnect-contract-")
     except OSError:  # no temporary folder to write to: every text goes through the pipe
         spool = None
-    initargs = (None if forking else making, spool, lines)
+    full = context.Event() if listing_full is not None else None
+    initargs = (None if forking else making, spool, lines, full)
     try:
         with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
             submit = lambda unit: pool.apply_async(_judge_in_worker, (unit,)).get  # noqa: E731
-            yield from in_order(chain([first, second], units), submit, 2 * workers, placer)
+            for part in in_order(chain([first, second], units), submit, 2 * workers, placer):
+                yield part
+                if full is not None and listing_full is not None and not full.is_set() and listing_full():
+                    full.set()
+                    judging.fold_items()  # (the streaming parser's entries are judged here)
     finally:
         if spool is not None:  # with the text of tallies never reported (an interrupted run)
             shutil.rmtree(spool, ignore_errors=True)

@@ -103,7 +103,8 @@ def run_validation(
             client = stack.enter_context(connect(options.scheduler, jobs))
             tallies = judge_on_cluster(items, document, options.check, client, keeping, reader.har_stream)
         else:
-            tallies = judge_all(items, OneContract(document, options.check, keeping), jobs, reader.har_stream)
+            tallies = judge_all(items, OneContract(document, options.check, keeping), jobs, reader.har_stream,
+                                reporter.listing_full)  # fmt: skip
         try:
             for tally in tallies:
                 total.merge(tally)
