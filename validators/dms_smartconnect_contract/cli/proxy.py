@@ -90,7 +90,7 @@ def cmd_proxy(args: argparse.Namespace, environ: Mapping[str, str] = os.environ)
             if sys.stderr.isatty():
                 threading.Thread(target=live_summary, args=(exchanges.tally, shown), daemon=True).start()
             try:
-                stopped = _serve(app, listening, client)
+                stopped = _serve(app, listening)
             finally:
                 shown.set()
             tally = exchanges.close()
@@ -146,10 +146,9 @@ def _record(path: Path | None) -> Iterator[IO[bytes] | None]:
         handle.close()
 
 
-def _serve(app: Any, listening: socket.socket, client: Any) -> int | None:
-    """Serve until SIGINT or SIGTERM; the signal that stopped the proxy. A live summary is shown on a terminal."""
-    import asyncio
-
+def _serve(app: Any, listening: socket.socket) -> int | None:
+    """Serve until SIGINT or SIGTERM, in uvicorn's event loop (uvloop where it is installed); the signal that
+    stopped the proxy."""
     import uvicorn
 
     class Server(uvicorn.Server):
@@ -169,18 +168,10 @@ def _serve(app: Any, listening: socket.socket, client: Any) -> int | None:
                 for sig, handler in originals.items():
                     signal.signal(sig, handler)
 
-    server = Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    server = Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     host, port = listening.getsockname()[:2]
     print(f"proxy: listening on http://{host}:{port}", file=sys.stderr, flush=True)
-
-    async def run() -> None:
-        await client.open()
-        try:
-            await server.serve(sockets=[listening])
-        finally:
-            await client.close()
-
-    asyncio.run(run())
+    server.run(sockets=[listening])
     return server.signalled
 
 

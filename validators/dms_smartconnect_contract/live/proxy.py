@@ -15,11 +15,12 @@ response's headers or replaces the response: those are the modes for tests, not 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
 import threading
 import zlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -132,10 +133,19 @@ class UpstreamSession:
             await self.session.close()
 
 
-def create_proxy(options: ProxyOptions, exchanges: Exchanges, session: Callable[[], aiohttp.ClientSession]) -> Any:
-    """The proxy's ASGI application; `session()`, the client session to the upstream."""
+def create_proxy(options: ProxyOptions, exchanges: Exchanges, session: UpstreamSession) -> Any:
+    """The proxy's ASGI application; `session`, the client session to the upstream, opened and closed with the
+    application's lifespan (in the event loop that serves)."""
     from starlette.applications import Starlette
     from starlette.routing import Route
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        await session.open()
+        try:
+            yield
+        finally:
+            await session.close()
 
     upstream = URL(options.upstream)
     base_path = upstream.raw_path.rstrip("/")
@@ -179,7 +189,7 @@ def create_proxy(options: ProxyOptions, exchanges: Exchanges, session: Callable[
         relayed = _relayed(exchanges, method, path, response, passed, body, encoding, judged, options.max_body_size)
         return _as_sent(StreamingResponse(relayed, response.status), passed)
 
-    return Starlette(routes=[Route("/{path:path}", forward, methods=_METHODS)])
+    return Starlette(routes=[Route("/{path:path}", forward, methods=_METHODS)], lifespan=lifespan)
 
 
 # Headers aiohttp would add to a request of its own accord.
