@@ -37,7 +37,8 @@ def cmd_proxy(args: argparse.Namespace, environ: Mapping[str, str] = os.environ)
     from yarl import URL
 
     from ..check import DEFAULT_MAX_BODY_SIZE, Checker, CheckOptions
-    from ..live.proxy import Exchanges, ProxyOptions, UpstreamSession, create_proxy
+    from ..live.proxy import Exchanges, ProxyOptions, create_proxy
+    from ..live.upstream import UpstreamSession
 
     try:
         document = read_document(args.contract)

@@ -34,10 +34,11 @@ from yarl import URL
 from ..check import Checker
 from ..findings import Keeping, Outcome, Result, Tally
 from ..formats.records import record_line
-from ..redact import mask, printable, safe_path
+from ..redact import printable, safe_path
 from ..sources.compression import decompression_errors, open_stream
 from .server import error_response
 from .signing import ALGORITHM, sign, verify
+from .upstream import UpstreamSession, reason_of
 
 # Headers of one connection (RFC 9110, 7.6.1), never forwarded; and those the transport sets for each hop.
 HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding",
@@ -111,28 +112,6 @@ class Exchanges:
         return self.tally
 
 
-class UpstreamSession:
-    """The client session to the upstream, made in the event loop that serves (open) and closed when it stops: up
-    to `connections` kept open at once, bodies left encoded, `timeout` seconds per connect or read."""
-
-    def __init__(self, connections: int, timeout: float, ssl: Any = True) -> None:
-        self.connections, self.timeout, self.ssl = connections, timeout, ssl
-        self.session: aiohttp.ClientSession | None = None
-
-    def __call__(self) -> aiohttp.ClientSession:
-        assert self.session is not None, "opened as the server starts"
-        return self.session
-
-    async def open(self) -> None:
-        connector = aiohttp.TCPConnector(limit=self.connections, ssl=self.ssl)
-        timeout = aiohttp.ClientTimeout(total=None, sock_connect=self.timeout, sock_read=self.timeout)
-        self.session = aiohttp.ClientSession(connector=connector, timeout=timeout, auto_decompress=False)
-
-    async def close(self) -> None:
-        if self.session is not None:
-            await self.session.close()
-
-
 def create_proxy(options: ProxyOptions, exchanges: Exchanges, session: UpstreamSession) -> Any:
     """The proxy's ASGI application; `session`, the client session to the upstream, opened and closed with the
     application's lifespan (in the event loop that serves)."""
@@ -177,9 +156,9 @@ def create_proxy(options: ProxyOptions, exchanges: Exchanges, session: UpstreamS
             response = await session().request(method, target, headers=headers, data=content, allow_redirects=False,
                                                skip_auto_headers=_NOT_ADDED)  # fmt: skip
         except TimeoutError as exc:
-            return _fault(exchanges, method, path, 504, f"the upstream did not answer in time ({_reason(exc)})")
+            return _fault(exchanges, method, path, 504, f"the upstream did not answer in time ({reason_of(exc)})")
         except aiohttp.ClientError as exc:
-            return _fault(exchanges, method, path, 502, f"the upstream could not be reached ({_reason(exc)})")
+            return _fault(exchanges, method, path, 502, f"the upstream could not be reached ({reason_of(exc)})")
         passed = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in response.raw_headers
                   if name.decode("latin-1").lower() not in HOP_BY_HOP]  # fmt: skip
         encoding = response.headers.get("content-encoding", "identity").strip().lower()
@@ -210,7 +189,7 @@ async def _relayed(exchanges: Exchanges, method: str, path: str, response: aioht
             body.feed(chunk)
             yield chunk
     except (aiohttp.ClientError, TimeoutError) as exc:
-        error = f"the upstream broke off the body after {body.size} bytes ({_reason(exc)})"
+        error = f"the upstream broke off the body after {body.size} bytes ({reason_of(exc)})"
         raise
     finally:
         response.release()
@@ -232,7 +211,7 @@ async def _held(options: ProxyOptions, exchanges: Exchanges, method: str, path: 
             body.feed(chunk)
             chunks.append(chunk)
     except (aiohttp.ClientError, TimeoutError) as exc:
-        reason = f"the upstream broke off the body after {body.size} bytes ({_reason(exc)})"
+        reason = f"the upstream broke off the body after {body.size} bytes ({reason_of(exc)})"
         response.release()
         exchanges.add(_line(method, path, response.status, passed, body, encoding, True, reason, 0))
         return _problem(502, reason)
@@ -296,11 +275,6 @@ def _fault(exchanges: Exchanges, method: str, path: str, status: int, reason: st
     """No response from the upstream: recorded and counted (unreadable, with why), and a problem answered."""
     exchanges.add(record_line(method, safe_path(path), status, [], None, error=reason))
     return _problem(status, reason)
-
-
-def _reason(exc: BaseException) -> str:
-    """What went wrong, as a report may show it: one printable line, any credential in it masked."""
-    return printable(mask(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__))
 
 
 def _as_sent(response: Response, headers: list[tuple[str, str]]) -> Response:
@@ -372,7 +346,7 @@ def _decode_one(data: bytes, coding: str, limit: int) -> bytes:
         if coding == "br":
             return _brotli(data, limit)
     except decompression_errors() as exc:  # (zlib.error among them)
-        raise _Undecodable(f"the body's {coding} encoding is broken ({_reason(exc)})") from None
+        raise _Undecodable(f"the body's {coding} encoding is broken ({reason_of(exc)})") from None
     raise _Undecodable(f"the body's Content-Encoding {coding!r} is not one this proxy decodes")
 
 
@@ -387,7 +361,7 @@ def _brotli(data: bytes, limit: int) -> bytes:
         try:
             out += decompressor.process(data[start : start + 256])
         except brotli.error as exc:
-            raise _Undecodable(f"the body's br encoding is broken ({_reason(exc)})") from None
+            raise _Undecodable(f"the body's br encoding is broken ({reason_of(exc)})") from None
         if len(out) > limit:
             return bytes(out)
     if not decompressor.is_finished():
