@@ -38,7 +38,7 @@ def cmd_proxy(args: argparse.Namespace, environ: Mapping[str, str] = os.environ)
 
     from ..check import DEFAULT_MAX_BODY_SIZE, Checker, CheckOptions
     from ..live.proxy import Exchanges, ProxyOptions, create_proxy
-    from ..live.upstream import UpstreamSession
+    from ..live.upstream import upstream_session
 
     try:
         document = read_document(args.contract)
@@ -85,7 +85,7 @@ def cmd_proxy(args: argparse.Namespace, environ: Mapping[str, str] = os.environ)
             exchanges = Exchanges(checker, reporter.keeping, record, prefix, str(args.record or PROXY_LOCATION))
             # As many connections kept open to the upstream as clients come at once: one opened per request costs
             # a handshake each (and TLS's, to a real endpoint).
-            client = UpstreamSession(UPSTREAM_CONNECTIONS, args.upstream_timeout, verify)
+            client = upstream_session(UPSTREAM_CONNECTIONS, args.upstream_timeout, verify)
             app = create_proxy(options, exchanges, client)
             shown = threading.Event()
             if sys.stderr.isatty():

@@ -1,10 +1,9 @@
 """The validating proxy: a reverse proxy in front of the real endpoint that passes every exchange through as the
 upstream sent it, and judges the responses of the contract's operations as they pass.
 
-An ASGI application (Starlette, served by uvicorn), with aiohttp's client to the upstream (httpx's connection
-pool falls to about a hundred requests a second at 50 concurrent clients: see bench/proxy.py). Status, headers and
-body stream to the client as they come, the body raw (its Content-Encoding untouched). A copy of the body, up to the limit
-(--max-body-bytes), is kept for judging and decoded only then. Each exchange, once complete, is written as the
+An ASGI application (Starlette, served by uvicorn), with a client session to the upstream (live/upstream.py).
+Status, headers and body stream to the client as they come, the body raw (its Content-Encoding untouched). A copy of
+the body, up to the limit (--max-body-bytes), is kept for judging and decoded only then. Each exchange, once complete, is written as the
 JSONL record `validate` reads (formats/records.py), and that record is what the checker judges, line by line as
 `validate` judges it: the proxy's verdict and that of `validate` over its record are one.
 
@@ -25,7 +24,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-import aiohttp
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -38,7 +36,7 @@ from ..redact import printable, safe_path
 from ..sources.compression import decompression_errors, open_stream
 from .server import error_response
 from .signing import ALGORITHM, sign, verify
-from .upstream import UpstreamSession, reason_of
+from .upstream import Headers, Upstream, Upstreamed, UpstreamFailed, UpstreamTimeout, reason_of
 
 # Headers of one connection (RFC 9110, 7.6.1), never forwarded; and those the transport sets for each hop.
 HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding",
@@ -112,7 +110,7 @@ class Exchanges:
         return self.tally
 
 
-def create_proxy(options: ProxyOptions, exchanges: Exchanges, session: UpstreamSession) -> Any:
+def create_proxy(options: ProxyOptions, exchanges: Exchanges, session: Upstream) -> Any:
     """The proxy's ASGI application; `session`, the client session to the upstream, opened and closed with the
     application's lifespan (in the event loop that serves)."""
     from starlette.applications import Starlette
@@ -136,8 +134,8 @@ def create_proxy(options: ProxyOptions, exchanges: Exchanges, session: UpstreamS
         # The target as the client wrote it (its escapes kept), after the upstream's own path.
         raw = (request.scope.get("raw_path") or path.encode("latin-1")).decode("latin-1")
         query = request.scope.get("query_string", b"").decode("latin-1")
-        target = URL.build(scheme=upstream.scheme, host=upstream.raw_host or "", port=upstream.explicit_port,
-                           path=base_path + raw, query_string=query, encoded=True)  # fmt: skip
+        target = str(URL.build(scheme=upstream.scheme, host=upstream.raw_host or "", port=upstream.explicit_port,
+                               path=base_path + raw, query_string=query, encoded=True))  # fmt: skip
         headers = [(name, netloc if name == "host" else value) for name, value in request.headers.items()
                    if name not in HOP_BY_HOP]  # fmt: skip
         method = request.method
@@ -150,18 +148,17 @@ def create_proxy(options: ProxyOptions, exchanges: Exchanges, session: UpstreamS
             refused = _refused(options.keys, request, asked)
             if refused is not None:
                 return refused
-            headers, content = _signed(options.keys, method, str(target), headers, asked), asked
+            headers, content = _signed(options.keys, method, target, headers, asked), asked
         try:
             # Nothing added to what the client sent: the upstream sees its own Accept-Encoding, or none.
-            response = await session().request(method, target, headers=headers, data=content, allow_redirects=False,
-                                               skip_auto_headers=_NOT_ADDED)  # fmt: skip
-        except TimeoutError as exc:
-            return _fault(exchanges, method, path, 504, f"the upstream did not answer in time ({reason_of(exc)})")
-        except aiohttp.ClientError as exc:
-            return _fault(exchanges, method, path, 502, f"the upstream could not be reached ({reason_of(exc)})")
-        passed = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in response.raw_headers
-                  if name.decode("latin-1").lower() not in HOP_BY_HOP]  # fmt: skip
-        encoding = response.headers.get("content-encoding", "identity").strip().lower()
+            response = await session.send(method, target, headers, content)
+        except UpstreamTimeout as exc:
+            return _fault(exchanges, method, path, 504, f"the upstream did not answer in time ({exc})")
+        except UpstreamFailed as exc:
+            return _fault(exchanges, method, path, 502, f"the upstream could not be reached ({exc})")
+        passed = [(name, value) for name, value in response.headers if name.lower() not in HOP_BY_HOP]
+        encoding = next((value for name, value in passed if name.lower() == "content-encoding"), "identity")
+        encoding = encoding.strip().lower()
         if judged and (options.annotate or options.reject):
             return await _held(options, exchanges, method, path, response, passed, encoding)
         body = _Tee(options.max_body_size if judged else 0)
@@ -171,48 +168,44 @@ def create_proxy(options: ProxyOptions, exchanges: Exchanges, session: UpstreamS
     return Starlette(routes=[Route("/{path:path}", forward, methods=_METHODS)], lifespan=lifespan)
 
 
-# Headers aiohttp would add to a request of its own accord.
-_NOT_ADDED = frozenset({"Accept", "Accept-Encoding", "User-Agent", "Content-Type"})
 _METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
-async def _relayed(exchanges: Exchanges, method: str, path: str, response: aiohttp.ClientResponse,
-                   passed: list[tuple[str, str]], body: _Tee, encoding: str, judged: bool, limit: int,
-                   held: list[bytes] | None = None) -> AsyncIterator[bytes]:  # fmt: skip
+async def _relayed(exchanges: Exchanges, method: str, path: str, response: Upstreamed, passed: Headers, body: _Tee,
+                   encoding: str, judged: bool, limit: int, held: list[bytes] | None = None) -> AsyncIterator[bytes]:  # fmt: skip
     """The body as the upstream sends it, after what was read of it already (`held`), each piece fed to `body`; the
     exchange recorded once the body ends, or breaks off."""
     error = None
     try:
         while held:
             yield held.pop(0)
-        async for chunk in response.content.iter_any():
+        async for chunk in response.chunks:
             body.feed(chunk)
             yield chunk
-    except (aiohttp.ClientError, TimeoutError) as exc:
-        error = f"the upstream broke off the body after {body.size} bytes ({reason_of(exc)})"
+    except (UpstreamFailed, UpstreamTimeout) as exc:
+        error = f"the upstream broke off the body after {body.size} bytes ({exc})"
         raise
     finally:
-        response.release()
+        await response.release()
         exchanges.add(_line(method, path, response.status, passed, body, encoding, judged, error, limit))
 
 
-async def _held(options: ProxyOptions, exchanges: Exchanges, method: str, path: str, response: aiohttp.ClientResponse,
-                passed: list[tuple[str, str]], encoding: str) -> Response:  # fmt: skip
+async def _held(options: ProxyOptions, exchanges: Exchanges, method: str, path: str, response: Upstreamed,
+                passed: Headers, encoding: str) -> Response:  # fmt: skip
     """A response held until it is judged: annotated with the verdict, or replaced by a 502 that lists the
     findings. A body over the limit is not held: its verdict is known (limit.body-bytes), and it streams on."""
     body = _Tee(options.max_body_size)
     chunks: list[bytes] = []
-    raw = response.content
     try:
         while body.kept is not None:
-            chunk = await raw.readany()
+            chunk = await anext(response.chunks, b"")
             if not chunk:
                 break
             body.feed(chunk)
             chunks.append(chunk)
-    except (aiohttp.ClientError, TimeoutError) as exc:
-        reason = f"the upstream broke off the body after {body.size} bytes ({reason_of(exc)})"
-        response.release()
+    except (UpstreamFailed, UpstreamTimeout) as exc:
+        reason = f"the upstream broke off the body after {body.size} bytes ({exc})"
+        await response.release()
         exchanges.add(_line(method, path, response.status, passed, body, encoding, True, reason, 0))
         return _problem(502, reason)
     if body.kept is None:
@@ -220,7 +213,7 @@ async def _held(options: ProxyOptions, exchanges: Exchanges, method: str, path: 
 
         relayed = _relayed(exchanges, method, path, response, passed, body, encoding, True, 0, chunks)
         return _as_sent(StreamingResponse(relayed, response.status), passed + verdict)
-    response.release()
+    await response.release()
     line = _line(method, path, response.status, passed, body, encoding, True, None, options.max_body_size)
     result: Result = await asyncio.wrap_future(exchanges.add(line))
     if options.reject and result.outcome is Outcome.VIOLATING:
