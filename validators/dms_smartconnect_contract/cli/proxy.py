@@ -169,7 +169,8 @@ def _serve(app: Any, listening: socket.socket) -> int | None:
                 for sig, handler in originals.items():
                     signal.signal(sig, handler)
 
-    server = Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    # (No X-Forwarded-For rewriting of the client's address: the proxy never reads it.)
+    server = Server(uvicorn.Config(app, log_level="warning", lifespan="on", proxy_headers=False))
     host, port = listening.getsockname()[:2]
     print(f"proxy: listening on http://{host}:{port}", file=sys.stderr, flush=True)
     server.run(sockets=[listening])

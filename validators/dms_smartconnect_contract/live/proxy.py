@@ -1,7 +1,7 @@
 """The validating proxy: a reverse proxy in front of the real endpoint that passes every exchange through as the
 upstream sent it, and judges the responses of the contract's operations as they pass.
 
-An ASGI application (Starlette, served by uvicorn), with a client session to the upstream (live/upstream.py).
+An ASGI application (served by uvicorn), with a client session to the upstream (live/upstream.py).
 Status, headers and body stream to the client as they come, the body raw (its Content-Encoding untouched). A copy of
 the body, up to the limit (--max-body-bytes), is kept for judging and decoded only then. Each exchange, once complete, is written as the
 JSONL record `validate` reads (formats/records.py), and that record is what the checker judges, line by line as
@@ -14,7 +14,6 @@ response's headers or replaces the response: those are the modes for tests, not 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import io
 import logging
 import threading
@@ -26,7 +25,7 @@ from typing import IO, Any
 
 import orjson
 from starlette.requests import Request
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import Response
 from yarl import URL
 
 from ..check import Checker
@@ -112,43 +111,39 @@ class Exchanges:
 
 def create_proxy(options: ProxyOptions, exchanges: Exchanges, session: Upstream) -> Any:
     """The proxy's ASGI application; `session`, the client session to the upstream, opened and closed with the
-    application's lifespan (in the event loop that serves)."""
-    from starlette.applications import Starlette
-    from starlette.routing import Route
+    application's lifespan (in the event loop that serves).
 
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Any) -> AsyncIterator[None]:
-        await session.open()
-        try:
-            yield
-        finally:
-            await session.close()
-
+    A bare ASGI callable rather than a Starlette app: the one route takes every path, and a streamed body is sent
+    piece by piece as it comes (Starlette's StreamingResponse runs a task group per response to watch for the
+    client leaving, which cost the proxy more than its forwarding did). Starlette's responses are still what the
+    proxy answers of its own (a problem, a refusal, a held body)."""
     upstream = URL(options.upstream)
     base_path = upstream.raw_path.rstrip("/")
     netloc = f"{upstream.host}:{upstream.port}" if upstream.explicit_port else str(upstream.host)
     operations = exchanges.checker.operations
 
-    async def forward(request: Request) -> Response:
-        path = request.url.path
+    async def forward(scope: Any, receive: Any) -> Any:
+        path, method = scope["path"], scope["method"]
+        if method not in _METHODS:
+            return Response("Method Not Allowed", 405, {"Allow": ", ".join(_METHODS)}, media_type="text/plain")
         # The target as the client wrote it (its escapes kept), after the upstream's own path.
-        raw = (request.scope.get("raw_path") or path.encode("latin-1")).decode("latin-1")
-        query = request.scope.get("query_string", b"").decode("latin-1")
+        raw = (scope.get("raw_path") or path.encode("latin-1")).decode("latin-1")
+        query = scope.get("query_string", b"").decode("latin-1")
         target = str(URL.build(scheme=upstream.scheme, host=upstream.raw_host or "", port=upstream.explicit_port,
                                path=base_path + raw, query_string=query, encoded=True))  # fmt: skip
-        headers = [(name, netloc if name == "host" else value) for name, value in request.headers.items()
-                   if name not in HOP_BY_HOP]  # fmt: skip
-        method = request.method
+        asked = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in scope["headers"]]
+        headers = [(name, netloc if name == "host" else value) for name, value in asked if name not in HOP_BY_HOP]
         judged = not isinstance(operations.route(method, path), str)
         # A request with no body (most: GET) is sent with none, rather than as an empty chunked stream.
-        has_body = "content-length" in request.headers or "transfer-encoding" in request.headers
-        content: Any = request.stream() if has_body else None
-        if options.keys is not None and request.headers.get("authorization", "").startswith(ALGORITHM):
-            asked = await request.body()  # the signature covers it
-            refused = _refused(options.keys, request, asked)
+        names = {name for name, _ in asked}
+        content: Any = _request_body(receive) if "content-length" in names or "transfer-encoding" in names else None
+        if options.keys is not None and any(name == "authorization" and value.startswith(ALGORITHM)
+                                            for name, value in asked):  # fmt: skip
+            body = b"".join([chunk async for chunk in _request_body(receive)])  # the signature covers it
+            refused = _refused(options.keys, Request(scope), body)
             if refused is not None:
                 return refused
-            headers, content = _signed(options.keys, method, target, headers, asked), asked
+            headers, content = _signed(options.keys, method, target, headers, body), body
         try:
             # Nothing added to what the client sent: the upstream sees its own Accept-Encoding, or none.
             response = await session.send(method, target, headers, content)
@@ -161,11 +156,68 @@ def create_proxy(options: ProxyOptions, exchanges: Exchanges, session: Upstream)
         encoding = encoding.strip().lower()
         if judged and (options.annotate or options.reject):
             return await _held(options, exchanges, method, path, response, passed, encoding)
-        body = _Tee(options.max_body_size if judged else 0)
-        relayed = _relayed(exchanges, method, path, response, passed, body, encoding, judged, options.max_body_size)
-        return _as_sent(StreamingResponse(relayed, response.status), passed)
+        tee = _Tee(options.max_body_size if judged else 0)
+        relayed = _relayed(exchanges, method, path, response, passed, tee, encoding, judged, options.max_body_size)
+        return _Streamed(response.status, passed, relayed)
 
-    return Starlette(routes=[Route("/{path:path}", forward, methods=_METHODS)], lifespan=lifespan)
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            answer = await forward(scope, receive)
+            await answer(scope, receive, send)
+        elif scope["type"] == "lifespan":
+            await _lifespan(session, receive, send)
+
+    return app
+
+
+async def _lifespan(session: Upstream, receive: Any, send: Any) -> None:
+    """The ASGI lifespan: the session to the upstream opened as the server starts, and closed as it stops."""
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            try:
+                await session.open()
+            except Exception as exc:  # (uvicorn then stops, saying why)
+                await send({"type": "lifespan.startup.failed", "message": reason_of(exc)})
+                return
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await session.close()
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+class ClientDisconnected(Exception):
+    """The client went away while its request's body was being read."""
+
+
+async def _request_body(receive: Any) -> AsyncIterator[bytes]:
+    """The request's body as the client sends it, piece by piece."""
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnected
+        if message.get("body"):
+            yield message["body"]
+        if not message.get("more_body", False):
+            return
+
+
+class _Streamed:
+    """A response as the upstream sends it, as an ASGI callable: the status, exactly its headers (repeated ones kept
+    apart), then each piece of the body as it comes."""
+
+    __slots__ = ("body", "headers", "status")
+
+    def __init__(self, status: int, headers: Headers, body: AsyncIterator[bytes]) -> None:
+        self.status, self.body = status, body
+        self.headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": self.status, "headers": self.headers})
+        async for chunk in self.body:
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
 _METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -191,7 +243,7 @@ async def _relayed(exchanges: Exchanges, method: str, path: str, response: Upstr
 
 
 async def _held(options: ProxyOptions, exchanges: Exchanges, method: str, path: str, response: Upstreamed,
-                passed: Headers, encoding: str) -> Response:  # fmt: skip
+                passed: Headers, encoding: str) -> Any:  # fmt: skip
     """A response held until it is judged: annotated with the verdict, or replaced by a 502 that lists the
     findings. A body over the limit is not held: its verdict is known (limit.body-bytes), and it streams on."""
     body = _Tee(options.max_body_size)
@@ -212,7 +264,7 @@ async def _held(options: ProxyOptions, exchanges: Exchanges, method: str, path: 
         verdict = [(VERDICT_HEADER, "unreadable; rule=limit.body-bytes")] if options.annotate else []
 
         relayed = _relayed(exchanges, method, path, response, passed, body, encoding, True, 0, chunks)
-        return _as_sent(StreamingResponse(relayed, response.status), passed + verdict)
+        return _Streamed(response.status, passed + verdict, relayed)
     await response.release()
     line = _line(method, path, response.status, passed, body, encoding, True, None, options.max_body_size)
     result: Result = await asyncio.wrap_future(exchanges.add(line))
