@@ -69,3 +69,49 @@ def serving(app: Any) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def serving_tls(app: Any) -> Iterator[tuple[str, str]]:
+    """An ASGI app under hypercorn over TLS on a free loopback port, offering HTTP/2 and HTTP/1.1 (ALPN), with a
+    certificate of a CA made for the block; its base URL and the CA's PEM file."""
+    import tempfile
+
+    import trustme
+    from hypercorn.asyncio import serve
+    from hypercorn.config import Config
+
+    authority = trustme.CA()
+    issued = authority.issue_cert("127.0.0.1", "localhost")
+    with tempfile.TemporaryDirectory() as folder:
+        ca, chain, key = f"{folder}/ca.pem", f"{folder}/chain.pem", f"{folder}/key.pem"
+        authority.cert_pem.write_to_path(ca)
+        issued.cert_chain_pems[0].write_to_path(chain)
+        for extra in issued.cert_chain_pems[1:]:
+            extra.write_to_path(chain, append=True)
+        issued.private_key_pem.write_to_path(key)
+        port = free_port()
+        config = Config()
+        config.bind, config.certfile, config.keyfile = [f"127.0.0.1:{port}"], chain, key
+        config.alpn_protocols = ["h2", "http/1.1"]
+        config.loglevel = "WARNING"
+        loop = asyncio.new_event_loop()
+        stop = asyncio.Event()
+        thread = threading.Thread(target=loop.run_until_complete, args=(serve(app, config, shutdown_trigger=stop.wait),),
+                                  daemon=True)  # fmt: skip
+        thread.start()
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or not thread.is_alive():
+                    raise RuntimeError("the TLS server did not start within 10 s") from None
+                time.sleep(0.02)
+        try:
+            yield f"https://127.0.0.1:{port}", ca
+        finally:
+            loop.call_soon_threadsafe(stop.set)
+            thread.join(timeout=10)
+            loop.close()

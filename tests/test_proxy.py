@@ -9,6 +9,7 @@ import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -25,7 +26,19 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from serverkit import ACCESS_KEY, KNOWN, SECRET_KEY, SEED_TASK, TASK_PATH, TOKEN, free_port, running_server, serving
+from serverkit import (
+    ACCESS_KEY,
+    KNOWN,
+    SECRET_KEY,
+    SEED_TASK,
+    TASK_PATH,
+    TOKEN,
+    free_port,
+    make_app,
+    running_server,
+    serving,
+    serving_tls,
+)
 
 pytest.importorskip("uvicorn", reason="the proxy runs on the server stack (the proxy extra)")
 
@@ -210,6 +223,46 @@ def test_an_upstream_that_is_down_gets_a_502_and_is_counted(tmp_path: Path) -> N
     result = json.loads(report)["results"][0]
     assert code == 1 and result["outcome"] == "unreadable" and "could not be reached" in result["reason"]
     assert _validated(running.record) == (1, report)
+
+
+@pytest.mark.parametrize("version", ["1.1", "2"])
+def test_a_tls_upstream_is_verified_and_spoken_to_in_the_version_asked(tmp_path: Path, version: str) -> None:
+    """An upstream over TLS offering HTTP/2 and HTTP/1.1 (hypercorn): HTTP/1.1 by default, HTTP/2 with --http2, the
+    certificate verified against --upstream-ca; bytes and verdicts as over plain HTTP."""
+    pytest.importorskip("hypercorn", reason="the TLS upstream is hypercorn (the dev extra)")
+    seen: list[str] = []
+    reference = make_app()
+
+    async def upstream_app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            seen.append(scope["http_version"])
+        await reference(scope, receive, send)
+
+    asked = ["--http2"] if version == "2" else []
+    with serving_tls(upstream_app) as (upstream, ca):
+        direct = httpx.get(upstream + _task(), headers=HEADERS, verify=ssl.create_default_context(cafile=ca))
+        with proxy(tmp_path, upstream, "--upstream-ca", ca, *asked) as running:
+            passed = [httpx.get(running.base + path, headers=HEADERS) for path in (_task(), _task(MISSING_TASK))]
+            code, err = running.stop()
+    assert [answer.status_code for answer in passed] == [200, 404]
+    assert passed[0].content == direct.content
+    assert seen == ["1.1", version, version]
+    assert code == 0, err
+    report = running.report.read_text()
+    assert json.loads(report)["summary"]["conforming"] == 2
+    assert _validated(running.record) == (0, report)
+
+
+@pytest.mark.parametrize("asked", [[], ["--http2"]], ids=["HTTP/1.1", "HTTP/2"])
+def test_an_upstream_certificate_no_ca_vouches_for_is_refused(tmp_path: Path, asked: list[str]) -> None:
+    pytest.importorskip("hypercorn", reason="the TLS upstream is hypercorn (the dev extra)")
+    with serving_tls(make_app()) as (upstream, _), proxy(tmp_path, upstream, *asked) as running:
+        answer = httpx.get(running.base + _task(), headers=HEADERS)
+        code, _ = running.stop()
+    assert answer.status_code == 502 and "could not be reached" in answer.json()["title"]
+    assert "CERTIFICATE_VERIFY_FAILED" in answer.json()["title"]
+    result = json.loads(running.report.read_text())["results"][0]
+    assert code == 1 and result["outcome"] == "unreadable"
 
 
 def test_a_proxy_that_judged_nothing_exits_5(tmp_path: Path) -> None:

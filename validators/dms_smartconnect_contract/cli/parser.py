@@ -260,6 +260,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "counted unreadable (limit.body-bytes) (default: 16 MiB)")  # fmt: skip
     proxy.add_argument("--upstream-ca", type=Path, metavar="FILE", help="a CA bundle the upstream's certificate may "
                        "chain to, besides the system's")  # fmt: skip
+    proxy.add_argument("--http2", action="store_true",
+                       help="speak HTTP/2 to an https upstream that offers it (ALPN), HTTP/1.1 to one that does not "
+                            "(default: HTTP/1.1)")  # fmt: skip
     proxy.add_argument("--upstream-timeout", type=float, default=60.0, metavar="SECONDS",
                        help="how long to wait for the upstream, per connect or read (default 60)")  # fmt: skip
     proxy.add_argument("--ak", help="access key the proxy verifies signed requests with and signs them again with for "

@@ -31,7 +31,7 @@ PROXY_LOCATION = "proxy"  # where items are located without a record: the proxy,
 
 def cmd_proxy(args: argparse.Namespace, environ: Mapping[str, str] = os.environ) -> ExitCode:
     """Proxy to the upstream until stopped, judging each exchange of the contract's operations as it passes."""
-    missing = missing_extra("proxy", "starlette", "uvicorn", "aiohttp")
+    missing = missing_extra("proxy", "starlette", "uvicorn", "aiohttp", *(("httpx", "h2") if args.http2 else ()))
     if missing:
         return error("proxy needs the proxy extra", missing, "Install it and run the command again.")
     from yarl import URL
@@ -85,7 +85,7 @@ def cmd_proxy(args: argparse.Namespace, environ: Mapping[str, str] = os.environ)
             exchanges = Exchanges(checker, reporter.keeping, record, prefix, str(args.record or PROXY_LOCATION))
             # As many connections kept open to the upstream as clients come at once: one opened per request costs
             # a handshake each (and TLS's, to a real endpoint).
-            client = upstream_session(UPSTREAM_CONNECTIONS, args.upstream_timeout, verify)
+            client = upstream_session(UPSTREAM_CONNECTIONS, args.upstream_timeout, verify, http2=args.http2)
             app = create_proxy(options, exchanges, client)
             shown = threading.Event()
             if sys.stderr.isatty():

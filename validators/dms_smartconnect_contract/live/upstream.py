@@ -1,9 +1,11 @@
 """The client side of the validating proxy (live/proxy.py): a session to the upstream that sends a request as the
 client wrote it and hands back the response as the upstream sent it.
 
-HTTP/1.1 goes through aiohttp, whose pool keeps up with many clients at once (httpx's falls to about a hundred
-requests a second at 50 concurrent clients: see bench/proxy.py). A session leaves bodies encoded, adds no header of
-its own, and fails in two ways, UpstreamTimeout and UpstreamFailed, each with a reason a report may show.
+Two sessions, one interface. HTTP/1.1 goes through aiohttp, whose pool keeps up with many clients at once (httpx's
+falls to about a hundred requests a second at 50 concurrent clients: see bench/proxy.py). HTTP/2, when it is asked
+for (--http2), goes through httpx with h2: negotiated over TLS (ALPN), many requests at once on each connection,
+and HTTP/1.1 where the upstream does not offer it. Both leave bodies encoded, add no header of their own, and fail
+in the same two ways, UpstreamTimeout and UpstreamFailed, each with a reason a report may show.
 """
 
 from __future__ import annotations
@@ -47,10 +49,10 @@ class Upstream(Protocol):
         """Send a request (`content`: bytes, an async iterator of them, or None for no body); its response."""
 
 
-def upstream_session(connections: int, timeout: float, ssl: Any = True) -> Upstream:
-    """The session to the upstream: up to `connections` open at once, `timeout` seconds per connect or read,
-    certificates verified by `ssl` (True: the system's CAs; or an SSLContext)."""
-    return Http1Upstream(connections, timeout, ssl)
+def upstream_session(connections: int, timeout: float, ssl: Any = True, *, http2: bool = False) -> Upstream:
+    """The session to the upstream: up to `connections` open at once (or streams, over HTTP/2), `timeout` seconds
+    per connect or read, certificates verified by `ssl` (True: the system's CAs; or an SSLContext)."""
+    return (Http2Upstream if http2 else Http1Upstream)(connections, timeout, ssl)
 
 
 class Http1Upstream:
@@ -101,6 +103,53 @@ class Http1Upstream:
 
         sent = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in response.raw_headers]
         return Upstreamed(response.status, sent, chunks(), release)
+
+
+class Http2Upstream:
+    """HTTP/2 over TLS where the upstream offers it, else HTTP/1.1: with httpx and h2."""
+
+    def __init__(self, connections: int, timeout: float, ssl: Any = True) -> None:
+        self.connections, self.timeout, self.ssl = connections, timeout, ssl
+        self.client: Any = None
+
+    async def open(self) -> None:
+        import httpx
+
+        limits = httpx.Limits(max_connections=self.connections, max_keepalive_connections=self.connections)
+        timeout = httpx.Timeout(self.timeout, pool=None)
+        # Proxies from the environment are not followed (as aiohttp's session does not), and no default header is
+        # added: the upstream sees what the client sent.
+        self.client = httpx.AsyncClient(http2=True, verify=self.ssl, timeout=timeout, limits=limits,
+                                        follow_redirects=False, trust_env=False)  # fmt: skip
+        self.client.headers.clear()
+
+    async def close(self) -> None:
+        if self.client is not None:
+            await self.client.aclose()
+
+    async def send(self, method: str, target: str, headers: Headers, content: Any) -> Upstreamed:
+        import httpx
+
+        assert self.client is not None, "opened as the server starts"
+        try:
+            request = self.client.build_request(method, target, headers=headers, content=content)
+            response = await self.client.send(request, stream=True)
+        except httpx.TimeoutException as exc:
+            raise UpstreamTimeout(reason_of(exc)) from exc
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            raise UpstreamFailed(reason_of(exc)) from exc
+
+        async def chunks() -> AsyncIterator[bytes]:
+            try:
+                async for chunk in response.aiter_raw():
+                    yield chunk
+            except httpx.TimeoutException as exc:
+                raise UpstreamTimeout(reason_of(exc)) from exc
+            except httpx.HTTPError as exc:
+                raise UpstreamFailed(reason_of(exc)) from exc
+
+        sent = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in response.headers.raw]
+        return Upstreamed(response.status_code, sent, chunks(), response.aclose)
 
 
 def reason_of(exc: BaseException) -> str:
