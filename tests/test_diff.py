@@ -396,6 +396,9 @@ class _Outcomes:
             places = frozenset((finding.rule, finding.pointer) for finding in result.findings)
             self.items[result.location] = (result.outcome.value, places)
 
+    def listing_full(self) -> bool:  # it lists every item
+        return False
+
 
 @pytest.mark.parametrize("most", [100, 2], ids=["findings-kept", "findings-cut"])
 @pytest.mark.parametrize("jobs", [1, 2])
