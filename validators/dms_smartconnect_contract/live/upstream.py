@@ -10,7 +10,8 @@ in the same two ways, UpstreamTimeout and UpstreamFailed, each with a reason a r
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -81,28 +82,16 @@ class Http1Upstream:
         from yarl import URL
 
         assert self.session is not None, "opened as the server starts"
-        try:
+        errors = (TimeoutError, aiohttp.ClientError)
+        with _upstream_errors(*errors):
             response = await self.session.request(method, URL(target, encoded=True), headers=headers, data=content,
                                                   allow_redirects=False, skip_auto_headers=self.NOT_ADDED)  # fmt: skip
-        except TimeoutError as exc:
-            raise UpstreamTimeout(reason_of(exc)) from exc
-        except aiohttp.ClientError as exc:
-            raise UpstreamFailed(reason_of(exc)) from exc
-
-        async def chunks() -> AsyncIterator[bytes]:
-            try:
-                async for chunk in response.content.iter_any():
-                    yield chunk
-            except TimeoutError as exc:
-                raise UpstreamTimeout(reason_of(exc)) from exc
-            except aiohttp.ClientError as exc:
-                raise UpstreamFailed(reason_of(exc)) from exc
 
         async def release() -> None:
             response.release()
 
         sent = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in response.raw_headers]
-        return Upstreamed(response.status, sent, chunks(), release)
+        return Upstreamed(response.status, sent, _chunks(response.content.iter_any(), errors), release)
 
 
 class Http2Upstream:
@@ -131,25 +120,34 @@ class Http2Upstream:
         import httpx
 
         assert self.client is not None, "opened as the server starts"
-        try:
+        errors = (httpx.TimeoutException, (httpx.HTTPError, httpx.InvalidURL))
+        with _upstream_errors(*errors):
             request = self.client.build_request(method, target, headers=headers, content=content)
             response = await self.client.send(request, stream=True)
-        except httpx.TimeoutException as exc:
-            raise UpstreamTimeout(reason_of(exc)) from exc
-        except (httpx.HTTPError, httpx.InvalidURL) as exc:
-            raise UpstreamFailed(reason_of(exc)) from exc
-
-        async def chunks() -> AsyncIterator[bytes]:
-            try:
-                async for chunk in response.aiter_raw():
-                    yield chunk
-            except httpx.TimeoutException as exc:
-                raise UpstreamTimeout(reason_of(exc)) from exc
-            except httpx.HTTPError as exc:
-                raise UpstreamFailed(reason_of(exc)) from exc
-
         sent = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in response.headers.raw]
-        return Upstreamed(response.status_code, sent, chunks(), response.aclose)
+        return Upstreamed(response.status_code, sent, _chunks(response.aiter_raw(), errors), response.aclose)
+
+
+ErrorTypes = type[BaseException] | tuple[type[BaseException], ...]
+
+
+@contextlib.contextmanager
+def _upstream_errors(timeouts: ErrorTypes, failures: ErrorTypes) -> Iterator[None]:
+    """A client's errors as the proxy reads them: its `timeouts` as UpstreamTimeout, its `failures` as
+    UpstreamFailed, each with its reason."""
+    try:
+        yield
+    except timeouts as exc:
+        raise UpstreamTimeout(reason_of(exc)) from exc
+    except failures as exc:
+        raise UpstreamFailed(reason_of(exc)) from exc
+
+
+async def _chunks(pieces: AsyncIterator[bytes], errors: tuple[ErrorTypes, ErrorTypes]) -> AsyncIterator[bytes]:
+    """A body's pieces as a client reads them, its errors as the proxy reads them."""
+    with _upstream_errors(*errors):
+        async for piece in pieces:
+            yield piece
 
 
 def reason_of(exc: BaseException) -> str:
