@@ -6,7 +6,7 @@ import asyncio
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -37,6 +37,20 @@ def get(app: Any, path: str, headers: dict[str, str] | None = None, method: str 
             return await client.request(method, path, headers=headers)
 
     return asyncio.run(send())
+
+
+def listening(port: int, alive: Callable[[], bool], seconds: float) -> bool:
+    """Whether a server comes to listen on the loopback `port` within `seconds`, while `alive()` (a connection, no
+    request: nothing for it to count)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return True
+        except OSError:
+            if time.monotonic() > deadline or not alive():
+                return False
+            time.sleep(0.02)
 
 
 def free_port() -> int:
@@ -100,15 +114,8 @@ def serving_tls(app: Any) -> Iterator[tuple[str, str]]:
         thread = threading.Thread(target=loop.run_until_complete, args=(serve(app, config, shutdown_trigger=stop.wait),),
                                   daemon=True)  # fmt: skip
         thread.start()
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or not thread.is_alive():
-                    raise RuntimeError("the TLS server did not start within 10 s") from None
-                time.sleep(0.02)
+        if not listening(port, thread.is_alive, 10):
+            raise RuntimeError("the TLS server did not start within 10 s")
         try:
             yield f"https://127.0.0.1:{port}", ca
         finally:

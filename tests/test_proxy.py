@@ -34,6 +34,7 @@ from serverkit import (
     TASK_PATH,
     TOKEN,
     free_port,
+    listening,
     make_app,
     running_server,
     serving,
@@ -71,16 +72,9 @@ def proxy(tmp_path: Path, upstream: str, *options: str, record: str = "record.js
     tmp_path.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:  # a connection, no request: no exchange to count
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(f"the proxy did not start: {process.communicate()[1].decode()}") from None
-            time.sleep(0.05)
+    if not listening(port, lambda: process.poll() is None, 20):
+        process.kill()
+        raise RuntimeError(f"the proxy did not start: {process.communicate()[1].decode()}")
     running = Proxy(base, process, recorded, report)
     try:
         yield running
