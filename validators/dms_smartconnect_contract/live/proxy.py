@@ -14,10 +14,8 @@ response's headers or replaces the response: those are the modes for tests, not 
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
 import threading
-import zlib
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -32,7 +30,7 @@ from ..check import Checker
 from ..findings import Keeping, Outcome, Result, Tally
 from ..formats.records import record_line
 from ..redact import printable, safe_path
-from ..sources.compression import decompression_errors, open_stream
+from .decoding import Undecodable, decoded_body
 from .server import error_response
 from .signing import ALGORITHM, sign, verify
 from .upstream import Headers, Upstream, Upstreamed, UpstreamFailed, UpstreamTimeout, reason_of
@@ -46,7 +44,6 @@ PROBLEM = "application/problem+json"
 # A compressed body longer than this much over the limit decodes to more than the limit: no encoding adds more
 # than a few bytes per block to data it cannot compress.
 _ENCODING_SLACK = 1024
-_ENCODINGS = {"gzip": "gzip", "x-gzip": "gzip", "zstd": "zstd"}
 
 
 @dataclass(frozen=True)
@@ -358,57 +355,8 @@ def _line(method: str, path: str, status: int, headers: list[tuple[str, str]], b
         return record_line(method, path, status, headers, None, body_size=body.size)
     try:
         decoded = decoded_body(bytes(body.kept), encoding, limit)
-    except _Undecodable as exc:
+    except Undecodable as exc:
         return record_line(method, path, status, headers, None, error=str(exc))
     if decoded is None:
         return record_line(method, path, status, headers, None, body_size=body.size)
     return record_line(method, path, status, headers, decoded)
-
-
-class _Undecodable(Exception):
-    """A body its Content-Encoding does not decode."""
-
-
-def decoded_body(raw: bytes, encoding: str, limit: int) -> bytes | None:
-    """A body decoded from its Content-Encoding (gzip, deflate, zstd, br; identity), or None when it decodes to
-    more than `limit` bytes: never more than that is decoded."""
-    codings = [coding.strip() for coding in encoding.split(",") if coding.strip() not in ("", "identity")]
-    data = raw
-    for coding in reversed(codings):  # the last coding applied comes off first
-        data = _decode_one(data, coding, limit)
-        if len(data) > limit:
-            return None
-    return data if len(data) <= limit else None
-
-
-def _decode_one(data: bytes, coding: str, limit: int) -> bytes:
-    try:
-        if coding in _ENCODINGS:
-            return open_stream(io.BytesIO(data), _ENCODINGS[coding]).read(limit + 1)
-        if coding == "deflate":  # zlib-wrapped, as RFC 9110 says, or raw deflate as some servers send
-            wrapped = data[:1] and (data[0] & 0x0F) == 8
-            return zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS).decompress(data, limit + 1)
-        if coding == "br":
-            return _brotli(data, limit)
-    except decompression_errors() as exc:  # (zlib.error among them)
-        raise _Undecodable(f"the body's {coding} encoding is broken ({reason_of(exc)})") from None
-    raise _Undecodable(f"the body's Content-Encoding {coding!r} is not one this proxy decodes")
-
-
-def _brotli(data: bytes, limit: int) -> bytes:
-    try:
-        import brotli
-    except ImportError:
-        raise _Undecodable("the body is br-encoded and the brotli module is not installed "
-                           "(pip install 'dms-smartconnect-contract[proxy]')") from None  # fmt: skip
-    decompressor, out = brotli.Decompressor(), bytearray()
-    for start in range(0, len(data), 256):  # a little input at a time: what it expands to stays near the limit
-        try:
-            out += decompressor.process(data[start : start + 256])
-        except brotli.error as exc:
-            raise _Undecodable(f"the body's br encoding is broken ({reason_of(exc)})") from None
-        if len(out) > limit:
-            return bytes(out)
-    if not decompressor.is_finished():
-        raise _Undecodable("the body's br encoding is broken (it ends inside the stream)")
-    return bytes(out)
