@@ -9,7 +9,7 @@ gigabyte-long line costs the memory of the limit, not of the line. Lines end as 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import IO, Any
 
 from .compression import BLOCK, decompression_errors, open_stream, where_broken
 from .files import open_raw
@@ -130,29 +130,36 @@ def line_blocks(
     """The lines of a JSONL file (ends kept), a list per block of about a megabyte, decompressed as they are read;
     a line over `limit` bytes is kept only as far as the limit (a LongLine). Raises Broken where the stream breaks,
     once every whole line before the break has been given."""
-    broken = decompression_errors() if compression else ()
     with open_raw(path, options) as raw:
-        stream = open_stream(raw, compression)
-        splitter = Lines(limit)
-        pieces: list[bytes] = []
-        size = 0
-        while True:
-            error = None
-            try:
-                piece = stream.read1(BLOCK)  # what one read of the file gives: nothing decompressed is lost
-            except broken as exc:
-                piece, error = b"", exc
-            pieces.append(piece)
-            size += len(piece)
-            if size >= BLOCK or not piece:
-                lines = splitter.feed_pieces(pieces)
-                pieces, size = [], 0
-                if not piece and error is None:
-                    lines += splitter.feed(b"")  # the last line, which may end without a line break
-                if lines:
-                    yield lines
-            if error is not None:
-                assert compression is not None
-                raise Broken(where_broken(raw, compression, error)) from error
-            if not piece:
-                return
+        yield from stream_line_blocks(raw, compression, limit)
+
+
+def stream_line_blocks(
+    raw: IO[bytes], compression: str | None, limit: int, block: int = BLOCK
+) -> Iterator[list[bytes]]:
+    """As line_blocks, of a stream already open: a list of lines per `block` bytes read, or fewer."""
+    broken = decompression_errors() if compression else ()
+    stream = open_stream(raw, compression)
+    splitter = Lines(limit)
+    pieces: list[bytes] = []
+    size = 0
+    while True:
+        error = None
+        try:
+            piece = stream.read1(block)  # what one read of the file gives: nothing decompressed is lost
+        except broken as exc:
+            piece, error = b"", exc
+        pieces.append(piece)
+        size += len(piece)
+        if size >= block or not piece:
+            lines = splitter.feed_pieces(pieces)
+            pieces, size = [], 0
+            if not piece and error is None:
+                lines += splitter.feed(b"")  # the last line, which may end without a line break
+            if lines:
+                yield lines
+        if error is not None:
+            assert compression is not None
+            raise Broken(where_broken(raw, compression, error)) from error
+        if not piece:
+            return
