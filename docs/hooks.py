@@ -3,6 +3,8 @@
 - `<!-- rules -->`: every rule of the contract, as `smartconnect-contract rules --format markdown` prints it;
 - `<!-- speed -->`: the speed table, from the JSON the last `make bench` wrote (docs/speed.json), and
   `<!-- bench: INPUT -->` one input's cost from it (our time and peak against the floor's);
+- `<!-- cli -->`: every command's usage and options, from the argument parser itself (so that the page is what
+  `--help` says);
 - `<!-- architecture -->`: ARCHITECTURE.md, with the lines of code of each layer counted now;
 - `<!-- demo-diff -->`: what `make demo`'s diff prints now (scripts/demo_diff.py), so the example is the contract's;
 - `<!-- agreement -->`: the engines and languages the verdict corpus holds to each reading, and every body's
@@ -37,6 +39,8 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         markdown = markdown.replace("<!-- demo-diff -->", demo_diff())
     if "<!-- agreement -->" in markdown:
         markdown = markdown.replace("<!-- agreement -->", agreement())
+    if "<!-- cli -->" in markdown:
+        markdown = markdown.replace("<!-- cli -->", cli_reference())
     if "<!-- architecture -->" in markdown:
         text = (ROOT / "ARCHITECTURE.md").read_text().split("\n", 1)[1]  # its own title aside
         markdown = markdown.replace("<!-- architecture -->", text + "\n" + layer_sizes())
@@ -116,6 +120,34 @@ def agreement() -> str:
         lines.append(f"| `{case.name}` | {case.operation} {case.status} | {expect['default']} | {expect['strict']} | "
                      f"{expect['models']} |")  # fmt: skip
     return "\n".join(lines) + "\n"
+
+
+def cli_reference() -> str:
+    """Each command of `smartconnect-contract`: its description, its usage, and a table of its options and their
+    help, as the parser that reads them holds them."""
+    import argparse
+
+    from dms_smartconnect_contract.cli import build_parser
+
+    parser = build_parser()
+    commands = next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
+    sections = []
+    for name, command in commands.choices.items():
+        formatter = command._get_formatter()
+        rows = []
+        for action in command._actions:
+            if isinstance(action, argparse._HelpAction):
+                continue
+            names = ", ".join(action.option_strings) or (action.metavar or action.dest)
+            value = "" if action.nargs == 0 else f" {formatter._format_args(action, action.dest.upper())}"
+            text = formatter._expand_help(action).replace("|", "\\|")
+            rows.append(f"| `{names}{value}` | {text} |")
+        usage = command.format_usage().removeprefix("usage: ").strip()
+        sections += [f"### {name}", "", command.description or "", "", f"```\n{usage}\n```", "",
+                     "| option | what it does |", "|---|---|", *rows, ""]  # fmt: skip
+        if command.epilog:
+            sections += [command.epilog, ""]
+    return "\n".join(sections)
 
 
 # A cost written into raw markdown, kept between its markers so that it can be written again.

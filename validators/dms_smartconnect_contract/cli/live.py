@@ -8,7 +8,8 @@ import sys
 
 from .. import missing_extra
 from ..exitcodes import ExitCode
-from .errors import error
+from .errors import error, os_error
+from .listening import listening_socket, listening_url
 
 
 def cmd_serve(args: argparse.Namespace) -> ExitCode:
@@ -22,11 +23,18 @@ def cmd_serve(args: argparse.Namespace) -> ExitCode:
     try:
         config = server_config(args.data, args.project_id, args.instance_id, args.token, args.ak, args.sk,
                                args.fault, os.environ)  # fmt: skip
-    except (DataError, ValueError) as exc:
+    except DataError as exc:
+        hint = "Pass task bodies with --data (JSON files, JSONL files or folders of them), or leave it out."
+        return error("the server cannot start: its task data cannot be used", str(exc), hint)
+    except ValueError as exc:
         hint = "Set SMARTCONNECT_TOKEN (or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), or pass --token."
         return error("the server cannot start", str(exc), hint)
-    print(describe(config), file=sys.stderr, flush=True)
-    run_server(config, args.host, args.port)
+    try:  # bound before serving: a port in use stops the command with exit 2, naming it
+        listening = listening_socket(args.host, args.port)
+    except OSError as exc:
+        return os_error("the server cannot listen on", f"{args.host}:{args.port}", exc)
+    print(f"{describe(config)}\nlistening on {listening_url(listening)}", file=sys.stderr, flush=True)
+    run_server(config, listening)
     return ExitCode.OK
 
 

@@ -26,25 +26,42 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 all conforms, 1 findings, 2 the command could not run, 5 the run proved nothing.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    lint = commands.add_parser("lint", help="check the contract document and summarise it")
-    lint.add_argument("contract", nargs="?", type=Path, help="OpenAPI file (default: the packaged contract)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                     help="the command to run; COMMAND --help tells its options")  # fmt: skip
+    lint = commands.add_parser(
+        "lint",
+        help="check the contract document and summarise it",
+        description="Check an OpenAPI document as a contract of this toolkit: the OpenAPI 3.1 schema, the provenance "
+        "of every rule of every operation, and every example against its schema; then print a summary of each "
+        "operation.",
+        epilog="Exit codes: 0 the document is a usable contract, 1 it has problems (each printed with its place), 2 "
+        "it cannot be read as OpenAPI.",
+    )
+    lint.add_argument("contract", nargs="?", type=Path, metavar="FILE",
+                      help="the OpenAPI file to check (default: the packaged contract)")  # fmt: skip
     lint.set_defaults(func=cmd_lint)
 
     rules = commands.add_parser(
         "rules",
         help="list every rule of the contract and where it comes from (documented by a source, or inferred)",
+        description="List every rule of the contract's operations: what it checks, where, and its provenance (the "
+        "documented source it comes from, or the evidence it was inferred from).",
     )
-    rules.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    rules.add_argument("--format", choices=["text", "markdown", "json"], default="text",
+                       help="text for a terminal, markdown for a page, json for machines (default: text)")  # fmt: skip
     diff = commands.add_parser(
         "diff",
         help="compare two versions of the contract: each rule changed, what it breaks, and the version it needs",
+        description="Compare two versions of the contract rule by rule: each change, what it does to code generated "
+        "from the base (breaking, additive) and to each reading (stricter, looser), with its provenance and its line "
+        "on both sides, and the version the models need.",
         epilog="Exit codes: 0 nothing breaks generated code, 1 a change does (unless --allow-breaking), 2 a version "
         "cannot be read.",
     )
     diff.add_argument("base", help="the contract before: an OpenAPI file, or git:REF[:PATH] (PATH: openapi.yaml)")
     diff.add_argument("head", help="the contract after, as BASE")
-    diff.add_argument("--format", choices=["text", "json", "markdown", "github"], default="text")
+    diff.add_argument("--format", choices=["text", "json", "markdown", "github"], default="text",
+                      help="text, json, markdown (a job summary) or github (annotations on the changed lines)")  # fmt: skip
     diff.add_argument(
         "--allow-breaking", action="store_true", help="exit 0 even when a change breaks code generated from BASE"
     )
@@ -56,10 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
         "the strict reading: the exchanges the change turns, and the counts under each",
     )
     diff.add_argument(
-        "--jobs", type=positive_int, default=0, help="worker processes for --captures (default: one per core)"
+        "--jobs",
+        type=positive_int,
+        default=0,
+        metavar="N",
+        help="worker processes for --captures (default: one per core)",
     )
     diff.set_defaults(func=cmd_diff)
-    rules.add_argument("--contract", type=Path, help="OpenAPI file (default: the packaged contract)")
+    rules.add_argument("--contract", type=Path, metavar="FILE", help="OpenAPI file (default: the packaged contract)")
     rules.set_defaults(func=cmd_rules)
 
     validate = commands.add_parser(
@@ -70,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
         "a HAR capture (*.har), a newman JSON report, any of them compressed (.gz, .zst, .bz2, .xz), or a folder of "
         "them (walked recursively); or a URL of one or of a prefix (s3://bucket/prefix/, file://, memory://).",
     )
-    validate.add_argument("paths", nargs="+", type=input_path, metavar="PATH")
+    validate.add_argument("paths", nargs="+", type=input_path, metavar="PATH",
+                          help="captures to judge: files, folders or URLs; - reads standard input")  # fmt: skip
     validate.add_argument(
         "--coverage",
         action="store_true",
@@ -130,7 +152,10 @@ def build_parser() -> argparse.ArgumentParser:
         " credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
     )
     validate.add_argument(
-        "--strict", action="store_true", help="undocumented fields and unknown enum values are errors"
+        "--strict",
+        action="store_true",
+        help="inferred rules and drift (undocumented fields, unknown enum values) are errors, as documented rules "
+        "are (default: warnings)",
     )
     validate.add_argument(
         "--format",
@@ -139,10 +164,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="report format (jsonl: a line per result as it comes, then the groups and the summary; sarif: SARIF "
         "2.1.0; github: GitHub Actions annotations)",
     )
-    validate.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of standard output")
-    validate.add_argument("--status", type=int, default=200, help="status of bare bodies (default: 200)")
     validate.add_argument(
-        "--content-type", default="application/json", help="media type of bare bodies (default: application/json)"
+        "--output", "-o", type=Path, metavar="FILE", help="write the report to FILE instead of standard output"
+    )
+    validate.add_argument("--status", type=int, default=200, help="the status bare bodies are judged as answering "
+                          "with (default: 200)")  # fmt: skip
+    validate.add_argument(
+        "--content-type",
+        default="application/json",
+        metavar="TYPE",
+        help="media type of bare bodies (default: application/json)",
     )
     validate.add_argument("--host", help="judge only requests to this host (default: any host)")
     validate.add_argument(
@@ -164,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs",
         "-j",
         type=positive_int,
+        metavar="N",
         default=0,
         help="worker processes (default 0: one per core, when the input holds more than one unit of work)",
     )
@@ -171,7 +203,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-body-bytes",
         "--max-body-size",
         dest="max_body_size",
-        type=positive_int,
+        type=at_least_one,
+        metavar="BYTES",
         default=DEFAULT_MAX_BODY_SIZE,
         help="a larger body, or JSONL line, is counted unreadable (limit.body-bytes, limit.line-bytes) and read no "
         "further (default: 16 MiB)",
@@ -179,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "--max-findings",
         type=at_least_one,
+        metavar="N",
         default=MAX_FINDINGS,
         help=f"findings kept per body; a limit.findings warning counts the rest (default: {MAX_FINDINGS})",
     )
@@ -193,7 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit 0 when nothing is judged (default: exit 5, the run proved nothing)",
     )
-    validate.add_argument("--contract", type=Path, help="OpenAPI file (default: the packaged contract)")
+    validate.add_argument("--contract", type=Path, metavar="FILE", help="OpenAPI file (default: the packaged contract)")
     noise = validate.add_mutually_exclusive_group()
     noise.add_argument("-q", "--quiet", action="store_true", help="print only the summary line")
     noise.add_argument("-v", "--verbose", action="count", default=0, help="also print every finding and skip reason")
@@ -201,12 +235,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     from ..live.reference_data import DEFAULT_INSTANCE_ID, FAULTS
 
-    serve = commands.add_parser("serve", help="run the reference server (uvicorn)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8080)
-    serve.add_argument("--data", type=Path, nargs="+", help="task bodies: JSON, JSONL or folders (default: bundled)")
-    serve.add_argument("--project-id", help="default: HUAWEICLOUD_SDK_PROJECT_ID, else the documentation's example")
-    serve.add_argument("--instance-id", default=DEFAULT_INSTANCE_ID)
+    serve = commands.add_parser(
+        "serve",
+        help="run the reference server (uvicorn)",
+        description="Serve the contract's operations over HTTP, as DMS answers them: the detail and the list of "
+        "tasks, its error codes, and its authentication (an IAM token, or AK/SK signatures), for the contract tests "
+        "and for trying a client. Credentials come from SMARTCONNECT_TOKEN, or HUAWEICLOUD_SDK_AK and "
+        "HUAWEICLOUD_SDK_SK. Stop it with Ctrl-C.",
+        epilog="Exit codes: 0 stopped, 2 it could not start (no credentials, unusable task data, an address in use).",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1: this "
+                       "machine only)")  # fmt: skip
+    serve.add_argument("--port", type=int, default=8080, help="the port to listen on (default 8080)")
+    serve.add_argument("--data", type=Path, nargs="+", metavar="PATH",
+                       help="task bodies to serve: JSON files, JSONL files or folders of them (default: the bundled "
+                            "tasks)")  # fmt: skip
+    serve.add_argument("--project-id", help="the project the tasks belong to (default: HUAWEICLOUD_SDK_PROJECT_ID, "
+                       "else the documentation's example)")  # fmt: skip
+    serve.add_argument("--instance-id", default=DEFAULT_INSTANCE_ID,
+                       help=f"the instance the tasks belong to (default: {DEFAULT_INSTANCE_ID})")  # fmt: skip
     serve.add_argument("--token", help="accepted IAM token (prefer SMARTCONNECT_TOKEN: flags show in process lists)")
     serve.add_argument("--ak", help="access key (default: HUAWEICLOUD_SDK_AK)")
     serve.add_argument("--sk", help="secret key (default: HUAWEICLOUD_SDK_SK)")
@@ -226,7 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     contract.add_argument("--url", help="base URL (default: SMARTCONNECT_BASE_URL)")
     contract.add_argument("--region", help="region ID, for the regional endpoint (default: SMARTCONNECT_REGION)")
     contract.add_argument("--token", help="IAM token (prefer SMARTCONNECT_TOKEN: flags show in process lists)")
-    contract.add_argument("--junit", type=Path, help="also write a JUnit XML report to FILE")
+    contract.add_argument("--junit", type=Path, metavar="FILE", help="also write a JUnit XML report to FILE")
     contract.add_argument(
         "--max-examples", type=at_least_one, default=25, help="generated requests per kind (default 25)"
     )
@@ -247,15 +294,20 @@ def build_parser() -> argparse.ArgumentParser:
     proxy.add_argument("--record", type=Path, metavar="FILE",
                        help="write every exchange to FILE (.jsonl, .jsonl.gz, .jsonl.zst) as the records validate "
                             "reads, credentials masked; validate FILE gives the proxy's own report")  # fmt: skip
-    proxy.add_argument("--strict", action="store_true", help="judge drift as errors, as validate --strict")
+    proxy.add_argument(
+        "--strict", action="store_true", help="inferred rules and drift are errors, as validate --strict"
+    )
     proxy.add_argument("--format", choices=REPORT_FORMATS, default="text", help="the report written when stopped")
-    proxy.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of standard output")
+    proxy.add_argument(
+        "--output", "-o", type=Path, metavar="FILE", help="write the report to FILE instead of standard output"
+    )
     proxy.add_argument("--annotate", action="store_true",
                        help="add X-Contract-Verdict to each judged response (its body is then held until judged)")  # fmt: skip
     proxy.add_argument("--reject-violations", action="store_true",
                        help="answer 502 with an application/problem+json body of the findings instead of a "
                             "violating response (for tests that must fail loudly)")  # fmt: skip
-    proxy.add_argument("--max-body-bytes", dest="max_body_size", type=positive_int, default=DEFAULT_MAX_BODY_SIZE,
+    proxy.add_argument("--max-body-bytes", dest="max_body_size", type=at_least_one, default=DEFAULT_MAX_BODY_SIZE,
+                       metavar="BYTES",
                        help="judge at most this much of a body, decoded; a larger one streams through whole and is "
                             "counted unreadable (limit.body-bytes) (default: 16 MiB)")  # fmt: skip
     proxy.add_argument("--upstream-ca", type=Path, metavar="FILE", help="a CA bundle the upstream's certificate may "
@@ -268,7 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
     proxy.add_argument("--ak", help="access key the proxy verifies signed requests with and signs them again with for "
                        "the upstream (default: HUAWEICLOUD_SDK_AK; without one, they are forwarded as they are)")  # fmt: skip
     proxy.add_argument("--sk", help="its secret key (default: HUAWEICLOUD_SDK_SK; flags show in process lists)")
-    proxy.add_argument("--contract", type=Path, help="OpenAPI file (default: the packaged contract)")
+    proxy.add_argument("--contract", type=Path, metavar="FILE", help="OpenAPI file (default: the packaged contract)")
     proxy.add_argument("-v", "--verbose", action="count", default=0, help="the text report: every finding too")
     proxy.set_defaults(func=cmd_proxy)
     return parser

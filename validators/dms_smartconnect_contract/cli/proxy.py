@@ -24,6 +24,7 @@ from ..reports.base import summary_line
 from ..reports.destination import ReportFile
 from ..run.verdict import validate_verdict
 from .errors import error, os_error
+from .listening import listening_socket, listening_url
 
 UPSTREAM_CONNECTIONS = 256  # the most open to the upstream at once; more clients wait for one
 PROXY_LOCATION = "proxy"  # where items are located without a record: the proxy, and the exchange's number
@@ -58,8 +59,7 @@ def cmd_proxy(args: argparse.Namespace, environ: Mapping[str, str] = os.environ)
     if not port.isdigit():
         return error("--listen is not HOST:PORT", printable(args.listen), "Give 127.0.0.1:8080, say.")
     try:  # bound here, before anything is written: a port in use stops the command (exit 2), naming it
-        listening = socket.create_server((host.strip("[]") or "127.0.0.1", int(port)),
-                                         family=socket.AF_INET6 if ":" in host else socket.AF_INET)  # fmt: skip
+        listening = listening_socket(host, int(port))
     except OSError as exc:
         return os_error("the proxy cannot listen on", printable(args.listen), exc)
     verify: Any = True
@@ -171,8 +171,7 @@ def _serve(app: Any, listening: socket.socket) -> int | None:
 
     # (No X-Forwarded-For rewriting of the client's address: the proxy never reads it.)
     server = Server(uvicorn.Config(app, log_level="warning", lifespan="on", proxy_headers=False))
-    host, port = listening.getsockname()[:2]
-    print(f"proxy: listening on http://{host}:{port}", file=sys.stderr, flush=True)
+    print(f"proxy: listening on {listening_url(listening)}", file=sys.stderr, flush=True)
     server.run(sockets=[listening])
     return server.signalled
 

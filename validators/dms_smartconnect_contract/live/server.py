@@ -13,6 +13,7 @@ import copy
 import hmac
 import logging
 import re
+import socket
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -309,12 +310,14 @@ def server_config(
     return ServerConfig(index_tasks(bodies), project, instance_id, tokens, keys, fault)
 
 
-def serve(config: ServerConfig, host: str, port: int) -> None:
-    """Run the server with uvicorn until interrupted; uvicorn's access log is off (it would print queries)."""
+def serve(config: ServerConfig, listening: socket.socket) -> None:
+    """Run the server with uvicorn on a bound socket until interrupted; uvicorn's access log is off (it would print
+    queries)."""
     import uvicorn
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    uvicorn.run(create_app(config), host=host, port=port, access_log=False, log_config=None, log_level="info")
+    settings = uvicorn.Config(create_app(config), access_log=False, log_config=None, log_level="info")
+    uvicorn.Server(settings).run(sockets=[listening])
 
 
 def describe(config: ServerConfig) -> str:

@@ -1,0 +1,143 @@
+"""What a newcomer meets first: each error's hint names the fix that works, every command exits only with the codes
+the docs list, every option has help, and the synopses of the README and the docs name only real options."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shlex
+import socket
+from pathlib import Path
+
+import pytest
+
+from dms_smartconnect_contract.cli import build_parser
+from dms_smartconnect_contract.contract import read_document
+from dms_smartconnect_contract.live.targets import path_parameters
+
+from clirunner import run
+
+ROOT = Path(__file__).resolve().parents[1]
+# The exit codes the command line page lists for every command (docs/reference/cli.md, "Exit codes").
+DOCUMENTED_CODES = {0, 1, 2, 5, 130, 143}
+
+
+def _commands() -> dict[str, argparse.ArgumentParser]:
+    parser = build_parser()
+    found = next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
+    return dict(found.choices)
+
+
+def test_lint_of_a_file_that_is_no_contract_hints_at_lint_s_own_argument(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("openapi: 3.1.0\ninfo: {title: x}\n")
+    result = run("lint", str(bad))
+    assert result.code == 2
+    assert "--contract" not in result.err  # lint takes the file itself, and has no such option
+    assert str(bad) in result.err
+
+
+def test_serve_with_unreadable_data_hints_at_the_data_not_the_credentials(tmp_path: Path) -> None:
+    result = run("serve", "--token", "t", "--data", str(tmp_path / "nope.json"))
+    assert result.code == 2
+    assert "nope.json" in result.err and "--data" in result.err
+    assert "SMARTCONNECT_TOKEN" not in result.err
+
+
+def test_serve_without_credentials_hints_at_the_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("SMARTCONNECT_TOKEN", "HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK"):
+        monkeypatch.delenv(name, raising=False)
+    result = run("serve")
+    assert result.code == 2
+    assert "SMARTCONNECT_TOKEN" in result.err
+
+
+@pytest.mark.parametrize("command", ["serve", "proxy"])
+def test_an_address_in_use_is_exit_2_naming_it(command: str) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        if command == "serve":
+            result = run("serve", "--token", "t", "--port", str(port))
+        else:
+            result = run("proxy", "--upstream", "http://127.0.0.1:9", "--listen", f"127.0.0.1:{port}")
+    assert result.code == 2 and result.code in DOCUMENTED_CODES
+    assert f"127.0.0.1:{port}" in result.err and "in use" in result.err
+    assert "Errno" not in result.err and "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("command", ["validate", "proxy"])
+def test_a_body_limit_of_zero_is_refused(command: str) -> None:
+    args = ["validate", "samples/"] if command == "validate" else ["proxy", "--upstream", "http://127.0.0.1:9"]
+    result = run(*args, "--max-body-bytes", "0")
+    assert result.code == 2
+    assert "--max-body-bytes" in result.err and "at least 1" in result.err
+
+
+def test_every_command_and_option_says_what_it_is_for() -> None:
+    missing = []
+    for name, command in _commands().items():
+        if not command.description:
+            missing.append(f"{name}: no description")
+        for action in command._actions:
+            if not action.help:
+                missing.append(f"{name} {'/'.join(action.option_strings) or action.dest}: no help")
+    assert missing == []
+
+
+@pytest.mark.parametrize("command", ["validate", "proxy"])
+def test_strict_says_it_makes_inferred_rules_and_drift_errors(command: str) -> None:
+    strict = next(action for action in _commands()[command]._actions if "--strict" in action.option_strings)
+    assert "inferred" in strict.help and "drift" in strict.help  # type: ignore[operator]
+
+
+# `smartconnect-contract COMMAND ...` in a code span or a code block (a block's line continued with a backslash).
+_SYNOPSIS = re.compile(r"smartconnect-contract ([a-z]+)((?:[^`\n|#]|\\\n)*)")
+
+
+def _synopses() -> list[tuple[str, str, str]]:
+    found = []
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]:
+        for match in _SYNOPSIS.finditer(page.read_text()):
+            found.append((page.relative_to(ROOT).as_posix(), match.group(1), match.group(2).replace("\\\n", " ")))
+    return found
+
+
+def test_the_synopses_of_the_readme_and_the_docs_name_only_real_options() -> None:
+    commands = _commands()
+    parameters = {f"--{name.replace('_', '-')}" for name in path_parameters(read_document())}
+    synopses = _synopses()
+    assert len(synopses) > 20  # the pattern finds them: the README alone has a dozen
+    wrong = []
+    for page, name, rest in synopses:
+        if name not in commands:
+            wrong.append(f"{page}: no command {name!r}")
+            continue
+        known = {flag for action in commands[name]._actions for flag in action.option_strings}
+        known |= parameters if name == "contract" else set()
+        try:
+            words = shlex.split(rest, posix=True)
+        except ValueError:
+            words = rest.split()
+        for word in words:
+            flag = word.strip("[]").split("=", 1)[0]
+            if re.fullmatch(r"--?[a-z][a-z0-9-]*", flag) and flag not in known:
+                wrong.append(f"{page}: {name} has no option {flag}")
+    assert wrong == []
+
+
+def test_the_cli_page_is_written_from_the_parser() -> None:
+    import sys
+
+    sys.path.insert(0, str(ROOT / "docs"))
+    try:
+        import hooks
+    finally:
+        sys.path.pop(0)
+    page = hooks.cli_reference()
+    for name, command in _commands().items():
+        assert f"### {name}" in page
+        for action in command._actions:
+            for flag in action.option_strings:
+                if flag not in ("-h", "--help"):
+                    assert f"`{flag}" in page or f", {flag}" in page, (name, flag)
+    assert "<!-- cli -->" in (ROOT / "docs" / "reference" / "cli.md").read_text()
