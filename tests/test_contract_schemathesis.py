@@ -151,6 +151,7 @@ def test_a_wrong_token_proves_nothing(loopback_url: str, tmp_path: Path, monkeyp
     result = _contract(loopback_url, KNOWN["task_id"], "--token", "not-the-token", junit=junit)
     assert result.code == 5
     assert "failed (statuses 401:" in result.out  # every check passed, on 401s only
+    assert result.out.rstrip().endswith("; the run proved nothing")  # and the summary says what that is worth
     assert "proved nothing: nothing was authorised: all" in result.err and "DMS.10240101" in result.err
     error = ET.parse(junit).find("testsuite/testcase/error")
     assert error is not None and error.get("type") == "nothing-proved"
@@ -176,7 +177,7 @@ def test_the_right_token_and_the_seed_task_pass(loopback_url: str, tmp_path: Pat
     junit = tmp_path / "contract.xml"
     result = _contract(loopback_url, KNOWN["task_id"], "--token", TOKEN, junit=junit)
     assert result.code == 0, result.err
-    assert "proved nothing" not in result.err
+    assert "proved nothing" not in result.err + result.out
     assert ET.parse(junit).find("testsuite/testcase/error") is None
 
 

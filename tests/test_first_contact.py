@@ -141,3 +141,114 @@ def test_the_cli_page_is_written_from_the_parser() -> None:
                 if flag not in ("-h", "--help"):
                     assert f"`{flag}" in page or f", {flag}" in page, (name, flag)
     assert "<!-- cli -->" in (ROOT / "docs" / "reference" / "cli.md").read_text()
+
+
+# --- the wrong file, and standard input -------------------------------------------------------------------------
+
+
+def test_validate_of_the_contract_is_a_usage_error_pointing_at_lint() -> None:
+    result = run("validate", str(ROOT / "openapi.yaml"))
+    assert result.code == 2
+    assert "an OpenAPI document, not a capture" in result.err and "smartconnect-contract lint" in result.err
+
+
+def test_an_openapi_document_in_a_folder_of_captures_is_skipped_saying_what_it_is(tmp_path: Path) -> None:
+    (tmp_path / "openapi.json").write_bytes(
+        (ROOT / "generated" / "dms_smartconnect_models" / "openapi.json").read_bytes()
+    )
+    (tmp_path / "log.jsonl").write_bytes(
+        (ROOT / "samples" / "service-log.jsonl").read_bytes()[:20000].rpartition(b"\n")[0]
+    )
+    result = run("validate", "--format", "json", str(tmp_path))
+    report = result.json()
+    assert report["skipped_reasons"] == {"an OpenAPI document, not a capture": 1}
+    assert report["summary"]["violating"] + report["summary"]["conforming"] > 0
+
+
+def _stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+
+
+# How each report writes the name <stdin>: escaped as XML in JUnit, as a URI in SARIF.
+_STDIN_NAMES = {"junit": "&lt;stdin&gt;", "sarif": "%3Cstdin%3E"}
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "jsonl", "junit", "sarif", "github"])
+@pytest.mark.parametrize("sample", ["service-log.jsonl", "browser-capture.har", "pretty.har", "service-log.jsonl.gz",
+                                    "task.json"])  # fmt: skip
+def test_standard_input_gives_the_report_its_file_gives(
+    sample: str, fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gzip
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    source = ROOT / "samples" / sample.replace("pretty.", "browser-capture.").removesuffix(".gz")
+    if sample == "pretty.har":
+        data = json.dumps(json.loads(source.read_bytes()), indent=2).encode()
+    elif sample == "task.json":  # a pretty-printed body: its first line is no JSON document
+        lines = (ROOT / "samples" / "service-log.jsonl").read_bytes().splitlines()
+        data = json.dumps(json.loads(lines[56]), indent=2).encode()
+    else:
+        data = source.read_bytes()
+    if sample.endswith(".gz"):
+        data = gzip.compress(data)
+    Path(sample).write_bytes(data)
+    from_file = run("validate", "--jobs", "1", "--format", fmt, sample)
+    _stdin(monkeypatch, data)
+    from_stdin = run("validate", "--format", fmt, "-")
+    assert from_stdin.code == from_file.code
+    assert from_stdin.out == from_file.out.replace(sample, _STDIN_NAMES.get(fmt, "<stdin>"))
+    assert from_file.code in (0, 1)
+
+
+def test_standard_input_is_named_once_and_never_holds_the_contract(monkeypatch: pytest.MonkeyPatch) -> None:
+    _stdin(monkeypatch, b"")
+    assert run("validate", "-", "-").code == 2
+    _stdin(monkeypatch, (ROOT / "openapi.yaml").read_bytes())
+    result = run("validate", "-")
+    assert result.code == 2 and "OpenAPI document" in result.err
+    _stdin(monkeypatch, b"")
+    assert run("validate", "-").code == 5  # nothing came: the run proved nothing
+
+
+def test_standard_input_is_judged_as_it_comes() -> None:
+    """A pipe whose writer has not finished (kubectl logs -f): its first lines are reported before it ends."""
+    import select
+    import subprocess
+    import sys
+    import time
+
+    lines = (ROOT / "samples" / "service-log.jsonl").read_bytes().splitlines(keepends=True)
+    command = [sys.executable, "-m", "dms_smartconnect_contract", "validate", "--format", "jsonl", "-"]
+    with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as process:
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.write(b"".join(lines[:5]))
+        process.stdin.flush()
+        got, began = b"", time.monotonic()
+        while got.count(b"\n") < 5 and time.monotonic() - began < 60:
+            if select.select([process.stdout], [], [], 0.5)[0]:
+                got += process.stdout.read1(1 << 16)
+        still_open = process.poll() is None
+        process.stdin.write(b"".join(lines[5:10]))
+        process.stdin.close()
+        rest = process.stdout.read()
+    assert got.count(b"\n") == 5 and still_open, "the first lines were not reported while the pipe stayed open"
+    assert process.returncode == 0
+    records = [line for line in (got + rest).splitlines() if b'"type":"result"' in line]
+    assert len(records) == 10
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [("127.0.0.1:18080", "has no scheme"), ("ftp://127.0.0.1", "scheme is ftp://"), ("http:///v2", "has no host")],
+)
+def test_contract_names_what_is_wrong_with_its_url(url: str, says: str) -> None:
+    known = ["--project-id", "p", "--instance-id", "i", "--task-id", "t", "--token", "x"]
+    result = run("contract", "--url", url, *known)
+    assert result.code == 2
+    assert says in result.err and url in result.err and "https://HOST" in result.err
+    assert "no response" not in result.err

@@ -8,6 +8,7 @@ import sys
 
 from .. import missing_extra
 from ..exitcodes import ExitCode
+from ..redact import printable
 from .errors import error, os_error
 from .listening import listening_socket, listening_url
 
@@ -38,6 +39,16 @@ def cmd_serve(args: argparse.Namespace) -> ExitCode:
     return ExitCode.OK
 
 
+def url_problem(url: str) -> str | None:
+    """Why a base URL cannot be asked (no scheme, another scheme, no host), or None."""
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        return "the URL has no scheme"
+    if scheme.lower() not in ("http", "https"):
+        return f"the URL's scheme is {scheme}://, not http:// or https://"
+    return None if rest.split("/", 1)[0] else "the URL has no host"
+
+
 def cmd_contract(args: argparse.Namespace) -> ExitCode:
     """Run the contract tests against a server and report them."""
     extra = missing_extra("contract", "schemathesis", "hypothesis")
@@ -53,6 +64,11 @@ def cmd_contract(args: argparse.Namespace) -> ExitCode:
     if missing:
         return error("the contract tests need more to run", "missing: " + "; ".join(missing), "See the README.")
     url, known, credentials = target.url, target.known, target.credentials
+    assert url is not None  # (missing() names it when it is not given)
+    wrong = url_problem(url)
+    if wrong:
+        return error(wrong, printable(url), "Give the base URL with its scheme: https://HOST[:PORT], or http:// for a "
+                     "server on loopback.")  # fmt: skip
     run = ContractRun(credentials, base_url=url)
     outcomes = run.run(known, max_examples=args.max_examples)
     if all(outcome.status is None for outcome in outcomes):
@@ -61,7 +77,7 @@ def cmd_contract(args: argparse.Namespace) -> ExitCode:
     if args.junit:
         with open(args.junit, "w", encoding="utf-8") as handle:
             render_contract_junit(outcomes, handle, problem)
-    render_contract_text(outcomes, sys.stdout)
+    render_contract_text(outcomes, sys.stdout, problem)
     if problem:
         print(f"error: the contract run proved nothing: {problem}", file=sys.stderr)
     if any(outcome.failures for outcome in outcomes):

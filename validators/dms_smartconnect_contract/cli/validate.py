@@ -12,6 +12,7 @@ from ..check import CheckOptions
 from ..contract import ContractError, operations, packaged_contract_path, read_document
 from ..exitcodes import ExitCode
 from ..formats.reader import InputError
+from ..formats.stdin import STDIN
 from ..redact import printable
 from ..reports import make_reporter
 from ..reports.base import summary_line
@@ -74,7 +75,9 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
         operation=args.operation,
         input_format=args.input_format,
     )
-    options = RunOptions(check, args.jobs, args.scheduler, args.task_mb, storage, args.allow_empty, args.quiet,
+    # Standard input is judged here as it comes, unless --jobs asks for a pool (which judges it in windows of units).
+    jobs = 1 if not args.jobs and any(str(path) == STDIN for path in args.paths) else args.jobs
+    options = RunOptions(check, jobs, args.scheduler, args.task_mb, storage, args.allow_empty, args.quiet,
                          requirements, str(args.contract or packaged_contract_path()), baseline, today)  # fmt: skip
     try:
         reader = open_inputs(args.paths, options)

@@ -21,6 +21,9 @@ NEWMAN_EXECUTION = "#/run/executions/"
 ITEM_ARRAYS = (HAR_ENTRY, NEWMAN_EXECUTION)
 
 
+STDIN_LOCATION = "<stdin>"  # where standard input's items are: `<stdin>:LINE` (JSONL), `<stdin>#/log/entries/N`
+
+
 def har_location(path: str, index: int) -> str:
     """Where a HAR entry is: `file#/log/entries/N`."""
     return f"{path}{HAR_ENTRY}{index}"

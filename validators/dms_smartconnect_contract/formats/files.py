@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -15,7 +16,7 @@ from .items import (
     Single,
     Unreadable,
 )
-from .newman import newman_items, newman_shape_problem
+from .newman import NEWMAN_START, newman_items, newman_shape_problem
 
 
 def capture_file_items(unit: CaptureFile, status: int, content_type: str, max_body_size: int) -> Iterator[Single]:
@@ -80,3 +81,22 @@ def is_blank(path: Path) -> bool:
         return False
     with path.open("rb") as handle:
         return not handle.read().strip()
+
+
+_HAR_START = re.compile(rb'^\s*\{\s*"log"\s*:')
+# An OpenAPI (or Swagger) document, the contract handed to `validate` by mistake: in YAML, its version key first
+# (after comments); in JSON, a version key among the first bytes of an object (no body of the API has one).
+_OPENAPI_YAML = re.compile(rb"^\s*(?:#[^\n]*\n\s*)*(?:openapi|swagger)\s*:")
+_OPENAPI_JSON = re.compile(rb'"(?:openapi|swagger)"\s*:\s*"\d')
+
+
+def document_kind(start: bytes) -> str:
+    """What a document is by its first bytes: a HAR (`{"log":`), a newman report (`{"collection":`), an OpenAPI
+    document (`openapi:` or `{"openapi":`), else a body."""
+    if _HAR_START.match(start):
+        return "HAR"
+    if NEWMAN_START.match(start):
+        return "newman"
+    if _OPENAPI_YAML.match(start) or (start.lstrip().startswith(b"{") and _OPENAPI_JSON.search(start)):
+        return "OpenAPI"
+    return "body"

@@ -9,18 +9,18 @@ and HAR an entry at a time, so memory stays flat however large the file is. Ever
 from __future__ import annotations
 
 import contextlib
-import re
+import sys
 from collections.abc import Iterator
 from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from ..findings import JSONL_SUFFIXES
+from ..findings import JSONL_SUFFIXES, STDIN_LOCATION
 from ..sources.files import SourceError, is_url, list_url, open_raw, split_name
 from ..sources.lines import skip_line
 from . import har_ranges as har
 from .families import LINE_FAMILIES
-from .files import EMPTY_FILE, is_blank
+from .files import EMPTY_FILE, document_kind, is_blank
 from .har import har_entries, har_shape_problem
 from .items import (
     CaptureFile,
@@ -32,13 +32,12 @@ from .items import (
     Skipped,
     Unreadable,
 )
-from .newman import NEWMAN_START
+from .stdin import STDIN, StdinCapture
 
 HAR_SUFFIXES = {".har"}
 BODY_SUFFIXES = {".json"}
 JSONL_CHUNK_BYTES = 1 << 20  # a JSONL range judged locally
 CLUSTER_CHUNK_BYTES = 1 << 24  # on a cluster: fewer, larger tasks, as a task costs the scheduler time
-_HAR_START = re.compile(rb'^\s*\{\s*"log"\s*:')
 
 
 def _kind(suffix: str) -> str | None:
@@ -57,6 +56,9 @@ _FORCED_KINDS = {"har": "HAR", "newman": "newman", **dict.fromkeys(LINE_FAMILIES
 def _not_a_capture(suffix: str, compression: str | None) -> str:
     """Why a file found in a folder or under a prefix is skipped."""
     return f"not a capture file ({suffix or 'no extension'}{' compressed' if compression else ''})"
+
+
+_OPENAPI_SKIPPED = "an OpenAPI document, not a capture"
 
 
 class InputError(Exception):
@@ -94,11 +96,17 @@ class Reader:
         self.links = 0  # the ranges linked so far
         self.bytes_read = 0  # for progress display
         self.files: dict[str, str] = {}  # every capture file read, and its kind: to explain a run that judged nothing
+        self.stdin: StdinCapture | None = None  # standard input, once `-` is checked
 
     def check_paths(self, paths: list[Path | str]) -> None:
         """Fail early, before any output, on a path that does not exist or cannot be opened, or a URL that cannot
         be listed."""
+        if [str(given) for given in paths].count(STDIN) > 1:
+            raise InputError("-: standard input is named more than once")
         for given in paths:
+            if str(given) == STDIN:
+                self._check_stdin()
+                continue
             if is_url(str(given)):
                 try:
                     self._listed[str(given)] = list_url(str(given), self.storage)
@@ -110,10 +118,22 @@ class Reader:
                 raise InputError(f"{path}: no such file or folder")
             if path.is_file():
                 try:
-                    with path.open("rb"):
-                        pass
+                    with path.open("rb") as handle:
+                        start = handle.read(4096)
                 except OSError as exc:
                     raise InputError(f"{path}: cannot be opened ({exc.strerror})") from exc
+                if self.sniff and document_kind(start) == "OpenAPI":
+                    raise InputError(f"{path}: an OpenAPI document, not a capture; check it with "
+                                     f"`smartconnect-contract lint {path}`, or pass it as --contract")  # fmt: skip
+
+    def _check_stdin(self) -> None:
+        """Standard input's first bytes read, to know what it holds before anything is judged."""
+        if self.whole_files:
+            raise InputError("-: standard input cannot be read on a cluster (its workers read the inputs themselves)")
+        self.stdin = StdinCapture(sys.stdin.buffer)
+        if self.stdin.kind == "OpenAPI":
+            raise InputError("-: standard input holds an OpenAPI document, not a capture; check it with "
+                             "`smartconnect-contract lint FILE`")  # fmt: skip
 
     def remote_bytes(self) -> int:
         """The size of every file under the URLs checked."""
@@ -122,6 +142,11 @@ class Reader:
     def items(self, paths: list[Path | str]) -> Iterator[Item]:
         """Every item of every path, folders walked recursively in name order."""
         for given in paths:
+            if str(given) == STDIN:
+                assert self.stdin is not None, "check_paths reads standard input's start first"
+                self.files[STDIN_LOCATION] = self.stdin.kind
+                yield from self.stdin.items(self.status, self.content_type, self.max_body_size)
+                continue
             if is_url(str(given)):
                 yield from self.url_items(str(given))
                 continue
@@ -157,6 +182,9 @@ class Reader:
             kind = self.forced or _kind(suffix) or "body"
             if kind == "body" and self.sniff:
                 kind = self._sniffed(str(path))
+            if kind == "OpenAPI":
+                yield Skipped(str(path), _OPENAPI_SKIPPED)
+                return
             self.files[str(path)] = kind
             if kind == "JSONL":
                 yield from self.jsonl_items(path)
@@ -190,6 +218,9 @@ class Reader:
                 # Unreadable: judged as a body, and its reading says why.
                 with contextlib.suppress(Exception):
                     kind = self._sniffed(name)
+            if kind == "OpenAPI":
+                yield Skipped(name, _OPENAPI_SKIPPED)
+                continue
             self.files[name] = kind
             self.bytes_read += size
             yield CaptureFile(name, kind, compression, self.storage)
@@ -223,11 +254,10 @@ class Reader:
                 start = end
 
     def _sniffed(self, name: str) -> str:
-        """What a file taken for a body is by its first bytes: a HAR (`{"log":`), a newman report
-        (`{"collection":`), or a body."""
+        """What a file taken for a body is by its first bytes: a HAR, a newman report, an OpenAPI document (see
+        files.document_kind), or a body."""
         with open_raw(name, self.storage) as handle:
-            head = handle.read(4096)
-        return "HAR" if _HAR_START.match(head) else "newman" if NEWMAN_START.match(head) else "body"
+            return document_kind(handle.read(4096))
 
     def har_items(self, path: Path) -> Iterator[Item]:
         """The entries of a HAR 1.2 file: byte ranges for the judging processes to parse where the layout allows

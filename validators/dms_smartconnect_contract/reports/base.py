@@ -12,6 +12,7 @@ from typing import Any, TextIO
 from ..findings import (
     JSONL_SUFFIXES,
     SAMPLES,
+    STDIN_LOCATION,
     UNREADABLE_RULE,
     Accepted,
     Filler,
@@ -234,6 +235,6 @@ def split_location(location: str) -> tuple[str, int | None, str | None]:
     found = _LINE.search(location)
     if found is not None:
         path = location[: found.start()]
-        if split_name(path)[0] in JSONL_SUFFIXES:
+        if split_name(path)[0] in JSONL_SUFFIXES or path == STDIN_LOCATION:
             return path, int(found.group(1)), None
     return location, None, None

@@ -7,8 +7,9 @@ from typing import Any, TextIO
 from ..findings import SAMPLES
 
 
-def render_contract_text(outcomes: list[Any], out: TextIO) -> None:
-    """The contract run in text: failed checks grouped by title, with counts and sample requests, then a summary."""
+def render_contract_text(outcomes: list[Any], out: TextIO, problem: str | None = None) -> None:
+    """The contract run in text: failed checks grouped by title, with counts and sample requests, then a summary
+    that says so when the run proved nothing (`problem`: why), however many checks passed."""
     groups: dict[str, list[str]] = {}
     messages: dict[str, str] = {}
     for outcome in outcomes:
@@ -25,4 +26,6 @@ def render_contract_text(outcomes: list[Any], out: TextIO) -> None:
         if outcome.status is not None:
             statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
     seen = ", ".join(f"{status}: {count}" for status, count in sorted(statuses.items()))
-    out.write(f"{len(outcomes)} request(s): {len(outcomes) - failed} passed, {failed} failed (statuses {seen})\n")
+    unproven = "; the run proved nothing" if problem else ""
+    out.write(f"{len(outcomes)} request(s): {len(outcomes) - failed} passed, {failed} failed (statuses {seen})"
+              f"{unproven}\n")  # fmt: skip

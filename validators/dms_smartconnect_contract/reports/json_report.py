@@ -83,6 +83,7 @@ class JsonlReporter(JsonReporter):
 
     def add_rendered(self, tally: Tally) -> None:
         tally.write_text(self.out)
+        self.out.flush()  # a unit's lines reach the reader as it is judged (standard input: as it comes)
 
     def finish(self, total: Tally, verdict: RunVerdict) -> None:
         write = self.out.write

@@ -84,9 +84,10 @@ def judge_all(
     placed after the part that filled the listing, so none of their text would be written."""
     units = units_of(items)
     first = next(units, None)
-    second = next(units, None)
     if first is None:
         return
+    # (Judged here, one unit after another, the first is judged before the next is read: a pipe's lines as they come.)
+    second = next(units, None) if jobs > 1 else None
     judging = making()
     judging.numbering = InOrder()
     placer = Placer(judging, stream)

@@ -135,9 +135,10 @@ def line_blocks(
 
 
 def stream_line_blocks(
-    raw: IO[bytes], compression: str | None, limit: int, block: int = BLOCK
+    raw: IO[bytes], compression: str | None, limit: int, block: int = BLOCK, eager: bool = False
 ) -> Iterator[list[bytes]]:
-    """As line_blocks, of a stream already open: a list of lines per `block` bytes read, or fewer."""
+    """As line_blocks, of a stream already open: a list of lines per `block` bytes read, or fewer; `eager`: the
+    lines of each read as soon as it is made (a pipe whose writer is slow)."""
     broken = decompression_errors() if compression else ()
     stream = open_stream(raw, compression)
     splitter = Lines(limit)
@@ -151,7 +152,7 @@ def stream_line_blocks(
             piece, error = b"", exc
         pieces.append(piece)
         size += len(piece)
-        if size >= block or not piece:
+        if size >= block or not piece or eager:
             lines = splitter.feed_pieces(pieces)
             pieces, size = [], 0
             if not piece and error is None:
