@@ -10,7 +10,7 @@ import pytest
 import requests
 from huaweicloudsdkcore.sdk_response import SdkResponse
 
-from dms_smartconnect_contract.integrations.testing import ContractViolation, assert_conforms, judge
+from dms_smartconnect_contract.integrations.testing import ContractViolation, NotJudged, assert_conforms, judge
 
 from conftest import response_examples
 from serverkit import SEED_TASK, TASK_PATH, TOKEN, running_server
@@ -69,8 +69,17 @@ def test_an_sdk_response_is_judged_as_the_operation_its_class_names(document: di
     instance = ShowInstanceResponse()
     instance.status_code, instance.raw_content = 200, json.dumps(seed).encode()
     assert judge(instance).outcome.value == "skipped"
-    with pytest.raises(ContractViolation, match="was not judged: not an operation of the contract"):
+    with pytest.raises(NotJudged, match="not judged, so nothing was asserted .*: not an operation of the contract"):
         assert_conforms(instance)
+
+
+def test_a_response_of_another_operation_is_not_judged_which_is_no_contract_break() -> None:
+    other = httpx.Response(200, json={"x": 1}, request=httpx.Request("GET", "http://h/v2/p/instances/i/topics"))
+    with pytest.raises(NotJudged, match="it breaks no contract") as raised:
+        assert_conforms(other)
+    assert not isinstance(raised.value, ContractViolation)
+    assert "breaks the" not in str(raised.value)
+    assert raised.value.result.outcome.value == "skipped"
 
 
 def test_bodies_as_dicts_text_and_bytes(seed: dict) -> None:
@@ -103,6 +112,9 @@ def test_the_fixture_in_a_consumer_suite(pytester: pytest.Pytester, seed: dict) 
     )
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2, failed=2)
+    # The failure points at the consumer's own line; the toolkit's frames are hidden (__tracebackhide__).
+    result.stdout.fnmatch_lines(["*smartconnect.assert_conforms({**BODY, \"create_time\": \"soon\"})*"])
+    assert "integrations/testing.py" not in result.stdout.str()
     result.stdout.fnmatch_lines(
         [
             "*error schema.type at /create_time: expected integer, got string*[documented: reference]*",

@@ -7,8 +7,9 @@ SDK's response objects, or a body (a dict, JSON text or bytes).
         assert_conforms(client.get(f"/v2/{project}/instances/{instance}/connector/tasks/{task}"))
 
 A response that breaks the contract fails the test with the findings, one a line (rule, JSON pointer, message,
-where the rule comes from); warnings (inferred rules, drift) fail only with `strict=True`. The pytest plugin of this
-package (entry point `pytest11`) offers the same as the `smartconnect` fixture.
+where the rule comes from); warnings (inferred rules, drift) pass, and fail only with `strict=True`. A response of
+no operation of the contract raises NotJudged: it breaks nothing, but nothing was asserted of it. The pytest plugin
+of this package (entry point `pytest11`) offers the same as the `smartconnect` fixture.
 """
 
 from __future__ import annotations
@@ -19,11 +20,20 @@ from typing import Any
 from ..findings import Outcome, Result
 from .adapter import exchange_of, sdk_operation
 
-__all__ = ["ContractViolation", "assert_conforms", "judge"]
+__all__ = ["ContractViolation", "NotJudged", "assert_conforms", "judge"]
 
 
 class ContractViolation(AssertionError):
     """A response that breaks the contract; `result` holds every finding."""
+
+    def __init__(self, message: str, result: Result) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+class NotJudged(AssertionError):
+    """A response the contract has no operation for (another path, another SDK call): no contract break, and no
+    assertion either, so the test fails rather than pass having checked nothing; `result` says why."""
 
     def __init__(self, message: str, result: Result) -> None:
         super().__init__(message)
@@ -59,10 +69,16 @@ def render(result: Result) -> str:
 def assert_conforms(
     response: Any, *, strict: bool = False, status: int | None = None, content_type: str | None = None
 ) -> Result:
-    """Fail (ContractViolation, an AssertionError) unless the response conforms; the result when it does."""
+    """Fail unless the response conforms (ContractViolation; NotJudged for a response of no operation of the
+    contract, both AssertionErrors); the result when it does."""
+    __tracebackhide__ = True  # pytest shows the test's own line that failed, not this function's
     result = judge(response, strict=strict, status=status, content_type=content_type)
     if result.outcome is Outcome.SKIPPED:
-        raise ContractViolation(f"the response was not judged: {result.reason}\n" + render(result), result)
+        raise NotJudged(
+            f"the response was not judged, so nothing was asserted (it breaks no contract): {result.reason}\n"
+            + render(result),
+            result,
+        )
     if result.outcome is Outcome.UNREADABLE:
         raise ContractViolation(f"the response could not be judged: {result.reason}\n" + render(result), result)
     if result.outcome is not Outcome.CONFORMING:
