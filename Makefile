@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install dist generate check lint-contract test fuzz demo serve bench docs clean
+.PHONY: install dist release generate check lint-contract test fuzz demo serve bench docs clean
 
 install: $(STAMP)
 
@@ -12,10 +12,10 @@ $(STAMP): pyproject.toml generated/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ./generated -e '.[dev]'
-	@# The wheels of pydantic and its own dependencies, as installed here: the tests install the models wheel
-	@# into a new environment from them, offline.
-	$(BIN)/python -m pip download --quiet --only-binary=:all: --dest $(VENV)/wheelhouse \
-		"pydantic==$$($(BIN)/python -c 'import pydantic; print(pydantic.VERSION)')"
+	@# The wheels of every dependency of every role, and of the build backend: the tests install the models and
+	@# each role of the toolkit into new environments from them, offline, as the README's install lines say.
+	$(BIN)/python -m pip download --quiet --dest $(VENV)/wheelhouse \
+		'.[server,proxy,contract,dask,s3]' ./generated hatchling
 	$(BIN)/python scripts/compile_bytecode.py
 	touch $(STAMP)
 
@@ -28,6 +28,11 @@ dist: $(STAMP)
 	rm -rf dist
 	$(BIN)/python -m build --outdir dist generated
 	$(BIN)/python -m build --outdir dist .
+
+## Tag the contract's version (v + info.version) on a clean tree, and build its wheels and sdists into dist/; nothing
+## is uploaded. Teams install a release from the repository at that tag (README: Install by role).
+release: $(STAMP)
+	$(BIN)/python scripts/release.py
 
 ## Rewrite generated/ from openapi.yaml.
 generate: $(STAMP) node_modules/.installed

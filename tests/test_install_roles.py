@@ -9,6 +9,8 @@ import sys
 
 import pytest
 
+from dms_smartconnect_contract import install_line
+
 from conftest import ROOT
 
 EXTRAS = {
@@ -55,7 +57,7 @@ def test_a_missing_extra_is_one_install_line_and_exit_2(extra: str, args: list[s
     result = _without([extra], *args)
     assert result.returncode == 2, result.stderr
     lines = [line for line in result.stderr.splitlines() if "pip install" in line]
-    assert len(lines) == 1 and f"pip install 'dms-smartconnect-contract[{extra}]'" in lines[0]
+    assert len(lines) == 1 and install_line(extra) in lines[0] and f"[{extra}]" in lines[0]
     assert "Traceback" not in result.stderr and result.stdout == ""
 
 
@@ -91,3 +93,34 @@ def test_bad_option_values_are_a_clean_exit_2_naming_the_option(args: list[str],
     result = _without([], *args)
     assert result.returncode == 2
     assert option in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("recorded", "line"),
+    [
+        ({"url": "https://git.example.com/team/sc.git", "vcs_info": {"vcs": "git", "requested_revision": "v1.3.1",
+          "commit_id": "0" * 40}},
+         'pip install "dms-smartconnect-contract[proxy] @ git+https://git.example.com/team/sc.git@v1.3.1"'),
+        ({"url": "https://git.example.com/team/sc.git", "vcs_info": {"vcs": "git", "commit_id": "ab" * 20}},
+         f'pip install "dms-smartconnect-contract[proxy] @ git+https://git.example.com/team/sc.git@{"ab" * 20}"'),
+        ({"url": "file:///srv/wheels/dms_smartconnect_contract-0.1.0-py3-none-any.whl", "archive_info": {}},
+         'pip install "dms-smartconnect-contract[proxy] @ file:///srv/wheels/dms_smartconnect_contract-0.1.0-py3-none-any.whl"'),
+        ({"url": "file:///home/me/smartconnect", "dir_info": {"editable": True}},
+         "pip install -e '/home/me/smartconnect[proxy]'"),
+        ({"url": "file:///home/me/smartconnect", "dir_info": {}}, "pip install '/home/me/smartconnect[proxy]'"),
+        (None, "pip install 'dms-smartconnect-contract[proxy]'"),
+    ],
+)  # fmt: skip
+def test_the_install_line_is_for_the_way_this_copy_was_installed(
+    recorded: dict | None, line: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pip records where a distribution came from (PEP 610, direct_url.json): the hint installs the extra from there."""
+    import json
+    from importlib import metadata
+
+    class Distribution:
+        def read_text(self, name: str) -> str | None:
+            return json.dumps(recorded) if recorded is not None and name == "direct_url.json" else None
+
+    monkeypatch.setattr(metadata, "distribution", lambda name: Distribution())
+    assert install_line("proxy") == line

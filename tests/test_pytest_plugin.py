@@ -69,7 +69,7 @@ def test_an_sdk_response_is_judged_as_the_operation_its_class_names(document: di
     instance = ShowInstanceResponse()
     instance.status_code, instance.raw_content = 200, json.dumps(seed).encode()
     assert judge(instance).outcome.value == "skipped"
-    with pytest.raises(NotJudged, match="not judged, so nothing was asserted .*: not an operation of the contract"):
+    with pytest.raises(NotJudged, match=r"not judged, so nothing was asserted .*: not an operation of the contract"):
         assert_conforms(instance)
 
 
@@ -113,7 +113,7 @@ def test_the_fixture_in_a_consumer_suite(pytester: pytest.Pytester, seed: dict) 
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2, failed=2)
     # The failure points at the consumer's own line; the toolkit's frames are hidden (__tracebackhide__).
-    result.stdout.fnmatch_lines(["*smartconnect.assert_conforms({**BODY, \"create_time\": \"soon\"})*"])
+    result.stdout.fnmatch_lines(['*smartconnect.assert_conforms({**BODY, "create_time": "soon"})*'])
     assert "integrations/testing.py" not in result.stdout.str()
     result.stdout.fnmatch_lines(
         [

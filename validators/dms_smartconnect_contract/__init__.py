@@ -3,9 +3,38 @@
 __version__ = "0.1.0"
 
 
+DISTRIBUTION = "dms-smartconnect-contract"
+
+
 def install_line(extra: str) -> str:
-    """The one command that installs an extra of this distribution (server, contract, dask, s3)."""
-    return f"pip install 'dms-smartconnect-contract[{extra}]'"
+    """The one command that installs an extra of this distribution (server, proxy, contract, dask, s3), from where
+    this copy came from, as pip recorded it (PEP 610's direct_url.json): the same repository and revision, the same
+    wheel, the same checkout (editable); from an index when pip recorded none."""
+    import json
+    from importlib import metadata
+
+    try:
+        recorded = metadata.distribution(DISTRIBUTION).read_text("direct_url.json")
+        origin = json.loads(recorded) if recorded else {}
+    except (metadata.PackageNotFoundError, ValueError):
+        origin = {}
+    url = origin.get("url", "") if isinstance(origin, dict) else ""
+    vcs, directory = origin.get("vcs_info"), origin.get("dir_info")
+    if url and isinstance(vcs, dict):
+        revision = vcs.get("requested_revision") or vcs.get("commit_id")
+        return (
+            f'pip install "{DISTRIBUTION}[{extra}] @ {vcs.get("vcs", "git")}+{url}{"@" + revision if revision else ""}"'
+        )
+    if url.startswith("file://") and isinstance(directory, dict):
+        from urllib.parse import unquote, urlsplit
+
+        folder = unquote(urlsplit(url).path)
+        return (
+            f"pip install -e '{folder}[{extra}]'" if directory.get("editable") else f"pip install '{folder}[{extra}]'"
+        )
+    if url:
+        return f'pip install "{DISTRIBUTION}[{extra}] @ {url}"'
+    return f"pip install '{DISTRIBUTION}[{extra}]'"
 
 
 def missing_extra(extra: str, *modules: str) -> str | None:

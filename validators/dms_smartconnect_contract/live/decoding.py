@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import zlib
 
+from .. import install_line
 from ..sources.compression import decompression_errors, open_stream
 from .upstream import reason_of
 
@@ -46,8 +47,8 @@ def _brotli(data: bytes, limit: int) -> bytes:
     try:
         import brotli
     except ImportError:
-        raise Undecodable("the body is br-encoded and the brotli module is not installed "
-                           "(pip install 'dms-smartconnect-contract[proxy]')") from None  # fmt: skip
+        raise Undecodable(f"the body is br-encoded and the brotli module is not installed ({install_line('proxy')})"
+                          ) from None  # fmt: skip
     decompressor, out = brotli.Decompressor(), bytearray()
     for start in range(0, len(data), 256):  # a little input at a time: what it expands to stays near the limit
         try:
