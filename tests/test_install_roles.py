@@ -108,7 +108,8 @@ def test_bad_option_values_are_a_clean_exit_2_naming_the_option(args: list[str],
         ({"url": "file:///home/me/smartconnect", "dir_info": {"editable": True}},
          "pip install -e '/home/me/smartconnect[proxy]'"),
         ({"url": "file:///home/me/smartconnect", "dir_info": {}}, "pip install '/home/me/smartconnect[proxy]'"),
-        (None, "pip install 'dms-smartconnect-contract[proxy]'"),
+        (None, "pip install 'dms-smartconnect-contract[proxy]' (from the index or --find-links folder it was "
+               "installed from)"),
     ],
 )  # fmt: skip
 def test_the_install_line_is_for_the_way_this_copy_was_installed(

@@ -1,7 +1,7 @@
 """Every install line of the README and the docs, run as written, in a new environment each; then the newcomer's
 walk through the README in those environments, and its pre-commit hook in a consuming repository.
 
-The repository is a clone of this one (its HEAD, tagged by `make release`'s script) reached as a file:// URL, in
+The repository is a clone of this one (its working tree, tagged by `make release`'s script) reached as a file:// URL, in
 place of the URL a team clones it from. pip works offline: every dependency comes from the wheelhouse that
 `make install` downloads (PIP_NO_INDEX, PIP_FIND_LINKS), so each line resolves exactly as it would from an index.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -68,12 +69,27 @@ class Installed:
 
 @pytest.fixture(scope="module")
 def release_clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A clone of this repository's HEAD, tagged as `make release` tags it, its wheels built as `make dist` does."""
+    """A clone of this repository's working tree, tagged as `make release` tags it, its wheels built as `make dist`
+    builds them."""
     if not any(WHEELHOUSE.glob("hatchling-*.whl")):
         raise RuntimeError(f"{WHEELHOUSE} lacks the wheels of the install lines: run `make install`")
     clone = tmp_path_factory.mktemp("release") / "smartconnect-contract"
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
-    environment = {**os.environ, "GIT_COMMITTER_NAME": "release", "GIT_COMMITTER_EMAIL": "release@localhost"}
+    # The working tree as it is (its changes not committed yet included), committed in the clone.
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            check=True, capture_output=True).stdout.decode().split("\0")  # fmt: skip
+    for name in filter(None, listed):
+        source, target = ROOT / name, clone / name
+        if source.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+        elif target.exists():
+            target.unlink()
+    environment = {**os.environ, "GIT_COMMITTER_NAME": "release", "GIT_COMMITTER_EMAIL": "release@localhost",
+                   "GIT_AUTHOR_NAME": "release", "GIT_AUTHOR_EMAIL": "release@localhost"}  # fmt: skip
+    subprocess.run(["git", "add", "-A"], cwd=clone, check=True)
+    if subprocess.run(["git", "diff", "--cached", "--quiet"], cwd=clone).returncode:
+        subprocess.run(["git", "commit", "-q", "-m", "the working tree"], cwd=clone, check=True, env=environment)
     subprocess.run([sys.executable, "scripts/release.py", "--tag-only"], cwd=clone, check=True, env=environment,
                    capture_output=True)  # fmt: skip
     build = [sys.executable, "-m", "build", "--no-isolation", "--outdir", "dist"]
@@ -91,7 +107,7 @@ def _install(line: str, clone: Path, folder: Path) -> Installed:
     """`line` run by bash in a new environment, with the README's variables pointing at the clone's release."""
     subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
     variables = readme_variables().replace("git+https://git.example.com/your-team/smartconnect-contract.git",
-                                           f"git+file://{clone}")  # fmt: skip
+                                           f"git+file://localhost{clone}")  # fmt: skip
     script = f"set -e\n{variables}\n{line}\n"
     environment = {**_offline(), "PATH": f"{folder / 'bin'}:{os.environ['PATH']}"}
     environment.pop("VIRTUAL_ENV", None)
@@ -166,12 +182,12 @@ def test_a_missing_extra_names_the_install_line_of_the_way_it_was_installed(inst
                           text=True)  # fmt: skip
     assert hint.returncode == 2
     tag = _release_tag()
-    expected = f'pip install "dms-smartconnect-contract[server] @ git+file://{release_clone}@{tag}"'
+    expected = f'pip install "dms-smartconnect-contract[server] @ git+file://localhost{release_clone}@{tag}"'
     assert expected in hint.stderr
     wheels = next(one for one in installed.values() if "--find-links dist" in one.line)
     asked = subprocess.run([str(wheels.python), "-c", "from dms_smartconnect_contract import install_line as line\n"
                             "print(line('s3'))"], capture_output=True, text=True)  # fmt: skip
-    assert "dms-smartconnect-contract[s3] @ file://" in asked.stdout and ".whl" in asked.stdout
+    assert "pip install 'dms-smartconnect-contract[s3]' (from the index or --find-links folder" in asked.stdout
 
 
 def test_the_pre_commit_rev_is_the_tag_make_release_makes() -> None:
@@ -191,7 +207,9 @@ def test_the_pre_commit_hook_prints_each_failing_fixture_and_its_findings(releas
     (consumer / "other.json").write_text("{}")  # outside `files:`: not judged
     config = re.search(r"```yaml\n(- repo: .*?)```", (ROOT / "docs" / "ci" / "index.md").read_text(), re.S)
     assert config is not None
-    hooks = config.group(1).replace("<the URL your team clones this repository from>", f"file://{release_clone}")
+    hooks = config.group(1).replace(
+        "<the URL your team clones this repository from>", f"file://localhost{release_clone}"
+    )
     (consumer / ".pre-commit-config.yaml").write_text(
         "repos:\n" + "\n".join(f"  {line}" for line in hooks.splitlines())
     )

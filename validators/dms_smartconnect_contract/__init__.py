@@ -9,7 +9,7 @@ DISTRIBUTION = "dms-smartconnect-contract"
 def install_line(extra: str) -> str:
     """The one command that installs an extra of this distribution (server, proxy, contract, dask, s3), from where
     this copy came from, as pip recorded it (PEP 610's direct_url.json): the same repository and revision, the same
-    wheel, the same checkout (editable); from an index when pip recorded none."""
+    wheel, the same checkout (editable); from the same index or folder of wheels when pip recorded none."""
     import json
     from importlib import metadata
 
@@ -34,7 +34,8 @@ def install_line(extra: str) -> str:
         )
     if url:
         return f'pip install "{DISTRIBUTION}[{extra}] @ {url}"'
-    return f"pip install '{DISTRIBUTION}[{extra}]'"
+    # (pip records nothing of an install from an index or --find-links: the same one is needed again.)
+    return f"pip install '{DISTRIBUTION}[{extra}]' (from the index or --find-links folder it was installed from)"
 
 
 def missing_extra(extra: str, *modules: str) -> str | None:
