@@ -14,6 +14,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -224,3 +225,75 @@ def test_the_pre_commit_hook_prints_each_failing_fixture_and_its_findings(releas
     assert "tests/fixtures/smartconnect/broken.json: error schema.type at /create_time" in output
     assert "good.json:" not in output and "other.json" not in output
     assert "2 item(s): 1 conforming, 1 violating" in output
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _role(installed: dict[str, Installed], extra: str) -> Installed:
+    return next(one for one in installed.values() if f"dms-smartconnect-contract[{extra}] @ $SMARTCONNECT" in one.line)
+
+
+def test_a_newcomer_s_walk_through_the_readme(installed: dict[str, Installed], release_clone: Path,
+                                              tmp_path: Path) -> None:  # fmt: skip
+    """After installing by role: validate the samples, run the contract tests against the reference server, and
+    assert the contract in a test suite of one's own, each as the README writes it."""
+    readme = (ROOT / "README.md").read_text()
+    # validate: the README's example, and the summary line it shows.
+    shown = re.search(r"```\n\$ (smartconnect-contract validate samples/)\n(.*?)```", readme, re.S)
+    assert shown is not None
+    base = next(one for one in installed.values() if "dms-smartconnect-contract @ $SMARTCONNECT" in one.line)
+    command = shlex.split(shown.group(1))
+    validated = subprocess.run([str(base.bin / command[0]), *command[1:]], cwd=release_clone, capture_output=True,
+                               text=True)  # fmt: skip
+    assert validated.returncode == 1
+    assert validated.stdout.splitlines()[-1] == shown.group(2).strip().splitlines()[-1]
+    # contract: the reference server in the background, then the contract tests against it.
+    block = re.search(r"## Contract tests\n\n```sh\n(.*?)```", readme, re.S)
+    assert block is not None
+    serve_line, contract_line = block.group(1).replace("\\\n", " ").strip().splitlines()
+    port, token = str(_free_port()), "MIIwalk" + "A" * 60
+    serve_words = shlex.split(serve_line.replace("8080", port), comments=True)
+    assert serve_words[0] == "SMARTCONNECT_TOKEN=..." and serve_words[-1] == "&"
+    environment = {**os.environ, "SMARTCONNECT_TOKEN": token}
+    server = _role(installed, "server")
+    log = tmp_path / "serve.log"
+    with log.open("w") as written, subprocess.Popen([str(server.bin / serve_words[1]), *serve_words[2:-1]],
+                                                    env=environment, stdout=written, stderr=written) as serving:  # fmt: skip
+        try:
+            began = time.monotonic()  # it says where it listens once it does
+            while "listening on" not in log.read_text() and time.monotonic() - began < 60:
+                assert serving.poll() is None, log.read_text()
+                time.sleep(0.2)
+            contract = _role(installed, "contract")
+            words = shlex.split(contract_line.replace("8080", port))
+            tested = subprocess.run([str(contract.bin / words[0]), *words[1:]], cwd=tmp_path, env=environment,
+                                    capture_output=True, text=True, timeout=600)  # fmt: skip
+            assert tested.returncode == 0, tested.stdout + tested.stderr
+            assert (tmp_path / "out.xml").exists() and "proved nothing" not in tested.stdout
+            # assert_conforms in the team's own suite: the README's test, with a client of that server.
+            snippet = re.search(r"```python\n(from dms_smartconnect_contract\.testing import .*?)```", readme, re.S)
+            assert snippet is not None
+            suite = tmp_path / "suite"
+            suite.mkdir()
+            (suite / "conftest.py").write_text(
+                "import httpx, pytest\n\n@pytest.fixture\ndef client():\n"
+                f"    with httpx.Client(base_url='http://127.0.0.1:{port}', headers={{'X-Auth-Token': {token!r}}}) as c:\n"
+                "        yield c\n"
+            )  # fmt: skip
+            known = dict(re.findall(r"--(project|instance|task)-id (\S+)", contract_line))
+            values = "".join(f"{name} = {value!r}\n" for name, value in known.items())
+            (suite / "test_consumer.py").write_text(values + snippet.group(1))
+            own = subprocess.run([str(contract.bin / "pip"), "install", "--quiet", "pytest", "httpx"],
+                                 env=_offline(), capture_output=True, text=True)  # fmt: skip
+            assert own.returncode == 0, own.stderr
+            ran = subprocess.run([str(contract.python), "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=suite,
+                                 capture_output=True, text=True)  # fmt: skip
+            assert ran.returncode == 0 and "1 passed" in ran.stdout, ran.stdout + ran.stderr
+        finally:
+            serving.terminate()
