@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 import zstandard
 
+from dms_smartconnect_contract import install_line
+
 from clirunner import run
 from conftest import ROOT
 from serverkit import free_port
@@ -27,7 +29,9 @@ from inputs import make_har, make_jsonl
 
 # Dask leaves sockets of closed connections to the collector, which pytest reports as unraisable warnings.
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
-distributed = pytest.importorskip("distributed", reason="the dask extra is not installed: pip install '.[dask]'")
+distributed = pytest.importorskip(
+    "distributed", reason="the dask extra is not installed: pip install ./generated '.[dask]'"
+)
 DASK = str(Path(sys.executable).with_name("dask"))
 CLI = [sys.executable, "-c", "import sys\nfrom dms_smartconnect_contract.cli import main\nsys.exit(main(sys.argv[1:]))"]
 
@@ -176,7 +180,7 @@ def test_without_the_dask_extra_the_run_says_what_to_install(capture: Path) -> N
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
-    assert "pip install 'dms-smartconnect-contract[dask]'" in result.stderr and "Traceback" not in result.stderr
+    assert install_line("dask") in result.stderr and "Traceback" not in result.stderr
 
 
 def test_the_task_size_changes_no_finding(capture: Path) -> None:

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 import zstandard
 
+from dms_smartconnect_contract import install_line
+
 from clirunner import run
 from conftest import ROOT
 from serverkit import free_port
@@ -189,7 +191,7 @@ def test_without_the_s3_extra_the_run_says_what_to_install(tmp_path: Path) -> No
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2, result.stderr
-    assert "pip install 'dms-smartconnect-contract[s3]'" in result.stderr
+    assert install_line("s3") in result.stderr
     assert "Traceback" not in result.stderr
 
 
