@@ -252,3 +252,23 @@ def test_contract_names_what_is_wrong_with_its_url(url: str, says: str) -> None:
     assert result.code == 2
     assert says in result.err and url in result.err and "https://HOST" in result.err
     assert "no response" not in result.err
+
+
+def test_the_contract_minified_on_standard_input_is_refused_but_a_capture_quoting_one_is_judged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    document = json.loads((ROOT / "generated" / "dms_smartconnect_models" / "openapi.json").read_bytes())
+    _stdin(monkeypatch, json.dumps(document).encode() + b"\n")
+    refused = run("validate", "-")
+    assert refused.code == 2 and "OpenAPI document" in refused.err
+    # A record of a call that returned an OpenAPI document: a capture, judged (as no operation of the contract).
+    record = {"request": {"method": "GET", "url": "https://h/openapi.json"},
+              "response": {"status": 200, "headers": {"content-type": "application/json"}, "body": document}}  # fmt: skip
+    capture = tmp_path / "calls.jsonl"
+    capture.write_text(json.dumps(record) + "\n")
+    for given in (str(capture), "-"):
+        _stdin(monkeypatch, capture.read_bytes())
+        judged = run("validate", "--allow-empty", "--format", "json", given)
+        assert judged.code == 0 and judged.json()["summary"]["skipped"] == 1, given

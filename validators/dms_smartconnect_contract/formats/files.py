@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -85,18 +86,34 @@ def is_blank(path: Path) -> bool:
 
 _HAR_START = re.compile(rb'^\s*\{\s*"log"\s*:')
 # An OpenAPI (or Swagger) document, the contract handed to `validate` by mistake: in YAML, its version key first
-# (after comments); in JSON, a version key among the first bytes of an object (no body of the API has one).
+# (after comments); in JSON, a version key at the top level of its object (a capture may quote one further in).
 _OPENAPI_YAML = re.compile(rb"^\s*(?:#[^\n]*\n\s*)*(?:openapi|swagger)\s*:")
-_OPENAPI_JSON = re.compile(rb'"(?:openapi|swagger)"\s*:\s*"\d')
+_OPENAPI_KEYS = frozenset({"openapi", "swagger"})
 
 
 def document_kind(start: bytes) -> str:
     """What a document is by its first bytes: a HAR (`{"log":`), a newman report (`{"collection":`), an OpenAPI
-    document (`openapi:` or `{"openapi":`), else a body."""
+    document (`openapi:`, or an `openapi` key of the top-level object), else a body."""
     if _HAR_START.match(start):
         return "HAR"
     if NEWMAN_START.match(start):
         return "newman"
-    if _OPENAPI_YAML.match(start) or (start.lstrip().startswith(b"{") and _OPENAPI_JSON.search(start)):
+    if _OPENAPI_YAML.match(start) or (start.lstrip().startswith(b"{") and _OPENAPI_KEYS & top_level_keys(start)):
         return "OpenAPI"
     return "body"
+
+
+def top_level_keys(start: bytes) -> set[str]:
+    """The keys of the top-level object that `start` (a document's first bytes, maybe cut short) opens."""
+    import ijson
+
+    keys: set[str] = set()
+    try:
+        for prefix, event, value in ijson.parse(io.BytesIO(start)):
+            if prefix == "" and event == "map_key":
+                keys.add(value)
+            elif prefix == "" and event == "end_map":
+                break
+    except (ijson.JSONError, ValueError, UnicodeDecodeError):  # cut short, or no JSON: the keys seen until then
+        pass
+    return keys

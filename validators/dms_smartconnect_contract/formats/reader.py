@@ -122,7 +122,10 @@ class Reader:
                         start = handle.read(4096)
                 except OSError as exc:
                     raise InputError(f"{path}: cannot be opened ({exc.strerror})") from exc
-                if self.sniff and document_kind(start) == "OpenAPI":
+                suffix, compression = split_name(path.name)
+                # (Only a file read as a body: a JSONL or HAR capture may quote an OpenAPI document.)
+                taken_for_body = compression is None and _kind(suffix) in (None, "body")
+                if self.sniff and taken_for_body and document_kind(start) == "OpenAPI":
                     raise InputError(f"{path}: an OpenAPI document, not a capture; check it with "
                                      f"`smartconnect-contract lint {path}`, or pass it as --contract")  # fmt: skip
 

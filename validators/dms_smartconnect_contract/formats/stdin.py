@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, Any
 
 import orjson
 
@@ -26,7 +26,6 @@ from .newman import newman_items
 STDIN = "-"  # how standard input is named on the command line
 _MAGIC = {b"\x1f\x8b": "gzip", b"\x28\xb5\x2f\xfd": "zstd", b"BZh": "bz2", b"\xfd7zXZ\x00": "xz"}
 _LOOK_AHEAD = 1 << 16  # raw bytes read before anything is judged, to tell the kind
-_START = 4096  # decompressed bytes the kind is told from
 _BLOCK = 1 << 16  # JSONL: at most this much is read before the lines read are judged
 
 
@@ -65,34 +64,39 @@ def _read_ahead(raw: IO[bytes]) -> bytes:
         pieces.append(piece)
         size += len(piece)
         head = b"".join(pieces)
-        if not head.startswith(tuple(_MAGIC)) and _first_line_json(head):
+        if not head.startswith(tuple(_MAGIC)) and _first_line(head) not in (_UNENDED, _NOT_JSON):
             return head
     return b"".join(pieces)
 
 
-def _first_line_json(start: bytes) -> bool | None:
-    """Whether the first line that is not blank is a JSON document of its own; None while it has not ended."""
+_UNENDED, _NOT_JSON = object(), object()
+
+
+def _first_line(start: bytes) -> Any:
+    """The first line that is not blank, as the JSON value it is; _NOT_JSON when it is none, _UNENDED while it has
+    not ended."""
     first, newline, _ = start.lstrip().partition(b"\n")
     if not newline:
-        return None
+        return _UNENDED
     try:
-        orjson.loads(first)
+        return orjson.loads(first)
     except orjson.JSONDecodeError:
-        return False
-    return True
+        return _NOT_JSON
 
 
 def stdin_kind(head: bytes, compression: str | None) -> str:
-    """What standard input holds, from its first bytes (decompressed where it is compressed)."""
+    """What standard input holds, from its first bytes (decompressed where it is compressed): a HAR, a newman
+    report or an OpenAPI document as files.document_kind tells them; else JSONL, unless its first line is no JSON
+    document of its own (one body over several lines, such as pretty-printed JSON). One line, or a first line longer
+    than the look-ahead, is JSONL: a bare body line either way."""
     try:
-        start = open_stream(io.BytesIO(head), compression).read(_START) if compression else head[:_START]
+        start = open_stream(io.BytesIO(head), compression).read(_LOOK_AHEAD) if compression else head
     except Exception:  # a stream broken this early is read as JSONL, and its reading says where it breaks
         return "JSONL"
     kind = document_kind(start)
     if kind != "body":
         return kind
-    # One line, or a first line longer than the look-ahead, is JSONL: a bare body line either way.
-    return "body" if _first_line_json(start) is False else "JSONL"
+    return "body" if _first_line(start) is _NOT_JSON else "JSONL"
 
 
 class StdinCapture:
