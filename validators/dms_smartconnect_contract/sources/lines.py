@@ -137,30 +137,32 @@ def line_blocks(
 def stream_line_blocks(
     raw: IO[bytes], compression: str | None, limit: int, block: int = BLOCK, eager: bool = False
 ) -> Iterator[list[bytes]]:
-    """As line_blocks, of a stream already open: a list of lines per `block` bytes read, or fewer; `eager`: the
-    lines of each read as soon as it is made (a pipe whose writer is slow)."""
+    """As line_blocks, of a stream already open (closed once read, or once its reader stops): a list of lines per
+    `block` bytes read, or fewer; `eager`: the lines of each read as soon as it is made (a pipe whose writer is
+    slow)."""
     broken = decompression_errors() if compression else ()
-    stream = open_stream(raw, compression)
-    splitter = Lines(limit)
-    pieces: list[bytes] = []
-    size = 0
-    while True:
-        error = None
-        try:
-            piece = stream.read1(block)  # what one read of the file gives: nothing decompressed is lost
-        except broken as exc:
-            piece, error = b"", exc
-        pieces.append(piece)
-        size += len(piece)
-        if size >= block or not piece or eager:
-            lines = splitter.feed_pieces(pieces)
-            pieces, size = [], 0
-            if not piece and error is None:
-                lines += splitter.feed(b"")  # the last line, which may end without a line break
-            if lines:
-                yield lines
-        if error is not None:
-            assert compression is not None
-            raise Broken(where_broken(raw, compression, error)) from error
-        if not piece:
-            return
+    # Closed here, as it ends: a wrapper left to the collector while `raw` is open would warn of an unclosed file.
+    with open_stream(raw, compression) as stream:
+        splitter = Lines(limit)
+        pieces: list[bytes] = []
+        size = 0
+        while True:
+            error = None
+            try:
+                piece = stream.read1(block)  # what one read of the file gives: nothing decompressed is lost
+            except broken as exc:
+                piece, error = b"", exc
+            pieces.append(piece)
+            size += len(piece)
+            if size >= block or not piece or eager:
+                lines = splitter.feed_pieces(pieces)
+                pieces, size = [], 0
+                if not piece and error is None:
+                    lines += splitter.feed(b"")  # the last line, which may end without a line break
+                if lines:
+                    yield lines
+            if error is not None:
+                assert compression is not None
+                raise Broken(where_broken(raw, compression, error)) from error
+            if not piece:
+                return
