@@ -297,3 +297,17 @@ def test_a_newcomer_s_walk_through_the_readme(installed: dict[str, Installed], r
             assert ran.returncode == 0 and "1 passed" in ran.stdout, ran.stdout + ran.stderr
         finally:
             serving.terminate()
+
+
+def test_make_demo_runs_the_main_job_as_the_readme_says(release_clone: Path) -> None:
+    """`make demo` in a fresh clone, with this environment for its .venv (-o: the install is not made again): the
+    contract is linted, the samples validated, a breaking change found, and the contract tests pass."""
+    venv = release_clone / ".venv"
+    if not venv.exists():
+        venv.symlink_to(ROOT / ".venv")
+    done = subprocess.run(["make", "-o", ".venv/.installed", "demo"], cwd=release_clone, capture_output=True,
+                          text=True, timeout=900)  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "== smartconnect-contract validate samples/" in done.stdout
+    summary = [line for line in done.stdout.splitlines() if " request(s): " in line]
+    assert summary and summary[-1].split(": ", 1)[1].startswith(summary[-1].split()[0] + " passed, 0 failed")
