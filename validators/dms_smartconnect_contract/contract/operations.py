@@ -46,13 +46,24 @@ class Operation:
     responses: dict[str, ResponseSpec] = field(repr=False)
     extensions: JsonObject = field(repr=False)  # its own x- keywords (x-provenance of its statuses and media types)
     raw: JsonObject = field(repr=False, compare=False, default_factory=dict)  # the operation object as written
+    required_query: frozenset[str] = field(repr=False, default=frozenset())
+    # What a request must carry, as OpenAPI's security: any one alternative, each a tuple of the credentials it needs
+    # together, as (where, name): `header`, `query` or `cookie` and the name written, or `unseen` for a scheme no
+    # capture shows (mutual TLS). Empty: the operation documents no security; an empty alternative: credentials
+    # are optional.
+    security: tuple[tuple[tuple[str, str], ...], ...] = field(repr=False, default=())
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    # The path template with a group per parameter, and the parameters' names in order: a request's path values.
+    captures: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    path_names: tuple[str, ...] = field(init=False, repr=False, compare=False)
     # How many characters of the path template are literal: of two templates that match a path, the one with more
     # is the one meant (`/tasks/summary` over `/tasks/{task_id}`), as OpenAPI says.
     specificity: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "pattern", path_pattern(self.path))
+        object.__setattr__(self, "captures", path_pattern(self.path, capture=True))
+        object.__setattr__(self, "path_names", tuple(re.findall(r"\{([^}]+)\}", self.path)))
         object.__setattr__(self, "specificity", len(re.sub(r"\{[^}]+\}", "", self.path)))
 
     @property
@@ -73,11 +84,11 @@ class Operation:
         return frozenset(names)
 
 
-def path_pattern(template: str) -> re.Pattern[str]:
-    """A path template as a regex that also matches behind any base-path prefix (gateways, stages)."""
-    pattern = "".join(
-        "[^/]+" if part.startswith("{") else re.escape(part) for part in re.split(r"(\{[^}]+\})", template)
-    )
+def path_pattern(template: str, *, capture: bool = False) -> re.Pattern[str]:
+    """A path template as a regex that also matches behind any base-path prefix (gateways, stages); with `capture`,
+    a group holds each parameter's value, in order."""
+    value = "([^/]+)" if capture else "[^/]+"
+    pattern = "".join(value if part.startswith("{") else re.escape(part) for part in re.split(r"(\{[^}]+\})", template))
     return re.compile(f"(?:^|/){pattern.lstrip('/')}/?\\Z")
 
 
@@ -197,6 +208,8 @@ def find_operation(document: JsonObject, operation_id: str) -> Operation:
 
 def _operation(document: JsonObject, path: str, method: str, item: JsonObject, op: JsonObject) -> Operation:
     raw = [*item.get("parameters", []), *op.get("parameters", [])]
+    resolved = [resolve(document, entry) for entry in raw]
+    required = frozenset(param["name"] for param in resolved if param.get("in") == "query" and param.get("required"))
     return Operation(
         method=method.upper(),
         path=path,
@@ -209,7 +222,27 @@ def _operation(document: JsonObject, path: str, method: str, item: JsonObject, o
         },
         extensions={key: value for key, value in op.items() if key.startswith("x-")},
         raw=op,
+        required_query=required,
+        security=_security(document, op.get("security", document.get("security", []))),
     )
+
+
+def _security(document: JsonObject, requirements: Any) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """The security alternatives of an operation, each as the credentials it needs (see Operation.security)."""
+    schemes = document.get("components", {}).get("securitySchemes", {})
+    alternatives = []
+    for requirement in requirements if isinstance(requirements, list) else []:
+        needed: list[tuple[str, str]] = []
+        for name in requirement if isinstance(requirement, dict) else {}:
+            scheme = resolve(document, schemes.get(name, {}))
+            if scheme.get("type") == "apiKey" and scheme.get("in") in ("header", "query", "cookie"):
+                needed.append((scheme["in"], str(scheme.get("name", ""))))
+            elif scheme.get("type") in ("http", "oauth2", "openIdConnect"):
+                needed.append(("header", "Authorization"))
+            else:  # mutual TLS, or a scheme this toolkit does not know: no capture shows whether it was met
+                needed.append(("unseen", name))
+        alternatives.append(tuple(needed))
+    return tuple(alternatives)
 
 
 def _parameters(document: JsonObject, raw: list[Any], where: str) -> dict[str, JsonObject]:
