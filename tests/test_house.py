@@ -101,7 +101,11 @@ def _with_a_third_operation(tmp_path: Path) -> Path:
     document["paths"]["/v2/{project_id}/instances/{instance_id}/connector/quota"] = {
         "get": {
             "operationId": "ShowConnectorQuota",
-            "x-provenance": {"responses": {"documented": "reference"}, "content": {"documented": "reference"}},
+            "x-provenance": {
+                "responses": {"documented": "reference"},
+                "content": {"documented": "reference"},
+                "security": {"documented": "reference"},
+            },
             "parameters": copy.deepcopy(
                 document["paths"]["/v2/{project_id}/instances/{instance_id}/connector/tasks"]["get"]["parameters"][:2]
             ),
@@ -136,7 +140,10 @@ def test_an_operation_added_to_the_contract_needs_no_code(tmp_path: Path) -> Non
     assert lint.code == 0 and "operation     ShowConnectorQuota: GET" in lint.out
     rules = run("rules", "--format", "json", "--contract", str(contract)).json()
     assert any(rule["where"].startswith("QuotaResponse") and rule["kind"] == "inferred" for rule in rules)
-    base = "https://dms.cn-north-4.myhuaweicloud.com/v2/a4a5d4098fb4474fa22cd05f897d6b99/instances/i"
+    base = (
+        "https://dms.cn-north-4.myhuaweicloud.com/v2/a4a5d4098fb4474fa22cd05f897d6b99/instances/"
+        "59f6d088-2b1e-4c55-9a43-5d3c2f1e0a77"
+    )
     records = [
         {"method": "GET", "url": f"{base}/connector/quota", "status": 200, "body": {"used": "three"}},
         {"method": "GET", "url": f"{base}/connector/quota", "status": 200, "body": {"used": -1}},
@@ -172,7 +179,7 @@ def test_an_exchange_goes_to_the_most_specific_operation_of_its_method_and_path(
         "operationId": "Change",
     }
     found = operations(changed)
-    base = "/stage/v2/p/instances/i/connector/tasks"
+    base = "/stage/v2/a4a5d4098fb4474fa22cd05f897d6b99/instances/59f6d088-2b1e-4c55-9a43-5d3c2f1e0a77/connector/tasks"
     assert found.route("GET", f"{base}/summary").operation_id == "Summary"  # type: ignore[union-attr]
     assert found.route("GET", f"{base}/7").operation_id == "ShowConnectorTask"  # type: ignore[union-attr]
     assert found.route("get", f"{base}/7/").operation_id == "ShowConnectorTask"  # type: ignore[union-attr]

@@ -25,7 +25,7 @@ from .models import (
     ListConnectorTasksResponse,
 )
 
-__version__ = "1.3.1"
+__version__ = "1.3.2"
 """The version of the contract the models were generated from (its `info.version`)."""
 
 __all__ = [

@@ -54,8 +54,9 @@ CONSTRAINT_KEYWORDS = frozenset(
         "contains",
     }
 )
-# The operation's own rules: the statuses it answers (`responses`) and the media types of its bodies (`content`).
-OPERATION_RULES = ("responses", "content")
+# The operation's own rules: the statuses it answers (`responses`), the media types of its bodies (`content`) and
+# the credentials its requests carry (`security`, which it may take from the document's top level).
+OPERATION_RULES = ("responses", "content", "security")
 # Sub-schemas that belong to the rule holding them: their keywords are not rules of their own.
 RULE_BODIES = frozenset({"if", "then", "else", "not"})
 # Sub-schemas that apply to the same or nested values: their keywords are rules of their own.
@@ -159,7 +160,7 @@ def iter_schema_constraints(schema: Any, pointer: str) -> Iterator[Constraint]:
 
 
 def iter_constraints(document: JsonObject) -> Iterator[Constraint]:
-    """Every rule of the contract: each operation's statuses and media types and its inline parameters' schemas,
+    """Every rule of the contract: each operation's statuses, media types and security and its inline parameters' schemas,
     then the components: parameters' schemas, response headers (presence and schema) and every schema."""
     for operation in operations(document):
         item = document["paths"][operation.path]
@@ -167,6 +168,9 @@ def iter_constraints(document: JsonObject) -> Iterator[Constraint]:
         media_types = sorted({media for response in operation.responses.values() for media in response.media_types})
         yield Constraint(operation.pointer, "responses", sorted(operation.responses), _entry(op, "responses"))
         yield Constraint(operation.pointer, "content", media_types, _entry(op, "content"))
+        if operation.security:
+            schemes = sorted({name for alternative in operation.security for _, name in alternative})
+            yield Constraint(operation.pointer, "security", schemes, _entry(op, "security"))
         # Inline parameters of the operation, where they are not references to components.
         for index, raw in enumerate(item.get("parameters", [])):
             if "$ref" not in raw:

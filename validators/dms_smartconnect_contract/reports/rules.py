@@ -78,6 +78,8 @@ def _what(document: JsonObject, constraint: Constraint, node: Any) -> str:
         return "statuses " + ", ".join(value)
     if keyword == "content":
         return "JSON bodies (application/json)"
+    if keyword == "security":
+        return "requests carry a credential: " + " or ".join(value)
     if keyword == "enum":
         return "one of " + ", ".join(map(str, value))
     if keyword == "type":
