@@ -69,6 +69,17 @@ def violating_tenth(body: Body, rng: random.Random) -> None:
         _violate(body, rng)
 
 
+def request_of(body: Body, mix: str) -> tuple[str, dict[str, str]]:
+    """The URL and request headers that asked for a task body: its own ID in the path, and a token. In the mixes of
+    the bad days one request in twenty sends an instance ID that is no UUID, and one in twenty no credential (told
+    from the body's ID, so that no draw of the generator changes the bodies)."""
+    roll = int(str(body.get("id", "0"))[:8], 16) % 20 if str(body.get("id", ""))[:8].isalnum() else 1
+    bad = mix not in ("clean", "realistic")
+    instance = "not-a-uuid" if bad and roll == 0 else INSTANCE
+    asked = {} if bad and roll == 1 else {"X-Auth-Token": "x" * 200}
+    return URL.format(i=instance, t=body.get("id", TASK)), asked
+
+
 # How each mix changes a conforming body.
 MIXES: dict[str, Callable[[Body, random.Random], None]] = {
     "clean": lambda body, rng: None,
@@ -95,19 +106,21 @@ def make_records(path: Path, lines: int, rng: random.Random, *, nested: bool, mi
     as Redocly drift's NDJSON writes them (request and response objects, the body as text)."""
     kafka, obs = examples()
     change = MIXES[mix]
-    url = URL.format(i=INSTANCE, t=TASK)
     with path.open("w") as handle:
         for _ in range(lines):
             body = task(rng, kafka, obs)
             change(body, rng)
+            url, asked = request_of(body, mix)
             headers = {"Content-Type": "application/json", "X-Request-Id": f"{rng.getrandbits(128):032x}"}
             if nested:
                 record: Body = {
-                    "request": {"method": "GET", "url": url, "headers": {"host": "dms.cn-north-4.myhuaweicloud.com"}},
+                    "request": {"method": "GET", "url": url,
+                                "headers": {"host": "dms.cn-north-4.myhuaweicloud.com", **asked}},
                     "response": {"status": 200, "headers": headers, "body": json.dumps(body)},
-                }
+                }  # fmt: skip
             else:
-                record = {"method": "GET", "url": url, "status": 200, "headers": headers, "body_text": json.dumps(body)}
+                record = {"method": "GET", "url": url, "request_headers": asked, "status": 200, "headers": headers,
+                          "body_text": json.dumps(body)}  # fmt: skip
             handle.write(json.dumps(record) + "\n")
 
 
@@ -129,10 +142,14 @@ def make_har(path: Path, rng: random.Random, *, entries: int = 0, megabytes: int
             content = {"mimeType": "application/json;charset=UTF-8", "size": len(text), "text": text}
             if rng.random() < 0.5:
                 content.update(text=base64.b64encode(text.encode()).decode(), encoding="base64")
-            url = "https://console.example.com/static/app.js" if other else URL.format(i=INSTANCE, t=TASK)
+            url, asked = request_of(body, mix)
+            url = "https://console.example.com/static/app.js" if other else url
+            sent = [{"name": "Host", "value": "dms.cn-north-4.myhuaweicloud.com"}] + [
+                {"name": k, "value": v} for k, v in asked.items()
+            ]
             entry = {
                 "startedDateTime": "2026-11-20T08:00:00.000Z", "time": 10,
-                "request": {"method": "GET", "url": url, "httpVersion": "HTTP/1.1", "headers": [{"name": "X-Auth-Token", "value": "x" * 200}], "queryString": [], "cookies": [], "headersSize": -1, "bodySize": 0},
+                "request": {"method": "GET", "url": url, "httpVersion": "HTTP/1.1", "headers": sent, "queryString": [], "cookies": [], "headersSize": -1, "bodySize": 0},
                 "response": {"status": 200, "statusText": "OK", "httpVersion": "HTTP/1.1", "headers": [{"name": "Content-Type", "value": "application/json;charset=UTF-8"}, {"name": "X-Request-Id", "value": f"{rng.getrandbits(128):032x}"}], "cookies": [], "content": content, "redirectURL": "", "headersSize": -1, "bodySize": len(text)},
                 "cache": {}, "timings": {"send": 0, "wait": 9, "receive": 1},
             }  # fmt: skip

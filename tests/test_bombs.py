@@ -32,7 +32,7 @@ PROBE = textwrap.dedent(
 
     reader, compression, where, limit, folder = sys.argv[1:4] + [int(sys.argv[4]), sys.argv[5]]
     streamed.STREAMED_STRING_BYTES = 0  # the streamed HAR's cut at its floor, twice the limit
-    url = "https://dms.example/v2/p/instances/i/connector/tasks/t"
+    url = "https://dms.example/v2/a4a5d4098fb4474fa22cd05f897d6b99/instances/59f6d088-2b1e-4c55-9a43-5d3c2f1e0a77/connector/tasks/194917d0-8c1b-4f1e-b3a2-6e0d9f4c2a15"
     good = json.dumps({"task_name": "a"})
 
     def entry(text):
@@ -140,7 +140,7 @@ def test_a_small_zstd_file_that_expands_to_one_2_gib_line(tmp_path: Path) -> Non
 
 
 def test_a_gzip_har_whose_first_entry_holds_a_1_gib_string_loses_no_entry(tmp_path: Path) -> None:
-    url = "https://dms.example/v2/p/instances/i/connector/tasks/t"
+    url = "https://dms.example/v2/a4a5d4098fb4474fa22cd05f897d6b99/instances/59f6d088-2b1e-4c55-9a43-5d3c2f1e0a77/connector/tasks/194917d0-8c1b-4f1e-b3a2-6e0d9f4c2a15"
     entry = {"request": {"method": "GET", "url": url, "headers": []},
              "response": {"status": 200, "headers": [{"name": "Content-Type", "value": "application/json"}],
                           "content": {"mimeType": "application/json", "text": "@"}}}  # fmt: skip

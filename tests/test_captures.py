@@ -15,6 +15,7 @@ import pytest
 
 from clirunner import run
 from conftest import ROOT
+from serverkit import SEED_TASK, TASK_PATH
 
 CAPTURES = ROOT / "tests" / "captures"
 GOLDEN = ROOT / "tests" / "golden"
@@ -230,7 +231,7 @@ def test_validating_a_small_file_imports_no_test_machinery() -> None:
 
 def test_base64_har_body_with_charset(tmp_path: Path) -> None:
     seed = (ROOT / "tests" / "exchanges" / "conforming" / "seed-example.json").read_bytes()
-    url = "https://h/v2/p/instances/i/connector/tasks/t"
+    url = f"https://h{TASK_PATH}{SEED_TASK}"
     entry = {"request": {"method": "GET", "url": url}, "response": {"status": 200, "headers": [
         {"name": "X-Request-Id", "value": "1"}], "content": {"mimeType": "application/json; charset=utf-8",
         "encoding": "base64", "text": base64.b64encode(seed).decode()}}}  # fmt: skip
@@ -382,13 +383,14 @@ def test_one_judged_item_among_empty_inputs_is_enough(tmp_path: Path) -> None:
 def test_records_of_a_recorder_that_kept_no_body_say_why(tmp_path: Path) -> None:
     """A recorder that kept no body writes why: the body was over its limit (`body_size`), or the exchange never
     completed (`error`). Each is unreadable with that reason, never a body judged or one missing."""
-    from dms_smartconnect_contract.formats.records import record_line
+    from dms_smartconnect_contract.formats.records import record_line, recorded_request
 
     path = "/v2/a4a5d4098fb4474fa22cd05f897d6b99/instances/59f6d088-2b1e-4c55-9a43-5d3c2f1e0a77/connector/tasks/x"
     log = tmp_path / "record.jsonl"
+    request = recorded_request("GET", path, "", [("X-Auth-Token", "a-token-of-the-client")])
     log.write_bytes(
-        record_line("GET", path, 200, [("Content-Type", "application/json")], None, body_size=40_000_000)
-        + record_line("GET", path, 504, [], None, error="the upstream did not answer in time")
+        record_line(request, 200, [("Content-Type", "application/json")], None, body_size=40_000_000)
+        + record_line(request, 504, [], None, error="the upstream did not answer in time")
     )
     results = run("validate", "--format", "json", str(log)).json()["results"]
     assert [(r["outcome"], r.get("rule")) for r in results] == [("unreadable", "limit.body-bytes"),

@@ -35,7 +35,7 @@ def _capture(tmp_path: Path) -> list[str]:
         "status": 200,
         "headers": {"Content-Type": "application/json", "X-Auth-Token": TOKEN, "X-Request-Id": "a" * 32},
         "body": {**body, "create_time": "soon", "password": "hunter2-secret"},
-        "url": f"https://dms.example/v2/p/instances/i/connector/tasks/t?X-Auth-Token={TOKEN}",
+        "url": f"https://dms.example/v2/a4a5d4098fb4474fa22cd05f897d6b99/instances/59f6d088-2b1e-4c55-9a43-5d3c2f1e0a77/connector/tasks/194917d0-8c1b-4f1e-b3a2-6e0d9f4c2a15?X-Auth-Token={TOKEN}",
     }
     log.write_text(json.dumps(body) + "\n{not json\n" + json.dumps(record) + "\n")
     return [str(SAMPLES / "service-log.jsonl"), str(SAMPLES / "browser-capture.har"), str(log)]

@@ -25,7 +25,7 @@ from conftest import ROOT
 from serverkit import free_port
 
 sys.path.insert(0, str(ROOT / "bench"))
-from inputs import make_har, make_jsonl
+from inputs import make_har, make_jsonl, make_records
 
 # Dask leaves sockets of closed connections to the collector, which pytest reports as unraisable warnings.
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
@@ -90,7 +90,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
 @pytest.fixture(scope="module")
 def capture(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Plain, gzip and zstd JSONL shards (the plain one of many byte ranges), a HAR in ranges, a minified HAR (no
-    ranges: one whole-file unit), and a body file."""
+    ranges: one whole-file unit), a body file, and exchange records whose requests break the contract."""
     folder = tmp_path_factory.mktemp("capture")
     make_jsonl(folder / "a.jsonl", 12000, random.Random(11), "realistic")
     shard = folder / "b.jsonl"
@@ -99,6 +99,8 @@ def capture(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "c.jsonl.zst").write_bytes(zstandard.ZstdCompressor().compress(shard.read_bytes()))
     shard.unlink()
     make_har(folder / "d.har", random.Random(13), entries=400)
+    # Exchange records whose requests are judged too: invalid IDs and requests without credentials among them.
+    make_records(folder / "g.jsonl", 2000, random.Random(14), nested=False, mix="10% violating")
     minified = json.loads((folder / "d.har").read_text())
     (folder / "e.har").write_text(json.dumps(minified, separators=(",", ":")))
     body = ROOT / "tests" / "exchanges"

@@ -84,6 +84,7 @@ EXPECTED_CATCH = {
     "server-error": "Server error",
     "missing-request-id": "Missing required response headers",
     "auth-ignored": "API accepts requests without authentication",
+    "parameters-unchecked": "Schema-violating request accepted",
     "list-unknown-task": "Linked resource not served",
 }
 

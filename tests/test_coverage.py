@@ -99,7 +99,7 @@ def test_the_jsonl_report_carries_coverage_in_a_line_of_its_own(traffic: tuple[P
 def test_coverage_counts_list_bodies_task_by_task(document: dict, tmp_path: Path) -> None:
     """A list's tasks are counted one by one: their fields at `/tasks/*/...`, their branches at `/tasks/*`."""
     listed = response_examples(document, path=LIST_PATH)["twoTasks"]
-    url = "https://dms.cn-north-4.myhuaweicloud.com/v2/p/instances/i/connector/tasks?limit=10"
+    url = "https://dms.cn-north-4.myhuaweicloud.com/v2/a4a5d4098fb4474fa22cd05f897d6b99/instances/59f6d088-2b1e-4c55-9a43-5d3c2f1e0a77/connector/tasks?limit=10"
     log = tmp_path / "lists.jsonl"
     records = [{"method": "GET", "url": url, "status": 200, "body": listed}] * 3
     log.write_text("".join(json.dumps(record) + "\n" for record in records))

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from dms_smartconnect_contract.integrations.capture import JsonlRecorder
+from dms_smartconnect_contract.redact import REDACTED
 
 from clirunner import run
 from serverkit import ACCESS_KEY, SECRET_KEY, SEED_TASK, running_server
@@ -54,9 +55,12 @@ def test_the_sdk_records_what_validate_judges(tmp_path: Path) -> None:
             client.show_instance(kafka.ShowInstanceRequest(instance_id=INSTANCE))
     records = [json.loads(line) for line in log.read_text().splitlines()]
     assert [record["status"] for record in records] == [200, 404, 200] and recorder.recorded == 3
-    assert records[2]["url"].endswith("/connector/tasks")
+    assert records[2]["url"].endswith("/connector/tasks?limit=1")  # the query, which the list's rules judge
     text = log.read_text()
-    assert SECRET_KEY not in text and ACCESS_KEY not in text and "Authorization" not in text
+    assert SECRET_KEY not in text and ACCESS_KEY not in text and "Signature=" not in text
+    # That the request was signed is kept, so that validate knows it carried credentials; the signature is not.
+    signed = {name.lower(): value for name, value in records[0]["request_headers"].items()}
+    assert signed["authorization"] == REDACTED and "x-sdk-date" in signed
     assert all(record["url"].startswith(f"/v2/{PROJECT}/instances/") for record in records)
     report = run("validate", "--format", "json", "--strict", str(log)).json()
     assert report["summary"]["conforming"] == 3 and report["exit_code"] == 0

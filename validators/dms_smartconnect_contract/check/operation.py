@@ -4,7 +4,7 @@ headers, the media type, the decoding of the body, and the body's own rules."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
@@ -18,6 +18,7 @@ from ..redact import preview, shown_keys
 from .body import BodyRules
 from .explain import UNSTATED, rule_provenance
 from .options import CheckOptions
+from .request import CLIENT_ERROR, SUCCESS, RequestRules
 from .schemas import SchemaValidator
 
 
@@ -55,12 +56,18 @@ class OperationRules:
         self.options = options
         self.strict = options.strict
         self._compile = compile_
-        rules = operation.extensions
-        self._statuses = provenance.of(rules, "responses") or UNSTATED
-        self._content = provenance.of(rules, "content") or UNSTATED
+        self._statuses = self._stated("responses")
+        self._content = self._stated("content")
         self._bodies: dict[tuple[str, str], BodyRules | None] = {}
         self.fields = operation.response_fields()  # what an object must have one of to be taken for a body
         self._headers: dict[str, list[_Header]] = {}
+        self._security = self._stated("security")
+        self.request = RequestRules(operation, options.engine, compile_)
+
+    def _stated(self, keyword: str) -> Provenance:
+        """The provenance of a rule of the operation itself, pointing where the operation states it."""
+        found = provenance.of(self.operation.extensions, keyword)
+        return replace(found, at=f"{self.operation.pointer}/{provenance.EXTENSION}/{keyword}") if found else UNSTATED
 
     def body_rules(self, status: str, media_type: str) -> BodyRules | None:
         """The rules of the body documented for a status and media type, or None when there is none."""
@@ -113,6 +120,8 @@ class OperationRules:
     def check(self, exchange: Exchange, coverage: Coverage | None = None, plan: Plan | None = None) -> list[Finding]:
         """Every finding for one exchange of this operation, in report order."""
         findings: list[Finding] = []
+        if exchange.url is not None:
+            self._request(exchange, findings, coverage)
         try:
             status = self._status(exchange, findings, coverage)
             self._headers_of(exchange, status, findings)
@@ -136,6 +145,31 @@ class OperationRules:
     def _finding(self, rule: str, message: str, basis: Provenance, severity: Severity | None = None) -> Finding:
         weight = severity if severity is not None else self.severity(basis)
         return Finding(rule, "", message, weight, basis, operation=self.operation_id)
+
+    def _request(self, exchange: Exchange, findings: list[Finding], coverage: Coverage | None) -> None:
+        """The request's parameters and credentials, judged through its answer: a 2xx to a request the contract
+        says is invalid, or to one without any credential, is a finding; a 4xx to an invalid one is the contract
+        working."""
+        assert exchange.url is not None
+        rules = self.request
+        broken, sent = rules.broken(exchange.url)
+        status = exchange.status
+        headers = exchange.request_headers
+        without = headers is not None and rules.without_credentials(exchange.url, headers)
+        if status in SUCCESS:
+            for part in broken:
+                weight = Severity.ERROR if part.documented else self.severity(part.basis)
+                message = f"{part.message}; the request was answered {status}, not rejected"
+                findings.append(Finding("request.accepted-invalid", part.place, message, weight, part.basis,
+                                        operation=self.operation_id))  # fmt: skip
+            if without:
+                message = f"the request carries no credential ({rules.named}); it was answered {status}, not 401"
+                findings.append(self._finding("auth.ignored", message, self._security))
+        if coverage is not None:
+            documented = str(status) in self.operation.responses
+            rejected = "rejected" if status in CLIENT_ERROR and documented else "otherwise"
+            answer = "accepted" if status in SUCCESS else rejected
+            coverage.request(self.operation_id, sent, [part.place for part in broken], answer, without)
 
     def _status(self, exchange: Exchange, findings: list[Finding], coverage: Coverage | None) -> str:
         """The status, documented or not (then nothing more of the exchange is judged)."""

@@ -1,7 +1,8 @@
 """Coverage of the contract by the judged traffic (`validate --coverage`), operation by operation: which statuses were
 seen, which response fields were seen present, absent or null (in every item of an array), which values of each
 enumeration were seen (and which values outside it), and which conditional branches of the contract ("displayed
-only when the source type is Kafka") the bodies took. Counted where bodies are judged, merged like the rest of a
+only when the source type is Kafka") the bodies took; and of the requests, which parameters they sent, which rules
+of a parameter they broke and how each such request was answered, and how requests without credentials were. Counted where bodies are judged, merged like the rest of a
 tally, rendered by reports/coverage.py."""
 
 from __future__ import annotations
@@ -46,14 +47,20 @@ class Plan:
     statuses: dict[str, list[str]]  # operation -> documented statuses
     fields: dict[Body, list[Field]]
     branches: dict[Body, list[Branch]]
+    # operation -> the places of its parameters (`$request.path.instance_id`, `$request.query.limit`)
+    parameters: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, document: JsonObject) -> Plan:
         statuses: dict[str, list[str]] = {}
         fields: dict[Body, list[Field]] = {}
         branches: dict[Body, list[Branch]] = {}
+        parameters: dict[str, list[str]] = {}
         for operation in operations(document):
             statuses[operation.operation_id] = list(operation.responses)
+            parameters[operation.operation_id] = [f"$request.path.{name}" for name in operation.path_names] + [
+                f"$request.query.{name}" for name in operation.query
+            ]
             for status, response in operation.responses.items():
                 schema = next((spec for kind, spec in response.media_types.items() if "json" in kind), None)
                 if not isinstance(schema, dict):
@@ -62,7 +69,7 @@ class Plan:
                 body = (operation.operation_id, status)
                 fields[body] = list(_fields(schema, schema, ()))
                 branches[body] = list(_branches(schema, schema, (), {}).values())
-        return cls(statuses, fields, branches)
+        return cls(statuses, fields, branches, parameters)
 
 
 def _fields(root: JsonObject, schema: Any, path: tuple[str, ...]) -> Any:
@@ -160,6 +167,19 @@ class Coverage:
     unlisted: dict[Place, Counter[str]] = field(default_factory=dict)  # values outside the enumeration
     unlisted_counts: Counter[Place] = field(default_factory=Counter)
     branches: Counter[Place] = field(default_factory=Counter)
+    # (operation, a parameter's place, what became of it): `valid`, or a broken rule's request `accepted` (2xx),
+    # `rejected` (a documented 4xx: the contract working) or answered `otherwise`
+    parameters: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    # (operation, `accepted` | `rejected` | `otherwise`): requests recorded without any credential, by their answer
+    uncredentialed: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def request(self, operation: str, sent: Any, broken: list[str], answer: str, without: bool) -> None:
+        """Count one request: each parameter it sent, valid or broken (by how it was answered), and whether it came
+        without credentials."""
+        for place in sent:
+            self.parameters[(operation, place, answer if place in broken else "valid")] += 1
+        if without:
+            self.uncredentialed[(operation, answer)] += 1
 
     def status(self, operation: str, status: str) -> None:
         self.statuses[(operation, status)] += 1
@@ -214,6 +234,8 @@ class Coverage:
                 _keep(kept, item, count)
         self.unlisted_counts.update(other.unlisted_counts)
         self.branches.update(other.branches)
+        self.parameters.update(other.parameters)
+        self.uncredentialed.update(other.uncredentialed)
 
     def report(self, plan: Plan) -> dict[str, Any]:
         """Everything the contract offers, operation by operation, with how often the traffic exercised it (0:
@@ -245,7 +267,14 @@ class Coverage:
                 for branch in plan.branches.get((operation, status), ())
             }
             bodies[status] = {"fields": fields, "values": values, "branches": branches}
-        return {"statuses": statuses, "undocumented_statuses": undocumented, "bodies": bodies}
+        answers = ("valid", "accepted", "rejected", "otherwise")
+        requests = {
+            place: {answer: self.parameters.get((operation, place, answer), 0) for answer in answers}
+            for place in plan.parameters.get(operation, [])
+        }
+        without = {answer: self.uncredentialed.get((operation, answer), 0) for answer in answers[1:]}
+        return {"statuses": statuses, "undocumented_statuses": undocumented, "bodies": bodies,
+                "parameters": requests, "without_credentials": without}  # fmt: skip
 
 
 def _keep(kept: Counter[str], item: str, count: int) -> None:

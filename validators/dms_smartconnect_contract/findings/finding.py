@@ -73,6 +73,8 @@ RULES = {
     "header.missing": "a documented response header is absent",
     "header.schema": "a response header does not match its schema",
     "body.unreadable": "the body is not a JSON document",
+    "request.accepted-invalid": "a request that breaks a rule of its parameters was answered 2xx, not rejected",
+    "auth.ignored": "a request without any documented credential was answered 2xx, not 401",
     "limit.findings": "a body had more findings than --max-findings; the rest are counted, not kept",
     "body.not-recorded": "the capture holds no body for the response",
     "undocumented-field": "a field the contract does not document (drift)",

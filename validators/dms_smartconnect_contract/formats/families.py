@@ -18,7 +18,7 @@ from typing import Any
 
 from ..redact import shown_keys
 from .bodies import recorded_body, string_or_none
-from .headers import headers_of
+from .headers import headers_of, request_headers_of
 from .items import NOT_PARSED, Exchange, Single, Skipped, Unreadable
 from .records import RecordKeys, exchange_record
 
@@ -160,6 +160,7 @@ class RecordFamilies:
             parsed=parsed,
             body_error=body_error,
             credentials=(request.get("headers"), response.get("headers")),
+            request_headers=request_headers_of(request.get("headers")),
         )
 
     def _access_log_exchange(self, location: str, record: dict[str, Any]) -> Single:
@@ -190,6 +191,7 @@ class RecordFamilies:
             url=url,
             body_error=body_error,
             credentials=(record.get("request_headers"), record.get("response_headers")),
+            request_headers=request_headers_of(record.get("request_headers")),
         )
 
 

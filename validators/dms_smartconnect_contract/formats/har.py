@@ -9,6 +9,7 @@ from typing import IO, Any
 
 from ..findings import har_location
 from .bodies import recorded_body, string_or_none
+from .headers import request_headers_of
 from .items import (
     Exchange,
     HarEntry,
@@ -84,4 +85,5 @@ def har_entry(
         body_error=body_error,
         credentials=(request.get("headers"), response.get("headers"), request.get("cookies")),
         routed=routed,
+        request_headers=request_headers_of(request.get("headers")),
     )

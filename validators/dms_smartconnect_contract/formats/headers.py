@@ -27,3 +27,10 @@ def headers_of(found: Any) -> dict[str, str] | None:
         key = name.lower()
         headers[key] = f"{headers[key]}, {text}" if key in headers else text
     return headers
+
+
+def request_headers_of(found: Any) -> dict[str, str] | None:
+    """A request's headers as headers_of() reads them; None when none are recorded, an empty list or object too:
+    every request sends at least its host (`Host`, or HTTP/2's `:authority`), so a capture that lists no header
+    kept none, and says nothing of the request's credentials."""
+    return headers_of(found) or None

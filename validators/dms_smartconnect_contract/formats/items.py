@@ -46,6 +46,8 @@ class Exchange:
     # could repeat one of them: masked wherever they recur.
     credentials: tuple[Any, ...] = ()
     routed: Any = None  # what the judge's router made of the request, when a reader asked it already
+    # The request's headers, lower-cased names (None when the capture records none): whether it carried credentials.
+    request_headers: dict[str, str] | None = None
     # Taken for a body with nothing in the capture to say so (a body file, a bare line): an object that documents
     # none of the operation's fields is then no body at all (see check/operation.py).
     bare: bool = False

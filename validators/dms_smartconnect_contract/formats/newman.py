@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 
 from ..findings import execution_location
 from .bodies import string_or_none
-from .headers import headers_of
+from .headers import headers_of, request_headers_of
 from .items import OVERSIZED, Exchange, Single, Skipped, Unreadable
 from .streamed import document_shape_problem, streamed_array
 
@@ -65,7 +65,14 @@ def newman_exchange(location: str, execution: Any, limit: int = 1 << 62) -> Sing
         url=_url(request.get("url")),
         body_error=body_error,
         credentials=(request.get("header"), response.get("header")),
+        # A request whose collection authorises it adds its credentials as it is sent, not in the report's headers.
+        request_headers=None if _authorised(request) else request_headers_of(request.get("header")),
     )
+
+
+def _authorised(request: dict[str, Any]) -> bool:
+    auth = request.get("auth")
+    return isinstance(auth, dict) and auth.get("type") not in (None, "noauth")
 
 
 def _body(response: dict[str, Any], limit: int) -> tuple[bytes | None, str | None]:

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import orjson
 
 from ..redact import REDACTED, is_secret_name
 from .bodies import recorded_body, string_or_none
+from .headers import request_headers_of
 from .items import (
     NOT_PARSED,
     Exchange,
@@ -46,7 +49,7 @@ class RecordKeys:
 
 def exchange_record(location: str, record: dict[str, Any], default_content_type: str) -> Single:
     """An exchange from a JSONL record: keys status, body | body_text | body_base64, and optional method, url,
-    headers, content_type (default: the Content-Type header where headers are recorded, else
+    headers, request_headers, content_type (default: the Content-Type header where headers are recorded, else
     `default_content_type`)."""
     error = string_or_none(record.get("error"))
     if error is not None:
@@ -81,16 +84,38 @@ def exchange_record(location: str, record: dict[str, Any], default_content_type:
         parsed=parsed,
         body_error=body_error,
         credentials=(record.get("headers"), record.get("request_headers")),
+        request_headers=request_headers_of(record.get("request_headers")),
     )
 
 
-def record_line(method: str, path: str, status: int, headers: Iterable[tuple[str, str]], body: bytes | None, *,
+@dataclass(frozen=True, slots=True)
+class RecordedRequest:
+    """What a record keeps of a request: its method, its path and query (no host), and its headers, every
+    credential-named query parameter and header masked. Enough to judge it (its parameters, whether it carried
+    credentials); never a credential."""
+
+    method: str
+    target: str
+    headers: dict[str, str]
+
+
+def recorded_request(method: str, path: str, query: str, headers: Iterable[tuple[str, str]]) -> RecordedRequest:
+    """The request as a record keeps it: `path` without host or query, `query` the raw query string."""
+    pairs = [(name, REDACTED if is_secret_name(name) and value.strip() else value)
+             for name, value in parse_qsl(query, keep_blank_values=True)]  # fmt: skip
+    target = f"{path}?{urlencode(pairs)}" if pairs else path
+    kept = {name: REDACTED if is_secret_name(name) and value.strip() else value for name, value in headers}
+    return RecordedRequest(method.upper(), target, kept)
+
+
+def record_line(request: RecordedRequest, status: int, headers: Iterable[tuple[str, str]], body: bytes | None, *,
                 body_size: int | None = None, error: str | None = None) -> bytes:  # fmt: skip
-    """The JSONL record of one exchange, as exchange_record reads it: the method, the URL's path (no host or query),
-    the status, the response headers (credential-named ones masked) and the body as text, or base64 where it is
-    not UTF-8; without the body, its size (`body_size`, over the recorder's limit) or why the exchange did not
-    complete (`error`). Requests and their credentials are never recorded."""
-    record: dict[str, Any] = {"method": method.upper(), "url": path, "status": status,
+    """The JSONL record of one exchange, as exchange_record reads it: the request (method, path and query, headers),
+    the status, the response headers (credential-named ones masked) and the body as text, or base64 where it is not
+    UTF-8; without the body, its size (`body_size`, over the recorder's limit) or why the exchange did not complete
+    (`error`). No credential of the request or the response is recorded, only that there was one."""
+    record: dict[str, Any] = {"method": request.method, "url": request.target, "request_headers": request.headers,
+                              "status": status,
                               "headers": {name: REDACTED if is_secret_name(name) else value for name, value in headers}}  # fmt: skip
     if error is not None:
         record["error"] = error

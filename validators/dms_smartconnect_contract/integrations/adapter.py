@@ -24,7 +24,10 @@ def exchange_of(response: Any, *, status: int | None = None, content_type: str |
         url = str(getattr(response, "url", None) or getattr(request, "url", None) or "") or None
         kind = content_type or headers.get("content-type")
         body = response.content
-        return Exchange("response", int(response.status_code), kind, headers, body, method=method, url=url)
+        sent = getattr(request, "headers", None) if request is not None else None
+        request_headers = {str(name).lower(): _value(value) for name, value in sent.items()} if sent else None
+        return Exchange("response", int(response.status_code), kind, headers, body, method=method, url=url,
+                        request_headers=request_headers)  # fmt: skip
     if isinstance(response, str):
         body = response.encode()
     elif isinstance(response, bytes | bytearray):

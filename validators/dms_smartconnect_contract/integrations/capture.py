@@ -10,9 +10,9 @@ exchange records, to validate a team's real traffic without a proxy.
     # then: smartconnect-contract validate smartconnect.jsonl
 
 The recorder is the SDK's response-handler hook: it sees every response the client receives and appends the ones
-of the contract's operations (by method and path, as `validate` routes them) as records: method, URL path (no
-host, no query), status, response headers (credential-named ones masked) and body. Requests and their signatures
-are never recorded.
+of the contract's operations (by method and path, as `validate` routes them) as records: method, URL path and query
+(no host), request headers, status, response headers and body. Every credential-named header and query parameter
+is masked: a record says that a request carried a token or a signature, never what it was.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ import threading
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..contract import Operations, operations, read_document
-from ..formats.records import record_line
+from ..formats.records import record_line, recorded_request
 from ..redact import safe_path
 from .adapter import exchange_of
 
@@ -51,7 +52,9 @@ class JsonlRecorder:
         if isinstance(self.operations.route(exchange.method, path), str):
             return  # no operation of the contract
         headers = [(str(name), str(value)) for name, value in response.headers.items()]
-        line = record_line(str(exchange.method), path, exchange.status, headers, exchange.body or b"")
+        query = urlsplit(exchange.url or "").query
+        request = recorded_request(str(exchange.method), path, query, (exchange.request_headers or {}).items())
+        line = record_line(request, exchange.status, headers, exchange.body or b"")
         with self._lock, self.path.open("ab") as handle:
             handle.write(line)
             self.recorded += 1

@@ -28,7 +28,7 @@ from yarl import URL
 
 from ..check import Checker
 from ..findings import Keeping, Outcome, Result, Tally
-from ..formats.records import record_line
+from ..formats.records import RecordedRequest, record_line, recorded_request
 from ..redact import printable, safe_path
 from .decoding import Undecodable, decoded_body
 from .server import error_response
@@ -131,6 +131,7 @@ def create_proxy(options: ProxyOptions, exchanges: Exchanges, session: Upstream)
         asked = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in scope["headers"]]
         headers = [(name, netloc if name == "host" else value) for name, value in asked if name not in HOP_BY_HOP]
         judged = not isinstance(operations.route(method, path), str)
+        recorded = recorded_request(method, safe_path(path), query, asked)
         # A request with no body (most: GET) is sent with none, rather than as an empty chunked stream.
         names = {name for name, _ in asked}
         content: Any = _request_body(receive) if "content-length" in names or "transfer-encoding" in names else None
@@ -145,16 +146,16 @@ def create_proxy(options: ProxyOptions, exchanges: Exchanges, session: Upstream)
             # Nothing added to what the client sent: the upstream sees its own Accept-Encoding, or none.
             response = await session.send(method, target, headers, content)
         except UpstreamTimeout as exc:
-            return _fault(exchanges, method, path, 504, f"the upstream did not answer in time ({exc})")
+            return _fault(exchanges, recorded, 504, f"the upstream did not answer in time ({exc})")
         except UpstreamFailed as exc:
-            return _fault(exchanges, method, path, 502, f"the upstream could not be reached ({exc})")
+            return _fault(exchanges, recorded, 502, f"the upstream could not be reached ({exc})")
         passed = [(name, value) for name, value in response.headers if name.lower() not in HOP_BY_HOP]
         encoding = next((value for name, value in passed if name.lower() == "content-encoding"), "identity")
         encoding = encoding.strip().lower()
         if judged and (options.annotate or options.reject):
-            return await _held(options, exchanges, method, path, response, passed, encoding)
+            return await _held(options, exchanges, recorded, response, passed, encoding)
         tee = _Tee(options.max_body_size if judged else 0)
-        relayed = _relayed(exchanges, method, path, response, passed, tee, encoding, judged, options.max_body_size)
+        relayed = _relayed(exchanges, recorded, response, passed, tee, encoding, judged, options.max_body_size)
         return _Streamed(response.status, passed, relayed)
 
     async def app(scope: Any, receive: Any, send: Any) -> None:
@@ -220,7 +221,7 @@ class _Streamed:
 _METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
-async def _relayed(exchanges: Exchanges, method: str, path: str, response: Upstreamed, passed: Headers, body: _Tee,
+async def _relayed(exchanges: Exchanges, request: RecordedRequest, response: Upstreamed, passed: Headers, body: _Tee,
                    encoding: str, judged: bool, limit: int, held: list[bytes] | None = None) -> AsyncIterator[bytes]:  # fmt: skip
     """The body as the upstream sends it, after what was read of it already (`held`), each piece fed to `body`; the
     exchange recorded once the body ends, or breaks off."""
@@ -236,10 +237,10 @@ async def _relayed(exchanges: Exchanges, method: str, path: str, response: Upstr
         raise
     finally:
         await response.release()
-        exchanges.add(_line(method, path, response.status, passed, body, encoding, judged, error, limit))
+        exchanges.add(_line(request, response.status, passed, body, encoding, judged, error, limit))
 
 
-async def _held(options: ProxyOptions, exchanges: Exchanges, method: str, path: str, response: Upstreamed,
+async def _held(options: ProxyOptions, exchanges: Exchanges, request: RecordedRequest, response: Upstreamed,
                 passed: Headers, encoding: str) -> Any:  # fmt: skip
     """A response held until it is judged: annotated with the verdict, or replaced by a 502 that lists the
     findings. A body over the limit is not held: its verdict is known (limit.body-bytes), and it streams on."""
@@ -255,15 +256,15 @@ async def _held(options: ProxyOptions, exchanges: Exchanges, method: str, path: 
     except (UpstreamFailed, UpstreamTimeout) as exc:
         reason = f"the upstream broke off the body after {body.size} bytes ({exc})"
         await response.release()
-        exchanges.add(_line(method, path, response.status, passed, body, encoding, True, reason, 0))
+        exchanges.add(_line(request, response.status, passed, body, encoding, True, reason, 0))
         return _problem(502, reason)
     if body.kept is None:
         verdict = [(VERDICT_HEADER, "unreadable; rule=limit.body-bytes")] if options.annotate else []
 
-        relayed = _relayed(exchanges, method, path, response, passed, body, encoding, True, 0, chunks)
+        relayed = _relayed(exchanges, request, response, passed, body, encoding, True, 0, chunks)
         return _Streamed(response.status, passed + verdict, relayed)
     await response.release()
-    line = _line(method, path, response.status, passed, body, encoding, True, None, options.max_body_size)
+    line = _line(request, response.status, passed, body, encoding, True, None, options.max_body_size)
     result: Result = await asyncio.wrap_future(exchanges.add(line))
     if options.reject and result.outcome is Outcome.VIOLATING:
         return _problem(502, f"the upstream's response breaks the contract ({len(result.findings)} finding(s))",
@@ -313,9 +314,9 @@ def _problem(status: int, title: str, result: Result | None = None) -> Response:
     return Response(orjson.dumps(body), status, media_type=PROBLEM)
 
 
-def _fault(exchanges: Exchanges, method: str, path: str, status: int, reason: str) -> Response:
+def _fault(exchanges: Exchanges, request: RecordedRequest, status: int, reason: str) -> Response:
     """No response from the upstream: recorded and counted (unreadable, with why), and a problem answered."""
-    exchanges.add(record_line(method, safe_path(path), status, [], None, error=reason))
+    exchanges.add(record_line(request, status, [], None, error=reason))
     return _problem(status, reason)
 
 
@@ -343,20 +344,19 @@ class _Tee:
                 self.kept += chunk
 
 
-def _line(method: str, path: str, status: int, headers: list[tuple[str, str]], body: _Tee, encoding: str,
+def _line(request: RecordedRequest, status: int, headers: list[tuple[str, str]], body: _Tee, encoding: str,
           judged: bool, error: str | None, limit: int) -> bytes:  # fmt: skip
     """The record of one exchange: its body decoded from its Content-Encoding, where it is kept."""
-    path = safe_path(path)
     if error is not None:
-        return record_line(method, path, status, headers, None, error=error)
+        return record_line(request, status, headers, None, error=error)
     if not judged:  # no operation of the contract: recorded without its body, as `validate` skips it
-        return record_line(method, path, status, headers, None)
+        return record_line(request, status, headers, None)
     if body.kept is None:
-        return record_line(method, path, status, headers, None, body_size=body.size)
+        return record_line(request, status, headers, None, body_size=body.size)
     try:
         decoded = decoded_body(bytes(body.kept), encoding, limit)
     except Undecodable as exc:
-        return record_line(method, path, status, headers, None, error=str(exc))
+        return record_line(request, status, headers, None, error=str(exc))
     if decoded is None:
-        return record_line(method, path, status, headers, None, body_size=body.size)
-    return record_line(method, path, status, headers, decoded)
+        return record_line(request, status, headers, None, body_size=body.size)
+    return record_line(request, status, headers, decoded)

@@ -83,6 +83,10 @@ FAULTS: dict[str, dict[str, object]] = {
     "server-error": {"about": "a 500 instead of the task", "error": SERVER_ERROR},
     "missing-request-id": {"about": "no X-Request-Id header on any response", "request_ids": False},
     "auth-ignored": {"about": "requests answered without checking credentials", "authenticate": False},
+    "parameters-unchecked": {
+        "about": "IDs and query parameters answered without checking them (an unknown instance still a 404)",
+        "check_parameters": False,
+    },
     "list-unknown-task": {
         "about": "the list names a task the detail call does not know",
         "unknown_in_page": "7d1c9b5e-0a3f-4e21-b8c6-5f2d4e9a1b07",

@@ -28,6 +28,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from ..contract import JsonObject, Operation, at_pointer, operations, read_document, resolve
+from ..contract.serialization import parameter_value
 from ..redact import printable
 from . import reference_data as data
 from .reference_data import DEFAULT_INSTANCE_ID, DEFAULT_PROJECT_ID, FAULTS
@@ -142,9 +143,8 @@ def _checked(name: str, value: str) -> bool:
         return True
     if check.pattern is not None:
         return re.search(check.pattern, value) is not None
-    try:
-        number = int(value)
-    except ValueError:
+    number = parameter_value(("integer",), value)
+    if type(number) is not int:
         return False
     return (check.minimum is None or number >= check.minimum) and (check.maximum is None or number <= check.maximum)
 
@@ -190,7 +190,7 @@ def _handler(config: ServerConfig, operation: Operation) -> Handler:
             denied = _authenticate(config, request, project_id, request_id)
             if denied is not None:
                 return denied
-        for name in checked:
+        for name in checked if faults.get("check_parameters", True) else ():
             value = params[name] if name in params else request.query_params.get(name)
             if value is not None and not _checked(name, value):
                 return error_response(data.PARAMETER_CHECKS[name].error, request_id)
@@ -219,8 +219,11 @@ def _page(config: ServerConfig, answer: Mapping[str, Any], query: Mapping[str, s
     """A page of the tasks, as the list operation answers: the tasks from the offset on, at most the limit, with the
     total and the quotas."""
     (offset_name, offset_default), (limit_name, limit_default) = answer["first"], answer["size"]
-    offset = int(query.get(offset_name, offset_default))
-    limit = int(query.get(limit_name, limit_default))
+    # (With the parameters left unchecked, a value that is no integer reads as the default.)
+    offset, limit = (
+        found if type(found := parameter_value(("integer",), query.get(name, ""))) is int else default
+        for name, default in ((offset_name, offset_default), (limit_name, limit_default))
+    )
     tasks = [_faulty(task, faults) for task in config.tasks.values()]
     if "unknown_in_page" in faults and tasks:  # first, where a page of any size shows it
         tasks.insert(0, {**tasks[0], data.TASK_ID_FIELD: faults["unknown_in_page"]})

@@ -22,6 +22,7 @@ def _operation(report: dict[str, Any]) -> list[str]:
     if report["undocumented_statuses"]:
         extra = ", ".join(f"{status} x{count}" for status, count in report["undocumented_statuses"].items())
         lines.append(f"  undocumented statuses seen: {extra}")
+    lines += _requests(report)
     for status, body in report["bodies"].items():
         if not report["statuses"].get(status):
             continue
@@ -47,6 +48,24 @@ def _operation(report: dict[str, Any]) -> list[str]:
         if body["branches"]:
             lines.append(f"  {status} branches: {', '.join(taken) or 'none taken'}"
                          + (f"; never taken: {', '.join(untaken)}" if untaken else ""))  # fmt: skip
+    return lines
+
+
+def _requests(report: dict[str, Any]) -> list[str]:
+    """The request side: each parameter's valid and invalid values seen, and what answered the invalid ones."""
+    lines = []
+    for place, counts in report.get("parameters", {}).items():
+        invalid = counts["accepted"] + counts["rejected"] + counts["otherwise"]
+        if not counts["valid"] and not invalid:
+            lines.append(f"  {place}: never sent")
+            continue
+        answered = [f"{count} {answer}" for answer, count in counts.items() if answer != "valid" and count]
+        seen = f"; invalid x{invalid} ({', '.join(answered)})" if invalid else "; never invalid"
+        lines.append(f"  {place}: valid x{counts['valid']}{seen}")
+    without = report.get("without_credentials", {})
+    if any(without.values()):
+        answers = ", ".join(f"{count} {answer}" for answer, count in without.items() if count)
+        lines.append(f"  requests without credentials: {answers}")
     return lines
 
 

@@ -1,0 +1,169 @@
+"""The request side of an exchange: its path and query parameters against their schemas, and its credentials against
+the operation's security.
+
+A request is only a finding through its answer. Answered 2xx, a request that breaks a parameter's rule is
+`request.accepted-invalid`, weighed by that rule's provenance; answered 4xx, the contract worked (coverage counts it
+"rejected as documented"). Answered 2xx, a request that carries no credential of any scheme the operation documents
+is `auth.ignored`, as schemathesis' `ignored_auth` check says of a live run. Credential values are never read into a
+message: only whether a header, query parameter or cookie of the scheme's name is there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from ..contract import JsonObject, Operation, default_reading, strict_reading
+from ..contract.formats import STATED_BY
+from ..contract.provenance import Provenance
+from ..contract.serialization import parameter_value, schema_types
+from ..redact import preview
+from .explain import UNSTATED, rule_provenance
+from .options import Engine
+from .schemas import SchemaValidator
+
+_KEPT = 4096  # URLs whose verdict is remembered per operation; the memory starts over when full
+# Where a finding about a request points: the OpenAPI runtime expression of the part it is about.
+REQUEST_PLACE = "$request.{where}.{name}"
+SUCCESS = range(200, 300)
+CLIENT_ERROR = range(400, 500)
+
+
+@dataclass(frozen=True, slots=True)
+class Broken:
+    """One parameter of a request that breaks a rule of its schema."""
+
+    place: str  # `$request.path.instance_id`
+    message: str  # what is wrong, with the value previewed (never a credential)
+    basis: Provenance
+    documented: bool  # broken in the default reading too: an error whatever the mode
+
+
+@dataclass(frozen=True, slots=True)
+class _Parameter:
+    where: str
+    name: str
+    types: tuple[str, ...]  # the JSON types its schema allows, to read a string of the URL as one
+    default: SchemaValidator
+    strict: SchemaValidator
+
+
+class RequestRules:
+    """The request rules of one operation, compiled once; a URL's verdict is remembered (captures repeat URLs)."""
+
+    def __init__(self, operation: Operation, engine: Engine, compile_: Callable[..., Any]) -> None:
+        self.operation = operation
+
+        def compiled(where: str, name: str, schema: JsonObject) -> _Parameter:
+            parameter: _Parameter = compile_(
+                schema,
+                lambda s: _Parameter(
+                    where, name, schema_types(s), SchemaValidator(default_reading(s), engine),
+                    SchemaValidator(strict_reading(s), engine),
+                ),
+                f"request {where} {name}",
+            )  # fmt: skip
+            return parameter
+
+        self.path = [compiled("path", name, operation.parameters[name]) if name in operation.parameters else None
+                     for name in operation.path_names]  # fmt: skip
+        self.query = [compiled("query", name, schema) for name, schema in operation.query.items()]
+        self.places = [REQUEST_PLACE.format(where="path", name=name) for name in operation.path_names] + [
+            REQUEST_PLACE.format(where="query", name=parameter.name) for parameter in self.query
+        ]
+        # The names of every credential any alternative names: a request carrying one of them is not "without".
+        alternatives = operation.security
+        self.guarded = bool(alternatives) and all(
+            alternative and all(where != "unseen" for where, _ in alternative) for alternative in alternatives
+        )
+        self.credentials = sorted({needed for alternative in alternatives for needed in alternative})
+        # How a message names them: `X-Auth-Token or Authorization`.
+        self.named = " or ".join(dict.fromkeys(name for alternative in alternatives for _, name in alternative))
+        self._seen: dict[str, tuple[tuple[Broken, ...], tuple[str, ...]]] = {}
+
+    def broken(self, url: str) -> tuple[tuple[Broken, ...], tuple[str, ...]]:
+        """What of a request's parameters breaks a rule, and the places of the parameters it sends."""
+        found = self._seen.get(url)
+        if found is None:
+            if len(self._seen) >= _KEPT:
+                self._seen.clear()
+            found = self._seen[url] = self._broken(url)
+        return found
+
+    def _broken(self, url: str) -> tuple[tuple[Broken, ...], tuple[str, ...]]:
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return (), ()
+        broken: list[Broken] = []
+        sent: list[str] = []
+        match = self.operation.captures.search(parts.path)
+        if match is not None:
+            for parameter, raw in zip(self.path, match.groups(), strict=True):
+                if parameter is not None:
+                    sent.append(REQUEST_PLACE.format(where="path", name=parameter.name))
+                    _judge(parameter, unquote(raw), broken)
+        query = parse_qs(parts.query, keep_blank_values=True) if parts.query else {}
+        for parameter in self.query:
+            values = query.get(parameter.name)
+            if values is None:
+                if parameter.name in self.operation.required_query:
+                    place = REQUEST_PLACE.format(where="query", name=parameter.name)
+                    broken.append(Broken(place, f"query parameter {parameter.name} is required, and absent",
+                                         UNSTATED, True))  # fmt: skip
+                continue
+            sent.append(REQUEST_PLACE.format(where="query", name=parameter.name))
+            _judge(parameter, values[0], broken)
+        return tuple(broken), tuple(sent)
+
+    def without_credentials(self, url: str | None, headers: dict[str, str]) -> bool:
+        """Whether a request whose headers were recorded carries no credential of any scheme the operation
+        documents (False where the operation needs none, makes them optional, or names one no capture shows)."""
+        if not self.guarded:
+            return False
+        query: dict[str, list[str]] | None = None
+        cookies: set[str] | None = None
+        for where, name in self.credentials:
+            if where == "header":
+                if headers.get(name.lower(), "").strip():
+                    return False
+            elif where == "query":
+                if query is None:
+                    query = parse_qs(urlsplit(url or "").query)
+                if any(value.strip() for value in query.get(name, ())):
+                    return False
+            else:
+                if cookies is None:
+                    cookies = {part.split("=", 1)[0].strip() for part in headers.get("cookie", "").split(";")}
+                if name in cookies:
+                    return False
+        return True
+
+
+def _judge(parameter: _Parameter, text: str, broken: list[Broken]) -> None:
+    value = parameter_value(parameter.types, text)
+    if parameter.strict.is_valid(value):
+        return
+    documented = not parameter.default.is_valid(value)
+    validator = parameter.default if documented else parameter.strict
+    error = next(validator.errors(value))
+    basis = rule_provenance(validator, error)
+    node = validator.at(error.schema_path[:-1])
+    stated = (node.get(STATED_BY) or {}).get(error.keyword, error.keyword) if isinstance(node, dict) else error.keyword
+    rule = _rule_text(stated, node, validator.schema)
+    message = f"{parameter.where} parameter {parameter.name} {preview(text, parameter.name)} breaks its rule: {rule}"
+    place = REQUEST_PLACE.format(where=parameter.where, name=parameter.name)
+    broken.append(Broken(place, message, basis, documented))
+
+
+def _rule_text(keyword: str, node: Any, schema: JsonObject) -> str:
+    """The rule a value breaks, said briefly: `format uuid`, `maximum 50`, `pattern ^[0-9a-f]{32}$`, `type integer`."""
+    if keyword == "format":
+        return f"format {schema.get('format', '')}".rstrip()
+    if isinstance(node, dict) and keyword in node and not isinstance(node[keyword], dict | list):
+        return f"{keyword} {node[keyword]}"
+    if keyword == "type" and isinstance(node, dict):
+        return f"type {'/'.join(schema_types(node))}"
+    return keyword
