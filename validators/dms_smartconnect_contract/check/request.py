@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..contract import JsonObject, Operation, default_reading, strict_reading
 from ..contract.formats import STATED_BY
+from ..contract.operations import request_place
 from ..contract.provenance import Provenance
 from ..contract.serialization import parameter_value, schema_types
 from ..redact import preview
@@ -25,8 +26,6 @@ from .options import Engine
 from .schemas import SchemaValidator
 
 _KEPT = 4096  # URLs whose verdict is remembered per operation; the memory starts over when full
-# Where a finding about a request points: the OpenAPI runtime expression of the part it is about.
-REQUEST_PLACE = "$request.{where}.{name}"
 SUCCESS = range(200, 300)
 CLIENT_ERROR = range(400, 500)
 
@@ -70,16 +69,14 @@ class RequestRules:
         self.path = [compiled("path", name, operation.parameters[name]) if name in operation.parameters else None
                      for name in operation.path_names]  # fmt: skip
         self.query = [compiled("query", name, schema) for name, schema in operation.query.items()]
-        self.places = [REQUEST_PLACE.format(where="path", name=name) for name in operation.path_names] + [
-            REQUEST_PLACE.format(where="query", name=parameter.name) for parameter in self.query
-        ]
-        # The names of every credential any alternative names: a request carrying one of them is not "without".
+        # Whether the operation needs a credential a capture can show; every credential any alternative names (a
+        # request carrying one of them is not "without"), and how a message names them: `X-Auth-Token or
+        # Authorization`.
         alternatives = operation.security
         self.guarded = bool(alternatives) and all(
             alternative and all(where != "unseen" for where, _ in alternative) for alternative in alternatives
         )
         self.credentials = sorted({needed for alternative in alternatives for needed in alternative})
-        # How a message names them: `X-Auth-Token or Authorization`.
         self.named = " or ".join(dict.fromkeys(name for alternative in alternatives for _, name in alternative))
         self._seen: dict[str, tuple[tuple[Broken, ...], tuple[str, ...]]] = {}
 
@@ -103,18 +100,18 @@ class RequestRules:
         if match is not None:
             for parameter, raw in zip(self.path, match.groups(), strict=True):
                 if parameter is not None:
-                    sent.append(REQUEST_PLACE.format(where="path", name=parameter.name))
+                    sent.append(request_place("path", parameter.name))
                     _judge(parameter, unquote(raw), broken)
         query = parse_qs(parts.query, keep_blank_values=True) if parts.query else {}
         for parameter in self.query:
             values = query.get(parameter.name)
             if values is None:
                 if parameter.name in self.operation.required_query:
-                    place = REQUEST_PLACE.format(where="query", name=parameter.name)
+                    place = request_place("query", parameter.name)
                     broken.append(Broken(place, f"query parameter {parameter.name} is required, and absent",
                                          UNSTATED, True))  # fmt: skip
                 continue
-            sent.append(REQUEST_PLACE.format(where="query", name=parameter.name))
+            sent.append(request_place("query", parameter.name))
             _judge(parameter, values[0], broken)
         return tuple(broken), tuple(sent)
 
@@ -154,7 +151,7 @@ def _judge(parameter: _Parameter, text: str, broken: list[Broken]) -> None:
     stated = (node.get(STATED_BY) or {}).get(error.keyword, error.keyword) if isinstance(node, dict) else error.keyword
     rule = _rule_text(stated, node, validator.schema)
     message = f"{parameter.where} parameter {parameter.name} {preview(text, parameter.name)} breaks its rule: {rule}"
-    place = REQUEST_PLACE.format(where=parameter.where, name=parameter.name)
+    place = request_place(parameter.where, parameter.name)
     broken.append(Broken(place, message, basis, documented))
 
 

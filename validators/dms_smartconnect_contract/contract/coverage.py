@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .document import JsonObject, resolve, target
-from .operations import operations
+from .operations import operations, request_place
 from .pointers import json_pointer
 
 UNLISTED_KEPT = 5  # values outside an enumeration kept per field, as samples
@@ -58,8 +58,8 @@ class Plan:
         parameters: dict[str, list[str]] = {}
         for operation in operations(document):
             statuses[operation.operation_id] = list(operation.responses)
-            parameters[operation.operation_id] = [f"$request.path.{name}" for name in operation.path_names] + [
-                f"$request.query.{name}" for name in operation.query
+            parameters[operation.operation_id] = [request_place("path", name) for name in operation.path_names] + [
+                request_place("query", name) for name in operation.query
             ]
             for status, response in operation.responses.items():
                 schema = next((spec for kind, spec in response.media_types.items() if "json" in kind), None)

@@ -92,6 +92,12 @@ def path_pattern(template: str, *, capture: bool = False) -> re.Pattern[str]:
     return re.compile(f"(?:^|/){pattern.lstrip('/')}/?\\Z")
 
 
+def request_place(where: str, name: str) -> str:
+    """Where a rule about a part of a request points: OpenAPI's runtime expression of it, `$request.path.task_id`,
+    `$request.query.limit`."""
+    return f"$request.{where}.{name}"
+
+
 # Why an exchange is no operation of the contract (each is counted as the reason it was skipped).
 OTHER_PATH = "not an operation of the contract: other path"
 OTHER_METHOD = "not an operation of the contract: other method"
