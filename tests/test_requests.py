@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -292,3 +294,31 @@ def test_every_path_gives_one_report_of_requests(mixed_capture: list[str], fmt: 
     }
     for name, other in others.items():
         assert (other.code, other.out) == (fast.code, fast.out), name
+
+
+# --- the URL's path and query, as urlsplit reads them ------------------------------------------------------------
+
+_URLISH = st.text(alphabet=st.sampled_from(list("aZ09+-.:/?#[]@%;= \t\n\x00\x1f\u00e9\uff0f")), max_size=40)
+
+
+def _split(url: str) -> tuple[str, str] | str:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        return f"ValueError: {exc}"
+    return parts.path, parts.query
+
+
+@given(st.one_of(_URLISH, st.builds(lambda a, b: f"https://{a}/{b}", _URLISH, _URLISH), st.text(max_size=30)))
+@settings(max_examples=2000, deadline=None)
+def test_the_path_and_query_are_urlsplits(url: str) -> None:
+    """Routing and the request checks read a URL without urlsplit's cost, and read what it reads, on any text."""
+    from dms_smartconnect_contract.check.urls import path_and_query
+
+    try:
+        mine: tuple[str, str] | str = path_and_query(url)
+    except ValueError as exc:
+        mine = f"ValueError: {exc}"
+    assert mine == _split(url)

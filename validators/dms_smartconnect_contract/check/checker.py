@@ -25,6 +25,7 @@ from ..redact import mask_values
 from .body import BodyRules
 from .operation import OperationRules, Unjudgeable
 from .options import CheckOptions
+from .urls import path_and_query
 
 _ROUTES_KEPT = 4096  # requests whose route is remembered; the memory starts over when full
 NO_BARE_OPERATION = (
@@ -180,9 +181,11 @@ class Checker:
                 return OTHER_METHOD
             return self.bare
         try:
-            parts = urlsplit(url)
+            if self.host:
+                parts = urlsplit(url)
+                if (parts.hostname or "") != self.host:
+                    return "not an operation of the contract: other host"
+            path, _ = path_and_query(url)
         except ValueError:
             return "not an operation of the contract: unparsable URL"
-        if self.host and (parts.hostname or "") != self.host:
-            return "not an operation of the contract: other host"
-        return self.operations.route(method, parts.path)
+        return self.operations.route(method, path)

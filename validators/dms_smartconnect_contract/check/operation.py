@@ -18,7 +18,7 @@ from ..redact import preview, shown_keys
 from .body import BodyRules
 from .explain import UNSTATED, rule_provenance
 from .options import CheckOptions
-from .request import CLIENT_ERROR, SUCCESS, RequestRules
+from .request import CLIENT_ERROR, SUCCESS, Broken, RequestRules
 from .schemas import SchemaValidator
 
 
@@ -43,6 +43,8 @@ class _Stop(Exception):
     """A step found what ends the check of an exchange (an undocumented status, no body, ...)."""
 
 
+_FINDINGS_KEPT = 4096  # findings of accepted requests remembered per operation; the memory starts over when full
+
 # Compiles a schema once per scope: (schema, make, scope) -> what make(schema) gave the first time.
 Compile = Callable[..., Any]
 
@@ -63,6 +65,7 @@ class OperationRules:
         self._headers: dict[str, list[_Header]] = {}
         self._security = self._stated("security")
         self.request = RequestRules(operation, options.engine, compile_)
+        self._accepted_findings: dict[tuple[Broken | None, int], Finding] = {}
 
     def _stated(self, keyword: str) -> Provenance:
         """The provenance of a rule of the operation itself, pointing where the operation states it."""
@@ -152,24 +155,40 @@ class OperationRules:
         working."""
         assert exchange.url is not None
         rules = self.request
-        broken, sent = rules.broken(exchange.url)
+        broken = rules.broken(exchange.url)
         status = exchange.status
         headers = exchange.request_headers
         without = headers is not None and rules.without_credentials(exchange.url, headers)
         if status in SUCCESS:
-            for part in broken:
-                weight = Severity.ERROR if part.documented else self.severity(part.basis)
-                message = f"{part.message}; the request was answered {status}, not rejected"
-                findings.append(Finding("request.accepted-invalid", part.place, message, weight, part.basis,
-                                        operation=self.operation_id))  # fmt: skip
+            findings += [self._accepted(part, status) for part in broken]
             if without:
-                message = f"the request carries no credential ({rules.named}); it was answered {status}, not 401"
-                findings.append(self._finding("auth.ignored", message, self._security))
+                findings.append(self._accepted(None, status))
         if coverage is not None:
             documented = str(status) in self.operation.responses
             rejected = "rejected" if status in CLIENT_ERROR and documented else "otherwise"
             answer = "accepted" if status in SUCCESS else rejected
+            sent = rules.sent(exchange.url)
             coverage.request(self.operation_id, sent, [part.place for part in broken], answer, without)
+
+    def _accepted(self, part: Broken | None, status: int) -> Finding:
+        """The finding of a request accepted with `status`: one that broke `part`, or (None) one without any
+        credential. Made once for each: a capture repeats them."""
+        key = (part, status)
+        found = self._accepted_findings.get(key)
+        if found is None:
+            if part is None:
+                named = self.request.named
+                message = f"the request carries no credential ({named}); it was answered {status}, not 401"
+                found = self._finding("auth.ignored", message, self._security)
+            else:
+                weight = Severity.ERROR if part.documented else self.severity(part.basis)
+                message = f"{part.message}; the request was answered {status}, not rejected"
+                found = Finding("request.accepted-invalid", part.place, message, weight, part.basis,
+                                operation=self.operation_id)  # fmt: skip
+            if len(self._accepted_findings) >= _FINDINGS_KEPT:
+                self._accepted_findings.clear()
+            self._accepted_findings[key] = found
+        return found
 
     def _status(self, exchange: Exchange, findings: list[Finding], coverage: Coverage | None) -> str:
         """The status, documented or not (then nothing more of the exchange is judged)."""

@@ -11,9 +11,9 @@ message: only whether a header, query parameter or cookie of the scheme's name i
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote
 
 from ..contract import JsonObject, Operation, default_reading, strict_reading
 from ..contract.formats import STATED_BY
@@ -24,8 +24,9 @@ from ..redact import preview
 from .explain import UNSTATED, rule_provenance
 from .options import Engine
 from .schemas import SchemaValidator
+from .urls import path_and_query
 
-_KEPT = 4096  # URLs whose verdict is remembered per operation; the memory starts over when full
+_KEPT = 4096  # values whose verdict is remembered per parameter
 SUCCESS = range(200, 300)
 CLIENT_ERROR = range(400, 500)
 
@@ -47,10 +48,24 @@ class _Parameter:
     types: tuple[str, ...]  # the JSON types its schema allows, to read a string of the URL as one
     default: SchemaValidator
     strict: SchemaValidator
+    place: str
+    # The verdict on each value met, by its text as the URL writes it (a capture asks for the same IDs again and
+    # again); the memory starts over when full.
+    verdicts: dict[str, Broken | None] = field(default_factory=dict, compare=False)
+
+    def judged(self, raw: str) -> Broken | None:
+        """What of the rules a value breaks (None: it breaks none); `raw` as the URL writes it, escapes and all."""
+        verdicts = self.verdicts
+        if raw in verdicts:
+            return verdicts[raw]
+        if len(verdicts) >= _KEPT:
+            verdicts.clear()
+        found = verdicts[raw] = _broken(self, unquote(raw) if self.where == "path" else raw)
+        return found
 
 
 class RequestRules:
-    """The request rules of one operation, compiled once; a URL's verdict is remembered (captures repeat URLs)."""
+    """The request rules of one operation, compiled once."""
 
     def __init__(self, operation: Operation, engine: Engine, compile_: Callable[..., Any]) -> None:
         self.operation = operation
@@ -60,7 +75,7 @@ class RequestRules:
                 schema,
                 lambda s: _Parameter(
                     where, name, schema_types(s), SchemaValidator(default_reading(s), engine),
-                    SchemaValidator(strict_reading(s), engine),
+                    SchemaValidator(strict_reading(s), engine), request_place(where, name),
                 ),
                 f"request {where} {name}",
             )  # fmt: skip
@@ -76,44 +91,45 @@ class RequestRules:
         self.guarded = bool(alternatives) and all(
             alternative and all(where != "unseen" for where, _ in alternative) for alternative in alternatives
         )
-        self.credentials = sorted({needed for alternative in alternatives for needed in alternative})
+        # (Header names lower-cased, as recorded headers are.)
+        self.credentials = sorted({(where, name.lower() if where == "header" else name)
+                                   for alternative in alternatives for where, name in alternative})  # fmt: skip
         self.named = " or ".join(dict.fromkeys(name for alternative in alternatives for _, name in alternative))
-        self._seen: dict[str, tuple[tuple[Broken, ...], tuple[str, ...]]] = {}
 
-    def broken(self, url: str) -> tuple[tuple[Broken, ...], tuple[str, ...]]:
-        """What of a request's parameters breaks a rule, and the places of the parameters it sends."""
-        found = self._seen.get(url)
-        if found is None:
-            if len(self._seen) >= _KEPT:
-                self._seen.clear()
-            found = self._seen[url] = self._broken(url)
-        return found
-
-    def _broken(self, url: str) -> tuple[tuple[Broken, ...], tuple[str, ...]]:
-        try:
-            parts = urlsplit(url)
-        except ValueError:
-            return (), ()
+    def broken(self, url: str) -> list[Broken]:
+        """What of a request's parameters breaks a rule."""
         broken: list[Broken] = []
-        sent: list[str] = []
-        match = self.operation.captures.search(parts.path)
+        try:
+            path, query = path_and_query(url)
+        except ValueError:  # (routing said so already)
+            return broken
+        match = self.operation.captures.search(path)
         if match is not None:
             for parameter, raw in zip(self.path, match.groups(), strict=True):
-                if parameter is not None:
-                    sent.append(request_place("path", parameter.name))
-                    _judge(parameter, unquote(raw), broken)
-        query = parse_qs(parts.query, keep_blank_values=True) if parts.query else {}
-        for parameter in self.query:
-            values = query.get(parameter.name)
-            if values is None:
-                if parameter.name in self.operation.required_query:
-                    place = request_place("query", parameter.name)
-                    broken.append(Broken(place, f"query parameter {parameter.name} is required, and absent",
-                                         UNSTATED, True))  # fmt: skip
-                continue
-            sent.append(request_place("query", parameter.name))
-            _judge(parameter, values[0], broken)
-        return tuple(broken), tuple(sent)
+                if parameter is not None and (found := parameter.judged(raw)) is not None:
+                    broken.append(found)
+        if self.query:
+            values = parse_qs(query, keep_blank_values=True) if query else {}
+            for parameter in self.query:
+                given = values.get(parameter.name)
+                if given is not None:
+                    if (found := parameter.judged(given[0])) is not None:
+                        broken.append(found)
+                elif parameter.name in self.operation.required_query:
+                    message = f"query parameter {parameter.name} is required, and absent"
+                    broken.append(Broken(parameter.place, message, UNSTATED, True))
+        return broken
+
+    def sent(self, url: str) -> list[str]:
+        """The places of the parameters a request sends (for coverage)."""
+        try:
+            path, query = path_and_query(url)
+        except ValueError:
+            return []
+        match = self.operation.captures.search(path)
+        places = [parameter.place for parameter in self.path if parameter is not None] if match else []
+        values = parse_qs(query, keep_blank_values=True) if query else {}
+        return places + [parameter.place for parameter in self.query if parameter.name in values]
 
     def without_credentials(self, url: str | None, headers: dict[str, str]) -> bool:
         """Whether a request whose headers were recorded carries no credential of any scheme the operation
@@ -124,11 +140,11 @@ class RequestRules:
         cookies: set[str] | None = None
         for where, name in self.credentials:
             if where == "header":
-                if headers.get(name.lower(), "").strip():
+                if headers.get(name, "").strip():
                     return False
             elif where == "query":
                 if query is None:
-                    query = parse_qs(urlsplit(url or "").query)
+                    query = parse_qs(path_and_query(url or "")[1])
                 if any(value.strip() for value in query.get(name, ())):
                     return False
             else:
@@ -139,10 +155,10 @@ class RequestRules:
         return True
 
 
-def _judge(parameter: _Parameter, text: str, broken: list[Broken]) -> None:
+def _broken(parameter: _Parameter, text: str) -> Broken | None:
     value = parameter_value(parameter.types, text)
     if parameter.strict.is_valid(value):
-        return
+        return None
     documented = not parameter.default.is_valid(value)
     validator = parameter.default if documented else parameter.strict
     error = next(validator.errors(value))
@@ -151,8 +167,7 @@ def _judge(parameter: _Parameter, text: str, broken: list[Broken]) -> None:
     stated = (node.get(STATED_BY) or {}).get(error.keyword, error.keyword) if isinstance(node, dict) else error.keyword
     rule = _rule_text(stated, node, validator.schema)
     message = f"{parameter.where} parameter {parameter.name} {preview(text, parameter.name)} breaks its rule: {rule}"
-    place = request_place(parameter.where, parameter.name)
-    broken.append(Broken(place, message, basis, documented))
+    return Broken(parameter.place, message, basis, documented)
 
 
 def _rule_text(keyword: str, node: Any, schema: JsonObject) -> str:
