@@ -86,6 +86,7 @@ serve: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/compile_bytecode.py
 	$(BIN)/python bench/run.py --json docs/speed.json
+	$(BIN)/python bench/request_cost.py --json docs/request-cost.json
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .import_linter_cache build

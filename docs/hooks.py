@@ -3,6 +3,8 @@
 - `<!-- rules -->`: every rule of the contract, as `smartconnect-contract rules --format markdown` prints it;
 - `<!-- speed -->`: the speed table, from the JSON the last `make bench` wrote (docs/speed.json), and
   `<!-- bench: INPUT -->` one input's cost from it (our time and peak against the floor's);
+- `<!-- request-cost -->`: what judging requests costs, from the JSON `make bench` wrote (docs/request-cost.json:
+  bench/request_cost.py, this tree against the last commit that judged responses only);
 - `<!-- cli -->`: every command's usage and options, from the argument parser itself (so that the page is what
   `--help` says);
 - `<!-- architecture -->`: ARCHITECTURE.md, with the lines of code of each layer counted now;
@@ -35,6 +37,9 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         record = json.loads((ROOT / "docs" / "speed.json").read_text())
         markdown = markdown.replace("<!-- speed -->", speed_table(record))
         markdown = re.sub(r"<!-- bench: (.+?) -->", lambda found: cost(record, found.group(1)), markdown)
+    if "<!-- request-cost -->" in markdown:
+        record = json.loads((ROOT / "docs" / "request-cost.json").read_text())
+        markdown = markdown.replace("<!-- request-cost -->", request_cost_table(record))
     if "<!-- demo-diff -->" in markdown:
         markdown = markdown.replace("<!-- demo-diff -->", demo_diff())
     if "<!-- agreement -->" in markdown:
@@ -63,6 +68,21 @@ def speed_table(record: dict[str, Any]) -> str:
         )
     lines += ["", "| target | met |", "|---|---|"]
     lines += [f"| {t['input']}: {t['target']} | {'yes' if t['met'] else 'no'} |" for t in record["targets"]]
+    return "\n".join(lines) + "\n"
+
+
+def request_cost_table(record: dict[str, Any]) -> str:
+    """The cost of judging requests, input by input and format by format: this tree's time / the baseline's."""
+    lines = [
+        f"Against commit `{record['baseline']}` (responses judged only), on {record['cores']} cores; cost = our time / "
+        f"its time, the median of the turns; target at most {record['target']:.2f}.",
+        "",
+        "| input | mix | format | items | baseline s | s | cost |",
+        "|---|---|---|---:|---:|---:|---:|",
+    ]
+    for row in record["rows"]:
+        lines.append(f"| {row['input']} | {row['mix']} | {row['format']} | {row['items']:,} | {row['baseline_s']:.2f} "
+                     f"| {row['seconds']:.2f} | {row['cost']:.3f} |")  # fmt: skip
     return "\n".join(lines) + "\n"
 
 
