@@ -322,3 +322,14 @@ def test_the_path_and_query_are_urlsplits(url: str) -> None:
     except ValueError as exc:
         mine = f"ValueError: {exc}"
     assert mine == _split(url)
+
+
+def test_a_record_keeps_the_query_as_written_and_masks_only_credentials() -> None:
+    from dms_smartconnect_contract.formats.records import recorded_request
+
+    kept = recorded_request("get", "/v2/p", "limit=%2B5&offset=0", [("X-Auth-Token", SECRET), ("Accept", "*/*")])
+    assert (kept.method, kept.target) == ("GET", "/v2/p?limit=%2B5&offset=0")
+    assert kept.headers == {"X-Auth-Token": "<redacted>", "Accept": "*/*"}
+    masked = recorded_request("GET", "/v2/p", f"limit=5&access_token={SECRET}&api_key=", [("Authorization", " ")])
+    assert masked.target == "/v2/p?limit=5&access_token=%3Credacted%3E&api_key="
+    assert masked.headers == {"Authorization": " "}  # an empty credential is none, and says so

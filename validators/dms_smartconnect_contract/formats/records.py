@@ -100,12 +100,19 @@ class RecordedRequest:
 
 
 def recorded_request(method: str, path: str, query: str, headers: Iterable[tuple[str, str]]) -> RecordedRequest:
-    """The request as a record keeps it: `path` without host or query, `query` the raw query string."""
-    pairs = [(name, REDACTED if is_secret_name(name) and value.strip() else value)
-             for name, value in parse_qsl(query, keep_blank_values=True)]  # fmt: skip
-    target = f"{path}?{urlencode(pairs)}" if pairs else path
-    kept = {name: REDACTED if is_secret_name(name) and value.strip() else value for name, value in headers}
-    return RecordedRequest(method.upper(), target, kept)
+    """The request as a record keeps it: `path` without host or query, `query` the raw query string (as written,
+    unless a credential-named parameter must be masked)."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if any(is_secret_name(name) for name, _ in pairs):
+        query = urlencode([(name, _masked(name, value)) for name, value in pairs])
+    kept = {name: _masked(name, value) for name, value in headers}
+    return RecordedRequest(method.upper(), f"{path}?{query}" if query else path, kept)
+
+
+def _masked(name: str, value: str) -> str:
+    """A request's header or parameter as a record keeps it: a credential as `<redacted>`, unless it is empty (a
+    request that sent an empty token carried none)."""
+    return REDACTED if is_secret_name(name) and value.strip() else value
 
 
 def record_line(request: RecordedRequest, status: int, headers: Iterable[tuple[str, str]], body: bytes | None, *,
