@@ -154,9 +154,11 @@ class OperationRules:
         says is invalid, or to one without any credential, is a finding; a 4xx to an invalid one is the contract
         working."""
         assert exchange.url is not None
+        status = exchange.status
+        if status not in SUCCESS and coverage is None:
+            return  # an answer that accepts nothing says nothing of the request, unless coverage counts it
         rules = self.request
         broken = rules.broken(exchange.url)
-        status = exchange.status
         headers = exchange.request_headers
         without = headers is not None and rules.without_credentials(exchange.url, headers)
         if status in SUCCESS:
