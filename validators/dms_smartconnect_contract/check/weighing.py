@@ -26,7 +26,7 @@ from typing import Any
 
 import orjson
 
-from ..contract import JsonObject, Operation
+from ..contract import JsonObject
 from ..findings import Outcome, Result
 from ..formats.har import har_entry
 from ..formats.items import NOT_PARSED, Exchange, HarEntry, JsonlChunk, Oversized, Single, Skipped
@@ -55,11 +55,6 @@ _MISSING: Any = object()
 _UNJUDGED_BODY = frozenset({"status.undocumented", "media-type", "body.unreadable", "body.not-recorded"})
 _EXCHANGE_RULES = _UNJUDGED_BODY | {"header.missing", "header.schema", "request.accepted-invalid", "auth.ignored"}
 _OUTCOME = {True: Outcome.CONFORMING, False: Outcome.VIOLATING}
-
-
-def _request_side(operation: Operation) -> tuple[Any, ...]:
-    """What judges an operation's requests: its parameters' schemas, the required ones, and its security."""
-    return operation.parameters, operation.query, operation.required_query, operation.security
 
 
 class _Bare:
@@ -268,7 +263,7 @@ class PairJudge:
         spec, other = before.responses.get(status), after.responses.get(status)
         if (
             spec is None or other is None or spec.headers != other.headers
-            or spec.media_types.keys() != other.media_types.keys() or _request_side(before) != _request_side(after)
+            or spec.media_types.keys() != other.media_types.keys() or before.request_side() != after.request_side()
         ):  # fmt: skip
             return None
         body, other_body = (checker.rules(found).body_rules(status, media_type)

@@ -71,6 +71,10 @@ class Operation:
         """The JSON pointer of the operation object in the document."""
         return f"/paths/{escape(self.path)}/{self.method.lower()}"
 
+    def request_side(self) -> tuple[Any, ...]:
+        """What judges the operation's requests: its parameters' schemas, the required ones, and its security."""
+        return self.parameters, self.query, self.required_query, self.security
+
     def matches(self, path: str) -> bool:
         return self.pattern.search(path) is not None
 
