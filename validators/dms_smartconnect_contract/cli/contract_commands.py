@@ -11,8 +11,9 @@ from ..contract import ContractError, read_document
 from ..exitcodes import ExitCode
 from ..formats.reader import InputError
 from ..run.validate import RunOptions
+from ..stopping import interruptible
 from .arguments import input_path
-from .errors import error, interruptible, os_error
+from .errors import error, os_error
 
 
 def cmd_lint(args: argparse.Namespace) -> ExitCode:

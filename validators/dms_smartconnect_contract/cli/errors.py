@@ -1,14 +1,11 @@
-"""How a command fails: one message naming what and where, with a hint, and the exit code; an interruption
-(Ctrl-C, SIGTERM) turned into one."""
+"""How a command fails: one message naming what and where, with a hint, and the exit code."""
 
 from __future__ import annotations
 
 import contextlib
 import errno
 import os
-import signal
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 from ..exitcodes import ExitCode
@@ -38,27 +35,3 @@ def is_report_file(name: str, target: Path | None) -> bool:
         return False
     path = Path(name)
     return path == target or (path.parent == target.parent and path.name.startswith(f".{target.name}."))
-
-
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM, raised where the run is, so that it ends as an interruption does (and leaves no report behind)."""
-
-    signal_number = signal.SIGTERM
-
-
-@contextlib.contextmanager
-def interruptible() -> Iterator[None]:
-    """SIGTERM stops the block as Ctrl-C does, for as long as it runs."""
-
-    def terminate(number: int, frame: object) -> None:
-        raise _Terminated
-
-    try:
-        previous = signal.signal(signal.SIGTERM, terminate)
-    except ValueError:  # not the main thread (an embedding program): SIGTERM keeps its own handling
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)

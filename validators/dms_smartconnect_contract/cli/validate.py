@@ -20,7 +20,8 @@ from ..reports.destination import ReportFile
 from ..run.cluster import ClusterError
 from ..run.validate import Interrupted, RunOptions, open_inputs, run_validation
 from ..sources.files import storage_options
-from .errors import error, interruptible, is_report_file, os_error
+from ..stopping import interruptible
+from .errors import error, is_report_file, os_error
 
 if TYPE_CHECKING:
     from ..contract.requirements import Requirement
