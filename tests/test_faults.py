@@ -183,3 +183,62 @@ def test_an_interrupted_diff_says_so_and_reports_nothing(sent: signal.Signals, c
     text = err.decode()
     assert text == "interrupted: the diff did not finish; nothing was reported\n", text
     assert out == b""
+
+
+# Run the command with a fork hook that signals the process itself: the handler's exception is raised inside the
+# hook, where Python drops it (as a signal arriving while a worker pool forks has it dropped).
+_SIGNALLED_AT_FORK = """
+import os, runpy, signal, sys
+number, sent = int(sys.argv.pop(1)), []
+def signal_once():
+    if not sent:
+        sent.append(True)
+        os.kill(os.getpid(), number)
+os.register_at_fork(after_in_parent=signal_once)
+sys.argv[0] = "smartconnect-contract"
+runpy.run_module("dms_smartconnect_contract", run_name="__main__")
+"""
+
+
+@pytest.mark.parametrize(("sent", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("command", ["validate", "diff"])
+def test_a_stop_dropped_where_it_was_raised_still_stops_the_run(
+    command: str, sent: signal.Signals, code: int, tmp_path: Path
+) -> None:
+    """The signal comes as the pool starts its workers: the run still ends as stopped, with no report, and no
+    traceback of the exception Python dropped."""
+    log, target = tmp_path / "many.jsonl", tmp_path / "report.json"
+    log.write_text('{"task_name": "a", "create_time": "soon"}\n' * 200_000)  # units enough for a pool
+    target.write_text('{"an earlier run": true}')
+    contract = str(ROOT / "openapi.yaml")
+    arguments = {
+        "validate": ["validate", "--format", "json", "--output", str(target), str(log)],
+        "diff": ["diff", contract, contract, "--captures", str(log)],
+    }[command]
+    done = subprocess.run([sys.executable, "-c", _SIGNALLED_AT_FORK, str(int(sent)), *arguments, "--jobs", "2"],
+                          capture_output=True, text=True, env=ENV, timeout=120)  # fmt: skip
+    assert done.returncode == code, done.stderr
+    assert done.stderr.startswith("interrupted: ") and len(done.stderr.splitlines()) == 1, done.stderr
+    assert done.stdout == ""
+    if command == "validate":
+        assert "nothing was written to" in done.stderr
+        _nothing_left(tmp_path, target)
+
+
+def test_a_stop_dropped_in_a_finaliser_ends_the_block_as_stopped_and_finishes_no_report(tmp_path: Path) -> None:
+    from dms_smartconnect_contract.reports.destination import ReportFile
+    from dms_smartconnect_contract.stopping import Stopped, stoppable
+
+    class SignalsWhenCollected:
+        def __del__(self) -> None:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    target, went_on = tmp_path / "report.json", False
+    hook = sys.unraisablehook
+    with pytest.raises(Stopped) as stopped, stoppable(), ReportFile(target) as out:
+        out.write("{}")
+        SignalsWhenCollected()  # collected at once: the stop is raised in __del__, and dropped there
+        went_on = True
+    assert went_on and stopped.value.signal_number == signal.SIGTERM
+    _nothing_left(tmp_path, target)
+    assert sys.unraisablehook is hook and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL

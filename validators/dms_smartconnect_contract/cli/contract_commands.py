@@ -11,7 +11,7 @@ from ..contract import ContractError, read_document
 from ..exitcodes import ExitCode
 from ..formats.reader import InputError
 from ..run.validate import RunOptions
-from ..stopping import interruptible
+from ..stopping import stoppable
 from .arguments import input_path
 from .errors import error, os_error
 
@@ -54,7 +54,7 @@ def cmd_diff(args: argparse.Namespace) -> ExitCode:
     """Compare two versions of the contract rule by rule: what each change does to generated code and to each
     reading, and the version the models need. Stopped (Ctrl-C, SIGTERM), it reports nothing of a part."""
     try:
-        with interruptible():
+        with stoppable():
             return _diff(args)
     except KeyboardInterrupt as stop:
         print("interrupted: the diff did not finish; nothing was reported", file=sys.stderr)

@@ -20,7 +20,7 @@ from ..reports.destination import ReportFile
 from ..run.cluster import ClusterError
 from ..run.validate import Interrupted, RunOptions, open_inputs, run_validation
 from ..sources.files import storage_options
-from ..stopping import interruptible
+from ..stopping import stoppable
 from .errors import error, is_report_file, os_error
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
         return error("an input cannot be read", str(exc), "Check the path or URL; nothing was validated.")
     where = str(args.output) if args.output else "standard output"
     try:
-        with interruptible(), ReportFile(args.output) as out:
+        with stoppable(), ReportFile(args.output) as out:
             reporter = make_reporter(
                 args.format, out, verbosity=-1 if args.quiet else args.verbose, contract=args.contract
             )
@@ -102,9 +102,9 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
     except ContractError as exc:  # a part of the contract compiled when first needed (a recursive schema, say)
         return error("the contract cannot be used", str(exc), "Nothing was validated.")
     except Interrupted as stop:
-        written = f"; nothing was written to {args.output}" if args.output else ""
-        print(f"interrupted: {summary_line(stop.total)} (the run did not finish{written})", file=sys.stderr)
-        return ExitCode.TERMINATED if stop.signal_number == signal.SIGTERM else ExitCode.INTERRUPTED
+        return _interrupted(args, summary_line(stop.total), stop.signal_number)
+    except KeyboardInterrupt as stop:  # once every item was judged, while the report was finished
+        return _interrupted(args, "every item was judged", getattr(stop, "signal_number", signal.SIGINT))
     except OSError as exc:
         if exc.filename and not is_report_file(str(exc.filename), args.output):
             return os_error("an input cannot be read:", str(exc.filename), exc)  # (it vanished, or became unreadable)
@@ -119,6 +119,12 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
         elif not args.quiet:
             print(f"note: {printable(verdict.reason)} (allowed by --allow-empty)", file=sys.stderr)
     return verdict.exit_code
+
+
+def _interrupted(args: argparse.Namespace, judged: str, signal_number: int) -> ExitCode:
+    written = f"; nothing was written to {args.output}" if args.output else ""
+    print(f"interrupted: {judged} (the run did not finish{written})", file=sys.stderr)
+    return ExitCode.TERMINATED if signal_number == signal.SIGTERM else ExitCode.INTERRUPTED
 
 
 def _accepted(args: argparse.Namespace, baseline: tuple[Any, ...] | None, today: datetime.date) -> Accepted | None:

@@ -17,6 +17,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, TextIO
 
+from ..stopping import raise_if_stopped
+
 
 class ReportFile:
     """`with ReportFile(path) as out:` the stream to write the report to (standard output when path is None); the
@@ -59,6 +61,7 @@ class ReportFile:
             _discard(stream, temporary)
             return
         try:
+            raise_if_stopped()  # a run asked to stop, whose stop was dropped, finished no report
             stream.flush()
             if temporary is not None:
                 os.fsync(stream.fileno())

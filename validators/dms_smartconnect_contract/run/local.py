@@ -16,6 +16,7 @@ from typing import Any
 from ..check.judges import Judge, P
 from ..findings import Tally
 from ..formats.items import CaptureFile, HarChunk, Item, JsonlChunk
+from ..stopping import raise_if_stopped
 from .chain import InOrder, LineChain
 from .units import Judged, Placer, Stream, Unit, from_worker, in_order, judge, units_of
 
@@ -100,10 +101,12 @@ def judge_all(
         for unit in chain([first], [second] if second is not None else [], units):
             if placer.wanted(unit):
                 for part in placer.place(unit, judge(judging, unit)):
+                    raise_if_stopped()
                     yield part
                     if not folding and listing_full is not None and listing_full():
                         judging.fold_items()
                         folding = True
+        raise_if_stopped()
         return
     import multiprocessing  # here: a run of one unit of work never starts a pool
 
@@ -123,11 +126,14 @@ def judge_all(
     try:
         with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
             submit = lambda unit: pool.apply_async(_judge_in_worker, (unit,)).get  # noqa: E731
+            # A stop dropped where it was raised (in the fork hooks the pool's start runs) ends the run here.
             for part in in_order(chain([first, second], units), submit, 2 * workers, placer):
+                raise_if_stopped()
                 yield part
                 if full is not None and listing_full is not None and not full.is_set() and listing_full():
                     full.set()
                     judging.fold_items()  # (the streaming parser's entries are judged here)
+            raise_if_stopped()
     finally:
         if spool is not None:  # with the text of tallies never reported (an interrupted run)
             shutil.rmtree(spool, ignore_errors=True)
