@@ -6,6 +6,7 @@ worker processes) in every format."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 from typing import Any
@@ -243,6 +244,41 @@ def test_a_har_entry_without_credentials_answered_200_is_auth_ignored(seed_examp
     assert without == {"accepted": 2, "rejected": 1, "otherwise": 0}
     message = next(f["message"] for f in report.json()["results"][0]["violations"] if f["rule"] == "auth.ignored")
     assert message == "the request carries no credential (X-Auth-Token or Authorization); it was answered 200, not 401"
+
+
+@pytest.mark.parametrize("layout", ["ranges", "streamed", "gzip"])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_browser_export_that_withholds_authorization_says_nothing_of_credentials(
+    seed_example: JsonObject, tmp_path: Path, layout: str, jobs: str
+) -> None:
+    """Chrome's DevTools ("WebInspector") export HAR without Authorization and Cookie by default: an entry of theirs
+    without a credential may have sent one, unless it shows a Cookie (that export kept them). Other exporters keep
+    every header. Read in ranges, streamed (ranges that cannot be cut) and compressed, here and in workers."""
+    host = {"name": "Host", "value": "dms.cn-north-4.myhuaweicloud.com"}
+    cases = [
+        ("WebInspector", [host], None),
+        ("WebInspector", [host, {"name": "Cookie", "value": "session=1"}], "auth.ignored"),
+        ("WebInspector", [host, {"name": "X-Auth-Token", "value": ""}], None),
+        ("Firefox", [host], "auth.ignored"),
+    ]
+    expected = []
+    for creator in ("WebInspector", "Firefox"):
+        entries = [_har_entry(headers, 200, seed_example) for made_by, headers, _ in cases if made_by == creator] * 300
+        expected += [rule for made_by, _, rule in cases if made_by == creator] * 300
+        document: dict[str, Any] = {"log": {"version": "1.2", "creator": {"name": creator, "version": "1"},
+                                            "entries": entries}}  # fmt: skip
+        if layout == "streamed":
+            document["log"]["comment"] = "after the entries: no range can be cut"
+        text = json.dumps(document, indent=1).encode()
+        name = tmp_path / f"{creator}.har"
+        if layout == "gzip":
+            name = name.with_suffix(".har.gz")
+            text = gzip.compress(text)
+        name.write_bytes(text)
+    report = run("validate", "--format", "json", "--jobs", jobs, str(tmp_path / f"WebInspector.har{'.gz' * (layout == 'gzip')}"),
+                 str(tmp_path / f"Firefox.har{'.gz' * (layout == 'gzip')}"))  # fmt: skip
+    rules = [{f["rule"] for f in result["violations"]} - {"undocumented-field"} for result in report.json()["results"]]
+    assert rules == [{rule} if rule else set() for rule in expected]
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "jsonl", "junit", "sarif", "github"])

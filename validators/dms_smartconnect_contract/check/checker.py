@@ -94,7 +94,7 @@ class Checker:
         if isinstance(item, JsonlLine):
             return self.judge_jsonl(item.location, item.raw)
         if isinstance(item, HarEntry):
-            item = har_entry(item.location, item.entry, self.route, self.max_body_size)
+            item = har_entry(item.location, item.entry, self.route, self.max_body_size, item.withheld)
             if not isinstance(item, Exchange):
                 return self.judge(item)
         return self.judge_exchange(item)

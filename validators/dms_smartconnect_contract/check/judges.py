@@ -63,7 +63,9 @@ def judge_har_chunk(judge: Judge[P], chunk: HarChunk) -> tuple[P, int, har.Parse
     if parsed is None:
         return None
     part = judge.empty()
-    entries = (HarEntry(har_location(chunk.path, index), entry) for index, entry in enumerate(parsed.entries))
+    entries = (
+        HarEntry(har_location(chunk.path, index), entry, chunk.withheld) for index, entry in enumerate(parsed.entries)
+    )
     count = judge.add_all(part, entries)
     parsed.entries.clear()  # the part is what travels back
     return part, count, parsed

@@ -160,7 +160,7 @@ class OperationRules:
         rules = self.request
         broken = rules.broken(exchange.url)
         headers = exchange.request_headers
-        without = headers is not None and rules.without_credentials(exchange.url, headers)
+        without = headers is not None and rules.without_credentials(exchange.url, headers, exchange.withheld_headers)
         if status in SUCCESS:
             findings += [self._accepted(part, status) for part in broken]
             if without:

@@ -131,10 +131,17 @@ class RequestRules:
         values = parse_qs(query, keep_blank_values=True) if query else {}
         return places + [parameter.place for parameter in self.query if parameter.name in values]
 
-    def without_credentials(self, url: str | None, headers: dict[str, str]) -> bool:
+    def without_credentials(self, url: str | None, headers: dict[str, str], withheld: frozenset[str]) -> bool:
         """Whether a request whose headers were recorded carries no credential of any scheme the operation
-        documents (False where the operation needs none, makes them optional, or names one no capture shows)."""
+        documents (False where the operation needs none, makes them optional, or names one no capture shows, or
+        where a credential's header is one the capture's exporter leaves out, `withheld`)."""
         if not self.guarded:
+            return False
+        if withheld and any(
+            (name if where == "header" else "cookie") in withheld
+            for where, name in self.credentials
+            if where != "query"
+        ):
             return False
         query: dict[str, list[str]] | None = None
         cookies: set[str] | None = None

@@ -171,7 +171,7 @@ class PairJudge:
         """A HAR entry made an exchange once for all four checkers, its body decoded once. An entry both versions
         skip for the same reason is skipped before its headers and body are read, as validate does; any other is
         routed by each checker itself, and a body that is not JSON or over the limit is left for each to judge."""
-        item = har_entry(entry.location, entry.entry, self._skipped_by_both, self.max_body_size)
+        item = har_entry(entry.location, entry.entry, self._skipped_by_both, self.max_body_size, entry.withheld)
         if (
             isinstance(item, Exchange) and item.parsed is NOT_PARSED and item.body is not None
             and not item.body_error and type(item.body) is not Oversized and len(item.body) <= self.max_body_size

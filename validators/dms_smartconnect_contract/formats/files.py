@@ -10,7 +10,7 @@ from typing import IO, Any
 
 from ..sources.compression import decompression_errors, open_stream, where_broken
 from ..sources.files import is_url, open_raw, scrub
-from .har import har_entries, har_shape_problem_of
+from .har import NOTHING_WITHHELD, har_entries, har_head_of
 from .items import (
     CaptureFile,
     Exchange,
@@ -38,16 +38,19 @@ def capture_file_items(unit: CaptureFile, status: int, content_type: str, max_bo
                 body = open_stream(raw, compression).read(max_body_size + 1)
             yield Exchange(name, status, content_type, None, body, bare=True)
             return
-        shape_problem, items = (
-            (newman_shape_problem, newman_items) if unit.kind == "newman" else (har_shape_problem_of, har_entries)
-        )
         with open_raw(name, unit.options) as raw:
-            shape = shape_problem(open_stream(raw, compression))
+            stream = open_stream(raw, compression)
+            shape, withheld = (
+                (newman_shape_problem(stream), NOTHING_WITHHELD) if unit.kind == "newman" else har_head_of(stream)
+            )
         if shape:
             yield Unreadable(name, shape)
             return
         with open_raw(name, unit.options) as raw:
-            yield from items(name, raw, compression, limit=max_body_size)
+            if unit.kind == "newman":
+                yield from newman_items(name, raw, compression, limit=max_body_size)
+            else:
+                yield from har_entries(name, raw, compression, limit=max_body_size, withheld=withheld)
     except Exception as exc:
         yield Unreadable(name, read_failure(name, exc, unit.options))
 

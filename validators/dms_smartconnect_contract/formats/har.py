@@ -17,26 +17,41 @@ from .items import (
     Skipped,
     Unreadable,
 )
-from .streamed import document_shape_problem, streamed_array
+from .streamed import document_head, streamed_array
+
+# The request headers an exporter leaves out of its default export, by the name it gives itself (log.creator.name):
+# an entry of such an export that shows none of them says nothing of whether the request sent one. Chrome's and
+# Edge's DevTools export HAR "sanitized" unless asked otherwise, without Authorization, Cookie and Set-Cookie.
+WITHHELD_BY_EXPORTER = {"WebInspector": frozenset({"authorization", "cookie"})}
+NOTHING_WITHHELD: frozenset[str] = frozenset()
 
 
-def har_entries(name: str, raw: IO[bytes], compression: str | None, skip: int = 0, limit: int = 0) -> Iterator[Single]:
+def har_entries(
+    name: str,
+    raw: IO[bytes],
+    compression: str | None,
+    skip: int = 0,
+    limit: int = 0,
+    withheld: frozenset[str] = NOTHING_WITHHELD,
+) -> Iterator[Single]:
     """The entries of a HAR read from `raw` (decompressed as it is read), from entry `skip` on, with ijson: an
-    unreadable item where the text or the compressed stream breaks."""
+    unreadable item where the text or the compressed stream breaks. `withheld`: what its exporter leaves out."""
     where = "compressed, remote, or not cut into ranges; decompress it to have it read in ranges"
     for found in streamed_array(name, raw, compression, "log.entries.item", har_location, ("HAR", where), skip, limit):
-        yield HarEntry(*found) if isinstance(found, tuple) else found
+        yield HarEntry(*found, withheld) if isinstance(found, tuple) else found
 
 
-def har_shape_problem(path: Path) -> str | None:
-    """Why a file is not a HAR (no top-level object with log.entries), or None. Reads only up to log.entries."""
+def har_head(path: Path) -> tuple[str | None, frozenset[str]]:
+    """Why a file is not a HAR (no top-level object with log.entries), or None, and the request headers its
+    exporter withholds (see WITHHELD_BY_EXPORTER). Reads only up to log.entries."""
     with path.open("rb") as handle:
-        return har_shape_problem_of(handle)
+        return har_head_of(handle)
 
 
-def har_shape_problem_of(handle: IO[bytes] | io.BufferedIOBase) -> str | None:
+def har_head_of(handle: IO[bytes] | io.BufferedIOBase) -> tuple[str | None, frozenset[str]]:
     """The same, of a stream (a broken compressed stream surfaces later, where its entries are read)."""
-    return document_shape_problem(handle, "log", "entries", "HAR file")
+    problem, found = document_head(handle, "log", "entries", "HAR file", ("log.creator.name",))
+    return problem, WITHHELD_BY_EXPORTER.get(found.get("log.creator.name", ""), NOTHING_WITHHELD)
 
 
 def har_entry(
@@ -44,11 +59,13 @@ def har_entry(
     entry: Any,
     route: Callable[[str | None, str | None], Any] | None = None,
     limit: int = 1 << 62,
+    withheld: frozenset[str] = NOTHING_WITHHELD,
 ) -> Single:
     """An exchange from one HAR entry (request method and URL, response status, headers, content). `route` says,
     from the request's method and URL, what the entry is for: a string is why it is skipped, before its headers and
     body are decoded; anything else is kept on the exchange (`routed`), so the judge routes it once. A body over
-    `limit` bytes (--max-body-bytes) is not built: it is OVERSIZED."""
+    `limit` bytes (--max-body-bytes) is not built: it is OVERSIZED. `withheld`: the request headers the entry's
+    exporter leaves out by default, unless the entry shows one (then this export kept them)."""
     if not isinstance(entry, dict) or not isinstance(entry.get("response"), dict):
         return Unreadable(location, "entry has no response object")
     request: dict[str, Any] = entry["request"] if isinstance(entry.get("request"), dict) else {}
@@ -74,6 +91,9 @@ def har_entry(
     content_type = found.get("content-type") or content.get("mimeType") or None
     text = string_or_none(content.get("text"))
     body, body_error = recorded_body(text, content.get("encoding") == "base64", "response.content.text", limit)
+    request_headers = request_headers_of(request.get("headers"))
+    if withheld and request_headers is not None and not withheld.isdisjoint(request_headers):
+        withheld = NOTHING_WITHHELD
     return Exchange(
         location,
         status,
@@ -85,5 +105,6 @@ def har_entry(
         body_error=body_error,
         credentials=(request.get("headers"), response.get("headers"), request.get("cookies")),
         routed=routed,
-        request_headers=request_headers_of(request.get("headers")),
+        request_headers=request_headers,
+        withheld_headers=withheld,
     )

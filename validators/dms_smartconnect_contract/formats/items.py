@@ -48,6 +48,8 @@ class Exchange:
     routed: Any = None  # what the judge's router made of the request, when a reader asked it already
     # The request's headers, lower-cased names (None when the capture records none): whether it carried credentials.
     request_headers: dict[str, str] | None = None
+    # The request headers the capture's exporter leaves out (lower-cased): their absence says nothing.
+    withheld_headers: frozenset[str] = frozenset()
     # Taken for a body with nothing in the capture to say so (a body file, a bare line): an object that documents
     # none of the operation's fields is then no body at all (see check/operation.py).
     bare: bool = False
@@ -121,6 +123,7 @@ class HarEntry:
 
     location: str
     entry: Any
+    withheld: frozenset[str] = frozenset()  # the request headers the file's exporter leaves out (see har.py)
 
 
 @dataclass(slots=True)
@@ -134,6 +137,7 @@ class HarChunk:
     end: int
     first: bool  # the range starts the array
     last: bool  # the range ends the array
+    withheld: frozenset[str] = frozenset()  # the request headers the file's exporter leaves out (see har.py)
 
 
 @dataclass(slots=True)

@@ -21,7 +21,7 @@ from ..sources.lines import skip_line
 from . import har_ranges as har
 from .families import LINE_FAMILIES
 from .files import EMPTY_FILE, document_kind, is_blank
-from .har import har_entries, har_shape_problem
+from .har import har_entries, har_head
 from .items import (
     CaptureFile,
     Exchange,
@@ -265,7 +265,7 @@ class Reader:
     def har_items(self, path: Path) -> Iterator[Item]:
         """The entries of a HAR 1.2 file: byte ranges for the judging processes to parse where the layout allows
         (see har.py), else one item per entry, streamed; a file that is no HAR is one unreadable item."""
-        problem = har_shape_problem(path)
+        problem, withheld = har_head(path)
         if problem:
             yield Unreadable(str(path), problem)
             return
@@ -283,14 +283,15 @@ class Reader:
         for following in chain(cuts, [None]):
             start, end = ahead
             self.bytes_read += end - start
-            yield HarChunk(str(path), start, end, first=first, last=following is None)
+            yield HarChunk(str(path), start, end, first=first, last=following is None, withheld=withheld)
             if following is None:
                 return
             ahead, first = following, False
 
     def har_stream(self, path: Path, skip: int = 0) -> Iterator[Single]:
         """One item per entry, streamed with ijson, from entry `skip` on: an unreadable item where the file breaks."""
+        _, withheld = har_head(path)
         with path.open("rb") as handle:
-            for item in har_entries(str(path), handle, None, skip, self.max_body_size):
+            for item in har_entries(str(path), handle, None, skip, self.max_body_size, withheld):
                 self.bytes_read = max(self.bytes_read, handle.tell())
                 yield item

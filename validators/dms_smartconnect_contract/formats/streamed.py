@@ -150,7 +150,15 @@ def parse_error(exc: Exception) -> str:
 def document_shape_problem(handle: Any, top: str, array: str, kind: str) -> str | None:
     """Why a document is not a `kind` (no top-level object whose `top` object holds an `array` array), or None.
     Reads only up to that array; a broken compressed stream surfaces later, where its items are read."""
+    return document_head(handle, top, array, kind)[0]
+
+
+def document_head(
+    handle: Any, top: str, array: str, kind: str, noted: tuple[str, ...] = ()
+) -> tuple[str | None, dict[str, Any]]:
+    """document_shape_problem(), and the string values at the ijson prefixes `noted` met before the array."""
     seen_top = False
+    found: dict[str, Any] = {}
     try:
         for prefix, event, value in ijson.parse(handle):
             if prefix == "" and event == "start_map":
@@ -158,11 +166,14 @@ def document_shape_problem(handle: Any, top: str, array: str, kind: str) -> str 
             if prefix == "" and event == "map_key":
                 seen_top = seen_top or value == top
             elif prefix == f"{top}.{array}" and event == "start_array":
-                return None
+                return None, found
             elif prefix == "" and event != "end_map":
-                return f"not a {kind}: the top level is not an object"
+                return f"not a {kind}: the top level is not an object", found
+            elif event == "string" and prefix in noted:
+                found[prefix] = value
     except (ijson.JSONError, ValueError, UnicodeDecodeError) as exc:
-        return f"not a {kind}: not JSON ({parse_error(exc)})"
+        return f"not a {kind}: not JSON ({parse_error(exc)})", found
     except decompression_errors():
-        return None
-    return f"not a {kind}: no {top}.{array} array" if seen_top else f"not a {kind}: no top-level '{top}' object"
+        return None, found
+    problem = f"not a {kind}: no {top}.{array} array" if seen_top else f"not a {kind}: no top-level '{top}' object"
+    return problem, found

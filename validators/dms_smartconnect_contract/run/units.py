@@ -59,7 +59,7 @@ def _judge_unit(judge: Judge[P], unit: Unit) -> Judged[P]:
 def from_worker(unit: Unit | list[Any]) -> Unit:
     """A unit as for_worker sent it, made whole again."""
     if isinstance(unit, list):
-        return [HarEntry(item[1], orjson.loads(item[2])) if type(item) is tuple else item for item in unit]
+        return [HarEntry(item[1], orjson.loads(item[2]), item[3]) if type(item) is tuple else item for item in unit]
     return unit
 
 
@@ -67,7 +67,8 @@ def for_worker(unit: Unit) -> Unit | list[Any]:
     """A unit as it crosses to a worker: HAR entries as JSON text, which pickles far cheaper than nested objects."""
     if not isinstance(unit, list):
         return unit
-    return [("har", item.location, orjson.dumps(item.entry)) if isinstance(item, HarEntry) else item for item in unit]
+    return [("har", item.location, orjson.dumps(item.entry), item.withheld) if isinstance(item, HarEntry) else item
+            for item in unit]  # fmt: skip
 
 
 def units_of(items: Iterable[Item]) -> Iterator[Unit]:
