@@ -10,8 +10,23 @@ from urllib.parse import urlsplit
 _SCHEME = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-."
 
 
+# The last URL read and its parts: routing and then each request check read the same URL of an exchange, one after
+# the other. One tuple, replaced whole, so that a thread never sees one URL's parts under another's.
+_last: tuple[str, tuple[str, str]] = ("", ("", ""))
+
+
 def path_and_query(url: str) -> tuple[str, str]:
     """The path and the query of a URL; ValueError where urlsplit raises one."""
+    global _last
+    last = _last
+    if last[0] is url:
+        return last[1]
+    parts = _split(url)
+    _last = (url, parts)
+    return parts
+
+
+def _split(url: str) -> tuple[str, str]:
     if (
         not url.isascii() or not url or url[0] <= " "
         or "\t" in url or "\r" in url or "\n" in url or "[" in url or "]" in url
