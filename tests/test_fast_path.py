@@ -26,7 +26,7 @@ from dms_smartconnect_contract.check.body import shape_of
 from dms_smartconnect_contract.check.chunks import judge_chunk
 from dms_smartconnect_contract.check.judges import TallyJudge
 from dms_smartconnect_contract.contract import JsonObject
-from dms_smartconnect_contract.findings import Keeping, Outcome, Tally, har_location
+from dms_smartconnect_contract.findings import Keeping, Outcome, Tally, fold_of, har_location
 from dms_smartconnect_contract.formats.items import HarEntry, JsonlChunk
 from dms_smartconnect_contract.reports.json_report import JSON_ITEMS, JSONL_ITEMS
 from dms_smartconnect_contract.reports.junit import JUNIT_CASES
@@ -589,7 +589,7 @@ def test_har_entries_kept_in_stretches_read_as_each_written_alone(document: Json
         each.add(result)
     assert (kept.conforming, kept.violating, kept.skipped) == (each.conforming, each.violating, each.skipped)
     assert kept.folds == [
-        Tally.fold_of(r.outcome, r.findings, r.operation) for r in results if r.outcome is not Outcome.SKIPPED
+        fold_of(r.outcome, r.findings, r.operation) for r in results if r.outcome is not Outcome.SKIPPED
     ]
 
 

@@ -44,8 +44,8 @@ from .tally import (
     Keeping,
     Tally,
     item_number,
-    with_messages,
 )
+from .templates import fold_of, with_messages
 from .writer import Filler, ItemWriter
 
 __all__ = [
@@ -81,6 +81,7 @@ __all__ = [
     "decode_limit",
     "execution_location",
     "findings_limit",
+    "fold_of",
     "har_location",
     "item_number",
     "limit_group",

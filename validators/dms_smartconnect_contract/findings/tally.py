@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from ..contract.coverage import Coverage
-from .accepted import Accepted
-from .finding import Finding, GroupKey, Outcome, Result, Severity, source_of
+from .finding import Finding, GroupKey, Outcome, Result, source_of
 from .spool import Spooled
-from .writer import Filler, ItemWriter
+from .templates import fold_of, item_template, with_messages
+from .writer import ItemWriter
 
 SAMPLES = 3  # sample locations kept per group
 _NUMBER = re.compile(r"[0-9]+$")  # the number that ends an item's location: its line, or its entry
@@ -122,14 +122,16 @@ class Tally:
             self.items.append(result)
             return
         if self.folding:
-            self.folds.append(self.fold_of(result.outcome, result.findings, result.operation, self.writer.accepted))
+            self.folds.append(fold_of(result.outcome, result.findings, result.operation, self.writer.accepted))
             return
         location = result.location
         found = item_number(location)
         if found is not None and result.outcome is Outcome.CONFORMING and not result.findings:
             # A conforming item, as most are: written from the template of its file's conforming items.
             prefix, number = location[: found[0]], found[1]
-            fill, fold = self._template(prefix, number, result.outcome, NO_FINDINGS, (), [], result.operation)
+            fill, fold = item_template(
+                self.writer, prefix, number, result.outcome, NO_FINDINGS, (), [], result.operation
+            )
             if fill is not None:
                 self.rendered += fill([f"{self.mark}{number}{self.mark}"], [])  # (no varying message)
                 self.folds.append(fold)
@@ -140,22 +142,7 @@ class Tally:
             self.rendered.append(self.writer.render(result))
         finally:
             result.location = location
-        self.folds.append(self.fold_of(result.outcome, result.findings, result.operation, self.writer.accepted))
-
-    @staticmethod
-    def fold_of(outcome: Outcome, findings: list[Finding], operation: str, accepted: Accepted | None = None) -> Any:
-        """What a bounded report folds an item under: its first error's group (the first a baseline does not
-        accept, if any: so an item folds under an accepted group only when all its errors are accepted), else its
-        outcome or operation."""
-        if outcome is Outcome.UNREADABLE:
-            return Outcome.UNREADABLE
-        if outcome is Outcome.VIOLATING:
-            errors = (f.group for f in findings if f.severity is Severity.ERROR)
-            first = next(errors)
-            if accepted is None or first not in accepted:
-                return first
-            return next((group for group in errors if group not in accepted), first)
-        return operation
+        self.folds.append(fold_of(result.outcome, result.findings, result.operation, self.writer.accepted))
 
     def keep_held(self, prefix: str, numbers: Sequence[int | str], outcome: Outcome, groups: tuple[GroupKey, ...],
                   findings: list[Finding], varying: tuple[int, ...], columns: list[list[str]], source: str,
@@ -168,7 +155,7 @@ class Tally:
             self._fold_held(prefix, numbers, outcome, groups, findings, varying, columns, source, operation)
             return
         first = [column[0] for column in columns]
-        fill, fold = self._template(prefix, numbers[0], outcome, findings, varying, first, operation)
+        fill, fold = item_template(self.writer, prefix, numbers[0], outcome, findings, varying, first, operation)
         start = 0
         if fill is None or (groups and not all(map(self.groups.__contains__, groups))):
             # Without a template each item is a Result; with one, the first opens the groups it is the first of.
@@ -203,30 +190,7 @@ class Tally:
         if count:
             locations = [f"{prefix}{number}" for number in numbers[start : start + self.kept]] if groups else []
             self._count_run(outcome, groups, count, locations)
-            self.folds += [self.fold_of(outcome, findings, operation, self.writer.accepted)] * count
-
-    def _template(self, prefix: str, label: int | str, outcome: Outcome, findings: list[Finding],
-                  varying: tuple[int, ...], messages: list[str], operation: str) -> tuple[Filler | None, Any]:  # fmt: skip
-        """The writer's template of items like this one, and what such an item is folded under; (None, None)
-        without a writer or a template. Remembered per process by the identity of `findings`."""
-        if self.writer is None:
-            return None, None
-        writer = self.writer
-        key = (id(writer), id(findings), operation, prefix)
-        known = _TEMPLATES.get(key)
-        if known is None:
-            made = with_messages(findings, varying, messages)
-            fill = writer.template(Result(f"{prefix}{label}", outcome, made, operation=operation), varying, prefix)
-            if len(_TEMPLATES) >= 1024:
-                _TEMPLATES.clear()
-            # Kept with the writer and findings it was made for, so that their identities are never another's.
-            _TEMPLATES[key] = known = (
-                writer,
-                findings,
-                fill,
-                self.fold_of(outcome, findings, operation, writer.accepted),
-            )
-        return (known[2], known[3]) if known[2] is not None else (None, None)
+            self.folds += [fold_of(outcome, findings, operation, self.writer.accepted)] * count
 
     @property
     def listed(self) -> int:
@@ -397,24 +361,11 @@ class Tally:
 
 NO_FINDINGS: list[Finding] = []  # the findings of a conforming item: one object, so that its template is found again
 
-# The writers' templates of items a probe holds for (and of conforming ones), in this process, by writer, findings,
-# operation and the prefix of the locations (None: none can be made); never sent between processes.
-_TEMPLATES: dict[tuple[int, int, str, str], tuple[Any, Any, Any, Any]] = {}
-
 
 def item_number(location: str) -> tuple[int, str] | None:
     """Where the number that ends an item's location (its line, or its entry) begins, and the number; None if none."""
     found = _NUMBER.search(location)
     return None if found is None else (found.start(), found.group())
-
-
-def with_messages(findings: list[Finding], varying: tuple[int, ...], messages: list[str]) -> list[Finding]:
-    """`findings` with the messages at the indexes `varying` replaced (a body a probe holds for)."""
-    made = list(findings)
-    for index, message in zip(varying, messages, strict=True):
-        old = made[index]
-        made[index] = Finding(old.rule, old.pointer, message, old.severity, old.provenance, old.drift, old.operation)
-    return made
 
 
 def _settled(text: str, mark: str, offset: int) -> str:

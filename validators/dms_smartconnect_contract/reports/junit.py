@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from ..escaping import escaped_together
-from ..findings import UNMET_RULE, Accepted, Outcome, Result, RunVerdict, Severity, Tally
+from ..findings import UNMET_RULE, Accepted, Outcome, Result, RunVerdict, Severity, Tally, fold_of
 from ..findings.spool import sent
 from .base import ItemTexts, Reporter, baseline_summary, finding_detail, group_title, summary_line
 
@@ -118,7 +118,7 @@ class JunitReporter(Reporter):
         self.writer = junit_cases(accepted)
 
     def add_result(self, result: Result) -> None:
-        fold = Tally.fold_of(result.outcome, result.findings, result.operation, self.accepted)
+        fold = fold_of(result.outcome, result.findings, result.operation, self.accepted)
         self._add([_case(result, self.accepted)], [fold])
 
     def add_rendered(self, tally: Tally) -> None:
